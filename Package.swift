@@ -1,0 +1,119 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "mfa-rollout",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mfa-rollout", targets: ["MFARolloutCLI"]),
+        .library(name: "MFARollout", targets: ["MFARollout"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // libcsv, from Debian's libcsv-dev.
+        .systemLibrary(
+            name: "CLibCSV",
+            providers: [.apt(["libcsv-dev"])]
+        ),
+        // The pure core: export reading, policy, planning, the plan file, reports.
+        // No HTTP client and no terminal code may enter here: `plan` is dry by construction.
+        .target(
+            name: "MFARollout",
+            dependencies: [
+                "CLibCSV",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        // The only code that speaks to Auth0.
+        .target(
+            name: "ManagementAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Carrying out a plan: apply engine, journal, undo, emit, reconcile, enrollment.
+        .target(
+            name: "Rollout",
+            dependencies: [
+                "MFARollout",
+                "ManagementAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The local tenant: a Management API emulator.
+        .target(
+            name: "TenantEmulator",
+            dependencies: [
+                "MFARollout",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "MFARolloutCLI",
+            dependencies: [
+                "MFARollout",
+                "ManagementAPI",
+                "Rollout",
+                "TenantEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/mfa-rollout"
+        ),
+        .testTarget(
+            name: "MFARolloutTests",
+            dependencies: ["MFARollout"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ManagementAPITests",
+            dependencies: [
+                "ManagementAPI",
+                "TenantEmulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "RolloutTests",
+            dependencies: ["Rollout", "TenantEmulator", "MFARollout", "ManagementAPI"]
+        ),
+        .testTarget(
+            name: "TenantEmulatorTests",
+            dependencies: [
+                "TenantEmulator",
+                "MFARollout",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["MFARollout", "TenantEmulator"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
