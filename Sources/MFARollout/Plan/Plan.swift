@@ -1,0 +1,166 @@
+import Foundation
+
+/// A plan: exactly which flags change and why, computed without any network access.
+///
+/// A plan is a value. `apply` carries out exactly the operations in it, after checking the
+/// fingerprint, and nothing else. The file format is versioned JSON (see ``PlanFile``).
+public struct Plan: Sendable, Hashable, Codable {
+    /// The plan file format this build writes and reads.
+    public static let currentFormatVersion = 1
+
+    public var format: String = "mfa-rollout-plan"
+    public var formatVersion: Int = Plan.currentFormatVersion
+    public var producer: Producer
+    public var inputs: [InputFile]
+    public var flag: FlagTarget
+    /// `enable-only` or `enforce`.
+    public var mode: String
+    public var summary: PlanSummary
+    public var guards: [GuardCheck]
+    public var outcome: PlanOutcome
+    /// False when a guard tripped: `apply` refuses such a plan.
+    public var applicable: Bool
+    public var fingerprint: String
+    public var operations: [PlanOperation]
+    public var rejected: [RejectedRecord]
+
+    public init(
+        producer: Producer, inputs: [InputFile], flag: FlagTarget, mode: String, summary: PlanSummary,
+        guards: [GuardCheck], operations: [PlanOperation], rejected: [RejectedRecord]
+    ) {
+        self.producer = producer
+        self.inputs = inputs
+        self.flag = flag
+        self.mode = mode
+        self.summary = summary
+        self.guards = guards
+        self.operations = operations
+        self.rejected = rejected
+        self.fingerprint = Fingerprint.of(flagLocation: flag.location, operations: operations)
+        if guards.contains(where: \.tripped) {
+            outcome = .guardTripped
+        } else {
+            outcome = operations.isEmpty ? .noChanges : .changes
+        }
+        applicable = outcome != .guardTripped
+    }
+
+    /// Who made the plan, when, and the moment the policy's date conditions were evaluated at.
+    public struct Producer: Sendable, Hashable, Codable {
+        public var tool: String
+        public var version: String
+        public var createdAt: Date
+        public var asOf: Date
+
+        public init(tool: String = "mfa-rollout", version: String = MFARolloutInfo.version, createdAt: Date, asOf: Date) {
+            self.tool = tool
+            self.version = version
+            self.createdAt = createdAt
+            self.asOf = asOf
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case tool, version, createdAt = "created_at", asOf = "as_of"
+        }
+    }
+
+    /// An input the plan was computed from, with its SHA-256, so an approver can tell which
+    /// export and which policy it reflects.
+    public struct InputFile: Sendable, Hashable, Codable {
+        public enum Role: String, Sendable, Hashable, Codable {
+            case export, policy, list
+        }
+
+        public var role: Role
+        public var path: String
+        public var sha256: String
+
+        public init(role: Role, path: String, sha256: String) {
+            self.role = role
+            self.path = path
+            self.sha256 = sha256
+        }
+    }
+
+    /// Where the flag lives in the user object, and which export column held its current value.
+    public struct FlagTarget: Sendable, Hashable, Codable {
+        /// `app_metadata` or `user_metadata`.
+        public var container: String
+        public var key: String
+        public var column: String
+
+        public init(container: String, key: String, column: String) {
+            self.container = container
+            self.key = key
+            self.column = column
+        }
+
+        /// `app_metadata.use_mfa`.
+        public var location: String { "\(container).\(key)" }
+
+        enum CodingKeys: String, CodingKey {
+            case container, key, column, location
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let values = try decoder.container(keyedBy: CodingKeys.self)
+            container = try values.decode(String.self, forKey: .container)
+            key = try values.decode(String.self, forKey: .key)
+            column = try values.decode(String.self, forKey: .column)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var values = encoder.container(keyedBy: CodingKeys.self)
+            try values.encode(container, forKey: .container)
+            try values.encode(key, forKey: .key)
+            try values.encode(column, forKey: .column)
+            try values.encode(location, forKey: .location)
+        }
+    }
+
+    /// A row that `--on-invalid skip` set aside, with the reason. Never planned.
+    public struct RejectedRecord: Sendable, Hashable, Codable {
+        public var file: String
+        public var line: Int
+        public var userID: String?
+        public var reason: String
+
+        public init(file: String, line: Int, userID: String?, reason: String) {
+            self.file = file
+            self.line = line
+            self.userID = userID
+            self.reason = reason
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case file, line, userID = "user_id", reason
+        }
+    }
+
+    /// Set in an encoder's `userInfo` to leave `operations` out (``PlanFile`` streams them itself).
+    static let omitOperationsKey = CodingUserInfoKey(rawValue: "mfa-rollout.omitOperations")!
+
+    public func encode(to encoder: any Encoder) throws {
+        var values = encoder.container(keyedBy: CodingKeys.self)
+        try values.encode(format, forKey: .format)
+        try values.encode(formatVersion, forKey: .formatVersion)
+        try values.encode(producer, forKey: .producer)
+        try values.encode(inputs, forKey: .inputs)
+        try values.encode(flag, forKey: .flag)
+        try values.encode(mode, forKey: .mode)
+        try values.encode(summary, forKey: .summary)
+        try values.encode(guards, forKey: .guards)
+        try values.encode(outcome, forKey: .outcome)
+        try values.encode(applicable, forKey: .applicable)
+        try values.encode(fingerprint, forKey: .fingerprint)
+        if encoder.userInfo[Self.omitOperationsKey] as? Bool != true {
+            try values.encode(operations, forKey: .operations)
+        }
+        try values.encode(rejected, forKey: .rejected)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, formatVersion = "format_version", producer, inputs, flag, mode, summary, guards
+        case outcome, applicable, fingerprint, operations, rejected
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+
+/// Reading and writing plan files.
+///
+/// The file is JSON: the header fields pretty-printed with sorted keys, then `operations` with
+/// one operation a line, so that a plan of 100,000 changes stays readable in a diff and is
+/// written without building the whole document in memory. Writes go to a temporary file
+/// that is renamed into place, so a crash never leaves half a plan.
+public enum PlanFile {
+    /// Writes `plan` to `path` atomically.
+    public static func write(_ plan: Plan, to path: String) throws(PlanFileError) {
+        let bytes: [UInt8]
+        do {
+            bytes = try encode(plan)
+        } catch {
+            throw .cannotWrite(path: path, reason: "\(error)")
+        }
+        do {
+            try AtomicFile.write(bytes, to: path)
+        } catch {
+            throw .cannotWrite(path: path, reason: error.reason)
+        }
+    }
+
+    /// The plan file's bytes.
+    public static func encode(_ plan: Plan) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.userInfo[Plan.omitOperationsKey] = true
+        var text = Array(try encoder.encode(plan))
+        // The header ends with "\n}": reopen it and append the operations, one a line.
+        while let last = text.last, last != UInt8(ascii: "}") { text.removeLast() }
+        text.removeLast()
+        while let last = text.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: " ") { text.removeLast() }
+        text.append(contentsOf: Array(",\n  \"operations\" : [".utf8))
+        text.reserveCapacity(text.count + plan.operations.count * 256)
+        for (index, operation) in plan.operations.enumerated() {
+            text.append(contentsOf: index == 0 ? Array("\n    ".utf8) : Array(",\n    ".utf8))
+            operation.appendJSON(to: &text)
+        }
+        text.append(contentsOf: Array((plan.operations.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8))
+        return text
+    }
+
+    /// Reads and checks a plan: format, version, and that the operations still hash to the
+    /// recorded fingerprint.
+    public static func read(from path: String) throws(PlanFileError) -> Plan {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw .cannotRead(path: path, reason: error.reason)
+        }
+        return try decode(data, path: path)
+    }
+
+    public static func decode(_ data: Data, path: String) throws(PlanFileError) -> Plan {
+        struct Envelope: Decodable {
+            var format: String?
+            var formatVersion: Int?
+            enum CodingKeys: String, CodingKey { case format, formatVersion = "format_version" }
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let envelope: Envelope
+        do {
+            envelope = try decoder.decode(Envelope.self, from: data)
+        } catch {
+            throw .malformed(path: path, reason: "not JSON, or not a JSON object")
+        }
+        guard envelope.format == "mfa-rollout-plan" else {
+            throw .malformed(path: path, reason: "the \"format\" field is not \"mfa-rollout-plan\"")
+        }
+        guard envelope.formatVersion == Plan.currentFormatVersion else {
+            throw .unsupportedVersion(path: path, found: envelope.formatVersion ?? 0, supported: Plan.currentFormatVersion)
+        }
+        let plan: Plan
+        do {
+            plan = try decoder.decode(Plan.self, from: data)
+        } catch let error as DecodingError {
+            throw .malformed(path: path, reason: error.readable)
+        } catch {
+            throw .malformed(path: path, reason: "\(error)")
+        }
+        let computed = Fingerprint.of(flagLocation: plan.flag.location, operations: plan.operations)
+        guard computed == plan.fingerprint else {
+            throw .fingerprintMismatch(path: path, recorded: plan.fingerprint, computed: computed)
+        }
+        return plan
+    }
+}
+
+extension DecodingError {
+    /// `operations[3].action: cannot decode "enabel"`-style text, without Swift type dumps.
+    var readable: String {
+        func path(_ context: Context) -> String {
+            var out = ""
+            for key in context.codingPath {
+                if let index = key.intValue {
+                    out += "[\(index)]"
+                } else {
+                    out += out.isEmpty ? key.stringValue : ".\(key.stringValue)"
+                }
+            }
+            return out.isEmpty ? "top level" : out
+        }
+        switch self {
+        case .keyNotFound(let key, let context):
+            return "\(path(context)): missing field \"\(key.stringValue)\""
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(path(context)): \(context.debugDescription)"
+        @unknown default:
+            return "\(self)"
+        }
+    }
+}
+
+extension Error {
+    /// A short human reason (the POSIX message where there is one).
+    var reason: String {
+        let nsError = self as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+        return nsError.localizedDescription
+    }
+}

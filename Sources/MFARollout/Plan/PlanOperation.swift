@@ -1,0 +1,49 @@
+/// What one operation does to a user's flag.
+public enum PlanAction: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Set the flag to `true`.
+    case enable
+    /// Set the flag to `false` (only in `enforce` mode).
+    case disable
+
+    /// The value the flag has after the operation.
+    public var desired: FlagValue { self == .enable ? .on : .off }
+}
+
+/// One change the plan makes: a single PATCH of the one flag key the tool owns.
+public struct PlanOperation: Sendable, Hashable, Codable {
+    /// A stable id derived from the flag location, the user id and the action: the same change
+    /// planned twice has the same id, which is how the journal recognises work already done.
+    public var id: String
+    public var userID: String
+    public var action: PlanAction
+    /// The flag's value in the export.
+    public var current: FlagValue
+    /// The flag's value after the operation.
+    public var desired: FlagValue
+    /// Why: the policy's reason label (`rule staff`, `allow list`, `deny list`, …).
+    public var reason: String
+    /// Context for reviewers; not part of the fingerprint.
+    public var email: String?
+    public var connection: String?
+    /// Where the row came from: `file:line`.
+    public var source: String
+
+    public init(
+        id: String, userID: String, action: PlanAction, current: FlagValue, reason: String,
+        email: String?, connection: String?, source: String
+    ) {
+        self.id = id
+        self.userID = userID
+        self.action = action
+        self.current = current
+        self.desired = action.desired
+        self.reason = reason
+        self.email = email
+        self.connection = connection
+        self.source = source
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, userID = "user_id", action, current, desired, reason, email, connection, source
+    }
+}

@@ -1,0 +1,35 @@
+/// The counts a reviewer reads first.
+public struct PlanSummary: Sendable, Hashable, Codable {
+    /// Data rows read from all exports, rejected rows included.
+    public var rows: Int = 0
+    /// Rows the policy selected for MFA.
+    public var selected: Int = 0
+    public var enable: Int = 0
+    public var disable: Int = 0
+    /// Rows whose flag already has the desired value, or that `enable-only` leaves as they are.
+    public var unchanged: Int = 0
+    /// Users that are not selected but keep MFA on because the mode is `enable-only`.
+    public var keptByEnableOnly: Int = 0
+    /// Rows rejected with `--on-invalid skip`; never planned.
+    public var rejected: Int = 0
+    /// Per reason label: how many rows it decided, and how many of those change.
+    public var byReason: [String: ReasonCounts] = [:]
+
+    public init() {}
+
+    /// Operations in the plan.
+    public var changes: Int { enable + disable }
+
+    public struct ReasonCounts: Sendable, Hashable, Codable {
+        public var rows: Int = 0
+        public var enable: Int = 0
+        public var disable: Int = 0
+        public init() {}
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rows, selected, enable, disable, unchanged, rejected
+        case keptByEnableOnly = "kept_by_enable_only"
+        case byReason = "by_reason"
+    }
+}

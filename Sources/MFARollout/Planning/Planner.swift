@@ -1,0 +1,159 @@
+import Foundation
+
+/// Everything a plan is computed from.
+public struct PlanRequest: Sendable {
+    public var sources: [ExportSource]
+    public var policy: Policy
+    public var onInvalid: InvalidRowHandling
+    /// The moment date conditions (`within_days`) are evaluated at.
+    public var asOf: Date
+    public var createdAt: Date
+
+    public init(
+        sources: [ExportSource], policy: Policy, onInvalid: InvalidRowHandling = .fail,
+        asOf: Date = Date(), createdAt: Date = Date()
+    ) {
+        self.sources = sources
+        self.policy = policy
+        self.onInvalid = onInvalid
+        self.asOf = asOf
+        self.createdAt = createdAt
+    }
+}
+
+/// Turns exports and a policy into a ``Plan``: records → decisions → operations.
+///
+/// The planner has no network client and cannot get one: a plan is dry by construction.
+public struct Planner: Sendable {
+    public var request: PlanRequest
+
+    public init(_ request: PlanRequest) {
+        self.request = request
+    }
+
+    /// Reads every export once, streaming, and returns the plan.
+    /// - Parameter progress: called with the number of rows read so far, every 100,000 rows.
+    public func makePlan(progress: (@Sendable (Int) -> Void)? = nil) throws(PlanningError) -> Plan {
+        let policy = request.policy
+        let columns = policy.columnsNeeded
+        let userIDSlot = columns.firstIndex(of: policy.columns.userID)!
+        let flagSlot = columns.firstIndex(of: policy.flagColumn)!
+        let emailSlot = columns.firstIndex(of: policy.columns.email)
+        let connectionSlot = columns.firstIndex(of: policy.columns.connection)
+        let flagLocation = policy.flag.description
+        let asOf = request.asOf
+        let skipInvalid = request.onInvalid == .skip
+
+        var summary = PlanSummary()
+        var operations: [PlanOperation] = []
+        var rejected: [Plan.RejectedRecord] = []
+        let reader = ExportReader(sources: request.sources, dialect: policy.dialect, userIDColumn: policy.columns.userID)
+
+        let onRejected: ((RejectedRow) throws -> Void)? =
+            skipInvalid
+            ? { row in rejected.append(.init(file: row.file, line: row.line, userID: row.userID, reason: row.reason)) }
+            : nil
+
+        let exportSummary: ExportReadSummary
+        do {
+            exportSummary = try reader.read(
+                columns: columns, required: policy.requiredColumns, onRejected: onRejected
+            ) { row in
+                summary.rows += 1
+                if let progress, summary.rows % 100_000 == 0 { progress(summary.rows) }
+                let userID = row.values[userIDSlot] ?? ""
+                guard let current = FlagValue(exportValue: row.values[flagSlot]) else {
+                    let value = row.values[flagSlot] ?? ""
+                    guard skipInvalid else {
+                        throw PlanningError.unparsableFlag(file: row.file, line: row.line, column: policy.flagColumn, value: value)
+                    }
+                    rejected.append(
+                        .init(file: row.file, line: row.line, userID: userID,
+                              reason: "column \"\(policy.flagColumn)\": unparsable flag value \"\(value)\""))
+                    return
+                }
+                let selection = policy.decide(values: row.values, now: asOf)
+                let label = selection.reason.label
+                summary.byReason[label, default: .init()].rows += 1
+                if selection.selected { summary.selected += 1 }
+
+                let action: PlanAction?
+                if selection.selected {
+                    action = current == .on ? nil : .enable
+                } else if current == .on {
+                    if policy.mode == .enforce {
+                        action = .disable
+                    } else {
+                        action = nil
+                        summary.keptByEnableOnly += 1
+                    }
+                } else {
+                    action = nil
+                }
+                guard let action else {
+                    summary.unchanged += 1
+                    return
+                }
+                switch action {
+                case .enable:
+                    summary.enable += 1
+                    summary.byReason[label]!.enable += 1
+                case .disable:
+                    summary.disable += 1
+                    summary.byReason[label]!.disable += 1
+                }
+                operations.append(
+                    PlanOperation(
+                        id: OperationID.make(flagLocation: flagLocation, userID: userID, action: action),
+                        userID: userID,
+                        action: action,
+                        current: current,
+                        reason: label,
+                        email: emailSlot.flatMap { row.values[$0] }.flatMap { $0.isEmpty ? nil : $0 },
+                        connection: connectionSlot.flatMap { row.values[$0] }.flatMap { $0.isEmpty ? nil : $0 },
+                        source: "\(row.file):\(row.line)"
+                    ))
+            }
+        } catch let error as PlanningError {
+            throw error
+        } catch let error as ExportError {
+            throw .export(error)
+        } catch {
+            preconditionFailure("unexpected error from the export reader: \(error)")
+        }
+        summary.rows += exportSummary.rejected
+        summary.rejected = rejected.count
+
+        var inputs = request.sources.map { source in
+            Plan.InputFile(role: .export, path: source.displayName, sha256: exportSummary.sha256[source.displayName] ?? "")
+        }
+        inputs += policy.inputFiles.map { Plan.InputFile(role: $0.kind == .policy ? .policy : .list, path: $0.path, sha256: $0.sha256) }
+
+        return Plan(
+            producer: .init(createdAt: request.createdAt, asOf: request.asOf),
+            inputs: inputs,
+            flag: .init(container: policy.flag.container.rawValue, key: policy.flag.key, column: policy.flagColumn),
+            mode: policy.mode.rawValue,
+            summary: summary,
+            guards: Self.checkGuards(policy.guards, summary: summary),
+            operations: operations,
+            rejected: rejected
+        )
+    }
+
+    /// Measures the plan against the policy's guards.
+    static func checkGuards(_ guards: Guards, summary: PlanSummary) -> [GuardCheck] {
+        var checks: [GuardCheck] = []
+        if let limit = guards.minRows {
+            checks.append(GuardCheck(kind: .minRows, limit: Double(limit), actual: Double(summary.rows)))
+        }
+        if let limit = guards.maxChanges {
+            checks.append(GuardCheck(kind: .maxChanges, limit: Double(limit), actual: Double(summary.changes)))
+        }
+        if let limit = guards.maxChangePercent {
+            let share = summary.rows == 0 ? 0 : Double(summary.changes) * 100 / Double(summary.rows)
+            checks.append(GuardCheck(kind: .maxChangePercent, limit: limit, actual: share))
+        }
+        return checks
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Mustache
+
+/// The report as one self-contained HTML file: no scripts, no external resources, and every
+/// value from the export HTML-escaped by the template engine (emails are user input).
+public enum HTMLReport {
+    public static func render(_ model: ReportModel, planPath: String? = nil) -> String {
+        let plan = model.plan
+        let s = plan.summary
+        func tallies(_ list: [ReportModel.Tally]) -> [[String: Any]] {
+            list.map { ["name": $0.name, "enable": $0.enable, "disable": $0.disable] }
+        }
+        var totals: [[String: Any]] = [
+            ["label": "rows read", "value": s.rows],
+            ["label": "selected by the policy", "value": s.selected],
+            ["label": "enable", "value": s.enable, "strong": true],
+            ["label": "disable", "value": s.disable, "strong": true],
+            ["label": "unchanged", "value": s.unchanged],
+        ]
+        if s.keptByEnableOnly > 0 { totals.append(["label": "not selected, kept on by enable-only", "value": s.keptByEnableOnly]) }
+        totals.append(["label": "rejected rows", "value": s.rejected])
+
+        let context: [String: Any] = [
+            "headline": model.headline,
+            "outcome": plan.outcome.rawValue,
+            "fingerprint": plan.fingerprint,
+            "flag": plan.flag.location,
+            "column": plan.flag.column,
+            "mode": plan.mode,
+            "asOf": MarkdownReport.iso(plan.producer.asOf),
+            "createdAt": MarkdownReport.iso(plan.producer.createdAt),
+            "tool": "\(plan.producer.tool) \(plan.producer.version)",
+            "applicable": plan.applicable,
+            "totals": totals,
+            "guards": plan.guards.map { ["text": $0.explanation, "tripped": $0.tripped] },
+            "noGuards": plan.guards.isEmpty,
+            "hasChanges": s.changes > 0,
+            "byReason": tallies(model.byReason),
+            "byConnection": tallies(model.byConnection),
+            "byDomain": tallies(model.byEmailDomain),
+            "sampleTitle": model.sample.count == s.changes ? "all \(s.changes)" : "first \(model.sample.count) of \(s.changes)",
+            "sample": model.sample.map {
+                [
+                    "userID": $0.userID, "email": $0.email ?? "", "connection": $0.connection ?? "",
+                    "action": $0.action.rawValue, "current": $0.current.rawValue, "desired": $0.desired.rawValue,
+                    "reason": $0.reason,
+                ]
+            },
+            "hasRejected": !plan.rejected.isEmpty,
+            "rejectedTitle": plan.rejected.count > 50 ? "first 50 of \(plan.rejected.count)" : "all \(plan.rejected.count)",
+            "rejected": plan.rejected.prefix(50).map {
+                ["file": $0.file, "line": $0.line, "userID": $0.userID ?? "", "reason": $0.reason] as [String: Any]
+            },
+            "inputs": plan.inputs.map { ["role": $0.role.rawValue, "path": $0.path, "sha256": $0.sha256] },
+            "canApply": plan.outcome == .changes,
+            "planPath": planPath ?? "plan.json",
+        ]
+        return template.render(context)
+    }
+
+    // The template is compiled once; a syntax error in it is a programming error caught by the tests.
+    private static let template: MustacheTemplate = try! MustacheTemplate(string: source)
+
+    private static let source = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>MFA rollout plan: {{headline}}</title>
+        <style>
+        body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #1b1f24; }
+        h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 1px solid #d0d7de; padding-bottom: .25rem; }
+        table { border-collapse: collapse; margin: .5rem 0; } td, th { border: 1px solid #d0d7de; padding: .3rem .6rem; text-align: left; vertical-align: top; }
+        th { background: #f6f8fa; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+        code { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; background: #f6f8fa; padding: .1rem .3rem; border-radius: 4px; word-break: break-all; }
+        .outcome { display: inline-block; padding: .2rem .6rem; border-radius: 1rem; font-weight: 600; }
+        .changes { background: #fff8c5; } .no-changes { background: #dafbe1; } .guard-tripped { background: #ffebe9; }
+        .tripped { color: #cf222e; font-weight: 600; } .holds { color: #1a7f37; }
+        </style>
+        </head>
+        <body>
+        <h1>MFA rollout plan</h1>
+        <p><span class="outcome {{outcome}}">{{headline}}</span></p>
+        <ul>
+        <li>Fingerprint: <code>{{fingerprint}}</code></li>
+        <li>Flag: <code>{{flag}}</code> (current value read from column <code>{{column}}</code>)</li>
+        <li>Mode: <code>{{mode}}</code></li>
+        <li>Evaluated as of {{asOf}}; made {{createdAt}} by {{tool}}</li>
+        <li>Applicable: {{#applicable}}yes{{/applicable}}{{^applicable}}<strong>no</strong> (a guard tripped){{/applicable}}</li>
+        </ul>
+        <h2>Totals</h2>
+        <table>
+        {{#totals}}<tr><th>{{label}}</th><td class="n">{{#strong}}<strong>{{value}}</strong>{{/strong}}{{^strong}}{{value}}{{/strong}}</td></tr>
+        {{/totals}}</table>
+        <h2>Guards</h2>
+        {{#noGuards}}<p>The policy sets no guards.</p>{{/noGuards}}
+        <ul>
+        {{#guards}}<li class="{{#tripped}}tripped{{/tripped}}{{^tripped}}holds{{/tripped}}">{{text}}</li>
+        {{/guards}}</ul>
+        {{#hasChanges}}
+        <h2>Changes by reason</h2>
+        <table><tr><th>reason</th><th>enable</th><th>disable</th></tr>
+        {{#byReason}}<tr><td>{{name}}</td><td class="n">{{enable}}</td><td class="n">{{disable}}</td></tr>
+        {{/byReason}}</table>
+        <h2>Changes by connection</h2>
+        <table><tr><th>connection</th><th>enable</th><th>disable</th></tr>
+        {{#byConnection}}<tr><td>{{name}}</td><td class="n">{{enable}}</td><td class="n">{{disable}}</td></tr>
+        {{/byConnection}}</table>
+        <h2>Changes by email domain</h2>
+        <table><tr><th>domain</th><th>enable</th><th>disable</th></tr>
+        {{#byDomain}}<tr><td>{{name}}</td><td class="n">{{enable}}</td><td class="n">{{disable}}</td></tr>
+        {{/byDomain}}</table>
+        <h2>Sample of changes ({{sampleTitle}})</h2>
+        <table><tr><th>user id</th><th>email</th><th>connection</th><th>action</th><th>current → desired</th><th>reason</th></tr>
+        {{#sample}}<tr><td><code>{{userID}}</code></td><td>{{email}}</td><td>{{connection}}</td><td>{{action}}</td><td>{{current}} → {{desired}}</td><td>{{reason}}</td></tr>
+        {{/sample}}</table>
+        {{/hasChanges}}
+        {{#hasRejected}}
+        <h2>Rejected rows ({{rejectedTitle}})</h2>
+        <p>These rows were set aside (<code>--on-invalid skip</code>) and no change is planned for them.</p>
+        <table><tr><th>file</th><th>line</th><th>user id</th><th>reason</th></tr>
+        {{#rejected}}<tr><td>{{file}}</td><td class="n">{{line}}</td><td><code>{{userID}}</code></td><td>{{reason}}</td></tr>
+        {{/rejected}}</table>
+        {{/hasRejected}}
+        <h2>Inputs</h2>
+        <table><tr><th>role</th><th>file</th><th>SHA-256</th></tr>
+        {{#inputs}}<tr><td>{{role}}</td><td>{{path}}</td><td><code>{{sha256}}</code></td></tr>
+        {{/inputs}}</table>
+        {{#canApply}}
+        <h2>To apply</h2>
+        <p>After approval, apply exactly this plan:</p>
+        <pre><code>mfa-rollout apply {{planPath}} --domain TENANT --approve {{fingerprint}}</code></pre>
+        {{/canApply}}
+        </body>
+        </html>
+
+        """
+}

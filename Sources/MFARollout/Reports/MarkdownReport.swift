@@ -1,0 +1,103 @@
+import Foundation
+
+/// The report an approver reads in a pull request: totals, changes by reason, connection and
+/// email domain, guards, the fingerprint to quote, a sample of changes and the rejected rows.
+public enum MarkdownReport {
+    public static func render(_ model: ReportModel, planPath: String? = nil) -> String {
+        let plan = model.plan
+        let s = plan.summary
+        var out = "# MFA rollout plan: \(model.headline)\n\n"
+        out += "- Fingerprint: `\(plan.fingerprint)`\n"
+        out += "- Flag: `\(plan.flag.location)` (current value read from column `\(code(plan.flag.column))`)\n"
+        out += "- Mode: `\(plan.mode)`\n"
+        out += "- Evaluated as of \(iso(plan.producer.asOf)); made \(iso(plan.producer.createdAt)) by \(plan.producer.tool) \(plan.producer.version)\n"
+        out += "- Applicable: \(plan.applicable ? "yes" : "**no** (a guard tripped)")\n\n"
+
+        out += "## Totals\n\n| | users |\n|---|---:|\n"
+        out += "| rows read | \(s.rows) |\n"
+        out += "| selected by the policy | \(s.selected) |\n"
+        out += "| **enable** | **\(s.enable)** |\n"
+        out += "| **disable** | **\(s.disable)** |\n"
+        out += "| unchanged | \(s.unchanged) |\n"
+        if s.keptByEnableOnly > 0 { out += "| not selected, kept on by `enable-only` | \(s.keptByEnableOnly) |\n" }
+        out += "| rejected rows | \(s.rejected) |\n\n"
+
+        out += "## Guards\n\n"
+        if plan.guards.isEmpty {
+            out += "The policy sets no guards.\n\n"
+        } else {
+            for check in plan.guards {
+                out += "- \(check.tripped ? "❌" : "✅") \(cell(check.explanation))\n"
+            }
+            out += "\n"
+        }
+
+        if s.changes > 0 {
+            out += tallyTable("Changes by reason", "reason", model.byReason)
+            out += tallyTable("Changes by connection", "connection", model.byConnection)
+            out += tallyTable("Changes by email domain", "domain", model.byEmailDomain)
+            let shown = model.sample.count
+            out += "## Sample of changes (\(shown == s.changes ? "all \(shown)" : "first \(shown) of \(s.changes)"))\n\n"
+            out += "| user id | email | connection | action | current → desired | reason |\n|---|---|---|---|---|---|\n"
+            for op in model.sample {
+                out += "| `\(code(op.userID))` | \(cell(op.email ?? "")) | \(cell(op.connection ?? "")) | \(op.action.rawValue) | \(op.current.rawValue) → \(op.desired.rawValue) | \(cell(op.reason)) |\n"
+            }
+            out += "\n"
+        }
+
+        if !plan.rejected.isEmpty {
+            let shown = plan.rejected.prefix(50)
+            out += "## Rejected rows (\(shown.count == plan.rejected.count ? "all \(shown.count)" : "first \(shown.count) of \(plan.rejected.count)"))\n\n"
+            out += "These rows were set aside (`--on-invalid skip`) and no change is planned for them.\n\n"
+            out += "| file | line | user id | reason |\n|---|---:|---|---|\n"
+            for row in shown {
+                out += "| \(cell(row.file)) | \(row.line) | \(row.userID.map { "`\(code($0))`" } ?? "") | \(cell(row.reason)) |\n"
+            }
+            out += "\n"
+        }
+
+        out += "## Inputs\n\n| role | file | SHA-256 |\n|---|---|---|\n"
+        for input in plan.inputs {
+            out += "| \(input.role.rawValue) | \(cell(input.path)) | `\(input.sha256)` |\n"
+        }
+        out += "\n"
+
+        if plan.outcome == .changes {
+            out += "## To apply\n\nAfter approval, apply exactly this plan:\n\n"
+            out += "```\nmfa-rollout apply \(planPath ?? "plan.json") --domain TENANT --approve \(plan.fingerprint)\n```\n"
+        }
+        return out
+    }
+
+    private static func tallyTable(_ title: String, _ column: String, _ tallies: [ReportModel.Tally]) -> String {
+        var out = "## \(title)\n\n| \(column) | enable | disable |\n|---|---:|---:|\n"
+        for tally in tallies {
+            out += "| \(cell(tally.name)) | \(tally.enable) | \(tally.disable) |\n"
+        }
+        return out + "\n"
+    }
+
+    /// Text from the export is user input: keep it from breaking the table or becoming markup.
+    static func cell(_ text: String) -> String {
+        var out = ""
+        for ch in text {
+            switch ch {
+            case "\n", "\r", "\t": out.append(" ")
+            case "|", "\\", "`", "*", "_", "[", "]", "<", ">", "#", "!", "~", "&":
+                out.append("\\")
+                out.append(ch)
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// Inside a code span only backticks and line breaks matter; `|` still splits tables.
+    static func code(_ text: String) -> String {
+        String(text.map { $0 == "`" ? "'" : ($0 == "\n" || $0 == "\r" ? " " : $0) }).replacingOccurrences(of: "|", with: "\\|")
+    }
+
+    static func iso(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+}

@@ -1,0 +1,79 @@
+/// What every report shows, derived from a plan once: the Markdown and HTML reports are two
+/// renderings of this.
+public struct ReportModel: Sendable {
+    public struct Tally: Sendable, Hashable {
+        public var name: String
+        public var enable: Int
+        public var disable: Int
+        public var total: Int { enable + disable }
+    }
+
+    public var plan: Plan
+    /// Changes per policy reason, most first.
+    public var byReason: [Tally]
+    /// Changes per connection (`(none)` when the export has no connection column).
+    public var byConnection: [Tally]
+    /// Changes per email domain, lowercased (`(no email)` when there is none).
+    public var byEmailDomain: [Tally]
+    /// The first operations, in plan order.
+    public var sample: [PlanOperation]
+    public var sampleLimit: Int
+
+    public init(plan: Plan, sampleLimit: Int = 25, tallyLimit: Int = 20) {
+        self.plan = plan
+        self.sampleLimit = sampleLimit
+        byReason = plan.summary.byReason
+            .map { Tally(name: $0.key, enable: $0.value.enable, disable: $0.value.disable) }
+            .filter { $0.total > 0 }
+            .sorted(by: Self.order)
+        var connections: [String: Tally] = [:]
+        var domains: [String: Tally] = [:]
+        for operation in plan.operations {
+            let connection = operation.connection ?? "(none)"
+            let domain = operation.email.flatMap(Self.domain(of:)) ?? "(no email)"
+            connections[connection, default: Tally(name: connection, enable: 0, disable: 0)].count(operation.action)
+            domains[domain, default: Tally(name: domain, enable: 0, disable: 0)].count(operation.action)
+        }
+        byConnection = Self.top(connections.values.sorted(by: Self.order), limit: tallyLimit)
+        byEmailDomain = Self.top(domains.values.sorted(by: Self.order), limit: tallyLimit)
+        sample = Array(plan.operations.prefix(sampleLimit))
+    }
+
+    /// A headline for the outcome.
+    public var headline: String {
+        switch plan.outcome {
+        case .noChanges: "No changes: the tenant matches the policy"
+        case .changes: "\(plan.summary.changes) change\(plan.summary.changes == 1 ? "" : "s") to approve"
+        case .guardTripped: "Guard tripped: this plan cannot be applied"
+        }
+    }
+
+    static func domain(of email: String) -> String? {
+        guard let at = email.lastIndex(of: "@") else { return nil }
+        let domain = email[email.index(after: at)...].lowercased()
+        return domain.isEmpty ? nil : domain
+    }
+
+    private static func order(_ a: Tally, _ b: Tally) -> Bool {
+        a.total != b.total ? a.total > b.total : a.name < b.name
+    }
+
+    /// Keeps the largest `limit - 1` and folds the rest into one `(N others)` line.
+    private static func top(_ tallies: [Tally], limit: Int) -> [Tally] {
+        guard tallies.count > limit else { return tallies }
+        let rest = tallies[(limit - 1)...]
+        let other = Tally(
+            name: "(\(rest.count) others)", enable: rest.reduce(0) { $0 + $1.enable },
+            disable: rest.reduce(0) { $0 + $1.disable })
+        return Array(tallies.prefix(limit - 1)) + [other]
+    }
+}
+
+extension ReportModel.Tally {
+    fileprivate mutating func count(_ action: PlanAction) {
+        switch action {
+        case .enable: enable += 1
+        case .disable: disable += 1
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import MFARollout
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Decide who should have MFA, diff against the export, and write a plan and reports. Never touches the network.",
+        discussion: """
+            Reads one or more user exports (Auth0's gzip CSV export or any CSV) and a policy file,
+            and works out which users' flag must change. Nothing is sent anywhere: the plan is
+            dry by construction.
+
+            Exit codes: 0 no changes needed, 2 changes planned, 3 a guard tripped (the report
+            and plan are written, the plan is marked not applicable), 1 error (nothing written).
+            """
+    )
+
+    @Option(
+        name: .customLong("users"),
+        help: ArgumentHelp(
+            "A user export: .csv or .csv.gz, or - for standard input. Repeat for several exports (user ids must be unique across them).",
+            valueName: "file"))
+    var users: [String] = []
+
+    @Option(help: ArgumentHelp("The policy file (YAML).", valueName: "file"))
+    var policy: String
+
+    @Option(help: ArgumentHelp("Write the plan (JSON) here. Without it no plan file is written.", valueName: "file"))
+    var out: String?
+
+    @Option(help: ArgumentHelp("Write the Markdown report for approvers here.", valueName: "file"))
+    var report: String?
+
+    @Option(help: ArgumentHelp("Write the self-contained HTML report here.", valueName: "file"))
+    var html: String?
+
+    @Option(help: ArgumentHelp("Write every planned change as CSV here.", valueName: "file"))
+    var changes: String?
+
+    @Option(
+        name: .customLong("on-invalid"),
+        help: ArgumentHelp(
+            "fail: stop at the first bad row (exit 1, nothing written). skip: set bad rows aside, listed with their reason in the plan and reports.",
+            valueName: "fail|skip"))
+    var onInvalid: InvalidRowHandling = .fail
+
+    @Option(
+        name: .customLong("as-of"),
+        help: ArgumentHelp(
+            "Evaluate date conditions (within_days) as of this ISO-8601 time instead of now, for reproducible plans.",
+            valueName: "time"))
+    var asOf: String?
+
+    @Flag(help: "Print the summary as JSON on standard output (for scripts) instead of text.")
+    var json = false
+
+    func validate() throws {
+        guard !users.isEmpty else { throw ValidationError("give at least one export with --users FILE (or --users - for standard input)") }
+        guard users.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("--users - (standard input) can be given only once") }
+        if let asOf, Self.parseDate(asOf) == nil {
+            throw ValidationError("--as-of \(asOf): not an ISO-8601 date or time (e.g. 2026-11-23 or 2026-11-23T09:00:00Z)")
+        }
+        let outputs = [out, report, html, changes].compactMap { $0 }
+        guard Set(outputs).count == outputs.count else { throw ValidationError("--out, --report, --html and --changes must name different files") }
+    }
+
+    func run() throws {
+        let policy = try Policy.load(path: self.policy)
+        let now = Date()
+        let request = PlanRequest(
+            sources: users.map { $0 == "-" ? .standardInput : .file($0) },
+            policy: policy,
+            onInvalid: onInvalid,
+            asOf: asOf.flatMap(Self.parseDate) ?? now,
+            createdAt: now
+        )
+        let progress = ProgressLine()
+        let plan = try Planner(request).makePlan { rows in progress.update("reading exports: \(rows) rows") }
+        progress.finish()
+
+        let model = ReportModel(plan: plan)
+        try write(out) { try PlanFile.encode(plan) }
+        try write(report) { Array(MarkdownReport.render(model, planPath: out).utf8) }
+        try write(html) { Array(HTMLReport.render(model, planPath: out).utf8) }
+        try write(changes) { ChangesCSV.render(plan) }
+
+        if json {
+            Terminal.standardOutput(SummaryJSON(plan: plan, planPath: out).encoded())
+        } else {
+            Terminal.standardOutput(TextSummary.render(plan, written: [out, report, html, changes].compactMap { $0 }))
+        }
+        throw ExitCode(plan.outcome.exitCode)
+    }
+
+    private func write(_ path: String?, _ bytes: () throws -> [UInt8]) throws {
+        guard let path else { return }
+        do {
+            try AtomicFile.write(try bytes(), to: path)
+        } catch {
+            throw CLIError.cannotWrite(path: path, reason: "\(error)")
+        }
+    }
+
+    static func parseDate(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle().year().month().day()) { return date }
+        return nil
+    }
+}
+
+extension InvalidRowHandling: ExpressibleByArgument {}

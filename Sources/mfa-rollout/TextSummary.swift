@@ -1,0 +1,32 @@
+import MFARollout
+
+/// The plan's summary as a person reads it at a terminal.
+enum TextSummary {
+    static func render(_ plan: Plan, written: [String]) -> String {
+        let s = plan.summary
+        let headline: String
+        switch plan.outcome {
+        case .noChanges: headline = "No changes: the tenant matches the policy."
+        case .changes: headline = "\(s.changes) change\(s.changes == 1 ? "" : "s") planned (\(s.enable) enable, \(s.disable) disable)."
+        case .guardTripped: headline = "A guard tripped: the plan is written for review but cannot be applied."
+        }
+        var rows: [(String, Int)] = [
+            ("rows read", s.rows), ("selected by the policy", s.selected), ("enable", s.enable),
+            ("disable", s.disable), ("unchanged", s.unchanged),
+        ]
+        if s.keptByEnableOnly > 0 { rows.append(("kept on by enable-only", s.keptByEnableOnly)) }
+        rows.append(("rejected rows", s.rejected))
+        let width = rows.map(\.0.count).max() ?? 0
+        var out = headline + "\n\n"
+        for (label, value) in rows {
+            out += "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(value) + "\n"
+        }
+        if !plan.guards.isEmpty {
+            out += "\nGuards:\n"
+            for check in plan.guards { out += "  \(check.tripped ? "✗" : "✓") \(check.explanation)\n" }
+        }
+        out += "\nFlag: \(plan.flag.location) (mode \(plan.mode))\nFingerprint: \(plan.fingerprint)\n"
+        if !written.isEmpty { out += "Wrote: \(written.joined(separator: ", "))\n" }
+        return out
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+@testable import MFARollout
+
+@Suite("plan file")
+struct PlanFileTests {
+    static func operation(_ userID: String, _ action: PlanAction = .enable, email: String? = nil) -> PlanOperation {
+        PlanOperation(
+            id: OperationID.make(flagLocation: "app_metadata.use_mfa", userID: userID, action: action),
+            userID: userID, action: action, current: action == .enable ? .absent : .on, reason: "rule staff",
+            email: email, connection: "acme-saml", source: "users.csv:2")
+    }
+
+    static func plan(_ operations: [PlanOperation], guards: [GuardCheck] = []) -> Plan {
+        var summary = PlanSummary()
+        summary.rows = 10
+        summary.enable = operations.filter { $0.action == .enable }.count
+        summary.disable = operations.filter { $0.action == .disable }.count
+        return Plan(
+            producer: .init(createdAt: Date(timeIntervalSince1970: 1_790_000_000), asOf: Date(timeIntervalSince1970: 1_790_000_000)),
+            inputs: [.init(role: .export, path: "users.csv", sha256: String(repeating: "a", count: 64))],
+            flag: .init(container: "app_metadata", key: "use_mfa", column: "use_mfa"),
+            mode: "enable-only", summary: summary, guards: guards, operations: operations, rejected: [])
+    }
+
+    @Test("writing and reading gives the same plan back, whatever the ids and emails hold")
+    func roundTrip() throws {
+        let tricky = [
+            "samlp|my-connection|jane@example.com", "auth0|a/b", "auth0|quote\"back\\slash", "auth0|new\nline\ttab",
+            "auth0|ctrl\u{01}\u{1F}", "auth0|ünïcødé-😀",
+        ]
+        let plan = Self.plan(tricky.map { Self.operation($0, email: "\($0)@x.com") } + [Self.operation("auth0|off", .disable)])
+        let bytes = try PlanFile.encode(plan)
+        let decoded = try PlanFile.decode(Data(bytes), path: "plan.json")
+        #expect(decoded == plan)
+        // The streamed operations agree with JSONEncoder's reading of the same type.
+        let object = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+        let ops = try #require(object?["operations"] as? [[String: Any]])
+        #expect(ops.count == 7)
+        #expect(ops[3]["user_id"] as? String == "auth0|new\nline\ttab")
+    }
+
+    @Test("an empty plan is valid JSON too")
+    func emptyPlan() throws {
+        let plan = Self.plan([])
+        #expect(plan.outcome == .noChanges)
+        let decoded = try PlanFile.decode(Data(try PlanFile.encode(plan)), path: "plan.json")
+        #expect(decoded == plan)
+    }
+
+    @Test("an edited operation no longer matches the fingerprint")
+    func tamperedPlan() throws {
+        let plan = Self.plan([Self.operation("auth0|1"), Self.operation("auth0|2")])
+        var text = String(decoding: try PlanFile.encode(plan), as: UTF8.self)
+        text = text.replacingOccurrences(of: "auth0|2", with: "auth0|3")
+        #expect(throws: PlanFileError.self) { try PlanFile.decode(Data(text.utf8), path: "plan.json") }
+        do {
+            _ = try PlanFile.decode(Data(text.utf8), path: "plan.json")
+        } catch {
+            guard case .fingerprintMismatch(let path, _, _) = error else {
+                Issue.record("expected a fingerprint mismatch, got \(error)")
+                return
+            }
+            #expect(path == "plan.json")
+        }
+    }
+
+    @Test("a future format version is refused by name")
+    func futureVersion() throws {
+        let plan = Self.plan([Self.operation("auth0|1")])
+        let text = String(decoding: try PlanFile.encode(plan), as: UTF8.self)
+            .replacingOccurrences(of: "\"format_version\" : 1", with: "\"format_version\" : 9")
+        #expect(throws: PlanFileError.unsupportedVersion(path: "p.json", found: 9, supported: 1)) {
+            try PlanFile.decode(Data(text.utf8), path: "p.json")
+        }
+        #expect(throws: PlanFileError.self) { try PlanFile.decode(Data("{\"a\":1}".utf8), path: "p.json") }
+        #expect(throws: PlanFileError.self) { try PlanFile.decode(Data("not json".utf8), path: "p.json") }
+    }
+
+    @Test("the fingerprint covers ids, actions and the flag location, not reviewer context")
+    func fingerprintCoverage() {
+        let base = [Self.operation("auth0|1"), Self.operation("auth0|2")]
+        let fp = Fingerprint.of(flagLocation: "app_metadata.use_mfa", operations: base)
+        #expect(fp.hasPrefix("sha256:") && fp.count == 71)
+        #expect(fp == Fingerprint.of(flagLocation: "app_metadata.use_mfa", operations: base))
+        #expect(fp != Fingerprint.of(flagLocation: "user_metadata.use_mfa", operations: base))
+        #expect(fp != Fingerprint.of(flagLocation: "app_metadata.use_mfa", operations: base.reversed()))
+        #expect(fp != Fingerprint.of(flagLocation: "app_metadata.use_mfa", operations: [base[0]]))
+        var disabled = base
+        disabled[1].action = .disable
+        #expect(fp != Fingerprint.of(flagLocation: "app_metadata.use_mfa", operations: disabled))
+        var annotated = base
+        annotated[0].email = "someone@else.com"
+        annotated[0].reason = "other"
+        #expect(fp == Fingerprint.of(flagLocation: "app_metadata.use_mfa", operations: annotated))
+        // Length-prefixing keeps ids with spaces from colliding with neighbouring fields.
+        let a = [Self.operation("auth0|1 enable")]
+        let b = [Self.operation("auth0|1")]
+        #expect(Fingerprint.of(flagLocation: "x.y", operations: a) != Fingerprint.of(flagLocation: "x.y", operations: b))
+    }
+
+    @Test("operation ids are stable and distinct")
+    func operationIDs() {
+        let a = OperationID.make(flagLocation: "app_metadata.use_mfa", userID: "auth0|1", action: .enable)
+        #expect(a == OperationID.make(flagLocation: "app_metadata.use_mfa", userID: "auth0|1", action: .enable))
+        #expect(a != OperationID.make(flagLocation: "app_metadata.use_mfa", userID: "auth0|1", action: .disable))
+        #expect(a != OperationID.make(flagLocation: "app_metadata.use_mfa", userID: "auth0|2", action: .enable))
+        #expect(a.hasPrefix("op_") && a.count == 27)
+    }
+
+    @Test("guards decide the outcome")
+    func guardOutcome() {
+        let tripped = GuardCheck(kind: .maxChanges, limit: 1, actual: 2)
+        let holds = GuardCheck(kind: .minRows, limit: 5, actual: 10)
+        #expect(tripped.tripped && !holds.tripped)
+        #expect(GuardCheck(kind: .minRows, limit: 5, actual: 4).tripped)
+        #expect(!GuardCheck(kind: .maxChangePercent, limit: 10, actual: 10).tripped)
+        let plan = Self.plan([Self.operation("auth0|1")], guards: [holds, tripped])
+        #expect(plan.outcome == .guardTripped && !plan.applicable && plan.outcome.exitCode == 3)
+        #expect(Self.plan([Self.operation("auth0|1")], guards: [holds]).outcome.exitCode == 2)
+    }
+}
+
+@Suite("flag values")
+struct FlagValueTests {
+    @Test("accepted spellings", arguments: [
+        ("true", FlagValue.on), ("TRUE", .on), ("1", .on), ("'true", .on), (" true ", .on),
+        ("false", .off), ("False", .off), ("0", .off), ("'false", .off), ("", .absent), ("  ", .absent),
+    ])
+    func accepted(text: String, value: FlagValue) {
+        #expect(FlagValue(exportValue: text) == value)
+    }
+
+    @Test("a missing column means absent; anything else is refused", arguments: ["yes", "no", "2", "t", "on", "nul"])
+    func refused(text: String) {
+        #expect(FlagValue(exportValue: text) == nil)
+        #expect(FlagValue(exportValue: nil) == .absent)
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Benchmark: `mfa-rollout plan` (release build) against a bare C program that parses the same
+# 1,000,000-row export with libcsv and empty callbacks, in one run, as a ratio.
+# Targets: plan within 1.5x of the bare parse; peak memory under 150 MB.
+#   scripts/bench-plan.sh [ROWS] [ROUNDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-1000000}
+rounds=${2:-5}
+work=.build-bench
+mkdir -p "$work"
+
+[ -f /usr/include/csv.h ] || { echo "bench-plan: libcsv-dev is missing (scripts/test.sh installs it)" >&2; exit 1; }
+
+export_file="$work/users-$rows.csv"
+if [ ! -f "$export_file" ]; then
+  echo "bench-plan: generating $rows rows into $export_file" >&2
+  python3 scripts/lib/generate_export.py --rows "$rows" --seed 7 --out "$export_file"
+fi
+echo "bench-plan: export $(du -h "$export_file" | cut -f1), $(wc -l < "$export_file") lines" >&2
+
+echo "bench-plan: building (release)" >&2
+swift build -c release --product mfa-rollout >&2
+bin="$(swift build -c release --show-bin-path)/mfa-rollout"
+cc -O2 -o "$work/libcsv_baseline" scripts/bench/libcsv_baseline.c -lcsv
+
+python3 scripts/bench/measure.py "$rounds" \
+  "libcsv-bare=$work/libcsv_baseline $export_file" \
+  "plan=$bin plan --users $export_file --policy scripts/bench/policy.yaml --as-of 2026-11-20T00:00:00Z --out $work/plan.json"
