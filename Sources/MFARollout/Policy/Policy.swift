@@ -36,8 +36,17 @@ public struct Policy: Sendable {
     let userIDIndex: Int
     let emailIndex: Int
     let rolloutHasher: RolloutBucket.Hasher?
+    /// `rules` reduced to what `decide` needs, the effective rollout resolved.
+    let decisionTable: [DecisionRule]
     /// Where each rule column is first named, for `checkColumns`.
     let columnReferences: [ColumnReference]
+
+    struct DecisionRule: Sendable {
+        let name: String
+        let condition: CompiledCondition
+        /// The rule's own rollout, else the global percentage; nil or >= 100: no hashing.
+        let percentage: Double?
+    }
 
     struct ColumnReference: Sendable {
         let column: String
@@ -86,10 +95,8 @@ public struct Policy: Sendable {
             return Selection(selected: true, reason: .allowList)
         }
         let seconds = now.timeIntervalSince1970
-        for rule in rules where rule.compiled.evaluate(values, now: seconds) {
-            guard let percentage = rule.rollout ?? rollout?.percentage, percentage < 100,
-                  let hasher = rolloutHasher
-            else {
+        for rule in decisionTable where rule.condition.evaluate(values, now: seconds) {
+            guard let percentage = rule.percentage, let hasher = rolloutHasher else {
                 return Selection(selected: true, reason: .rule(rule.name))
             }
             let bucket = hasher.bucket(userID: userID ?? "")

@@ -1,9 +1,10 @@
 /// How to read the export CSV, as the policy's `csv:` section states it.
 ///
-/// Mirrors `CSVDialect` from the export reader (same fields); kept here until the two are reconciled.
-public struct PolicyCSVSettings: Sendable, Hashable, Codable {
+/// Mirrors `CSVDialect` from the export reader (same initializer, fields and cases), so that
+/// when both are merged this file can be replaced by `public typealias PolicyCSVSettings = CSVDialect`.
+public struct PolicyCSVSettings: Sendable, Hashable {
     /// Whether values carry Auth0's OWASP CSV-injection escaping (a leading `'`).
-    public enum Auth0Escaping: String, Sendable, Hashable, Codable, CaseIterable {
+    public enum Auth0Escaping: String, Sendable, Hashable, Codable {
         /// Detect from the file.
         case auto
         /// Always strip a leading `'`.
@@ -16,9 +17,7 @@ public struct PolicyCSVSettings: Sendable, Hashable, Codable {
     public var delimiter: UInt8
     public var auth0Escaping: Auth0Escaping
 
-    public static let `default` = PolicyCSVSettings(delimiter: UInt8(ascii: ","), auth0Escaping: .auto)
-
-    public init(delimiter: UInt8, auth0Escaping: Auth0Escaping) {
+    public init(delimiter: UInt8 = UInt8(ascii: ","), auth0Escaping: Auth0Escaping = .auto) {
         self.delimiter = delimiter
         self.auth0Escaping = auth0Escaping
     }

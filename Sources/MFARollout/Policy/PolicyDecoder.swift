@@ -40,7 +40,7 @@ struct PolicyDecoder {
             mode = parsed
         }
 
-        let dialect = try fields["csv"].map { (n) throws(PolicyError) in try decodeCSV(n) } ?? .default
+        let dialect = try fields["csv"].map { (n) throws(PolicyError) in try decodeCSV(n) } ?? PolicyCSVSettings()
         let columns = try fields["columns"].map { (n) throws(PolicyError) in try decodeColumns(n) } ?? .default
         let resolvedFlagColumn = flagColumn ?? flag.description
 
@@ -95,7 +95,12 @@ struct PolicyDecoder {
             flag: flag, flagColumn: resolvedFlagColumn, mode: mode, dialect: dialect, columns: columns,
             rules: rules, allow: allow, deny: deny, rollout: rollout, guards: guards, inputFiles: inputFiles,
             columnsNeeded: registry.columns, file: file, userIDIndex: userIDIndex, emailIndex: emailIndex,
-            rolloutHasher: rollout.map { RolloutBucket.Hasher(salt: $0.salt) }, columnReferences: references)
+            rolloutHasher: rollout.map { RolloutBucket.Hasher(salt: $0.salt) },
+            decisionTable: rules.map { rule in
+                let percentage = rule.rollout ?? rollout?.percentage
+                return .init(name: rule.name, condition: rule.compiled, percentage: percentage.flatMap { $0 < 100 ? $0 : nil })
+            },
+            columnReferences: references)
     }
 
     // MARK: YAML
@@ -142,7 +147,7 @@ struct PolicyDecoder {
 
     private func decodeCSV(_ node: PolicyNode) throws(PolicyError) -> PolicyCSVSettings {
         let f = try node.fields(allowed: ["delimiter", "auth0_escaping"])
-        var settings = PolicyCSVSettings.default
+        var settings = PolicyCSVSettings()
         if let d = f["delimiter"] {
             let text = try d.string(allowEmpty: true)
             let scalars = Array(text.unicodeScalars)
@@ -153,10 +158,12 @@ struct PolicyDecoder {
         }
         if let e = f["auth0_escaping"] {
             let text = try e.text()
-            guard let value = PolicyCSVSettings.Auth0Escaping(rawValue: text) else {
-                throw e.error("unknown auth0_escaping '\(text)' (expected one of: auto, on, off)")
+            switch text {
+            case "auto": settings.auth0Escaping = .auto
+            case "on": settings.auth0Escaping = .on
+            case "off": settings.auth0Escaping = .off
+            default: throw e.error("unknown auth0_escaping '\(text)' (expected one of: auto, on, off)")
             }
-            settings.auth0Escaping = value
         }
         return settings
     }
