@@ -1,0 +1,130 @@
+import Foundation
+
+/// A rollout policy: which users should have the MFA flag, decided row by row.
+///
+/// Load it with `load(path:)` (the YAML and every list file it names); every problem is a
+/// `PolicyError` naming the file, key path, line and column. Then call `decide(values:now:)`
+/// for each row with the values of `columnsNeeded`, in that order.
+public struct Policy: Sendable {
+    /// Where the flag lives on the user (`app_metadata.use_mfa`).
+    public var flag: FlagLocation
+    /// The export column holding the flag's current value.
+    public var flagColumn: String
+    public var mode: PolicyMode
+    /// How to read the export CSV.
+    public var dialect: PolicyCSVSettings
+    /// Columns holding user id, email and connection.
+    public var columns: ColumnMap
+    /// In order; the first match decides.
+    public var rules: [Rule]
+    /// Always selected (unless denied).
+    public var allow: UserList
+    /// Never selected.
+    public var deny: UserList
+    /// The global rollout (percentage and salt), if any.
+    public var rollout: RolloutSettings?
+    public var guards: Guards
+    /// The policy file and every list file, with their SHA-256, in load order (policy first).
+    public var inputFiles: [PolicyInputFile]
+    /// Every column the policy reads, without duplicates: `columns.userID`, `columns.email`,
+    /// `columns.connection`, `flagColumn`, then the rule columns in order of first use.
+    public var columnsNeeded: [String]
+    /// The policy file's name as given, used in errors.
+    public var file: String
+
+    // Compiled state for `decide`.
+    let userIDIndex: Int
+    let emailIndex: Int
+    let rolloutHasher: RolloutBucket.Hasher?
+    /// `rules` reduced to what `decide` needs, the effective rollout resolved.
+    let decisionTable: [DecisionRule]
+    /// Where each rule column is first named, for `checkColumns`.
+    let columnReferences: [ColumnReference]
+
+    struct DecisionRule: Sendable {
+        let name: String
+        let condition: CompiledCondition
+        /// The rule's own rollout, else the global percentage; nil or >= 100: no hashing.
+        let percentage: Double?
+    }
+
+    struct ColumnReference: Sendable {
+        let column: String
+        let keyPath: String
+        let line: Int?
+        let columnNumber: Int?
+    }
+
+    // MARK: Loading
+
+    /// Reads and validates the policy at `path` and every list file it names (relative to its directory).
+    public static func load(path: String) throws(PolicyError) -> Policy {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw PolicyError(file: path, keyPath: "", line: nil, column: nil,
+                              message: FileManager.default.fileExists(atPath: path)
+                                  ? "cannot read the policy file" : "policy file not found")
+        }
+        guard let yaml = String(data: data, encoding: .utf8) else {
+            throw PolicyError(file: path, keyPath: "", line: nil, column: nil, message: "the policy file is not valid UTF-8")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        return try parse(yaml: yaml, file: path, baseDirectory: directory.isEmpty ? "." : directory)
+    }
+
+    /// Parses and validates policy YAML; `file` names it in errors and in `inputFiles`,
+    /// list files are read from disk relative to `baseDirectory`.
+    public static func parse(yaml: String, file: String, baseDirectory: String) throws(PolicyError) -> Policy {
+        try PolicyDecoder(file: file, baseDirectory: baseDirectory).decode(yaml: yaml)
+    }
+
+    // MARK: Deciding
+
+    /// Decides one row. `values[i]` is the value of `columnsNeeded[i]`, nil when that column
+    /// is not in the file; `values` must have at least `columnsNeeded.count` elements.
+    ///
+    /// Order: deny list, allow list, then the first matching rule (with its rollout), else not selected.
+    public func decide(values: [String?], now: Date) -> Selection {
+        let userID = values[userIDIndex]
+        if !deny.isEmpty, deny.contains(userID: userID, email: values[emailIndex]) {
+            return Selection(selected: false, reason: .denyList)
+        }
+        if !allow.isEmpty, allow.contains(userID: userID, email: values[emailIndex]) {
+            return Selection(selected: true, reason: .allowList)
+        }
+        let seconds = now.timeIntervalSince1970
+        for rule in decisionTable where rule.condition.evaluate(values, now: seconds) {
+            guard let percentage = rule.percentage, let hasher = rolloutHasher else {
+                return Selection(selected: true, reason: .rule(rule.name))
+            }
+            let bucket = hasher.bucket(userID: userID ?? "")
+            if bucket < percentage { return Selection(selected: true, reason: .rule(rule.name)) }
+            return Selection(selected: false,
+                             reason: .heldBackByRollout(rule: rule.name, bucket: bucket, percentage: percentage))
+        }
+        return Selection(selected: false, reason: .noRuleMatched)
+    }
+
+    /// Checks that every column a rule tests is in the export's `header`, and that the email
+    /// column is there when an allow or deny list holds emails. A misspelt column would
+    /// otherwise silently match nobody (or, under `not`, everybody).
+    public func checkColumns(header: [String]) throws(PolicyError) {
+        let available = Set(header)
+        for reference in columnReferences where !available.contains(reference.column) {
+            var message = "column '\(reference.column)' is not in the export"
+            if let suggestion = PolicyNode.closest(to: reference.column, in: header) {
+                message += "; did you mean '\(suggestion)'?"
+            } else {
+                message += " (its columns: \(header.joined(separator: ", ")))"
+            }
+            throw PolicyError(file: file, keyPath: reference.keyPath, line: reference.line,
+                              column: reference.columnNumber, message: message)
+        }
+        if !available.contains(columns.email), !allow.emails.isEmpty || !deny.emails.isEmpty {
+            throw PolicyError(file: file, keyPath: "columns.email", line: nil, column: nil,
+                              message: "the allow or deny list holds emails but the export has no column '\(columns.email)'")
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Crypto
+
+/// A user's place in a percentage rollout: the same on every machine, for ever, for a given salt.
+///
+/// `h = SHA-256(UTF-8(salt + ":" + userID))`, `x` = the first 8 bytes of `h` read as a
+/// big-endian `UInt64`, `bucket = Double(x) / 2^64 * 100`. A user is in a rollout of
+/// `p` percent when `bucket < p`, so whoever is in at 10% stays in at 25% and 50%.
+public enum RolloutBucket {
+    /// The bucket in `[0, 100)` of `userID` under `salt`.
+    public static func value(userID: String, salt: String) -> Double {
+        Hasher(salt: salt).bucket(userID: userID)
+    }
+
+    /// Turns the first 8 bytes of a digest into a bucket.
+    static func bucket(firstEightBytesOf digest: SHA256.Digest) -> Double {
+        let x = digest.withUnsafeBytes { bytes -> UInt64 in
+            var x: UInt64 = 0
+            for i in 0..<8 { x = x << 8 | UInt64(bytes[i]) }
+            return x
+        }
+        return Double(x) / 18446744073709551616.0 * 100.0
+    }
+
+    /// A SHA-256 state that has already taken in `salt + ":"`; copying it per user avoids
+    /// re-hashing the salt and allocating.
+    struct Hasher: Sendable {
+        private let prefix: SHA256
+
+        init(salt: String) {
+            var h = SHA256()
+            h.update(data: Array((salt + ":").utf8))
+            prefix = h
+        }
+
+        func bucket(userID: String) -> Double {
+            var h = prefix
+            var id = userID
+            id.withUTF8 { h.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            return RolloutBucket.bucket(firstEightBytesOf: h.finalize())
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+@testable import MFARollout
+
+/// Helpers shared by the policy tests.
+enum PolicyFixtures {
+    /// `Tests/MFARolloutTests/Fixtures/policy` inside the test bundle.
+    static var directory: String {
+        Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("policy").path
+    }
+
+    static func parse(_ yaml: String) throws(PolicyError) -> Policy {
+        try Policy.parse(yaml: yaml, file: "policy.yaml", baseDirectory: directory)
+    }
+
+    /// The error parsing `yaml` throws, or nil when it parses.
+    static func error(_ yaml: String) -> PolicyError? {
+        do {
+            _ = try parse(yaml)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// A policy with one rule `r` whose `when:` is `condition` (YAML flow or block text, indented by the caller).
+    static func policy(when condition: String) throws(PolicyError) -> Policy {
+        try parse("""
+            version: 1
+            rules:
+              - name: r
+                when: \(condition)
+            """)
+    }
+}
+
+extension Policy {
+    /// The values row for `columnsNeeded`, from a column → value map; absent columns are nil.
+    func row(_ values: [String: String]) -> [String?] {
+        columnsNeeded.map { values[$0] }
+    }
+
+    /// Whether the only rule matches the row.
+    func matches(_ values: [String: String], now: Date = Date(timeIntervalSince1970: 1_780_000_000)) -> Bool {
+        decide(values: row(values), now: now).selected
+    }
+}
