@@ -29,7 +29,7 @@ struct MFARolloutCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let code as ExitCode {
-            exit(code.rawValue)
+            Foundation.exit(code.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
@@ -40,7 +40,7 @@ struct MFARolloutCommand: AsyncParsableCommand {
             } else {
                 Terminal.standardError(fullMessage(for: error) + "\n")
             }
-            exit(1)
+            Foundation.exit(1)
         }
     }
 

@@ -187,7 +187,7 @@ struct PolicyDecisionTests {
         let p = try Policy.load(path: path)
         #expect(p.mode == .enforce)
         #expect(p.flagColumn == "use_mfa")
-        #expect(p.dialect == PolicyCSVSettings(delimiter: UInt8(ascii: ";"), auth0Escaping: .on))
+        #expect(p.dialect == CSVDialect(delimiter: UInt8(ascii: ";"), auth0Escaping: .on))
         #expect(p.columns == .default)
         #expect(p.rules.map(\.name) == ["staff", "active-db-users"])
         #expect(p.rules[0].description == "Everyone at the company")

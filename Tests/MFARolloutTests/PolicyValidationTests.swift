@@ -310,7 +310,7 @@ struct PolicyValidationTests {
             """, keyPath: "csv.auth0_escaping", line: 2, column: 23, containing: "unknown auth0_escaping")
         // Unquoted on/off are YAML 1.1 booleans; they still mean the words.
         let p = try F.parse("version: 1\ncsv: {auth0_escaping: off, delimiter: \"\\t\"}\nallow: {ids: [\"auth0|1\"]}\n")
-        #expect(p.dialect == PolicyCSVSettings(delimiter: 9, auth0Escaping: .off))
+        #expect(p.dialect == CSVDialect(delimiter: 9, auth0Escaping: .off))
     }
 
     @Test func aPolicyThatSelectsNobodyIsAnError() {

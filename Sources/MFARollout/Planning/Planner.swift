@@ -57,7 +57,7 @@ public struct Planner: Sendable {
         let exportSummary: ExportReadSummary
         do {
             exportSummary = try reader.read(
-                columns: columns, required: policy.requiredColumns, onRejected: onRejected
+                columns: columns, required: Self.requiredColumns(policy), onRejected: onRejected
             ) { row in
                 summary.rows += 1
                 if let progress, summary.rows % 100_000 == 0 { progress(summary.rows) }
@@ -139,6 +139,16 @@ public struct Planner: Sendable {
             operations: operations,
             rejected: rejected
         )
+    }
+
+    /// The columns every export must have: the user id, the flag, every column a rule tests
+    /// (a misspelt column must not silently match nobody), and the email column when a list
+    /// names emails (a deny list that cannot match must not let users through).
+    static func requiredColumns(_ policy: Policy) -> Set<String> {
+        var required: Set<String> = [policy.columns.userID, policy.flagColumn]
+        required.formUnion(policy.columnReferences.map(\.column))
+        if !policy.allow.emails.isEmpty || !policy.deny.emails.isEmpty { required.insert(policy.columns.email) }
+        return required
     }
 
     /// Measures the plan against the policy's guards.

@@ -12,7 +12,7 @@ public struct Policy: Sendable {
     public var flagColumn: String
     public var mode: PolicyMode
     /// How to read the export CSV.
-    public var dialect: PolicyCSVSettings
+    public var dialect: CSVDialect
     /// Columns holding user id, email and connection.
     public var columns: ColumnMap
     /// In order; the first match decides.

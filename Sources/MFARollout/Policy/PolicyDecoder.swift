@@ -40,7 +40,7 @@ struct PolicyDecoder {
             mode = parsed
         }
 
-        let dialect = try fields["csv"].map { (n) throws(PolicyError) in try decodeCSV(n) } ?? PolicyCSVSettings()
+        let dialect = try fields["csv"].map { (n) throws(PolicyError) in try decodeCSV(n) } ?? CSVDialect()
         let columns = try fields["columns"].map { (n) throws(PolicyError) in try decodeColumns(n) } ?? .default
         let resolvedFlagColumn = flagColumn ?? flag.description
 
@@ -145,9 +145,9 @@ struct PolicyDecoder {
 
     // MARK: Sections
 
-    private func decodeCSV(_ node: PolicyNode) throws(PolicyError) -> PolicyCSVSettings {
+    private func decodeCSV(_ node: PolicyNode) throws(PolicyError) -> CSVDialect {
         let f = try node.fields(allowed: ["delimiter", "auth0_escaping"])
-        var settings = PolicyCSVSettings()
+        var settings = CSVDialect()
         if let d = f["delimiter"] {
             let text = try d.string(allowEmpty: true)
             let scalars = Array(text.unicodeScalars)
