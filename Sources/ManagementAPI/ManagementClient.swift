@@ -59,12 +59,39 @@ public struct ManagementClient: Sendable {
         self.observer = observer
     }
 
+    /// A client whose tokens come from `credentials` (client-credentials grant against
+    /// `endpoint`, cached and single-flight, or a static token).
+    public init(
+        endpoint: ManagementEndpoint,
+        credentials: ManagementCredentials,
+        httpClient: HTTPClient,
+        rateLimiter: RateLimiter? = nil,
+        retryPolicy: RetryPolicy = RetryPolicy(),
+        requestTimeout: Duration = .seconds(30),
+        clock: any APIClock = SystemAPIClock(),
+        logger: Logger = Logger(label: "mfa-rollout.management-api"),
+        observer: AttemptObserver? = nil
+    ) {
+        let tokens = TokenProvider(
+            credentials: credentials, endpoint: endpoint, httpClient: httpClient, clock: clock,
+            retryPolicy: RetryPolicy(
+                maxAttempts: min(retryPolicy.maxAttempts, 3), baseDelay: retryPolicy.baseDelay,
+                maxDelay: retryPolicy.maxDelay, jitter: retryPolicy.jitter, random: retryPolicy.random),
+            requestTimeout: requestTimeout, logger: logger)
+        self.init(
+            endpoint: endpoint, tokens: tokens, httpClient: httpClient, rateLimiter: rateLimiter,
+            retryPolicy: retryPolicy, requestTimeout: requestTimeout, clock: clock, logger: logger, observer: observer)
+    }
+
     /// An HTTPClient suited to this client: no redirects (an `Authorization` header must never
-    /// follow one), up to `maxConnectionsPerHost` parallel HTTP/1 connections.
-    public static func makeHTTPClient(maxConnectionsPerHost: Int = 16) -> HTTPClient {
+    /// follow one), up to `maxConnectionsPerHost` parallel HTTP/1 connections. The caller
+    /// shuts it down (`try await client.shutdown()`).
+    public static func makeHTTPClient(maxConnectionsPerHost: Int = 16, connectTimeout: Duration = .seconds(10))
+        -> HTTPClient
+    {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, maxConnectionsPerHost)
-        configuration.timeout.connect = .seconds(10)
+        configuration.timeout.connect = .milliseconds(Int64(max(connectTimeout.secondsValue, 0.001) * 1000))
         configuration.timeout.read = .seconds(60)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }

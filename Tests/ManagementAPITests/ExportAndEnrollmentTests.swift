@@ -142,4 +142,20 @@ import Testing
             #expect(!"\(await attempts.reports)".contains("TICKETSECRET"))
         }
     }
+
+    @Test func sameOriginDownloadCarriesTheToken() async throws {
+        let log = RequestLog()
+        try await TestServer.with(log: log) { router in
+            router.get("/__emulator/exports/job_1.csv.gz") { _, _ in
+                Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "x")))
+            }
+        } _: { port in
+            let harness = Harness(port: port)
+            let client = harness.client(tokens: TokenProvider(staticToken: BearerToken("static-token")))
+            let bytes: [UInt8] = try await client.download(SignedURL("http://127.0.0.1:\(port)/__emulator/exports/job_1.csv.gz"))
+            try await harness.shutdown()
+            #expect(bytes == Array("x".utf8))
+            #expect(await log.requests.first?.header("authorization") == "Bearer static-token")
+        }
+    }
 }

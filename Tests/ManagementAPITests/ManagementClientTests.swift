@@ -147,6 +147,8 @@ import Testing
             }
             try await harness.shutdown()
             #expect(await log.matching("GET", prefix: "/api/v2/").isEmpty)
+            // The logs did record the failure, without the secret.
+            #expect(harness.logs.text.contains("token request failed"))
             #expect(!harness.logs.text.contains(Harness.secret))
         }
     }
@@ -259,7 +261,7 @@ import Testing
     @Test func connectionRefusedIsARetryableTransportError() async throws {
         // A port that was just free: a server started and stopped.
         let port = try await TestServer.with(log: RequestLog()) { _ in } _: { port in port }
-        let harness = Harness(port: port)
+        let harness = Harness(port: port, connectTimeout: .milliseconds(300))
         let client = harness.client(tokens: TokenProvider(staticToken: BearerToken("static-token")))
         do throws(ManagementAPIError) {
             _ = try await client.getUser(id: "auth0|1")
@@ -275,5 +277,50 @@ import Testing
             #expect(!"\(error)".contains("static-token"))
         }
         try await harness.shutdown()
+    }
+
+    @Test func redirectsAreNotFollowed() async throws {
+        let log = RequestLog()
+        try await TestServer.with(log: log) { router in
+            router.get("/api/v2/users/:id") { _, _ in
+                Canned(status: .found, headers: ["Location": "http://localhost:1/steal"], body: "").response()
+            }
+        } _: { port in
+            let harness = Harness(port: port)
+            let client = harness.client(tokens: TokenProvider(staticToken: BearerToken("static-token")))
+            do throws(ManagementAPIError) {
+                _ = try await client.getUser(id: "auth0|1")
+                Issue.record("expected invalidResponse")
+            } catch {
+                guard case .invalidResponse(302, _, _) = error else {
+                    Issue.record("expected invalidResponse 302, got \(error)")
+                    try await harness.shutdown()
+                    return
+                }
+            }
+            try await harness.shutdown()
+            #expect(await log.count == 1)
+        }
+    }
+
+    @Test func clientBuiltFromCredentialsFetchesItsOwnToken() async throws {
+        let log = RequestLog()
+        let issuer = TokenIssuer()
+        try await TestServer.with(log: log) { router in
+            addTokenRoute(router, issuer: issuer)
+            router.get("/api/v2/users/:id") { _, _ in Canned.json(Self.user).response() }
+        } _: { port in
+            let harness = Harness(port: port)
+            let client = ManagementClient(
+                endpoint: harness.endpoint,
+                credentials: .clientCredentials(clientID: "cid", secret: ClientSecret("csecret")),
+                httpClient: harness.httpClient, retryPolicy: .none, clock: harness.clock)
+            _ = try await client.getUser(id: "auth0|1")
+            _ = try await client.getUser(id: "auth0|2")
+            try await harness.shutdown()
+            #expect(await issuer.issued == 1)
+            let gets = await log.matching("GET", prefix: "/api/v2/users/")
+            #expect(gets.map { $0.header("authorization") } == ["Bearer tok-1", "Bearer tok-1"])
+        }
     }
 }

@@ -230,9 +230,9 @@ struct Harness {
     static let clientID = "test-client-id"
     static let secret = "s3cr3t-VALUE-never-print"
 
-    init(port: Int) {
+    init(port: Int, connectTimeout: Duration = .seconds(10)) {
         self.port = port
-        self.httpClient = ManagementClient.makeHTTPClient(maxConnectionsPerHost: 8)
+        self.httpClient = ManagementClient.makeHTTPClient(maxConnectionsPerHost: 8, connectTimeout: connectTimeout)
     }
 
     var endpoint: ManagementEndpoint {
