@@ -250,8 +250,16 @@ public struct ManagementClient: Sendable {
             var serverWait: Duration?
             var status: Int?
             do {
-                let exchange = try await transport.send(
-                    method: method, url: url, headers: headers, body: body, operation: operation)
+                let sent: Result<HTTPExchange, ManagementAPIError>
+                do {
+                    sent = .success(
+                        try await transport.send(
+                            method: method, url: url, headers: headers, body: body, operation: operation))
+                } catch {
+                    sent = .failure(error)
+                }
+                await rateLimiter?.release()
+                let exchange = try sent.get()
                 status = exchange.status
                 let limits = RateLimitHeaders(headers: exchange.headers)
                 let localNow = Date().timeIntervalSince1970

@@ -5,6 +5,12 @@
 /// server has fewer (never raised), the bucket shrinks to `x-ratelimit-limit` when that is
 /// smaller, and with none remaining the bucket pauses until `x-ratelimit-reset` (measured
 /// against the server's `Date`). A 429 pauses everyone via ``pause(for:)``.
+///
+/// Requests in flight count against the burst: the bucket holds at most `burst - inFlight`
+/// tokens, and each ``acquire()`` must be paired with one ``release()`` once the answer (or
+/// failure) is in. Why: while requests travel, the server's bucket may sit full and stop
+/// refilling, so a local bucket that kept refilling would run ahead of it and earn 429s.
+/// With the cap, local tokens + unprocessed requests never exceed the server's tokens.
 public actor RateLimiter {
     /// The limit this limiter was created with.
     public nonisolated let configured: RateLimit
@@ -14,6 +20,8 @@ public actor RateLimiter {
     private var tokens: Double
     private var lastRefill: Duration
     private var pausedUntil: Duration = .zero
+    /// Acquired and not yet released.
+    public private(set) var inFlight = 0
     /// Requests let through so far.
     public private(set) var acquiredCount = 0
     /// Times the server's headers lowered the local tokens or paused the bucket.
@@ -45,12 +53,19 @@ public actor RateLimiter {
             }
             if tokens >= 1 {
                 tokens -= 1
+                inFlight += 1
                 acquiredCount += 1
                 return
             }
             // Other waiters may take the token first; then this loop sleeps again.
             try await clock.sleep(until: now + .seconds(clamping: (1 - tokens) / rate))
         }
+    }
+
+    /// Marks one acquired request as answered (or failed); call exactly once per ``acquire()``.
+    public func release() {
+        refill(clock.now)
+        inFlight = max(0, inFlight - 1)
     }
 
     /// Corrects the bucket from a response's rate-limit headers.
@@ -71,11 +86,12 @@ public actor RateLimiter {
         if let remaining = headers.remaining, remaining <= 0,
             let delay = headers.resetDelay(localNow: localNow)
         {
-            // `reset` and `Date` are whole seconds: the true wait lies in (delay - 1 s, delay].
-            // The lower bound keeps a steady stream (where the server's bucket is routinely
-            // empty and reset is "next second") at full rate; the zeroed tokens still make the
-            // next request wait one refill interval.
-            let wait = delay - .seconds(1)
+            // `reset` (rounded up) and `Date` (rounded down) are whole seconds, so the true wait
+            // lies in (delay - 2 s, delay]. Read as "when tokens are next added", a steady
+            // stream sees delay <= 2 s every time the server's bucket runs dry; pausing on
+            // that would throw away up to 2 s of rate. So pause only for the part that is
+            // certain; the zeroed tokens already make the next request wait one refill interval.
+            let wait = delay - .seconds(2)
             if wait > .zero {
                 pauseLocked(until: now + wait)
             }
@@ -109,7 +125,10 @@ public actor RateLimiter {
 
     private func refill(_ now: Duration) {
         guard now > lastRefill else { return }
-        tokens = min(burst, tokens + (now - lastRefill).secondsValue * rate)
+        let cap = max(0, burst - Double(inFlight))
+        if tokens < cap {
+            tokens = min(cap, tokens + (now - lastRefill).secondsValue * rate)
+        }
         lastRefill = now
     }
 }

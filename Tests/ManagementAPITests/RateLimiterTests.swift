@@ -6,9 +6,9 @@ import Testing
         let clock = FakeClock()
         let start = clock.now
         let limiter = RateLimiter(RateLimit(rate: 16, burst: 50), clock: clock)
-        for _ in 0..<50 { try await limiter.acquire() }
+        for _ in 0..<50 { try await limiter.acquire(); await limiter.release() }
         #expect(clock.now == start)
-        for _ in 0..<160 { try await limiter.acquire() }
+        for _ in 0..<160 { try await limiter.acquire(); await limiter.release() }
         // 160 more tokens at 16/s take 10 s (within float rounding).
         let elapsed = (clock.now - start).secondsValue
         #expect(abs(elapsed - 10) < 0.01)
@@ -28,6 +28,25 @@ import Testing
         let limiter = RateLimiter(RateLimit(rate: 10, burst: 5), clock: clock, initialTokens: 0)
         clock.advance(by: .seconds(100))
         #expect(await limiter.availableTokens == 5)
+    }
+
+    @Test func requestsInFlightCountAgainstTheBurst() async throws {
+        let clock = FakeClock()
+        let limiter = RateLimiter(RateLimit(rate: 10, burst: 3), clock: clock)
+        try await limiter.acquire()
+        try await limiter.acquire()
+        // Two unanswered requests: however long they take, at most one more token.
+        clock.advance(by: .seconds(60))
+        #expect(await limiter.availableTokens == 1)
+        #expect(await limiter.inFlight == 2)
+        await limiter.release()
+        #expect(await limiter.availableTokens == 1)
+        clock.advance(by: .seconds(1))
+        #expect(await limiter.availableTokens == 2)
+        await limiter.release()
+        clock.advance(by: .seconds(1))
+        #expect(await limiter.availableTokens == 3)
+        #expect(await limiter.inFlight == 0)
     }
 
     @Test func serverRemainingLowersLocalTokensButNeverRaisesThem() async {
@@ -58,16 +77,16 @@ import Testing
             RateLimitHeaders(limit: 10, remaining: 0, reset: 1_700_000_005, serverDate: 1_700_000_000),
             localNow: 1_800_000_000)
         try await limiter.acquire()
-        // reset and Date are whole seconds: the wait is at least delay - 1 s and at most delay + one token.
+        // reset and Date are whole seconds: the wait is at least delay - 2 s and at most delay + one token.
         let waited = (clock.now - start).secondsValue
-        #expect(waited >= 4 && waited <= 5.01)
+        #expect(waited >= 3 && waited <= 5.01)
     }
 
     @Test func remainingZeroWithNextSecondResetOnlyEmptiesTheBucket() async throws {
         let clock = FakeClock()
         let start = clock.now
         let limiter = RateLimiter(RateLimit(rate: 16, burst: 50), clock: clock)
-        await limiter.observe(RateLimitHeaders(remaining: 0, reset: 1001, serverDate: 1000), localNow: 0)
+        await limiter.observe(RateLimitHeaders(remaining: 0, reset: 1002, serverDate: 1000), localNow: 0)
         try await limiter.acquire()
         #expect(abs((clock.now - start).secondsValue - 1.0 / 16) < 0.001)
     }
@@ -86,7 +105,7 @@ import Testing
         let limiter = RateLimiter(RateLimit(rate: 5, burst: 5), clock: clock)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<8 {
-                group.addTask { for _ in 0..<10 { try await limiter.acquire() } }
+                group.addTask { for _ in 0..<10 { try await limiter.acquire(); await limiter.release() } }
             }
             try await group.waitForAll()
         }
