@@ -1,0 +1,35 @@
+/// What happened on one attempt of one API call, for the caller's journal.
+public struct AttemptReport: Sendable, Equatable {
+    /// The call without ids, e.g. `PATCH /api/v2/users/{id}`.
+    public var operation: String
+    /// 1 for the first attempt.
+    public var attempt: Int
+    /// The HTTP status when the server answered.
+    public var status: Int?
+    /// Why the attempt failed; nil when it succeeded.
+    public var error: ManagementAPIError?
+    /// When another attempt follows: the wait before it. Nil when this attempt was the last.
+    public var retryDelay: Duration?
+    /// The `X-Correlation-ID` sent, if any.
+    public var correlationID: String?
+
+    public init(
+        operation: String, attempt: Int, status: Int?, error: ManagementAPIError?, retryDelay: Duration?,
+        correlationID: String?
+    ) {
+        self.operation = operation
+        self.attempt = attempt
+        self.status = status
+        self.error = error
+        self.retryDelay = retryDelay
+        self.correlationID = correlationID
+    }
+
+    /// The attempt got a 2xx answer.
+    public var succeeded: Bool { error == nil }
+    /// Another attempt follows.
+    public var willRetry: Bool { retryDelay != nil }
+}
+
+/// Called after every attempt (success, retryable failure, final failure).
+public typealias AttemptObserver = @Sendable (AttemptReport) async -> Void
