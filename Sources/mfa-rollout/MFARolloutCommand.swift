@@ -7,6 +7,6 @@ struct MFARolloutCommand: AsyncParsableCommand {
         commandName: "mfa-rollout",
         abstract: "Turn on multifactor authentication for a subset of Auth0 users, safely and in bulk.",
         version: MFARolloutInfo.version,
-        subcommands: []
+        subcommands: [EmulatorCommand.self]
     )
 }
