@@ -79,3 +79,29 @@ struct SeedingTests {
         }
     }
 }
+
+@Suite("Export header")
+struct ExportHeaderTests {
+    @Test("Quoted, plain, BOM and doubled quotes")
+    func parse() {
+        #expect(ExportHeader.parseRecord(Array(#""user_id","app_metadata.use_mfa",plain,"a""b""#.utf8) + [0x0A, 0x41]) == ["user_id", "app_metadata.use_mfa", "plain", "a\"b"])
+        #expect(ExportHeader.parseRecord(Array("\"multi\nline\",x\r\n".utf8)) == ["multi\nline", "x"])
+    }
+
+    @Test("A gzip file's header is read through the compression")
+    func gzipHeader() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("header-\(UUID().uuidString).csv.gz").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let users = [User(fields: ["user_id": "auth0|1", "email": "a@b.c"])]
+        let bytes = try ExportFile.gzip(users: users, fields: [.init(name: "user_id"), .init(name: "email", exportAs: "mail")])
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(try ExportHeader.columns(ofFile: path) == ["user_id", "mail"])
+    }
+
+    @Test("A missing file is reported with its path")
+    func missing() {
+        #expect(throws: EmulatorError.unreadableExport(path: "/nonexistent/x.csv", reason: "cannot open the file")) {
+            try ExportHeader.columns(ofFile: "/nonexistent/x.csv")
+        }
+    }
+}
