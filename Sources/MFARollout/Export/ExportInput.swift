@@ -1,0 +1,191 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CompressNIO
+import Crypto
+import NIOCore
+
+/// Streams the bytes of one `ExportSource` in fixed-size chunks, gunzipping when the data
+/// starts with the gzip magic bytes `1f 8b` (whatever the file is called), and hashing the
+/// bytes as stored with SHA-256 on the way.
+///
+/// Memory is two or three buffers of `chunkSize` bytes, whatever the size of the input.
+struct ExportInput {
+    let source: ExportSource
+    let chunkSize: Int
+
+    /// Calls `body` with each chunk of (decompressed) data; returns the SHA-256 of the raw
+    /// bytes when `hashing` is set.
+    @discardableResult
+    func stream(hashing: Bool, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> String? {
+        let name = source.displayName
+        let fd: Int32
+        switch source {
+        case .standardInput:
+            fd = 0
+        case .file(let path):
+            fd = open(path, O_RDONLY)
+            if fd < 0 {
+                throw ExportError(file: name, line: nil, reason: .cannotOpen(Self.systemMessage(errno)))
+            }
+        }
+        defer { if case .file = source { _ = close(fd) } }
+
+        var sha = SHA256()
+        let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { raw.deallocate() }
+
+        var count = try fill(raw, from: fd)
+        if count == 0 {
+            return hashing ? Self.hex(sha.finalize()) : nil
+        }
+        let isGzip = count >= 2 && raw[0] == 0x1F && raw[1] == 0x8B
+        if !isGzip {
+            while count > 0 {
+                let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<count])
+                if hashing { sha.update(bufferPointer: chunk) }
+                try body(chunk)
+                count = try fill(raw, from: fd)
+            }
+            return hashing ? Self.hex(sha.finalize()) : nil
+        }
+
+        let decompressor: ZlibDecompressor
+        do {
+            decompressor = try ZlibDecompressor(algorithm: .gzip)
+        } catch {
+            throw ExportError(file: name, line: nil, reason: .corruptGzip("cannot start decompression: \(error)"))
+        }
+        let allocator = ByteBufferAllocator()
+        var input = allocator.buffer(capacity: chunkSize)
+        var output = allocator.buffer(capacity: chunkSize)
+        var streamEnded = false
+        func corrupt(_ detail: String) -> ExportError {
+            ExportError(file: name, line: nil, reason: .corruptGzip(detail))
+        }
+        func emit() throws {
+            if output.readableBytes > 0 {
+                try output.withUnsafeReadableBytes { try body($0) }
+                output.clear()
+            }
+        }
+        while count > 0 {
+            let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<count])
+            if hashing { sha.update(bufferPointer: chunk) }
+            input.clear()
+            input.writeBytes(chunk)
+            while input.readableBytes > 0 {
+                var afterReset = false
+                if streamEnded {
+                    // Another gzip member follows (as `cat a.gz b.gz` makes).
+                    do { try decompressor.reset() } catch { throw corrupt("cannot restart decompression") }
+                    streamEnded = false
+                    afterReset = true
+                }
+                let before = input.readableBytes
+                let producedBefore = output.readableBytes
+                do {
+                    try input.decompressStream(to: &output, with: decompressor)
+                    // A normal return with input left over means the member ended.
+                    if input.readableBytes > 0 { streamEnded = true }
+                } catch let error as CompressNIOError where error == .bufferOverflow {
+                    // Output window full: handed on below.
+                } catch let error as CompressNIOError where error == .corruptData {
+                    throw corrupt("corrupt compressed data")
+                } catch {
+                    throw corrupt("\(error)")
+                }
+                if afterReset && input.readableBytes == before && output.readableBytes == producedBefore {
+                    throw corrupt("trailing data after the end of the compressed stream")
+                }
+                try emit()
+            }
+            count = try fill(raw, from: fd)
+        }
+        // Drain what zlib still holds, then learn whether the stream reached its end: with no
+        // input left, an unfinished stream reports that it needs more (a truncated file). A
+        // normal return without new output is Z_STREAM_END (zlib reports no progress otherwise).
+        var empty = allocator.buffer(capacity: 16)
+        while true {
+            let before = output.readableBytes
+            do {
+                try decompressor.inflate(from: &empty, to: &output)
+                if output.readableBytes == before { break }
+            } catch let error as CompressNIOError where error == .bufferOverflow {
+                // Output window full: hand it on and continue draining.
+            } catch let error as CompressNIOError where error == .inputBufferOverflow {
+                throw corrupt("truncated: the compressed stream ends early")
+            } catch let error as CompressNIOError where error == .corruptData {
+                throw corrupt("corrupt compressed data")
+            } catch {
+                throw corrupt("\(error)")
+            }
+            try emit()
+        }
+        try emit()
+        return hashing ? Self.hex(sha.finalize()) : nil
+    }
+
+    /// Reads until `buffer` is full or the input ends (pipes deliver short reads).
+    private func fill(_ buffer: UnsafeMutableRawBufferPointer, from fd: Int32) throws -> Int {
+        var total = 0
+        while total < buffer.count {
+            let n = read(fd, buffer.baseAddress! + total, buffer.count - total)
+            if n > 0 {
+                total += n
+            } else if n == 0 {
+                break
+            } else if errno == EINTR {
+                continue
+            } else {
+                throw ExportError(file: source.displayName, line: nil, reason: .readFailed(Self.systemMessage(errno)))
+            }
+        }
+        return total
+    }
+
+    static func systemMessage(_ code: Int32) -> String {
+        if let message = strerror(code) { return String(cString: message) }
+        return "error \(code)"
+    }
+
+    static func hex(_ digest: SHA256.Digest) -> String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for byte in digest {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// SHA-256 of inputs, streamed in 64 KiB chunks (for the plan's input hashes).
+public enum InputDigest {
+    /// SHA-256 of the file's bytes as stored (not decompressed), as lowercase hex.
+    /// - Throws: `ExportError` (`.cannotOpen`, `.readFailed`).
+    public static func sha256Hex(ofFile path: String) throws -> String {
+        let fd = open(path, O_RDONLY)
+        if fd < 0 {
+            throw ExportError(file: path, line: nil, reason: .cannotOpen(ExportInput.systemMessage(errno)))
+        }
+        defer { _ = close(fd) }
+        var sha = SHA256()
+        let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        defer { raw.deallocate() }
+        while true {
+            let n = read(fd, raw.baseAddress!, raw.count)
+            if n > 0 {
+                sha.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[0..<n]))
+            } else if n == 0 {
+                break
+            } else if errno != EINTR {
+                throw ExportError(file: path, line: nil, reason: .readFailed(ExportInput.systemMessage(errno)))
+            }
+        }
+        return ExportInput.hex(sha.finalize())
+    }
+}

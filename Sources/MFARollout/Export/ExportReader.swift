@@ -1,0 +1,166 @@
+/// Reads user export CSVs (Auth0 `.csv.gz` exports, plain CSVs, standard input) as a stream
+/// of rows, through libcsv, in fixed-size chunks.
+///
+/// Memory does not grow with the input, except for duplicate detection (16–30 bytes per
+/// user id, see `UserIDHashSet`) and the list of rejected rows in skip mode.
+///
+/// Problems are reported with the input's name and the physical line where the offending
+/// record starts. Row-level problems (field count, invalid UTF-8 in a requested column,
+/// empty or duplicate user id) are skipped and reported when an `onRejected` handler is
+/// given; without one the first such problem is thrown. File-level problems (cannot open,
+/// empty, missing column, bad gzip, malformed or unterminated quote) always throw.
+public struct ExportReader {
+    public var sources: [ExportSource]
+    public var dialect: CSVDialect
+    public var userIDColumn: String
+    public var chunkSize: Int
+
+    public init(
+        sources: [ExportSource], dialect: CSVDialect = .init(), userIDColumn: String = "user_id",
+        chunkSize: Int = 64 * 1024
+    ) {
+        self.sources = sources
+        self.dialect = dialect
+        self.userIDColumn = userIDColumn
+        self.chunkSize = max(chunkSize, 16)
+    }
+
+    /// Reads every source in order and hands each accepted row to `onRow`.
+    ///
+    /// - Parameters:
+    ///   - columns: the column names to materialize, in the order of `ExportRow.values`; must
+    ///     contain `userIDColumn` and no name twice. Other columns are never turned into strings.
+    ///   - required: names that must be in every input's header (`userIDColumn` always is).
+    ///   - onRejected: when given, rows with row-level problems are skipped and reported here.
+    ///     Rejections are delivered after the last row has been read, in input order, so that
+    ///     every duplicate can name its first occurrence with a single extra pass over the
+    ///     file inputs (standard input cannot be re-read: a duplicate of an id first seen
+    ///     there says "already seen earlier in the input").
+    ///   - onRow: called once per accepted row; see `ExportRow` about keeping rows.
+    /// - Throws: `ExportError`, or what a callback threw. When it throws, rows already
+    ///   delivered must be discarded by the caller: the read as a whole failed.
+    /// - Returns: counts, input names and the SHA-256 of each input's bytes.
+    public func read(
+        columns: [String], required: Set<String>,
+        onRejected: ((RejectedRow) throws -> Void)? = nil,
+        onRow: (ExportRow) throws -> Void
+    ) throws -> ExportReadSummary {
+        try withoutActuallyEscaping(onRow) { onRow in
+            try readAll(columns: columns, required: required, onRejected: onRejected, onRow: onRow)
+        }
+    }
+
+    private func readAll(
+        columns: [String], required: Set<String>,
+        onRejected: ((RejectedRow) throws -> Void)?,
+        onRow: @escaping (ExportRow) throws -> Void
+    ) throws -> ExportReadSummary {
+        precondition(columns.contains(userIDColumn), "columns must include the user id column '\(userIDColumn)'")
+        precondition(Set(columns).count == columns.count, "columns must not repeat a name")
+        let userIDSlot = columns.firstIndex(of: userIDColumn)!
+        var summary = ExportReadSummary()
+        var seen = UserIDHashSet()
+        var deferred: [PendingRejection] = []
+        var duplicates: Set<UserIDFingerprint> = []
+
+        for (sourceIndex, source) in sources.enumerated() {
+            let name = source.displayName
+            summary.files.append(name)
+            let parser = ExportCSVParser(
+                file: name, dialect: dialect, columns: columns, required: required, userIDColumn: userIDColumn,
+                accept: { line, values in
+                    let userID = values[userIDSlot]!
+                    let fingerprint = UserIDFingerprint(userID)
+                    if !seen.insert(fingerprint) {
+                        if onRejected == nil {
+                            let first = self.locateFirstOccurrences(
+                                of: [fingerprint], columns: columns, required: required, through: sourceIndex)
+                            throw ExportError(
+                                file: name, line: line, reason: .duplicateUserID(userID, firstSeen: first[fingerprint]))
+                        }
+                        duplicates.insert(fingerprint)
+                        deferred.append(PendingRejection(
+                            file: name, line: line, userID: userID, reason: .duplicateUserID(userID, firstSeen: nil),
+                            fingerprint: fingerprint, sourceIndex: sourceIndex))
+                        return
+                    }
+                    summary.rows += 1
+                    try withExtendedLifetime(values) {
+                        try onRow(ExportRow(file: name, line: line, values: values))
+                    }
+                },
+                reject: { line, userID, reason in
+                    if onRejected == nil {
+                        throw ExportError(file: name, line: line, reason: reason)
+                    }
+                    deferred.append(PendingRejection(
+                        file: name, line: line, userID: userID, reason: reason, fingerprint: nil, sourceIndex: sourceIndex))
+                })
+            let input = ExportInput(source: source, chunkSize: chunkSize)
+            let digest = try input.stream(hashing: true) { try parser.feed($0) }
+            try parser.finish()
+            summary.sha256[name] = digest
+        }
+
+        guard let onRejected else { return summary }
+        var firstSeen: [UserIDFingerprint: ExportLocation] = [:]
+        if !duplicates.isEmpty {
+            let last = deferred.last { $0.fingerprint != nil }?.sourceIndex ?? sources.count - 1
+            firstSeen = locateFirstOccurrences(of: duplicates, columns: columns, required: required, through: last)
+        }
+        for pending in deferred {
+            var reason = pending.reason
+            if let fingerprint = pending.fingerprint, case .duplicateUserID(let id, _) = reason {
+                reason = .duplicateUserID(id, firstSeen: firstSeen[fingerprint])
+            }
+            summary.rejected += 1
+            try onRejected(RejectedRow(file: pending.file, line: pending.line, userID: pending.userID, reason: reason.description))
+        }
+        return summary
+    }
+
+    /// Re-reads the file inputs `0...last` (standard input cannot be re-read) and returns where
+    /// each fingerprint was first accepted. The same checks as the first pass decide which rows
+    /// are accepted, so the first accepted row with a fingerprint is the first occurrence.
+    /// Returns what it found if an input cannot be read again.
+    func locateFirstOccurrences(
+        of wanted: Set<UserIDFingerprint>, columns: [String], required: Set<String>, through last: Int
+    ) -> [UserIDFingerprint: ExportLocation] {
+        var found: [UserIDFingerprint: ExportLocation] = [:]
+        let userIDSlot = columns.firstIndex(of: userIDColumn)!
+        struct AllFound: Error {}
+        for source in sources.prefix(last + 1) {
+            guard case .file = source else { continue }
+            let name = source.displayName
+            let parser = ExportCSVParser(
+                file: name, dialect: dialect, columns: columns, required: required, userIDColumn: userIDColumn,
+                accept: { line, values in
+                    let fingerprint = UserIDFingerprint(values[userIDSlot]!)
+                    if wanted.contains(fingerprint) && found[fingerprint] == nil {
+                        found[fingerprint] = ExportLocation(file: name, line: line)
+                        if found.count == wanted.count { throw AllFound() }
+                    }
+                },
+                reject: { _, _, _ in })
+            do {
+                try ExportInput(source: source, chunkSize: chunkSize).stream(hashing: false) { try parser.feed($0) }
+                try parser.finish()
+            } catch is AllFound {
+                return found
+            } catch {
+                continue
+            }
+        }
+        return found
+    }
+}
+
+/// A rejection held until the end of a read (see `ExportReader.read`).
+private struct PendingRejection {
+    var file: String
+    var line: Int
+    var userID: String?
+    var reason: ExportError.Reason
+    var fingerprint: UserIDFingerprint?
+    var sourceIndex: Int
+}

@@ -1,0 +1,72 @@
+/// One accepted data row, handed to `ExportReader.read`'s `onRow` callback.
+///
+/// `values[i]` belongs to `columns[i]` of the `read` call: `nil` when the file has no such
+/// column, `""` when the field is empty. Auth0's `'` prefix is already stripped.
+///
+/// Validity: `ExportRow` is an ordinary value and stays valid if kept. The reader reuses the
+/// storage of `values` for the next row when the callback did not keep it, so keeping rows is
+/// allowed but costs one allocation per kept row.
+public struct ExportRow {
+    /// Display name of the input (`ExportSource.displayName`).
+    public let file: String
+    /// Physical line (1-based) where the record starts; a quoted field may span lines.
+    public let line: Int
+    /// The requested columns' values, in the order of `columns`.
+    public let values: [String?]
+
+    public init(file: String, line: Int, values: [String?]) {
+        self.file = file
+        self.line = line
+        self.values = values
+    }
+}
+
+/// A file and the physical line where a record starts.
+public struct ExportLocation: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+
+    public init(file: String, line: Int) {
+        self.file = file
+        self.line = line
+    }
+
+    public var description: String { "\(file) line \(line)" }
+}
+
+/// A row that was skipped, reported to `ExportReader.read`'s `onRejected` handler.
+public struct RejectedRow: Sendable, Hashable, Codable {
+    public var file: String
+    public var line: Int
+    /// The row's user id when it could be read (valid UTF-8, column present), else `nil`.
+    public var userID: String?
+    /// Why the row was skipped, e.g. `expected 4 fields (as in the header), found 3`.
+    public var reason: String
+
+    public init(file: String, line: Int, userID: String?, reason: String) {
+        self.file = file
+        self.line = line
+        self.userID = userID
+        self.reason = reason
+    }
+}
+
+/// What `ExportReader.read` saw.
+public struct ExportReadSummary: Sendable, Equatable {
+    /// Rows handed to `onRow`.
+    public var rows: Int
+    /// Rows handed to `onRejected`.
+    public var rejected: Int
+    /// Display names of the inputs, in reading order.
+    public var files: [String]
+    /// SHA-256 (lowercase hex) of the bytes read from each input, as stored (compressed bytes
+    /// for a gzip file), keyed by display name. Computed while reading, so it also covers stdin.
+    public var sha256: [String: String]
+
+    public init(rows: Int = 0, rejected: Int = 0, files: [String] = [], sha256: [String: String] = [:]) {
+        self.rows = rows
+        self.rejected = rejected
+        self.files = files
+        self.sha256 = sha256
+    }
+}
