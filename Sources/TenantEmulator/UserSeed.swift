@@ -1,3 +1,5 @@
+import MFARollout
+
 /// Turns the rows of an Auth0 export CSV into users.
 ///
 /// `app_metadata.X` / `user_metadata.X` columns (dots nest deeper) become nested metadata,
@@ -54,9 +56,29 @@ enum UserSeed {
         }
     }
 
-    /// The users of an export file.
+    /// Header names that are `export_as` aliases of a metadata path.
+    static let aliases = ["use_mfa": "app_metadata.use_mfa"]
+
+    /// The users of an export file (plain or gzip CSV), read with MFARollout's `ExportReader`
+    /// (Auth0's `'` escaping removed). Every column of the header is kept.
     static func users(fromExport path: String) throws -> [User] {
-        // TODO(export merge): read with MFARollout's ExportReader once branch `export` lands.
-        throw EmulatorError.unreadableExport(path: path, reason: "reading exports needs ExportReader (branch export), not merged yet")
+        var columns: [String] = []
+        for name in try ExportHeader.columns(ofFile: path) where !columns.contains(name) {
+            columns.append(name)
+        }
+        guard columns.contains("user_id") else {
+            throw EmulatorError.unreadableExport(path: path, reason: "no user_id column")
+        }
+        let paths = columns.map { aliases[$0] ?? $0 }
+        var users: [User] = []
+        do {
+            let reader = ExportReader(sources: [.file(path)], dialect: CSVDialect(), userIDColumn: "user_id")
+            _ = try reader.read(columns: columns, required: ["user_id"], onRejected: nil) { row in
+                if let user = user(columns: paths, values: row.values) { users.append(user) }
+            }
+        } catch let error as ExportError {
+            throw EmulatorError.unreadableExport(path: path, reason: error.description)
+        }
+        return users
     }
 }
