@@ -1,0 +1,112 @@
+import Foundation
+
+/// The tenant's users and the log of requests it answered.
+public actor TenantStore {
+    private var order: [String] = []
+    private var users: [String: User] = [:]
+    private var log: [RequestLogEntry] = []
+    private let clock: any EmulatorClock
+
+    /// A tenant holding `users` (later duplicates of an id replace earlier ones).
+    public init(users: [User] = [], clock: any EmulatorClock = SystemClock()) {
+        self.clock = clock
+        for user in users {
+            if self.users[user.id] == nil { order.append(user.id) }
+            self.users[user.id] = user
+        }
+    }
+
+    /// Every user, in insertion order.
+    public func allUsers() -> [User] { order.compactMap { users[$0] } }
+
+    /// The user with this id (already percent-decoded).
+    public func user(id: String) -> User? { users[id] }
+
+    /// Adds a user or replaces the one with the same id.
+    public func put(_ user: User) {
+        if users[user.id] == nil { order.append(user.id) }
+        users[user.id] = user
+    }
+
+    /// Applies a PATCH. Returns the updated user and whether a stored value other than
+    /// `updated_at` changed; nil when the user does not exist. `updated_at` always moves.
+    func patch(id: String, with patch: UserPatch) -> (user: User, changed: Bool)? {
+        guard let before = users[id] else { return nil }
+        var after = patch.applied(to: before)
+        after.fields["updated_at"] = before.fields["updated_at"]
+        let changed = after != before
+        after.fields["updated_at"] = .string(clock.timestamp())
+        users[id] = after
+        return (after, changed)
+    }
+
+    // MARK: Request log
+
+    /// Appends one line to the request log.
+    public func record(_ entry: RequestLogEntry) { log.append(entry) }
+
+    /// The request log, oldest first.
+    public func requests() -> [RequestLogEntry] { log }
+
+    /// Empties the request log.
+    public func clearRequests() { log.removeAll() }
+
+    // MARK: State file
+
+    /// Writes the users as a JSON array.
+    public func save(to path: String) throws {
+        let data = JSONValue.array(allUsers().map(\.json)).encoded()
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// Reads users saved by ``save(to:)``.
+    public static func loadUsers(from path: String) throws -> [User] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return try JSONDecoder().decode([User].self, from: data)
+    }
+}
+
+/// One answered (or dropped) request, as `GET /__emulator/requests` lists it.
+public struct RequestLogEntry: Sendable, Equatable, Codable {
+    /// `GET`, `PATCH`, …
+    public var method: String
+    /// The path exactly as received, percent-encoding intact, without the query.
+    public var path: String
+    /// The status answered; for a connection dropped before answering, the status that would
+    /// have been sent (drop-after-write) or 0 (dropped before doing anything).
+    public var status: Int
+    /// ISO-8601 time the request was answered.
+    public var time: String
+    /// True only when a PATCH altered a stored value other than `updated_at`.
+    public var changed: Bool
+    /// The `X-Correlation-ID` header, if any.
+    public var correlationID: String?
+    /// True when the connection was closed instead of answered.
+    public var dropped: Bool
+
+    public init(method: String, path: String, status: Int, time: String, changed: Bool, correlationID: String?, dropped: Bool = false) {
+        self.method = method
+        self.path = path
+        self.status = status
+        self.time = time
+        self.changed = changed
+        self.correlationID = correlationID
+        self.dropped = dropped
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case method, path, status, time, changed, dropped
+        case correlationID = "correlation_id"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(method, forKey: .method)
+        try container.encode(path, forKey: .path)
+        try container.encode(status, forKey: .status)
+        try container.encode(time, forKey: .time)
+        try container.encode(changed, forKey: .changed)
+        try container.encode(correlationID, forKey: .correlationID)  // null when absent
+        try container.encode(dropped, forKey: .dropped)
+    }
+}
