@@ -9,7 +9,7 @@ struct RequestLogMiddleware: RouterMiddleware {
     let clock: any EmulatorClock
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
+        let path = Self.loggedPath(request.uri.path)
         let response = try await ErrorResponses.respond(request, context, next)
         if !AdminRoutes.isAdmin(path) {
             let dropped = context.notes.dropped
@@ -30,5 +30,14 @@ struct RequestLogMiddleware: RouterMiddleware {
             try? await context.channel.close()
         }
         return response
+    }
+
+    /// The path as received, except that a download link's token (a credential, like the
+    /// signature of Auth0's S3 links) is replaced by `[redacted]`.
+    static func loggedPath(_ path: String) -> String {
+        guard path.hasPrefix("/__downloads/") else { return path }
+        var parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 4, parts[3].hasSuffix(".csv.gz") { parts[3] = "[redacted].csv.gz" }
+        return parts.joined(separator: "/")
     }
 }

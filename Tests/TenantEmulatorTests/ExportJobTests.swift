@@ -95,6 +95,10 @@ struct ExportJobTests {
             #expect(try await h.send(.GET, try Self.localPath(second, base: h.emulator.baseURL)).status == 200)
             let bogus = try await h.send(.GET, "/__downloads/\(id)/nope.csv.gz")
             #expect(bogus.status == 404)
+            // Link tokens are credentials: the request log does not keep them.
+            let downloads = await h.store.requests().filter { $0.path.hasPrefix("/__downloads/") }
+            #expect(downloads.map(\.path) == Array(repeating: "/__downloads/\(id)/[redacted].csv.gz", count: 4))
+            #expect(downloads.map(\.status) == [200, 403, 200, 404])
         }
     }
 

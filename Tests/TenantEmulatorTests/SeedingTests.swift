@@ -105,3 +105,28 @@ struct ExportHeaderTests {
         }
     }
 }
+
+@Suite("Starting and stopping")
+struct LifecycleTests {
+    @Test("EmulatorServer.run reports its port, serves, and stops (saving state) when its task is cancelled")
+    func runAndCancel() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("emulator-cancel-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var configuration = EmulatorConfiguration()
+        configuration.port = 0
+        configuration.seed = .generated(count: 3, seed: 9)
+        configuration.stateFile = path
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let task = Task {
+            try await EmulatorServer.run(configuration: configuration) { continuation.yield($0) }
+        }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        let harness = Harness(emulator: RunningEmulator(host: "127.0.0.1", port: port, store: TenantStore()))
+        let answer = try await harness.send(.GET, "/__emulator/users")
+        #expect(answer.json.arrayValue?.count == 3)
+        task.cancel()
+        try await task.value
+        #expect(try TenantStore.loadUsers(from: path) == UserGenerator(seed: 9).users(count: 3))
+    }
+}

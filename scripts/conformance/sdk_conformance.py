@@ -193,3 +193,7 @@ if __name__ == "__main__":
     except Mismatch as mismatch:
         print(f"FAIL {mismatch}", file=sys.stderr)
         sys.exit(1)
+    except (Auth0Error, ApiError) as error:
+        # The SDK refused an answer (or the emulator answered an error where none was due).
+        print(f"FAIL unexpected error from the SDK: {type(error).__name__} {getattr(error, 'status_code', '')}", file=sys.stderr)
+        sys.exit(1)
