@@ -20,8 +20,9 @@ fi
 echo "bench-plan: export $(du -h "$export_file" | cut -f1), $(wc -l < "$export_file") lines" >&2
 
 echo "bench-plan: building (release)" >&2
-swift build -c release --product mfa-rollout >&2
-bin="$(swift build -c release --show-bin-path)/mfa-rollout"
+# A scratch path of its own, so the benchmark's release build never fights the debug build.
+swift build -c release --scratch-path .build-release --product mfa-rollout >&2
+bin="$(swift build -c release --scratch-path .build-release --show-bin-path)/mfa-rollout"
 cc -O2 -o "$work/libcsv_baseline" scripts/bench/libcsv_baseline.c -lcsv
 
 python3 scripts/bench/measure.py "$rounds" \
