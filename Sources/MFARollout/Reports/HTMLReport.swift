@@ -35,7 +35,7 @@ public enum HTMLReport {
             "guards": plan.guards.map { ["text": $0.explanation, "tripped": $0.tripped] },
             "noGuards": plan.guards.isEmpty,
             "hasChanges": s.changes > 0,
-            "byReason": tallies(model.byReason),
+            "byReason": model.byReason.map { ["name": $0.name, "rows": $0.rows, "enable": $0.enable, "disable": $0.disable] },
             "byConnection": tallies(model.byConnection),
             "byDomain": tallies(model.byEmailDomain),
             "sampleTitle": model.sample.count == s.changes ? "all \(s.changes)" : "first \(model.sample.count) of \(s.changes)",
@@ -98,11 +98,11 @@ public enum HTMLReport {
         <ul>
         {{#guards}}<li class="{{#tripped}}tripped{{/tripped}}{{^tripped}}holds{{/tripped}}">{{text}}</li>
         {{/guards}}</ul>
-        {{#hasChanges}}
-        <h2>Changes by reason</h2>
-        <table><tr><th>reason</th><th>enable</th><th>disable</th></tr>
-        {{#byReason}}<tr><td>{{name}}</td><td class="n">{{enable}}</td><td class="n">{{disable}}</td></tr>
+        <h2>Decisions by reason</h2>
+        <table><tr><th>reason</th><th>users</th><th>enable</th><th>disable</th></tr>
+        {{#byReason}}<tr><td>{{name}}</td><td class="n">{{rows}}</td><td class="n">{{enable}}</td><td class="n">{{disable}}</td></tr>
         {{/byReason}}</table>
+        {{#hasChanges}}
         <h2>Changes by connection</h2>
         <table><tr><th>connection</th><th>enable</th><th>disable</th></tr>
         {{#byConnection}}<tr><td>{{name}}</td><td class="n">{{enable}}</td><td class="n">{{disable}}</td></tr>

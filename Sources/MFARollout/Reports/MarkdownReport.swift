@@ -32,8 +32,14 @@ public enum MarkdownReport {
             out += "\n"
         }
 
+        if !model.byReason.isEmpty {
+            out += "## Decisions by reason\n\n| reason | users | enable | disable |\n|---|---:|---:|---:|\n"
+            for tally in model.byReason {
+                out += "| \(cell(tally.name)) | \(tally.rows) | \(tally.enable) | \(tally.disable) |\n"
+            }
+            out += "\n"
+        }
         if s.changes > 0 {
-            out += tallyTable("Changes by reason", "reason", model.byReason)
             out += tallyTable("Changes by connection", "connection", model.byConnection)
             out += tallyTable("Changes by email domain", "domain", model.byEmailDomain)
             let shown = model.sample.count

@@ -5,11 +5,14 @@ public struct ReportModel: Sendable {
         public var name: String
         public var enable: Int
         public var disable: Int
+        /// Rows decided this way (reason tallies only), changed or not.
+        public var rows: Int = 0
         public var total: Int { enable + disable }
     }
 
     public var plan: Plan
-    /// Changes per policy reason, most first.
+    /// Every reason the policy gave, with the rows it decided and the changes among them,
+    /// most changes first: reasons that changed nobody (a rollout holding users back) show too.
     public var byReason: [Tally]
     /// Changes per connection (`(none)` when the export has no connection column).
     public var byConnection: [Tally]
@@ -23,9 +26,8 @@ public struct ReportModel: Sendable {
         self.plan = plan
         self.sampleLimit = sampleLimit
         byReason = plan.summary.byReason
-            .map { Tally(name: $0.key, enable: $0.value.enable, disable: $0.value.disable) }
-            .filter { $0.total > 0 }
-            .sorted(by: Self.order)
+            .map { Tally(name: $0.key, enable: $0.value.enable, disable: $0.value.disable, rows: $0.value.rows) }
+            .sorted { a, b in a.total != b.total ? a.total > b.total : (a.rows != b.rows ? a.rows > b.rows : a.name < b.name) }
         var connections: [String: Tally] = [:]
         var domains: [String: Tally] = [:]
         for operation in plan.operations {
