@@ -37,7 +37,7 @@ struct ExportMemoryTests {
 
     @Test("Duplicate detection for 1M ids stays well under 40 MB and finds every repeat")
     func fingerprintTable() {
-        var set = UserIDHashSet()
+        let set = UserIDHashSet()
         var allNew = true
         for index in 0..<1_000_000 {
             let id = "auth0|\(index)"

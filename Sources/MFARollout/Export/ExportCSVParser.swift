@@ -28,6 +28,16 @@ struct CSVHotState {
     var recordStartLine: Int = 1
     /// `Unmanaged<ExportCSVParser>` for the per-record callback.
     var owner: UnsafeMutableRawPointer? = nil
+    /// Field index of the user id column (-1 until the header is read).
+    var userIDField: Int = -1
+    /// Whether Auth0's `'` is stripped; `escapingDecided` false until the first data row.
+    var stripQuote: Bool = false
+    var escapingDecided: Bool = false
+    /// The current record's user id fingerprint, computed as soon as its field is parsed.
+    var fingerprint = UserIDFingerprint(high: 0, low: 0)
+    var fingerprintReady: Bool = false
+    /// `Unmanaged<UserIDHashSet>` to prefetch into, or nil.
+    var table: UnsafeMutableRawPointer? = nil
 }
 
 private func exportFieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
@@ -59,6 +69,20 @@ private func exportFieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int
     }
     state.pointee.spanStart[slot] = count
     state.pointee.spanLength[slot] = length
+    if index == state.pointee.userIDField && state.pointee.escapingDecided {
+        var start = UnsafeRawPointer(state.pointee.bytes + count)
+        var idLength = length
+        if state.pointee.stripQuote && idLength > 0 && start.load(as: UInt8.self) == UInt8(ascii: "'") {
+            start += 1
+            idLength -= 1
+        }
+        let fingerprint = UserIDFingerprint(UnsafeRawBufferPointer(start: start, count: idLength))
+        state.pointee.fingerprint = fingerprint
+        state.pointee.fingerprintReady = true
+        if let table = state.pointee.table {
+            Unmanaged<UserIDHashSet>.fromOpaque(table)._withUnsafeGuaranteedRef { $0.prefetch(fingerprint) }
+        }
+    }
     count &+= length
     state.pointee.bytesCount = count
 }
@@ -66,7 +90,7 @@ private func exportFieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int
 private func exportRecordCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
     let state = context.unsafelyUnwrapped.assumingMemoryBound(to: CSVHotState.self)
     Unmanaged<ExportCSVParser>.fromOpaque(state.pointee.owner.unsafelyUnwrapped)
-        .takeUnretainedValue().endRecord()
+        ._withUnsafeGuaranteedRef { $0.endRecord() }
 }
 
 /// Parses one input's CSV with libcsv, tracking physical line numbers, and turns records
@@ -81,7 +105,7 @@ private func exportRecordCallback(_ terminator: Int32, _ context: UnsafeMutableR
 /// index in the C callback), and only they become `String`s, once per accepted row.
 final class ExportCSVParser {
     /// A row whose requested values passed the row-level checks except duplicates.
-    typealias AcceptRow = (_ line: Int, _ values: [String?]) throws -> Void
+    typealias AcceptRow = (_ line: Int, _ values: [String?], _ fingerprint: UserIDFingerprint) throws -> Void
     /// A row-level problem: line, user id if readable, reason.
     typealias RejectRow = (_ line: Int, _ userID: String?, _ reason: ExportError.Reason) throws -> Void
 
@@ -91,27 +115,27 @@ final class ExportCSVParser {
     let userIDColumn: String
     let userIDSlot: Int
     private let escapingSetting: Auth0Escaping
-    private var stripQuote = false
-    private var escapingDecided = false
 
     private var parser = UnsafeMutablePointer<csv_parser>.allocate(capacity: 1)
     private let hot = UnsafeMutablePointer<CSVHotState>.allocate(capacity: 1)
-    private var headerFields: [[UInt8]] = []
-    private(set) var header: [String] = []
-    private var headerFieldCount = 0
+    // Touched per row or per line from the C callbacks only, never concurrently.
+    @exclusivity(unchecked) private var headerFields: [[UInt8]] = []
+    @exclusivity(unchecked) private(set) var header: [String] = []
+    @exclusivity(unchecked) private var headerFieldCount = 0
     /// Per requested column: present in this file's header.
-    private var present: [Bool]
-    private var values: [String?] = []
-    private var line = 1
-    private var atLineStart = true
-    private var atStreamStart = true
-    private var pendingError: (any Error)?
+    @exclusivity(unchecked) private var present: [Bool]
+    @exclusivity(unchecked) private var values: [String?] = []
+    @exclusivity(unchecked) private var line = 1
+    @exclusivity(unchecked) private var atLineStart = true
+    @exclusivity(unchecked) private var atStreamStart = true
+    @exclusivity(unchecked) private var pendingError: (any Error)?
     private let accept: AcceptRow
     private let reject: RejectRow
 
     init(
         file: String, dialect: CSVDialect, columns: [String], required: Set<String>,
-        userIDColumn: String, accept: @escaping AcceptRow, reject: @escaping RejectRow
+        userIDColumn: String, prefetchInto table: UserIDHashSet? = nil,
+        accept: @escaping AcceptRow, reject: @escaping RejectRow
     ) {
         self.file = file
         self.columns = columns
@@ -138,7 +162,16 @@ final class ExportCSVParser {
         ))
         hot.pointee.spanStart.initialize(repeating: 0, count: slotCount)
         hot.pointee.spanLength.initialize(repeating: -1, count: slotCount)
+        if dialect.auth0Escaping != .auto {
+            hot.pointee.escapingDecided = true
+            hot.pointee.stripQuote = dialect.auth0Escaping == .on
+        }
+        hot.pointee.table = table.map { Unmanaged.passUnretained($0).toOpaque() }
+        self.table = table
     }
+
+    /// Kept alive for the prefetch pointer in `hot`.
+    private let table: UserIDHashSet?
 
     deinit {
         csv_free(parser)
@@ -221,6 +254,7 @@ final class ExportCSVParser {
         hot.pointee.fieldIndex = 0
         defer {
             hot.pointee.bytesCount = 0
+            hot.pointee.fingerprintReady = false
             for slot in 0..<columns.count { hot.pointee.spanLength[slot] = -1 }
         }
         if hot.pointee.aborted { return }
@@ -252,6 +286,7 @@ final class ExportCSVParser {
                 present[slot] = true
             }
         }
+        hot.pointee.userIDField = header.firstIndex(of: userIDColumn) ?? -1
         hot.pointee.slotMap = map
         hot.pointee.slotMapCount = header.count
         hot.pointee.headerDone = true
@@ -264,7 +299,7 @@ final class ExportCSVParser {
         guard length >= 0 else { return nil }
         var start = hot.pointee.bytes + hot.pointee.spanStart[slot]
         var count = length
-        if stripQuote && count > 0 && start.pointee == UInt8(ascii: "'") {
+        if hot.pointee.stripQuote && count > 0 && start.pointee == UInt8(ascii: "'") {
             start += 1
             count -= 1
         }
@@ -273,17 +308,18 @@ final class ExportCSVParser {
 
     private func dataRecord(fieldCount: Int) throws {
         let line = hot.pointee.recordStartLine
-        if !escapingDecided {
-            escapingDecided = true
+        if !hot.pointee.escapingDecided {
+            hot.pointee.escapingDecided = true
             switch escapingSetting {
-            case .on: stripQuote = true
-            case .off: stripQuote = false
+            case .on: hot.pointee.stripQuote = true
+            case .off: hot.pointee.stripQuote = false
             case .auto:
                 let length = hot.pointee.spanLength[userIDSlot]
-                stripQuote = length > 0 && hot.pointee.bytes[hot.pointee.spanStart[userIDSlot]] == UInt8(ascii: "'")
+                hot.pointee.stripQuote = length > 0 && hot.pointee.bytes[hot.pointee.spanStart[userIDSlot]] == UInt8(ascii: "'")
             }
         }
-        let userID = slotBytes(userIDSlot).flatMap { String(validating: $0, as: UTF8.self) }
+        let userIDBytes = slotBytes(userIDSlot)
+        let userID = userIDBytes.flatMap(Self.string(validating:))
         if fieldCount != headerFieldCount {
             try reject(line, userID, .fieldCount(expected: headerFieldCount, found: fieldCount))
             return
@@ -302,7 +338,7 @@ final class ExportCSVParser {
                 values.append(nil)
                 continue
             }
-            guard let value = String(validating: bytes, as: UTF8.self) else {
+            guard let value = Self.string(validating: bytes) else {
                 try reject(line, userID, .invalidUTF8(column: columns[slot]))
                 return
             }
@@ -312,6 +348,31 @@ final class ExportCSVParser {
             try reject(line, nil, .emptyUserID(column: userIDColumn))
             return
         }
-        try accept(line, values)
+        let fingerprint = hot.pointee.fingerprintReady
+            ? hot.pointee.fingerprint : UserIDFingerprint(UnsafeRawBufferPointer(userIDBytes!))
+        try accept(line, values, fingerprint)
+    }
+
+    /// The bytes as a `String` when they are valid UTF-8. ASCII (the usual case) is checked
+    /// eight bytes at a time; other text is decoded and compared, since decoding repairs
+    /// invalid sequences instead of failing. (`String(validating:as:)` costs a generic
+    /// metadata lookup per call.)
+    @inline(__always)
+    static func string(validating bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return "" }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        var combined: UInt64 = 0
+        while index + 8 <= bytes.count {
+            combined |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            combined |= UInt64(base[index])
+            index += 1
+        }
+        let decoded = String(decoding: bytes, as: UTF8.self)
+        if combined & 0x8080_8080_8080_8080 == 0 { return decoded }
+        return decoded.utf8.elementsEqual(bytes) ? decoded : nil
     }
 }

@@ -57,66 +57,27 @@ public struct ExportReader {
     ) throws -> ExportReadSummary {
         precondition(columns.contains(userIDColumn), "columns must include the user id column '\(userIDColumn)'")
         precondition(Set(columns).count == columns.count, "columns must not repeat a name")
-        let userIDSlot = columns.firstIndex(of: userIDColumn)!
-        var summary = ExportReadSummary()
-        var seen = UserIDHashSet()
-        var deferred: [PendingRejection] = []
-        var duplicates: Set<UserIDFingerprint> = []
-
+        let session = ReadSession(reader: self, columns: columns, required: required, onRejected: onRejected, onRow: onRow)
         for (sourceIndex, source) in sources.enumerated() {
             let name = source.displayName
-            summary.files.append(name)
+            session.summary.files.append(name)
+            session.file = name
+            session.sourceIndex = sourceIndex
             let parser = ExportCSVParser(
                 file: name, dialect: dialect, columns: columns, required: required, userIDColumn: userIDColumn,
-                accept: { line, values in
-                    let userID = values[userIDSlot]!
-                    let fingerprint = UserIDFingerprint(userID)
-                    if !seen.insert(fingerprint) {
-                        if onRejected == nil {
-                            let first = self.locateFirstOccurrences(
-                                of: [fingerprint], columns: columns, required: required, through: sourceIndex)
-                            throw ExportError(
-                                file: name, line: line, reason: .duplicateUserID(userID, firstSeen: first[fingerprint]))
-                        }
-                        duplicates.insert(fingerprint)
-                        deferred.append(PendingRejection(
-                            file: name, line: line, userID: userID, reason: .duplicateUserID(userID, firstSeen: nil),
-                            fingerprint: fingerprint, sourceIndex: sourceIndex))
-                        return
-                    }
-                    summary.rows += 1
-                    try withExtendedLifetime(values) {
-                        try onRow(ExportRow(file: name, line: line, values: values))
-                    }
+                prefetchInto: session.seen,
+                accept: { [unowned session] line, values, fingerprint in
+                    try session.accept(line: line, values: values, fingerprint: fingerprint)
                 },
-                reject: { line, userID, reason in
-                    if onRejected == nil {
-                        throw ExportError(file: name, line: line, reason: reason)
-                    }
-                    deferred.append(PendingRejection(
-                        file: name, line: line, userID: userID, reason: reason, fingerprint: nil, sourceIndex: sourceIndex))
+                reject: { [unowned session] line, userID, reason in
+                    try session.reject(line: line, userID: userID, reason: reason)
                 })
             let input = ExportInput(source: source, chunkSize: chunkSize)
             let digest = try input.stream(hashing: true) { try parser.feed($0) }
             try parser.finish()
-            summary.sha256[name] = digest
+            session.summary.sha256[name] = digest
         }
-
-        guard let onRejected else { return summary }
-        var firstSeen: [UserIDFingerprint: ExportLocation] = [:]
-        if !duplicates.isEmpty {
-            let last = deferred.last { $0.fingerprint != nil }?.sourceIndex ?? sources.count - 1
-            firstSeen = locateFirstOccurrences(of: duplicates, columns: columns, required: required, through: last)
-        }
-        for pending in deferred {
-            var reason = pending.reason
-            if let fingerprint = pending.fingerprint, case .duplicateUserID(let id, _) = reason {
-                reason = .duplicateUserID(id, firstSeen: firstSeen[fingerprint])
-            }
-            summary.rejected += 1
-            try onRejected(RejectedRow(file: pending.file, line: pending.line, userID: pending.userID, reason: reason.description))
-        }
-        return summary
+        return try session.deliverRejections()
     }
 
     /// Re-reads the file inputs `0...last` (standard input cannot be re-read) and returns where
@@ -127,15 +88,13 @@ public struct ExportReader {
         of wanted: Set<UserIDFingerprint>, columns: [String], required: Set<String>, through last: Int
     ) -> [UserIDFingerprint: ExportLocation] {
         var found: [UserIDFingerprint: ExportLocation] = [:]
-        let userIDSlot = columns.firstIndex(of: userIDColumn)!
         struct AllFound: Error {}
         for source in sources.prefix(last + 1) {
             guard case .file = source else { continue }
             let name = source.displayName
             let parser = ExportCSVParser(
                 file: name, dialect: dialect, columns: columns, required: required, userIDColumn: userIDColumn,
-                accept: { line, values in
-                    let fingerprint = UserIDFingerprint(values[userIDSlot]!)
+                accept: { line, _, fingerprint in
                     if wanted.contains(fingerprint) && found[fingerprint] == nil {
                         found[fingerprint] = ExportLocation(file: name, line: line)
                         if found.count == wanted.count { throw AllFound() }
@@ -152,6 +111,80 @@ public struct ExportReader {
             }
         }
         return found
+    }
+}
+
+/// The state of one `ExportReader.read`: ids seen, counts, rejections held for the end.
+/// A class so the per-row callbacks reach it without captured-variable boxes.
+private final class ReadSession {
+    let reader: ExportReader
+    let columns: [String]
+    let required: Set<String>
+    let onRejected: ((RejectedRow) throws -> Void)?
+    let onRow: (ExportRow) throws -> Void
+    let seen = UserIDHashSet()
+    @exclusivity(unchecked) var summary = ExportReadSummary()
+    @exclusivity(unchecked) var deferred: [PendingRejection] = []
+    @exclusivity(unchecked) var duplicates: Set<UserIDFingerprint> = []
+    @exclusivity(unchecked) var file = ""
+    @exclusivity(unchecked) var sourceIndex = 0
+    let userIDSlot: Int
+
+    init(
+        reader: ExportReader, columns: [String], required: Set<String>,
+        onRejected: ((RejectedRow) throws -> Void)?, onRow: @escaping (ExportRow) throws -> Void
+    ) {
+        self.reader = reader
+        self.columns = columns
+        self.required = required
+        self.onRejected = onRejected
+        self.onRow = onRow
+        self.userIDSlot = columns.firstIndex(of: reader.userIDColumn)!
+    }
+
+    func accept(line: Int, values: [String?], fingerprint: UserIDFingerprint) throws {
+        if _slowPath(!seen.insert(fingerprint)) {
+            let userID = values[userIDSlot]!
+            if onRejected == nil {
+                let first = reader.locateFirstOccurrences(
+                    of: [fingerprint], columns: columns, required: required, through: sourceIndex)
+                throw ExportError(file: file, line: line, reason: .duplicateUserID(userID, firstSeen: first[fingerprint]))
+            }
+            duplicates.insert(fingerprint)
+            deferred.append(PendingRejection(
+                file: file, line: line, userID: userID, reason: .duplicateUserID(userID, firstSeen: nil),
+                fingerprint: fingerprint, sourceIndex: sourceIndex))
+            return
+        }
+        summary.rows += 1
+        try onRow(ExportRow(file: file, line: line, values: values))
+    }
+
+    func reject(line: Int, userID: String?, reason: ExportError.Reason) throws {
+        if onRejected == nil {
+            throw ExportError(file: file, line: line, reason: reason)
+        }
+        deferred.append(PendingRejection(
+            file: file, line: line, userID: userID, reason: reason, fingerprint: nil, sourceIndex: sourceIndex))
+    }
+
+    /// Locates first occurrences of duplicates in one extra pass, then reports every rejection.
+    func deliverRejections() throws -> ExportReadSummary {
+        guard let onRejected else { return summary }
+        var firstSeen: [UserIDFingerprint: ExportLocation] = [:]
+        if !duplicates.isEmpty {
+            let last = deferred.last { $0.fingerprint != nil }?.sourceIndex ?? reader.sources.count - 1
+            firstSeen = reader.locateFirstOccurrences(of: duplicates, columns: columns, required: required, through: last)
+        }
+        for pending in deferred {
+            var reason = pending.reason
+            if let fingerprint = pending.fingerprint, case .duplicateUserID(let id, _) = reason {
+                reason = .duplicateUserID(id, firstSeen: firstSeen[fingerprint])
+            }
+            summary.rejected += 1
+            try onRejected(RejectedRow(file: pending.file, line: pending.line, userID: pending.userID, reason: reason.description))
+        }
+        return summary
     }
 }
 

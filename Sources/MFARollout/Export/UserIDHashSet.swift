@@ -1,22 +1,70 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CLibCSV
+
 /// A 128-bit fingerprint of a user id's UTF-8 bytes.
 struct UserIDFingerprint: Hashable, Sendable {
     var high: UInt64
     var low: UInt64
 
-    /// Two SipHash-1-3 values (Swift's `Hasher`) of the bytes, each preceded by a different
-    /// fixed word so the two are independent. `Hasher` is seeded per process, which is all
-    /// this needs: fingerprints never leave the process.
+    init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// SipHash-1-3 with 128-bit output over the bytes, keyed with a random per-process key
+    /// (fingerprints never leave the process). One inlined pass: this runs once per row.
+    @inline(__always)
     init(_ bytes: UnsafeRawBufferPointer) {
-        var first = Hasher()
-        first.combine(0x9E37_79B9_7F4A_7C15 as UInt64)
-        first.combine(bytes: bytes)
-        var second = Hasher()
-        second.combine(0xC2B2_AE3D_27D4_EB4F as UInt64)
-        second.combine(bytes: bytes)
-        high = UInt64(truncatingIfNeeded: first.finalize())
-        low = UInt64(truncatingIfNeeded: second.finalize())
+        let key = UserIDFingerprint.key
+        var v0: UInt64 = 0x736F_6D65_7073_6575 ^ key.0
+        var v1: UInt64 = 0x646F_7261_6E64_6F6D ^ key.1 ^ 0xEE
+        var v2: UInt64 = 0x6C79_6765_6E65_7261 ^ key.0
+        var v3: UInt64 = 0x7465_6462_7974_6573 ^ key.1
+        @inline(__always) func round() {
+            v0 = v0 &+ v1; v1 = (v1 << 13) | (v1 >> 51); v1 ^= v0; v0 = (v0 << 32) | (v0 >> 32)
+            v2 = v2 &+ v3; v3 = (v3 << 16) | (v3 >> 48); v3 ^= v2
+            v0 = v0 &+ v3; v3 = (v3 << 21) | (v3 >> 43); v3 ^= v0
+            v2 = v2 &+ v1; v1 = (v1 << 17) | (v1 >> 47); v1 ^= v2; v2 = (v2 << 32) | (v2 >> 32)
+        }
+        let count = bytes.count
+        var offset = 0
+        if let base = bytes.baseAddress {
+            while offset + 8 <= count {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                v3 ^= word
+                round()
+                v0 ^= word
+                offset += 8
+            }
+        }
+        var last = UInt64(truncatingIfNeeded: count) << 56
+        var shift: UInt64 = 0
+        while offset < count {
+            last |= UInt64(bytes[offset]) << shift
+            shift += 8
+            offset += 1
+        }
+        v3 ^= last
+        round()
+        v0 ^= last
+        v2 ^= 0xEE
+        round(); round(); round()
+        high = v0 ^ v1 ^ v2 ^ v3
+        v1 ^= 0xDD
+        round(); round(); round()
+        low = v0 ^ v1 ^ v2 ^ v3
         if high == 0 && low == 0 { low = 1 }  // (0, 0) marks an empty slot
     }
+
+    /// The per-process random SipHash key.
+    static let key: (UInt64, UInt64) = {
+        var generator = SystemRandomNumberGenerator()
+        return (generator.next(), generator.next())
+    }()
 
     init(_ userID: String) {
         var copy = userID
@@ -28,33 +76,55 @@ struct UserIDFingerprint: Hashable, Sendable {
 ///
 /// Stores only a 128-bit fingerprint per id (16 bytes), in an open-addressing table with
 /// linear probing that grows by 1.5× at 80 % load: for 1M ids the table holds 1.25M–1.9M
-/// slots, 20–30 MB (a `Set` would round to 2^21 buckets, 32 MB plus its own hashing).
+/// slots, 20–30 MB (a `Set` would round to 2^21 buckets, 32 MB, and hash every key again).
+/// While it grows, the old and the new table exist together for a moment.
 ///
 /// Collisions: two different ids share a fingerprint with probability 2^-128 per pair, so
 /// among n ids the chance of any false duplicate is about n²/2^129 (≈ 1.5e-27 for 1M ids).
 /// The message for a real duplicate names the first occurrence, found by re-reading the file
 /// inputs (`ExportReader` does this once for all duplicates); the re-read compares the
 /// fingerprints again, so it does not need the ids in memory either.
-struct UserIDHashSet {
-    private var slots: [UInt64]
+///
+/// The table is far larger than the CPU caches, so each lookup is a cache miss: the reader
+/// calls `prefetch` as soon as a row's user id field is parsed, and the miss overlaps with
+/// libcsv parsing the rest of the row.
+final class UserIDHashSet {
+    private var slots: UnsafeMutablePointer<UInt64>
     private(set) var count = 0
     private var capacity: Int
 
     init(minimumCapacity: Int = 1024) {
         capacity = max(minimumCapacity, 16)
-        slots = Array(repeating: 0, count: capacity * 2)
+        slots = Self.allocateZeroed(words: capacity * 2)
+    }
+
+    deinit { free(slots) }
+
+    /// Zeroed table memory. `calloc` maps large blocks fresh from the kernel (already zero),
+    /// so pages are only touched when used.
+    private static func allocateZeroed(words: Int) -> UnsafeMutablePointer<UInt64> {
+        guard let memory = calloc(words, MemoryLayout<UInt64>.stride) else {
+            fatalError("out of memory allocating \(words * 8) bytes for duplicate detection")
+        }
+        return memory.bindMemory(to: UInt64.self, capacity: words)
     }
 
     /// Bytes held by the table.
-    var memoryFootprint: Int { slots.count * MemoryLayout<UInt64>.stride }
+    var memoryFootprint: Int { capacity * 2 * MemoryLayout<UInt64>.stride }
 
     @inline(__always)
-    private func home(_ key: UserIDFingerprint, capacity: Int) -> Int {
+    private static func home(_ key: UserIDFingerprint, capacity: Int) -> Int {
         Int(truncatingIfNeeded: key.high.multipliedFullWidth(by: UInt64(capacity)).high)
     }
 
+    /// Starts loading the slot where `key` would be looked up.
+    @inline(__always)
+    func prefetch(_ key: UserIDFingerprint) {
+        mfa_prefetch(slots + Self.home(key, capacity: capacity) * 2)
+    }
+
     func contains(_ key: UserIDFingerprint) -> Bool {
-        var index = home(key, capacity: capacity)
+        var index = Self.home(key, capacity: capacity)
         while true {
             let high = slots[index * 2], low = slots[index * 2 + 1]
             if high == 0 && low == 0 { return false }
@@ -66,47 +136,40 @@ struct UserIDHashSet {
 
     /// Inserts `key`; returns false when it was already present.
     @discardableResult
-    mutating func insert(_ key: UserIDFingerprint) -> Bool {
+    func insert(_ key: UserIDFingerprint) -> Bool {
         if (count + 1) * 5 > capacity * 4 { grow() }
-        let inserted = Self.place(key, in: &slots, capacity: capacity)
+        let inserted = Self.place(key, in: slots, capacity: capacity)
         if inserted { count += 1 }
         return inserted
     }
 
-    private static func place(_ key: UserIDFingerprint, in slots: inout [UInt64], capacity: Int) -> Bool {
-        var index = Int(truncatingIfNeeded: key.high.multipliedFullWidth(by: UInt64(capacity)).high)
-        return slots.withUnsafeMutableBufferPointer { table in
-            while true {
-                let high = table[index * 2], low = table[index * 2 + 1]
-                if high == 0 && low == 0 {
-                    table[index * 2] = key.high
-                    table[index * 2 + 1] = key.low
-                    return true
-                }
-                if high == key.high && low == key.low { return false }
-                index += 1
-                if index == capacity { index = 0 }
+    @inline(__always)
+    private static func place(_ key: UserIDFingerprint, in table: UnsafeMutablePointer<UInt64>, capacity: Int) -> Bool {
+        var index = home(key, capacity: capacity)
+        while true {
+            let high = table[index * 2], low = table[index * 2 + 1]
+            if high == 0 && low == 0 {
+                table[index * 2] = key.high
+                table[index * 2 + 1] = key.low
+                return true
             }
+            if high == key.high && low == key.low { return false }
+            index += 1
+            if index == capacity { index = 0 }
         }
     }
 
-    private mutating func grow() {
+    private func grow() {
         let newCapacity = capacity + capacity / 2
-        var newSlots = [UInt64](repeating: 0, count: newCapacity * 2)
+        let newSlots = Self.allocateZeroed(words: newCapacity * 2)
         for index in 0..<capacity {
             let high = slots[index * 2], low = slots[index * 2 + 1]
             if high != 0 || low != 0 {
-                _ = Self.place(UserIDFingerprint(high: high, low: low), in: &newSlots, capacity: newCapacity)
+                _ = Self.place(UserIDFingerprint(high: high, low: low), in: newSlots, capacity: newCapacity)
             }
         }
+        free(slots)
         slots = newSlots
         capacity = newCapacity
-    }
-}
-
-extension UserIDFingerprint {
-    init(high: UInt64, low: UInt64) {
-        self.high = high
-        self.low = low
     }
 }
