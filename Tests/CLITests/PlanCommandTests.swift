@@ -180,6 +180,19 @@ struct PlanCommandTests {
         #expect(result.stderr.contains("domian"))
     }
 
+    @Test("a rule reading a column the export lacks is an error naming the rule's place, not a silent no-match")
+    func misspeltColumn() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        try write(dir, "users.csv", "user_id,department,app_metadata.use_mfa\nauth0|1,it,\n")
+        try write(dir, "policy.yaml", "version: 1\nrules:\n  - name: x\n    when:\n      not: { column: departmnt, equals: it }\n")
+        let result = try CLIRunner.run(["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", "plan.json"], in: dir)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("policy.yaml:5"), "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("did you mean 'department'"), "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("users.csv"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("plan.json").path))
+    }
+
     @Test("usage errors exit 1, not ArgumentParser's 64")
     func usageError() throws {
         let result = try CLIRunner.run(["plan", "--policy", "x.yaml"])

@@ -131,12 +131,15 @@ final class ExportCSVParser {
     @exclusivity(unchecked) private var pendingError: (any Error)?
     private let accept: AcceptRow
     private let reject: RejectRow
+    private let onHeader: ((_ file: String, _ header: [String]) throws -> Void)?
 
     init(
         file: String, dialect: CSVDialect, columns: [String], required: Set<String>,
         userIDColumn: String, prefetchInto table: UserIDHashSet? = nil,
+        onHeader: ((_ file: String, _ header: [String]) throws -> Void)? = nil,
         accept: @escaping AcceptRow, reject: @escaping RejectRow
     ) {
+        self.onHeader = onHeader
         self.file = file
         self.columns = columns
         self.required = required.union([userIDColumn])
@@ -274,6 +277,7 @@ final class ExportCSVParser {
         header = headerFields.map { String(decoding: $0, as: UTF8.self) }
         headerFields = []
         headerFieldCount = header.count
+        try onHeader?(file, header)
         let missing = header.isEmpty ? Array(required).sorted() : required.filter { !header.contains($0) }.sorted()
         if !missing.isEmpty {
             throw ExportError(file: file, line: hot.pointee.recordStartLine, reason: .missingColumns(missing, header: header))

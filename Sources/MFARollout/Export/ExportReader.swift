@@ -36,6 +36,9 @@ public struct ExportReader {
     ///     every duplicate can name its first occurrence with a single extra pass over the
     ///     file inputs (standard input cannot be re-read: a duplicate of an id first seen
     ///     there says "already seen earlier in the input").
+    ///   - onHeader: called with each input's name and header row before its rows are read
+    ///     and before `required` is checked, so a caller can check columns with its own,
+    ///     more precise errors (the policy names the rule that reads a missing column).
     ///   - onRow: called once per accepted row; see `ExportRow` about keeping rows.
     /// - Throws: `ExportError`, or what a callback threw. When it throws, rows already
     ///   delivered must be discarded by the caller: the read as a whole failed.
@@ -43,16 +46,18 @@ public struct ExportReader {
     public func read(
         columns: [String], required: Set<String>,
         onRejected: ((RejectedRow) throws -> Void)? = nil,
+        onHeader: ((_ file: String, _ header: [String]) throws -> Void)? = nil,
         onRow: (ExportRow) throws -> Void
     ) throws -> ExportReadSummary {
         try withoutActuallyEscaping(onRow) { onRow in
-            try readAll(columns: columns, required: required, onRejected: onRejected, onRow: onRow)
+            try readAll(columns: columns, required: required, onRejected: onRejected, onHeader: onHeader, onRow: onRow)
         }
     }
 
     private func readAll(
         columns: [String], required: Set<String>,
         onRejected: ((RejectedRow) throws -> Void)?,
+        onHeader: ((_ file: String, _ header: [String]) throws -> Void)?,
         onRow: @escaping (ExportRow) throws -> Void
     ) throws -> ExportReadSummary {
         precondition(columns.contains(userIDColumn), "columns must include the user id column '\(userIDColumn)'")
@@ -66,6 +71,7 @@ public struct ExportReader {
             let parser = ExportCSVParser(
                 file: name, dialect: dialect, columns: columns, required: required, userIDColumn: userIDColumn,
                 prefetchInto: session.seen,
+                onHeader: onHeader,
                 accept: { [unowned session] line, values, fingerprint in
                     try session.accept(line: line, values: values, fingerprint: fingerprint)
                 },

@@ -57,7 +57,14 @@ public struct Planner: Sendable {
         let exportSummary: ExportReadSummary
         do {
             exportSummary = try reader.read(
-                columns: columns, required: Self.requiredColumns(policy), onRejected: onRejected
+                columns: columns, required: Self.requiredColumns(policy), onRejected: onRejected,
+                onHeader: { file, header in
+                    do {
+                        try policy.checkColumns(header: header)
+                    } catch let error as PolicyError {
+                        throw PlanningError.policy(export: file, error)
+                    }
+                }
             ) { row in
                 summary.rows += 1
                 if let progress, summary.rows % 100_000 == 0 { progress(summary.rows) }
