@@ -76,10 +76,12 @@ struct PlanCommand: ParsableCommand {
         let plan = try Planner(request).makePlan { rows in progress.update("reading exports: \(rows) rows") }
         progress.finish()
 
-        let model = ReportModel(plan: plan)
-        try write(out) { try PlanFile.encode(plan) }
-        try write(report) { Array(MarkdownReport.render(model, planPath: out).utf8) }
-        try write(html) { Array(HTMLReport.render(model, planPath: out).utf8) }
+        if let out { try PlanFile.write(plan, to: out) }
+        if report != nil || html != nil {
+            let model = ReportModel(plan: plan)
+            try write(report) { Array(MarkdownReport.render(model, planPath: out).utf8) }
+            try write(html) { Array(HTMLReport.render(model, planPath: out).utf8) }
+        }
         try write(changes) { ChangesCSV.render(plan) }
 
         if json {

@@ -33,7 +33,7 @@ struct PlanCommandTests {
         // Ids with a slash and a newline-bearing row survive; the source line is the record's first line.
         let slash = try #require(plan.operations.first { $0.userID == "auth0|edge/slash-0001" })
         #expect(slash.reason == "rule privileged-departments")
-        #expect(slash.source.hasSuffix("users.csv:302"))
+        #expect(slash.file.hasSuffix("users.csv") && slash.line == 302)
         #expect(result.stdout.contains(plan.fingerprint))
         #expect(plan.inputs.contains { $0.role == .policy })
         #expect(plan.inputs.contains { $0.role == .list && $0.path.hasSuffix("deny.txt") })
@@ -112,7 +112,7 @@ struct PlanCommandTests {
         let ops = plan.operations.map { "\($0.userID) \($0.action.rawValue) \($0.current.rawValue)->\($0.desired.rawValue) \($0.reason)" }
         #expect(ops == ["auth0|1 enable absent->true rule it", "auth0|2 disable true->false no rule matched"])
         #expect(plan.summary.unchanged == 2)
-        #expect(plan.operations[0].source == "users.csv:2")
+        #expect(plan.operations[0].file == "users.csv" && plan.operations[0].line == 2)
     }
 
     @Test("nothing to change exits 0")

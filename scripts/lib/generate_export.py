@@ -55,7 +55,7 @@ def pick_connection(rng):
     return CONNECTIONS[-1][0]
 
 
-def user(rng, i, now):
+def user(rng, i, now, used):
     first, last = rng.choice(FIRST), rng.choice(LAST)
     connection = pick_connection(rng)
     domain = "acme.com" if connection == "acme-saml" else rng.choice(DOMAINS)
@@ -70,6 +70,9 @@ def user(rng, i, now):
         uid = f"samlp|acme-saml|{email}"
     else:
         uid = f"github|{rng.randrange(10**6, 10**8)}"
+    while uid in used:  # ids are unique in a real export; draws only differ after a collision
+        uid = f"{uid}{rng.randrange(10)}"
+    used.add(uid)
     created = now - timedelta(days=rng.randrange(30, 1500), seconds=rng.randrange(86400))
     never = rng.random() < 0.08
     last_login = None if never else now - timedelta(days=min(rng.expovariate(1 / 40), 1400), seconds=rng.randrange(86400))
@@ -108,8 +111,9 @@ def main():
     opener = gzip.open if args.out.endswith(".gz") else open
     with opener(args.out, "wt", encoding="utf-8", newline="") as out:
         out.write(",".join(quote(f) for f in FIELDS) + "\n")
+        used = set()
         for i in range(args.rows):
-            out.write(",".join(user(rng, i, now)) + "\n")
+            out.write(",".join(user(rng, i, now, used)) + "\n")
         if args.edge_cases:
             for row in EDGE_CASES:
                 out.write(",".join(row) + "\n")

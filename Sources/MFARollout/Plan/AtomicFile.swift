@@ -8,33 +8,44 @@ import Glibc
 public enum AtomicFile {
     /// Writes `bytes` to `path` atomically, with `permissions` for a new file.
     public static func write(_ bytes: [UInt8], to path: String, permissions: mode_t = 0o644) throws {
+        try write(to: path, permissions: permissions) { sink in try sink(bytes) }
+    }
+
+    /// Writes what `body` hands its sink, in pieces, to `path` atomically.
+    public static func write(
+        to path: String, permissions: mode_t = 0o644, _ body: (_ sink: ([UInt8]) throws -> Void) throws -> Void
+    ) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, permissions)
         guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        var written = 0
-        let ok = bytes.withUnsafeBytes { buffer -> Bool in
-            while written < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                written += n
-            }
-            return true
-        }
-        let saved = errno
-        guard ok, fsync(fd) == 0 else {
+        do {
+            try body { bytes in try writeAll(bytes, to: fd) }
+            guard fsync(fd) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        } catch {
             close(fd)
             unlink(temporary)
-            throw POSIXError(POSIXErrorCode(rawValue: saved) ?? .EIO)
+            throw error
         }
         close(fd)
         guard rename(temporary, path) == 0 else {
             let saved = errno
             unlink(temporary)
             throw POSIXError(POSIXErrorCode(rawValue: saved) ?? .EIO)
+        }
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) throws {
+        try bytes.withUnsafeBytes { buffer in
+            var written = 0
+            while written < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                }
+                written += n
+            }
         }
     }
 }

@@ -20,10 +20,19 @@ public struct Fingerprint: Sendable {
     }
 
     public mutating func add(_ operation: PlanOperation) {
-        update(
-            "op \(operation.id) \(operation.userID.utf8.count):\(operation.userID) "
-                + "\(operation.action.rawValue) \(operation.current.rawValue) \(operation.desired.rawValue)\n"
-        )
+        update("op ")
+        update(operation.id)
+        update(" ")
+        update(String(operation.userID.utf8.count))
+        update(":")
+        update(operation.userID)
+        update(" ")
+        update(operation.action.rawValue)
+        update(" ")
+        update(operation.current.rawValue)
+        update(" ")
+        update(operation.desired.rawValue)
+        update("\n")
     }
 
     public func finalize() -> String {
@@ -38,32 +47,64 @@ public struct Fingerprint: Sendable {
     }
 
     private mutating func update(_ text: String) {
-        var text = text
-        text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        hasher.update(utf8Of: text)
     }
 }
 
 /// Stable operation ids.
+///
+/// 15 characters of lowercase base32 (RFC 4648 alphabet) over the first 75 bits of
+/// SHA-256("mfa-rollout op v1\n" + flag location + "\n" + byte length of the user id + ":" +
+/// user id + "\n" + action). 75 bits keep a collision among a million operations below one
+/// in ten billion, and 15 ASCII characters fit Swift's inline small strings: a plan of a
+/// million operations stores its ids without a heap allocation each.
 public enum OperationID {
-    /// `op_` and 24 hex digits of SHA-256 over the flag location, user id and action.
     public static func make(flagLocation: String, userID: String, action: PlanAction) -> String {
         var hasher = SHA256()
-        var text = "mfa-rollout op v1\n\(flagLocation)\n\(userID.utf8.count):\(userID)\n\(action.rawValue)"
-        text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        return "op_" + String(hasher.finalize().hexString.prefix(24))
+        hasher.update(utf8Of: "mfa-rollout op v1\n")
+        hasher.update(utf8Of: flagLocation)
+        hasher.update(utf8Of: "\n")
+        hasher.update(utf8Of: String(userID.utf8.count))
+        hasher.update(utf8Of: ":")
+        hasher.update(utf8Of: userID)
+        hasher.update(utf8Of: "\n")
+        hasher.update(utf8Of: action.rawValue)
+        let digest = hasher.finalize()
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { out in
+            digest.withUnsafeBytes { bytes in
+                // 75 bits, five at a time, most significant first.
+                var acc: UInt64 = 0
+                for i in 0..<8 { acc = acc << 8 | UInt64(bytes[i]) }
+                let tail = UInt64(bytes[8]) << 8 | UInt64(bytes[9])
+                for i in 0..<12 { out[i] = base32[Int((acc >> UInt64(59 - 5 * i)) & 31)] }
+                let rest = (acc & 0xF) << 16 | tail  // the last 4 bits of acc, then 16 more
+                for i in 0..<3 { out[12 + i] = base32[Int((rest >> UInt64(15 - 5 * i)) & 31)] }
+            }
+            return String(decoding: UnsafeBufferPointer(out), as: UTF8.self)
+        }
+    }
+
+    private static let base32: [UInt8] = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
+}
+
+extension SHA256 {
+    /// Feeds the UTF-8 bytes of `text` without copying them into a new buffer.
+    mutating func update(utf8Of text: String) {
+        var text = text
+        text.withUTF8 { update(bufferPointer: UnsafeRawBufferPointer($0)) }
     }
 }
 
 extension Sequence where Element == UInt8 {
     /// Lowercase hexadecimal.
     var hexString: String {
-        var out = ""
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
         out.reserveCapacity(64)
-        let digits = Array("0123456789abcdef".utf8)
         for byte in self {
-            out.unicodeScalars.append(UnicodeScalar(digits[Int(byte >> 4)]))
-            out.unicodeScalars.append(UnicodeScalar(digits[Int(byte & 0x0f)]))
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }

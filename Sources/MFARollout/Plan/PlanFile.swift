@@ -7,16 +7,10 @@ import Foundation
 /// written without building the whole document in memory. Writes go to a temporary file
 /// that is renamed into place, so a crash never leaves half a plan.
 public enum PlanFile {
-    /// Writes `plan` to `path` atomically.
+    /// Writes `plan` to `path` atomically, streaming: the file is never whole in memory.
     public static func write(_ plan: Plan, to path: String) throws(PlanFileError) {
-        let bytes: [UInt8]
         do {
-            bytes = try encode(plan)
-        } catch {
-            throw .cannotWrite(path: path, reason: "\(error)")
-        }
-        do {
-            try AtomicFile.write(bytes, to: path)
+            try AtomicFile.write(to: path) { sink in try stream(plan, into: sink) }
         } catch {
             throw .cannotWrite(path: path, reason: error.reason)
         }
@@ -24,6 +18,13 @@ public enum PlanFile {
 
     /// The plan file's bytes.
     public static func encode(_ plan: Plan) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        try stream(plan) { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    /// Produces the file in chunks of about 256 KiB.
+    static func stream(_ plan: Plan, into sink: ([UInt8]) throws -> Void) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
@@ -34,13 +35,17 @@ public enum PlanFile {
         text.removeLast()
         while let last = text.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: " ") { text.removeLast() }
         text.append(contentsOf: Array(",\n  \"operations\" : [".utf8))
-        text.reserveCapacity(text.count + plan.operations.count * 256)
+        let chunk = 256 * 1024
         for (index, operation) in plan.operations.enumerated() {
             text.append(contentsOf: index == 0 ? Array("\n    ".utf8) : Array(",\n    ".utf8))
             operation.appendJSON(to: &text)
+            if text.count >= chunk {
+                try sink(text)
+                text.removeAll(keepingCapacity: true)
+            }
         }
         text.append(contentsOf: Array((plan.operations.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8))
-        return text
+        try sink(text)
     }
 
     /// Reads and checks a plan: format, version, and that the operations still hash to the

@@ -11,9 +11,11 @@ extension PlanOperation {
         field("current", current.rawValue, &out)
         field("desired", desired.rawValue, &out)
         if let email { field("email", email, &out) }
+        field("file", file, &out)
         field("id", id, &out)
+        out.append(contentsOf: Array(",\"line\":".utf8))
+        out.append(contentsOf: String(line).utf8)
         field("reason", reason, &out)
-        field("source", source, &out)
         field("user_id", userID, &out)
         out.append(UInt8(ascii: "}"))
     }

@@ -25,12 +25,13 @@ public struct PlanOperation: Sendable, Hashable, Codable {
     /// Context for reviewers; not part of the fingerprint.
     public var email: String?
     public var connection: String?
-    /// Where the row came from: `file:line`.
-    public var source: String
+    /// The export the row came from, and the physical line its record starts on.
+    public var file: String
+    public var line: Int
 
     public init(
         id: String, userID: String, action: PlanAction, current: FlagValue, reason: String,
-        email: String?, connection: String?, source: String
+        email: String?, connection: String?, file: String, line: Int
     ) {
         self.id = id
         self.userID = userID
@@ -40,10 +41,11 @@ public struct PlanOperation: Sendable, Hashable, Codable {
         self.reason = reason
         self.email = email
         self.connection = connection
-        self.source = source
+        self.file = file
+        self.line = line
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, userID = "user_id", action, current, desired, reason, email, connection, source
+        case id, userID = "user_id", action, current, desired, reason, email, connection, file, line
     }
 }

@@ -12,6 +12,13 @@ public enum FlagValue: String, Sendable, Hashable, Codable, CustomStringConverti
             self = .absent
             return
         }
+        // The spellings exports actually use, without allocating.
+        switch raw {
+        case "": self = .absent; return
+        case "true": self = .on; return
+        case "false": self = .off; return
+        default: break
+        }
         var text = Substring(raw)
         while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
         while let last = text.last, last == " " || last == "\t" { text.removeLast() }

@@ -46,6 +46,11 @@ public struct Planner: Sendable {
 
         var summary = PlanSummary()
         var operations: [PlanOperation] = []
+        // Per-row bookkeeping without per-row allocations: counts keyed by the reason (its
+        // rollout bucket zeroed), labels built once per reason, connections shared.
+        var reasonCounts: [SelectionReason: PlanSummary.ReasonCounts] = [:]
+        var labels: [SelectionReason: String] = [:]
+        var connections: Set<String> = []
         var rejected: [Plan.RejectedRecord] = []
         let reader = ExportReader(sources: request.sources, dialect: policy.dialect, userIDColumn: policy.columns.userID)
 
@@ -80,8 +85,8 @@ public struct Planner: Sendable {
                     return
                 }
                 let selection = policy.decide(values: row.values, now: asOf)
-                let label = selection.reason.label
-                summary.byReason[label, default: .init()].rows += 1
+                let reason = selection.reason.withoutBucket
+                reasonCounts[reason, default: .init()].rows += 1
                 if selection.selected { summary.selected += 1 }
 
                 let action: PlanAction?
@@ -101,14 +106,22 @@ public struct Planner: Sendable {
                     summary.unchanged += 1
                     return
                 }
-                switch action {
-                case .enable:
+                if action == .enable {
                     summary.enable += 1
-                    summary.byReason[label]!.enable += 1
-                case .disable:
+                    reasonCounts[reason]!.enable += 1
+                } else {
                     summary.disable += 1
-                    summary.byReason[label]!.disable += 1
+                    reasonCounts[reason]!.disable += 1
                 }
+                let label: String
+                if let known = labels[reason] {
+                    label = known
+                } else {
+                    label = reason.label
+                    labels[reason] = label
+                }
+                var connection = connectionSlot.flatMap { row.values[$0] }.flatMap { $0.isEmpty ? nil : $0 }
+                if let value = connection { connection = connections.insert(value).memberAfterInsert }
                 operations.append(
                     PlanOperation(
                         id: OperationID.make(flagLocation: flagLocation, userID: userID, action: action),
@@ -117,8 +130,9 @@ public struct Planner: Sendable {
                         current: current,
                         reason: label,
                         email: emailSlot.flatMap { row.values[$0] }.flatMap { $0.isEmpty ? nil : $0 },
-                        connection: connectionSlot.flatMap { row.values[$0] }.flatMap { $0.isEmpty ? nil : $0 },
-                        source: "\(row.file):\(row.line)"
+                        connection: connection,
+                        file: row.file,
+                        line: row.line
                     ))
             }
         } catch let error as PlanningError {
@@ -128,6 +142,7 @@ public struct Planner: Sendable {
         } catch {
             preconditionFailure("unexpected error from the export reader: \(error)")
         }
+        for (reason, counts) in reasonCounts { summary.byReason[reason.label] = counts }
         summary.rows += exportSummary.rejected
         summary.rejected = rejected.count
 
@@ -172,5 +187,16 @@ public struct Planner: Sendable {
             checks.append(GuardCheck(kind: .maxChangePercent, limit: limit, actual: share))
         }
         return checks
+    }
+}
+
+extension SelectionReason {
+    /// The reason as reports count it: users held back by the same rollout differ only by
+    /// their bucket, which the label leaves out.
+    fileprivate var withoutBucket: SelectionReason {
+        if case .heldBackByRollout(let rule, _, let percentage) = self {
+            return .heldBackByRollout(rule: rule, bucket: 0, percentage: percentage)
+        }
+        return self
     }
 }

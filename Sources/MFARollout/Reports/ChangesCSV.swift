@@ -2,7 +2,7 @@
 /// quoting; cells that would start a formula (`= + - @`) are neutralised with a leading `'`.
 public enum ChangesCSV {
     public static let header = [
-        "operation_id", "user_id", "email", "connection", "action", "current", "desired", "reason", "source",
+        "operation_id", "user_id", "email", "connection", "action", "current", "desired", "reason", "file", "line",
     ]
 
     public static func render(_ plan: Plan) -> [UInt8] {
@@ -12,7 +12,7 @@ public enum ChangesCSV {
         for op in plan.operations {
             try! writer.writeRow([
                 op.id, op.userID, op.email ?? "", op.connection ?? "", op.action.rawValue, op.current.rawValue,
-                op.desired.rawValue, op.reason, op.source,
+                op.desired.rawValue, op.reason, op.file, String(op.line),
             ])
         }
         return writer.bytes
