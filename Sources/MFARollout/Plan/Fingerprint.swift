@@ -14,25 +14,29 @@ import Crypto
 /// reviewers and are not covered. Written as `sha256:` and 64 lowercase hex digits.
 public struct Fingerprint: Sendable {
     private var hasher = SHA256()
+    /// One operation's line, reused: a single digest update per operation.
+    private var line: [UInt8] = []
 
     public init(flagLocation: String) {
         update("mfa-rollout plan fingerprint v1\nflag \(flagLocation)\n")
     }
 
     public mutating func add(_ operation: PlanOperation) {
-        update("op ")
-        update(operation.id)
-        update(" ")
-        update(String(operation.userID.utf8.count))
-        update(":")
-        update(operation.userID)
-        update(" ")
-        update(operation.action.rawValue)
-        update(" ")
-        update(operation.current.rawValue)
-        update(" ")
-        update(operation.desired.rawValue)
-        update("\n")
+        line.removeAll(keepingCapacity: true)
+        line.append(contentsOf: "op ".utf8)
+        line.append(contentsOf: operation.id.utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: String(operation.userID.utf8.count).utf8)
+        line.append(UInt8(ascii: ":"))
+        line.append(contentsOf: operation.userID.utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: operation.action.rawValue.utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: operation.current.rawValue.utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: operation.desired.rawValue.utf8)
+        line.append(UInt8(ascii: "\n"))
+        line.withUnsafeBytes { hasher.update(bufferPointer: $0) }
     }
 
     public func finalize() -> String {
@@ -60,16 +64,17 @@ public struct Fingerprint: Sendable {
 /// million operations stores its ids without a heap allocation each.
 public enum OperationID {
     public static func make(flagLocation: String, userID: String, action: PlanAction) -> String {
-        var hasher = SHA256()
-        hasher.update(utf8Of: "mfa-rollout op v1\n")
-        hasher.update(utf8Of: flagLocation)
-        hasher.update(utf8Of: "\n")
-        hasher.update(utf8Of: String(userID.utf8.count))
-        hasher.update(utf8Of: ":")
-        hasher.update(utf8Of: userID)
-        hasher.update(utf8Of: "\n")
-        hasher.update(utf8Of: action.rawValue)
-        let digest = hasher.finalize()
+        var text: [UInt8] = []
+        text.reserveCapacity(64 + flagLocation.utf8.count + userID.utf8.count)
+        text.append(contentsOf: "mfa-rollout op v1\n".utf8)
+        text.append(contentsOf: flagLocation.utf8)
+        text.append(UInt8(ascii: "\n"))
+        text.append(contentsOf: String(userID.utf8.count).utf8)
+        text.append(UInt8(ascii: ":"))
+        text.append(contentsOf: userID.utf8)
+        text.append(UInt8(ascii: "\n"))
+        text.append(contentsOf: action.rawValue.utf8)
+        let digest = SHA256.hash(data: text)
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { out in
             digest.withUnsafeBytes { bytes in
                 // 75 bits, five at a time, most significant first.
