@@ -34,7 +34,8 @@ public struct ExportLocation: Sendable, Hashable, Codable, CustomStringConvertib
     public var description: String { "\(file) line \(line)" }
 }
 
-/// A row that was skipped, reported to `ExportReader.read`'s `onRejected` handler.
+/// A row that was skipped, reported to `ExportReader.read`'s `onRejected` handler, and
+/// listed in the plan's `rejected`.
 public struct RejectedRow: Sendable, Hashable, Codable {
     public var file: String
     public var line: Int
@@ -48,6 +49,10 @@ public struct RejectedRow: Sendable, Hashable, Codable {
         self.line = line
         self.userID = userID
         self.reason = reason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case file, line, userID = "user_id", reason
     }
 }
 

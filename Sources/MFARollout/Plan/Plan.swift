@@ -22,11 +22,11 @@ public struct Plan: Sendable, Hashable, Codable {
     public var applicable: Bool
     public var fingerprint: String
     public var operations: [PlanOperation]
-    public var rejected: [RejectedRecord]
+    public var rejected: [RejectedRow]
 
     public init(
         producer: Producer, inputs: [InputFile], flag: FlagTarget, mode: String, summary: PlanSummary,
-        guards: [GuardCheck], operations: [PlanOperation], rejected: [RejectedRecord]
+        guards: [GuardCheck], operations: [PlanOperation], rejected: [RejectedRow]
     ) {
         self.producer = producer
         self.inputs = inputs
@@ -115,25 +115,6 @@ public struct Plan: Sendable, Hashable, Codable {
             try values.encode(key, forKey: .key)
             try values.encode(column, forKey: .column)
             try values.encode(location, forKey: .location)
-        }
-    }
-
-    /// A row that `--on-invalid skip` set aside, with the reason. Never planned.
-    public struct RejectedRecord: Sendable, Hashable, Codable {
-        public var file: String
-        public var line: Int
-        public var userID: String?
-        public var reason: String
-
-        public init(file: String, line: Int, userID: String?, reason: String) {
-            self.file = file
-            self.line = line
-            self.userID = userID
-            self.reason = reason
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case file, line, userID = "user_id", reason
         }
     }
 

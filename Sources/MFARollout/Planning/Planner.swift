@@ -51,12 +51,12 @@ public struct Planner: Sendable {
         var reasonCounts: [SelectionReason: PlanSummary.ReasonCounts] = [:]
         var labels: [SelectionReason: String] = [:]
         var connections: Set<String> = []
-        var rejected: [Plan.RejectedRecord] = []
+        var rejected: [RejectedRow] = []
         let reader = ExportReader(sources: request.sources, dialect: policy.dialect, userIDColumn: policy.columns.userID)
 
         let onRejected: ((RejectedRow) throws -> Void)? =
             skipInvalid
-            ? { row in rejected.append(.init(file: row.file, line: row.line, userID: row.userID, reason: row.reason)) }
+            ? { row in rejected.append(row) }
             : nil
 
         let exportSummary: ExportReadSummary
