@@ -222,6 +222,11 @@ public final class ApplyJournal: Sendable {
         return records
     }
 
+    /// A PRAGMA's value as SQLite reports it (`journal_mode`, `synchronous`), for checks.
+    func pragma(_ name: String) throws(JournalError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+    }
+
     // MARK: Plumbing
 
     private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(JournalError) -> T {
