@@ -95,6 +95,7 @@ struct ApplyCommand: AsyncParsableCommand {
         // Refusals first: nothing is created or sent for a plan that will not be applied.
         try ApplyApproval.check(plan, options: options)
         let settings = try connection.settings()
+        _ = try settings.endpoint()
         let journalPath = journal ?? ApplyJournal.defaultPath(forPlan: self.plan)
         let journal = try ApplyJournal.open(path: journalPath, plan: plan)
 
