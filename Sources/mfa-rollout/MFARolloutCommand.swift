@@ -15,7 +15,10 @@ struct MFARolloutCommand: AsyncParsableCommand {
             4 some operations failed, 1 error (including a bad command line).
             """,
         version: MFARolloutInfo.version,
-        subcommands: [PlanCommand.self, EmitCommand.self, EmulatorCommand.self]
+        subcommands: [
+            PlanCommand.self, ApplyCommand.self, StatusCommand.self, UndoCommand.self, EmitCommand.self,
+            EmulatorCommand.self,
+        ]
     )
 
     /// Runs the command and maps every failure to the documented exit codes: ArgumentParser's

@@ -98,7 +98,7 @@ public struct Planner: Sendable {
                 case .enable:
                     summary.enable += 1
                     summary.byReason[label]!.enable += 1
-                case .disable:
+                case .disable, .unset:  // the planner never makes an unset (undo plans do)
                     summary.disable += 1
                     summary.byReason[label]!.disable += 1
                 }
