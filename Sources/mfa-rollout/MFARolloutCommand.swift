@@ -17,7 +17,7 @@ struct MFARolloutCommand: AsyncParsableCommand {
         version: MFARolloutInfo.version,
         subcommands: [
             PlanCommand.self, ApplyCommand.self, StatusCommand.self, UndoCommand.self, EmitCommand.self,
-            EmulatorCommand.self,
+            ReconcileCommand.self, EmulatorCommand.self,
         ]
     )
 
