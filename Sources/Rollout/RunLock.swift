@@ -32,7 +32,7 @@ public final class RunLock: Sendable {
         public var description: String {
             switch self {
             case .held(let path, let holder):
-                "another mfa-rollout run holds \(path) (\(holder)); it must finish first. If no such process exists, the lock was already released and a new run will take it."
+                "another mfa-rollout run holds \(path) (\(holder)); this run did nothing. The lock is released when that process exits, however it ends."
             case .cannotOpen(let path, let reason):
                 "\(path): cannot open the lock file: \(reason)"
             }

@@ -115,11 +115,22 @@ struct ReconcileTests {
             #expect(await flagOf(emulator.store, "samlp|acme|it's@acme.com") == .bool(true))
             #expect(await flagOf(emulator.store, "auth0|customer") == nil)
 
-            // 3. Drift: someone turns MFA off for a staff user, a new staff user arrives.
-            var drifted = try #require(await emulator.store.user(id: "auth0|staff-on"))
-            drifted.fields["app_metadata"] = ["use_mfa": false]
-            await emulator.store.put(drifted)
-            await emulator.store.put(emulatorUser("auth0|new-hire", email: "new@acme.com", mfa: nil))
+            // 3. Drift, through the emulator's admin API: someone turns MFA off for a staff
+            //    user (a PATCH-style merge), a new staff user arrives.
+            let curl = try #require(which("curl"))
+            let admin = emulator.baseURL + "/__emulator/users"
+            let turnedOff = try await runProcessAsync(curl, [
+                "-sS", "--fail-with-body", "-H", "Content-Type: application/json", "--data-binary",
+                #"{"user_id":"auth0|staff-on","app_metadata":{"use_mfa":false}}"#, admin + "?mode=patch",
+            ])
+            #expect(turnedOff.status == 0, "\(turnedOff.stdout)\(turnedOff.stderr)")
+            let hired = try await runProcessAsync(curl, [
+                "-sS", "--fail-with-body", "-H", "Content-Type: application/json", "--data-binary",
+                #"{"user_id":"auth0|new-hire","email":"new@acme.com","identities":[{"connection":"Username-Password-Authentication","provider":"auth0"}]}"#,
+                admin,
+            ])
+            #expect(hired.status == 0, "\(hired.stdout)\(hired.stderr)")
+            #expect(await flagOf(emulator.store, "auth0|staff-on") == .bool(false))
             await emulator.store.clearRequests()
             let third = try await Reconciler(fixture.request(emulator, autoApply: true)).run()
             #expect(third.outcome == .applied)
