@@ -282,6 +282,13 @@ struct EmitTests {
         }
     }
 
+    @Test("An undo plan's unset becomes a null value: the key is deleted, nothing else")
+    func unsetIsNull() throws {
+        let plan = TestPlans.plan([TestPlans.operation("auth0|1", .unset, current: .on)])
+        let line = String(decoding: try Emitter.render(plan, options: EmitOptions(format: .ndjson))[0].bytes, as: UTF8.self)
+        #expect(line.contains(#""action":"unset","body":{"app_metadata":{"use_mfa":null}}"#))
+    }
+
     @Test("A plan without operations emits no files")
     func emptyPlan() throws {
         #expect(try Emitter.render(TestPlans.plan([]), options: EmitOptions(format: .har)).isEmpty)
