@@ -6,7 +6,9 @@ import MFARollout
 /// - `set -eu`; the token comes from `$AUTH0_TOKEN` and the script stops at once when it is
 ///   unset. The token reaches curl on standard input (`--config -`, written by the shell's
 ///   built-in `printf`), so it never appears on a command line (`ps`) or in the script.
-/// - Every request is spelled out: `curl --fail-with-body -sS -X PATCH -H … --data-binary '…' 'URL'`.
+/// - Every request is spelled out: `curl --fail-with-body -sS -X PATCH --retry 3 -H … --data-binary '…' 'URL'`.
+///   `--retry 3` re-sends on 429, 408 and 5xx (honouring `Retry-After`): safe, since every
+///   request sets a fixed value.
 ///   Every value is single-quoted; user ids only appear percent-encoded in URLs and
 ///   single-quoted in progress messages.
 /// - Pacing uses only whole-second `sleep` (POSIX): groups of `max(1, ⌊rate⌋)` requests, each
@@ -71,7 +73,7 @@ public enum EmitCurlScript {
             lines += [
                 "printf '%s\\n' \(q("[\(number)] \(request.operationID) \(request.action.rawValue) \(who)")) >&2",
                 "printf 'header = \"Authorization: Bearer %s\"\\n' \"$AUTH0_TOKEN\" |",
-                "  curl --fail-with-body -sS -X PATCH --config - -w '\\n' \\",
+                "  curl --fail-with-body -sS -X PATCH --retry 3 --config - -w '\\n' \\",
                 "    -H 'Content-Type: application/json' \\",
                 "    -H \(q("X-Correlation-ID: \(request.correlationID)")) \\",
                 "    --data-binary \(q(request.body)) \\",

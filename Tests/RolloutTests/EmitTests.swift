@@ -116,7 +116,7 @@ struct EmitTests {
             """
             printf '%s\\n' '[\(n)/3] \(ids[n - 1]) \(action) \(who)' >&2
             printf 'header = "Authorization: Bearer %s"\\n' "$AUTH0_TOKEN" |
-              curl --fail-with-body -sS -X PATCH --config - -w '\\n' \\
+              curl --fail-with-body -sS -X PATCH --retry 3 --config - -w '\\n' \\
                 -H 'Content-Type: application/json' \\
                 -H 'X-Correlation-ID: \(ids[n - 1])' \\
                 --data-binary '\(body)' \\
