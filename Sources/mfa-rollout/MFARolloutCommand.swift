@@ -13,7 +13,10 @@ struct MFARolloutCommand: AsyncParsableCommand {
             Exit codes: 0 nothing to change (or done), 2 changes planned, 3 a guard tripped, 4 some operations failed, 1 error (including a bad command line).
             """,
         version: MFARolloutInfo.version,
-        subcommands: [PlanCommand.self, EmulatorCommand.self]
+        subcommands: [
+            PlanCommand.self, ApplyCommand.self, StatusCommand.self, UndoCommand.self, EmitCommand.self,
+            ReconcileCommand.self, EmulatorCommand.self,
+        ]
     )
 
     /// Runs the command and maps every failure to the documented exit codes: ArgumentParser's

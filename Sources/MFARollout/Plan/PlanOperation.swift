@@ -4,9 +4,30 @@ public enum PlanAction: String, Sendable, Hashable, Codable, CaseIterable {
     case enable
     /// Set the flag to `false` (only in `enforce` mode).
     case disable
+    /// Delete the flag key (PATCH value `null`); only in undo plans, to restore "absent".
+    case unset
 
     /// The value the flag has after the operation.
-    public var desired: FlagValue { self == .enable ? .on : .off }
+    public var desired: FlagValue {
+        switch self {
+        case .enable: .on
+        case .disable: .off
+        case .unset: .absent
+        }
+    }
+
+    /// The action that leaves the flag at `value`.
+    public init(restoring value: FlagValue) {
+        switch value {
+        case .on: self = .enable
+        case .off: self = .disable
+        case .absent: self = .unset
+        }
+    }
+
+    /// Whether the action turns MFA off for the user (`disable`, `unset`): `apply` asks for
+    /// `--allow-disable` before it carries one out.
+    public var turnsMFAOff: Bool { self != .enable }
 }
 
 /// One change the plan makes: a single PATCH of the one flag key the tool owns.

@@ -75,7 +75,7 @@ extension ReportModel.Tally {
     fileprivate mutating func count(_ action: PlanAction) {
         switch action {
         case .enable: enable += 1
-        case .disable: disable += 1
+        case .disable, .unset: disable += 1  // both turn MFA off
         }
     }
 }

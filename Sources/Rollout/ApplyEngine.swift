@@ -1,0 +1,367 @@
+import Foundation
+import Logging
+import MFARollout
+import ManagementAPI
+
+/// Carries out a plan against the Management API: one PATCH of the one owned key per
+/// operation, `concurrency` workers sharing the client's token bucket, every status change
+/// journaled before and after the request.
+///
+/// The engine knows nothing about signals: call ``stop()`` (from a signal handler, a test, a
+/// UI) and no new operation starts; the ones in flight finish and are journaled.
+public final class ApplyEngine: Sendable {
+    public let plan: Plan
+    public let journal: ApplyJournal
+    public let client: ManagementClient
+    public let options: ApplyOptions
+    private let state: RunState
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - plan: a plan read with `PlanFile.read` (its fingerprint verified).
+    ///   - journal: the plan's journal (``ApplyJournal/open(path:plan:)``).
+    ///   - client: a client with the shared rate limiter (``ManagementConnection``).
+    public init(
+        plan: Plan, journal: ApplyJournal, client: ManagementClient, options: ApplyOptions,
+        logger: Logger = Logger(label: "mfa-rollout.apply")
+    ) {
+        self.plan = plan
+        self.journal = journal
+        self.client = client
+        self.options = options
+        self.state = RunState(total: plan.operations.count, maxFailures: options.maxFailures)
+        self.logger = logger
+    }
+
+    /// Asks the run to stop: no new operation starts; in-flight ones finish and are journaled.
+    /// Safe to call from any thread, any number of times.
+    public func stop() {
+        state.requestStop()
+    }
+
+    /// The current progress (cheap; call it from a timer).
+    public func progress() -> ApplyProgress {
+        state.snapshot()
+    }
+
+    /// Checks the plan (``ApplyApproval/check(_:options:now:)``), then applies every operation
+    /// the journal does not record as done or skipped.
+    /// - Throws: ``ApplyRefusal`` before anything is sent, ``JournalError`` when the journal
+    ///   cannot be prepared, ``ManagementAPIError`` when no token can be had. Failures of single operations are in the summary, not thrown.
+    public func run(now: Date = Date()) async throws -> ApplySummary {
+        guard journal.fingerprint == plan.fingerprint else {
+            throw JournalError.boundToAnotherPlan(
+                path: journal.path, journalFingerprint: journal.fingerprint, planFingerprint: plan.fingerprint)
+        }
+        try ApplyApproval.check(plan, options: options, now: now)
+        let target = try ApplyApproval.flagPatchTarget(plan)
+        let counts = try journal.counts()
+        let pending = try await journal.prepareRun()
+        if !pending.isEmpty {
+            // Bad credentials, a wrong domain or TLS trouble show here, before any user is touched.
+            _ = try await client.tokens.token()
+        }
+        state.start(
+            queue: pending, doneBefore: counts[.done] ?? 0, skippedBefore: counts[.skippedDrift] ?? 0)
+        logger.info(
+            "apply starting",
+            metadata: ["fingerprint": "\(plan.fingerprint)", "pending": "\(pending.count)", "total": "\(plan.operations.count)"])
+
+        let workers = min(options.concurrency, max(pending.count, 1))
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<workers {
+                group.addTask {
+                    while let index = self.state.take() {
+                        await self.process(index, container: target.container, key: target.key)
+                    }
+                }
+            }
+        }
+        return try summary()
+    }
+
+    // MARK: One operation
+
+    private func process(_ index: Int, container: MetadataContainer, key: String) async {
+        let operation = plan.operations[index]
+        let attempts = AttemptTally()
+        let state = self.state
+        let observer: AttemptObserver = { report in
+            attempts.record(report)
+            state.record(report)
+        }
+        do {
+            try await journal.markInFlight(index)
+        } catch {
+            state.fail(fatal: error.description)
+            state.finish(nil)
+            return
+        }
+
+        var before = operation.current
+        var observed = false
+        if options.verifyCurrent {
+            do {
+                let user = try await client.getUser(id: operation.userID, correlationID: operation.id, observer: observer)
+                let actual = Self.flagValue(of: user, container: container, key: key)
+                guard actual == operation.current else {
+                    let found = actual?.rawValue ?? "a non-boolean value"
+                    await record(
+                        index,
+                        OperationOutcome(
+                            status: .skippedDrift, attempts: attempts.count, httpStatus: attempts.lastStatus,
+                            error: "the flag is now \(found), the plan expected \(operation.current.rawValue); not sent",
+                            valueBefore: actual, valueBeforeObserved: true))
+                    return
+                }
+                before = operation.current
+                observed = true
+            } catch {
+                await handle(error, index: index, attempts: attempts, before: nil, observed: false, during: "reading the user")
+                return
+            }
+        }
+
+        do {
+            let patch = try FlagPatch(container: container, key: key, value: Self.patchValue(operation.desired))
+            _ = try await client.patchUser(id: operation.userID, body: patch, correlationID: operation.id, observer: observer)
+            await record(
+                index,
+                OperationOutcome(
+                    status: .done, attempts: attempts.count, httpStatus: attempts.lastStatus, error: nil,
+                    valueBefore: before, valueBeforeObserved: observed))
+        } catch {
+            await handle(error, index: index, attempts: attempts, before: before, observed: observed, during: "writing the flag")
+        }
+    }
+
+    private func handle(
+        _ error: ManagementAPIError, index: Int, attempts: AttemptTally, before: FlagValue?, observed: Bool,
+        during: String
+    ) async {
+        switch Self.disposition(of: error) {
+        case .operationFailed(let reason):
+            await record(
+                index,
+                OperationOutcome(
+                    status: .failed, attempts: attempts.count, httpStatus: error.statusCode ?? attempts.lastStatus,
+                    error: reason, valueBefore: before, valueBeforeObserved: observed))
+        case .fatal(let reason):
+            // Not this operation's fault: it goes back to pending, and the run stops.
+            state.fail(fatal: reason)
+            do {
+                try await journal.release(index, attempts: attempts.count)
+            } catch {
+                state.fail(fatal: error.description)
+            }
+            state.finish(nil)
+        case .cancelled:
+            do {
+                try await journal.release(index, attempts: attempts.count)
+            } catch {
+                state.fail(fatal: error.description)
+            }
+            state.finish(nil)
+        }
+        logger.debug("operation did not complete", metadata: ["id": "\(plan.operations[index].id)", "while": "\(during)", "error": "\(error)"])
+    }
+
+    private func record(_ index: Int, _ outcome: OperationOutcome) async {
+        do {
+            try await journal.finish(index, outcome)
+            state.finish(outcome.status)
+        } catch {
+            state.fail(fatal: error.description)
+            state.finish(nil)
+        }
+    }
+
+    enum Disposition: Equatable {
+        case operationFailed(String)
+        case fatal(String)
+        case cancelled
+    }
+
+    /// Which errors end one operation and which end the run: bad credentials and missing
+    /// scopes would fail every further request the same way.
+    static func disposition(of error: ManagementAPIError) -> Disposition {
+        switch error {
+        case .cancelled:
+            return .cancelled
+        case .invalidCredentials, .insecureURL, .invalidDomain, .transport(.tls, _, _):
+            return .fatal(error.description)
+        case .http(let status, _, _) where status == 401 || status == 403:
+            return .fatal(error.description)
+        case .http(404, _, _):
+            return .operationFailed("the user does not exist (HTTP 404): \(error.description)")
+        default:
+            return .operationFailed(error.description)
+        }
+    }
+
+    /// The flag as the tenant holds it; nil when it holds something other than a boolean.
+    static func flagValue(of user: ManagementUser, container: MetadataContainer, key: String) -> FlagValue? {
+        switch user.metadata(container)[key] {
+        case nil, .null?: return .absent
+        case .bool(true)?: return .on
+        case .bool(false)?: return .off
+        default: return nil
+        }
+    }
+
+    /// The PATCH value for a desired flag: `true`, `false`, or nil (`null`, deletes the key).
+    static func patchValue(_ desired: FlagValue) -> Bool? {
+        switch desired {
+        case .on: true
+        case .off: false
+        case .absent: nil
+        }
+    }
+
+    // MARK: Summary
+
+    private func summary() throws -> ApplySummary {
+        let counts = try journal.counts()
+        let snapshot = state.snapshot()
+        let end = state.ending()
+        let failures = try journal.records([.failed, .skippedDrift])
+        func entry(_ record: JournalRecord) -> ApplySummary.Failure {
+            .init(id: record.id, userID: record.userID, httpStatus: record.httpStatus, reason: record.lastError ?? "")
+        }
+        let limit = client.rateLimiter?.configured
+        return ApplySummary(
+            fingerprint: plan.fingerprint, journal: journal.path, ending: end.ending, fatalError: end.fatalError,
+            total: plan.operations.count, done: counts[.done] ?? 0, failed: counts[.failed] ?? 0,
+            skippedDrift: counts[.skippedDrift] ?? 0, pending: (counts[.pending] ?? 0) + (counts[.inFlight] ?? 0),
+            doneThisRun: state.doneThisRun, failedThisRun: snapshot.failed, skippedThisRun: state.skippedThisRun,
+            requests: snapshot.requests, retries: snapshot.retries, rateLimited: snapshot.rateLimited,
+            elapsedSeconds: snapshot.elapsed,
+            requestsPerSecond: snapshot.elapsed > 0 ? Double(snapshot.requests) / snapshot.elapsed : 0,
+            configuredRate: limit?.rate ?? 0, configuredBurst: limit?.burst ?? 0,
+            failures: failures.filter { $0.status == .failed }.map(entry),
+            drifted: failures.filter { $0.status == .skippedDrift }.map(entry))
+    }
+}
+
+/// Attempts of one operation.
+private final class AttemptTally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var attempts = 0
+    private var status: Int?
+
+    func record(_ report: AttemptReport) {
+        lock.withLock {
+            attempts += 1
+            if let reported = report.status { status = reported }
+        }
+    }
+
+    var count: Int { lock.withLock { attempts } }
+    var lastStatus: Int? { lock.withLock { status } }
+}
+
+/// The shared state of one run: the work queue, the stop flag, the counters.
+private final class RunState: @unchecked Sendable {
+    private let lock = NSLock()
+    private let total: Int
+    private let maxFailures: Int?
+    private var queue: [Int] = []
+    private var next = 0
+    private var inFlight = 0
+    private var stopRequested = false
+    private var fatalError: String?
+    private var budgetExceeded = false
+    private var started = ContinuousClock.now
+    private var doneBefore = 0
+    private var skippedBefore = 0
+    private(set) var doneThisRun = 0
+    private(set) var skippedThisRun = 0
+    private var failedThisRun = 0
+    private var requests = 0
+    private var retries = 0
+    private var rateLimited = 0
+
+    init(total: Int, maxFailures: Int?) {
+        self.total = total
+        self.maxFailures = maxFailures
+    }
+
+    func start(queue: [Int], doneBefore: Int, skippedBefore: Int) {
+        lock.withLock {
+            self.queue = queue
+            self.doneBefore = doneBefore
+            self.skippedBefore = skippedBefore
+            started = ContinuousClock.now
+        }
+    }
+
+    /// The next operation to work on, or nil when there is none or the run is stopping.
+    func take() -> Int? {
+        lock.withLock {
+            guard !stopRequested, fatalError == nil, !budgetExceeded, next < queue.count else { return nil }
+            defer { next += 1 }
+            inFlight += 1
+            return queue[next]
+        }
+    }
+
+    /// An operation ended with `status` (nil: released back to pending).
+    func finish(_ status: OperationStatus?) {
+        lock.withLock {
+            inFlight -= 1
+            switch status {
+            case .done?: doneThisRun += 1
+            case .skippedDrift?: skippedThisRun += 1
+            case .failed?:
+                failedThisRun += 1
+                if let maxFailures, failedThisRun > maxFailures { budgetExceeded = true }
+            default: break
+            }
+        }
+    }
+
+    func record(_ report: AttemptReport) {
+        lock.withLock {
+            requests += 1
+            if report.willRetry { retries += 1 }
+            if report.status == 429 { rateLimited += 1 }
+        }
+    }
+
+    func requestStop() {
+        lock.withLock { stopRequested = true }
+    }
+
+    func fail(fatal reason: String) {
+        lock.withLock {
+            if fatalError == nil { fatalError = reason }
+        }
+    }
+
+    func ending() -> (ending: ApplySummary.Ending, fatalError: String?) {
+        lock.withLock {
+            if let fatalError { return (.fatalError, fatalError) }
+            if budgetExceeded { return (.errorBudgetExceeded, nil) }
+            if stopRequested && next < queue.count { return (.stopped, nil) }
+            return (.completed, nil)
+        }
+    }
+
+    func snapshot() -> ApplyProgress {
+        lock.withLock {
+            ApplyProgress(
+                total: total, done: doneBefore + doneThisRun, skippedDrift: skippedBefore + skippedThisRun,
+                failed: failedThisRun, inFlight: inFlight, waiting: max(0, queue.count - next),
+                finishedThisRun: doneThisRun + skippedThisRun + failedThisRun, requests: requests, retries: retries,
+                rateLimited: rateLimited, elapsed: (ContinuousClock.now - started).secondsValue,
+                stopping: stopRequested || budgetExceeded || fatalError != nil)
+        }
+    }
+}
+
+extension Duration {
+    fileprivate var secondsValue: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,282 @@
+import Foundation
+import GRDB
+import MFARollout
+
+/// The apply journal: one SQLite file (GRDB, WAL, `synchronous = FULL`) bound to one plan's
+/// fingerprint, recording every operation's status before and after each request.
+///
+/// Because each status change is committed (and fsynced) before the run moves on, a run
+/// killed at any moment loses nothing: the next run finds `done` operations and never sends
+/// them again, and re-sends `in-flight` ones (a PATCH of one key is idempotent).
+public final class ApplyJournal: Sendable {
+    /// Schema version written in `meta`.
+    public static let schemaVersion = "1"
+
+    public let path: String
+    /// The fingerprint of the plan this journal belongs to.
+    public let fingerprint: String
+    private let pool: DatabasePool
+
+    private init(path: String, fingerprint: String, pool: DatabasePool) {
+        self.path = path
+        self.fingerprint = fingerprint
+        self.pool = pool
+    }
+
+    /// `plan.json.journal.sqlite` beside the plan.
+    public static func defaultPath(forPlan planPath: String) -> String {
+        planPath + ".journal.sqlite"
+    }
+
+    /// Opens the journal of `plan` at `path`, creating it (every operation `pending`) when
+    /// there is none.
+    /// - Throws: ``JournalError/boundToAnotherPlan(path:journalFingerprint:planFingerprint:)``
+    ///   when the file belongs to another plan.
+    public static func open(path: String, plan: Plan) throws(JournalError) -> ApplyJournal {
+        let journal = try connect(path: path, fingerprint: plan.fingerprint)
+        do {
+            try journal.pool.write { db in
+                try createSchema(db)
+                let recorded = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'fingerprint'")
+                if let recorded {
+                    guard recorded == plan.fingerprint else {
+                        throw JournalError.boundToAnotherPlan(
+                            path: path, journalFingerprint: recorded, planFingerprint: plan.fingerprint)
+                    }
+                    let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM operation") ?? 0
+                    guard count == plan.operations.count else {
+                        throw JournalError.notAJournal(
+                            path: path, reason: "it records \(count) operations, the plan has \(plan.operations.count)")
+                    }
+                    return
+                }
+                let now = Self.timestamp()
+                for (key, value) in [
+                    ("schema_version", schemaVersion), ("fingerprint", plan.fingerprint),
+                    ("flag_location", plan.flag.location), ("created_at", now),
+                ] {
+                    try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
+                }
+                let insert = try db.makeStatement(
+                    sql: """
+                        INSERT INTO operation (seq, id, user_id, action, planned_current, desired, status, attempts)
+                        VALUES (?, ?, ?, ?, ?, ?, 'pending', 0)
+                        """)
+                for (index, operation) in plan.operations.enumerated() {
+                    try insert.execute(arguments: [
+                        index, operation.id, operation.userID, operation.action.rawValue, operation.current.rawValue,
+                        operation.desired.rawValue,
+                    ])
+                }
+            }
+        } catch let error as JournalError {
+            throw error
+        } catch {
+            throw .database(path: path, reason: Self.describe(error))
+        }
+        return journal
+    }
+
+    /// Opens an existing journal for reading (`status`, `undo`), checking it belongs to `plan`.
+    public static func openExisting(path: String, plan: Plan) throws(JournalError) -> ApplyJournal {
+        guard FileManager.default.fileExists(atPath: path) else { throw .notFound(path: path) }
+        let journal = try connect(path: path, fingerprint: plan.fingerprint)
+        let recorded: String?
+        do {
+            recorded = try journal.pool.read { db in
+                guard try db.tableExists("meta") else { return nil }
+                return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'fingerprint'")
+            }
+        } catch {
+            throw .notAJournal(path: path, reason: describe(error))
+        }
+        guard let recorded else { throw .notAJournal(path: path, reason: "it records no plan") }
+        guard recorded == plan.fingerprint else {
+            throw .boundToAnotherPlan(path: path, journalFingerprint: recorded, planFingerprint: plan.fingerprint)
+        }
+        return journal
+    }
+
+    private static func connect(path: String, fingerprint: String) throws(JournalError) -> ApplyJournal {
+        var configuration = Configuration()
+        configuration.label = "mfa-rollout.journal"
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            // A DatabasePool always runs in WAL mode.
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            return ApplyJournal(path: path, fingerprint: fingerprint, pool: pool)
+        } catch {
+            throw .notAJournal(path: path, reason: describe(error))
+        }
+    }
+
+    private static func createSchema(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS operation (
+                    seq INTEGER PRIMARY KEY NOT NULL,
+                    id TEXT NOT NULL UNIQUE,
+                    user_id TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    planned_current TEXT NOT NULL,
+                    desired TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    http_status INTEGER,
+                    last_error TEXT,
+                    value_before TEXT,
+                    value_before_observed INTEGER NOT NULL DEFAULT 0,
+                    started_at TEXT,
+                    finished_at TEXT
+                );
+                CREATE INDEX IF NOT EXISTS operation_status ON operation (status);
+                """)
+    }
+
+    // MARK: Writing
+
+    /// Prepares a run: `in-flight` operations (a crash mid-request) and `failed` ones go back to
+    /// `pending`. Returns the plan indexes of the pending operations, in plan order.
+    public func prepareRun() async throws(JournalError) -> [Int] {
+        try await write { db in
+            try db.execute(sql: "UPDATE operation SET status = 'pending' WHERE status IN ('in-flight', 'failed')")
+            return try Int.fetchAll(db, sql: "SELECT seq FROM operation WHERE status = 'pending' ORDER BY seq")
+        }
+    }
+
+    /// Records that the request(s) for operation `index` are about to be sent.
+    public func markInFlight(_ index: Int) async throws(JournalError) {
+        let now = Self.timestamp()
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE operation SET status = 'in-flight', started_at = ? WHERE seq = ?", arguments: [now, index])
+        }
+    }
+
+    /// Records how operation `index` ended.
+    public func finish(_ index: Int, _ outcome: OperationOutcome) async throws(JournalError) {
+        let now = Self.timestamp()
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE operation SET status = ?, attempts = attempts + ?, http_status = COALESCE(?, http_status),
+                        last_error = ?, value_before = ?, value_before_observed = ?, finished_at = ?
+                    WHERE seq = ?
+                    """,
+                arguments: [
+                    outcome.status.rawValue, outcome.attempts, outcome.httpStatus, outcome.error,
+                    outcome.valueBefore?.rawValue, outcome.valueBeforeObserved, now, index,
+                ])
+        }
+    }
+
+    /// Puts operation `index` back to `pending` (the run stopped before its answer counted).
+    public func release(_ index: Int, attempts: Int) async throws(JournalError) {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE operation SET status = 'pending', attempts = attempts + ? WHERE seq = ?",
+                arguments: [attempts, index])
+        }
+    }
+
+    // MARK: Reading
+
+    /// Operations by status (every status present, zero included).
+    public func counts() throws(JournalError) -> [OperationStatus: Int] {
+        let rows = try read { db in
+            try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM operation GROUP BY status")
+        }
+        var counts = Dictionary(uniqueKeysWithValues: OperationStatus.allCases.map { ($0, 0) })
+        for row in rows {
+            if let status = OperationStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+        }
+        return counts
+    }
+
+    /// The records with one of `statuses` (all when nil), in plan order.
+    public func records(_ statuses: Set<OperationStatus>? = nil) throws(JournalError) -> [JournalRecord] {
+        let rows = try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM operation ORDER BY seq")
+        }
+        var records: [JournalRecord] = []
+        for row in rows {
+            guard let status = OperationStatus(rawValue: row["status"]) else { continue }
+            if let statuses, !statuses.contains(status) { continue }
+            guard let action = PlanAction(rawValue: row["action"]),
+                let planned = FlagValue(rawValue: row["planned_current"]),
+                let desired = FlagValue(rawValue: row["desired"])
+            else { throw .notAJournal(path: path, reason: "operation \(row["seq"] as Int? ?? -1) is unreadable") }
+            records.append(
+                JournalRecord(
+                    index: row["seq"], id: row["id"], userID: row["user_id"], action: action,
+                    plannedCurrent: planned, desired: desired, status: status, attempts: row["attempts"],
+                    httpStatus: row["http_status"], lastError: row["last_error"],
+                    valueBefore: (row["value_before"] as String?).flatMap(FlagValue.init(rawValue:)),
+                    valueBeforeObserved: row["value_before_observed"], startedAt: row["started_at"],
+                    finishedAt: row["finished_at"]))
+        }
+        return records
+    }
+
+    /// A PRAGMA's value as SQLite reports it (`journal_mode`, `synchronous`), for checks.
+    func pragma(_ name: String) throws(JournalError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+    }
+
+    // MARK: Plumbing
+
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(JournalError) -> T {
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw .database(path: path, reason: Self.describe(error))
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw .database(path: path, reason: Self.describe(error))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return error.message ?? "\(error.resultCode)"
+        }
+        return "\(error)"
+    }
+
+    static func timestamp(_ date: Date = Date()) -> String {
+        date.formatted(.iso8601)
+    }
+}
+
+/// How one operation ended, for ``ApplyJournal/finish(_:_:)``.
+public struct OperationOutcome: Sendable, Equatable {
+    public var status: OperationStatus
+    /// Requests sent in this run (retries and the `--verify-current` GET included).
+    public var attempts: Int
+    public var httpStatus: Int?
+    /// Why it failed or was skipped; no secrets.
+    public var error: String?
+    public var valueBefore: FlagValue?
+    public var valueBeforeObserved: Bool
+
+    public init(
+        status: OperationStatus, attempts: Int, httpStatus: Int?, error: String?, valueBefore: FlagValue?,
+        valueBeforeObserved: Bool
+    ) {
+        self.status = status
+        self.attempts = attempts
+        self.httpStatus = httpStatus
+        self.error = error
+        self.valueBefore = valueBefore
+        self.valueBeforeObserved = valueBeforeObserved
+    }
+}

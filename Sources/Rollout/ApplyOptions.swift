@@ -1,0 +1,33 @@
+import Foundation
+
+/// How `apply` carries out a plan.
+public struct ApplyOptions: Sendable {
+    /// The fingerprint a person approved (`--approve`); nil skips that check.
+    public var approvedFingerprint: String?
+    /// A plan older than this (from `producer.created_at`) needs ``allowStale``. Default 24 h.
+    public var maxAge: TimeInterval
+    public var allowStale: Bool
+    /// `disable` and `unset` operations are carried out only with this.
+    public var allowDisable: Bool
+    /// GET each user first and skip the operation when the flag no longer has the plan's `current`.
+    public var verifyCurrent: Bool
+    /// Stop cleanly once more than this many operations failed in this run; nil: no budget.
+    public var maxFailures: Int?
+    /// Workers (requests in flight at most).
+    public var concurrency: Int
+
+    public static let defaultMaxAge: TimeInterval = 24 * 3600
+
+    public init(
+        approvedFingerprint: String? = nil, maxAge: TimeInterval = ApplyOptions.defaultMaxAge, allowStale: Bool = false,
+        allowDisable: Bool = false, verifyCurrent: Bool = false, maxFailures: Int? = nil, concurrency: Int = 8
+    ) {
+        self.approvedFingerprint = approvedFingerprint
+        self.maxAge = maxAge
+        self.allowStale = allowStale
+        self.allowDisable = allowDisable
+        self.verifyCurrent = verifyCurrent
+        self.maxFailures = maxFailures
+        self.concurrency = max(1, concurrency)
+    }
+}

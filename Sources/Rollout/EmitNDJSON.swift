@@ -1,0 +1,38 @@
+import Foundation
+import ManagementAPI
+import MFARollout
+
+/// NDJSON: one request a line, keys sorted, e.g.
+/// `{"action":"enable","body":{"app_metadata":{"use_mfa":true}},"correlation_id":"op_…","method":"PATCH","operation_id":"op_…","path":"/api/v2/users/auth0%7Cabc","user_id":"auth0|abc"}`.
+public enum EmitNDJSON {
+    struct Line: Encodable {
+        var action: String
+        var body: [String: [String: JSONValue]]
+        var correlationID: String
+        var method: String
+        var operationID: String
+        var path: String
+        var userID: String
+
+        enum CodingKeys: String, CodingKey {
+            case action, body, method, path
+            case correlationID = "correlation_id", operationID = "operation_id", userID = "user_id"
+        }
+    }
+
+    /// The lines for `requests`, each ending in `\n`.
+    public static func render(_ requests: some Sequence<EmittedRequest>) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var out: [UInt8] = []
+        for request in requests {
+            let line = Line(
+                action: request.action.rawValue, body: request.bodyValue, correlationID: request.correlationID,
+                method: request.method, operationID: request.operationID, path: request.path, userID: request.userID)
+            // Strings, booleans and null always encode.
+            out.append(contentsOf: (try? encoder.encode(line)) ?? Data())
+            out.append(UInt8(ascii: "\n"))
+        }
+        return out
+    }
+}

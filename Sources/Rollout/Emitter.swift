@@ -1,0 +1,121 @@
+import Foundation
+import ManagementAPI
+import MFARollout
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How `emit` writes a plan.
+public struct EmitOptions: Sendable {
+    public var format: EmitFormat
+    /// Operations per file; nil puts them all in one file.
+    public var batchSize: Int?
+    /// The tenant the URLs name (HAR, curl). Default: the placeholder `YOUR_TENANT.auth0.com`.
+    public var endpoint: ManagementEndpoint
+    /// curl scripts: requests a second at most. Default 2 (safe on Auth0's Free plan).
+    public var rate: Double
+
+    /// The domain written when none is given.
+    public static let placeholderDomain = "YOUR_TENANT.auth0.com"
+    /// Free plan: 2 requests a second.
+    public static let defaultRate = 2.0
+
+    public init(format: EmitFormat, batchSize: Int? = nil, endpoint: ManagementEndpoint? = nil, rate: Double = EmitOptions.defaultRate) {
+        self.format = format
+        self.batchSize = batchSize
+        // The placeholder is a valid domain.
+        self.endpoint = endpoint ?? (try! ManagementEndpoint(domain: Self.placeholderDomain))
+        self.rate = rate
+    }
+}
+
+/// One file `emit` writes: `ops-0001.ndjson`, `ops-0002.ndjson`, …
+public struct EmitFile: Sendable, Hashable {
+    public var name: String
+    public var bytes: [UInt8]
+    /// Which operations of the plan it holds (indexes into `plan.operations`).
+    public var operations: Range<Int>
+}
+
+/// Turns a plan into request files for other tooling (NDJSON, HAR, curl script): `mfa-rollout emit`.
+public enum Emitter {
+    /// The files for `plan`, in order; none when the plan has no operations.
+    /// - Throws: ``EmitError/planNotApplicable(tripped:)`` for a plan whose guards tripped,
+    ///   ``EmitError/invalidOperation(index:operationID:reason:)`` for an edited operation,
+    ///   ``EmitError/invalidOption(_:)`` for a batch size below 1 or a rate that is not > 0.
+    public static func render(_ plan: Plan, options: EmitOptions) throws(EmitError) -> [EmitFile] {
+        if let size = options.batchSize, size < 1 {
+            throw .invalidOption("--batch-size must be at least 1, not \(size)")
+        }
+        guard options.rate > 0, options.rate.isFinite else {
+            throw .invalidOption("--rate must be a number of requests a second above 0, not \(options.rate)")
+        }
+        let requests = try EmittedRequest.all(in: plan)
+        guard !requests.isEmpty else { return [] }
+        let size = options.batchSize ?? requests.count
+        let batches = stride(from: 0, to: requests.count, by: size).map { $0..<min($0 + size, requests.count) }
+        let origin = options.endpoint.origin
+        return batches.enumerated().map { number, range in
+            let name = fileName(batch: number + 1, format: options.format)
+            let description = "mfa-rollout emit: plan \(plan.fingerprint), batch \(number + 1) of \(batches.count), operations \(range.lowerBound + 1)-\(range.upperBound) of \(requests.count)"
+            let slice = requests[range]
+            let bytes: [UInt8]
+            switch options.format {
+            case .ndjson:
+                bytes = EmitNDJSON.render(slice)
+            case .har:
+                bytes = EmitHAR.render(slice, origin: origin, startedAt: plan.producer.createdAt, comment: description)
+            case .curl:
+                bytes = EmitCurlScript.render(
+                    Array(slice), origin: origin, rate: options.rate, header: [description],
+                    label: "batch \(number + 1)/\(batches.count)")
+            }
+            return EmitFile(name: name, bytes: bytes, operations: range)
+        }
+    }
+
+    /// `ops-0001.ndjson`
+    public static func fileName(batch: Int, format: EmitFormat) -> String {
+        let digits = String(batch)
+        return "ops-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "." + format.fileExtension
+    }
+
+    /// Writes `files` into `directory` (created if missing), each atomically and mode 0644.
+    /// Refuses a directory that already holds batch files of this format: a stale
+    /// `ops-0007.sh` from a larger earlier plan must not be run by mistake.
+    /// - Returns: the paths written.
+    @discardableResult
+    public static func write(_ files: [EmitFile], format: EmitFormat, into directory: String) throws(EmitError) -> [String] {
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotWrite(path: directory, reason: "cannot create the directory: \(error.localizedDescription)")
+        }
+        let existing = ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).filter { isBatchFile($0, format: format) }.sorted()
+        if let first = existing.first {
+            throw .outputNotEmpty(directory: directory, existing: existing.count == 1 ? first : "\(first) and \(existing.count - 1) more")
+        }
+        var written: [String] = []
+        for file in files {
+            let path = (directory as NSString).appendingPathComponent(file.name)
+            do {
+                try AtomicFile.write(file.bytes, to: path, permissions: 0o644)
+            } catch {
+                throw .cannotWrite(path: path, reason: "\(error)")
+            }
+            // 0644 whatever the umask: these files are meant to be shared with other tooling.
+            chmod(path, 0o644)
+            written.append(path)
+        }
+        return written
+    }
+
+    /// `ops-NNNN.EXT` with at least four digits.
+    static func isBatchFile(_ name: String, format: EmitFormat) -> Bool {
+        let suffix = "." + format.fileExtension
+        guard name.hasPrefix("ops-"), name.hasSuffix(suffix) else { return false }
+        let digits = name.dropFirst(4).dropLast(suffix.count)
+        return digits.count >= 4 && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+}

@@ -1,0 +1,24 @@
+/// Why an apply journal could not be opened, trusted or written.
+public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The journal records a different plan (another fingerprint).
+    case boundToAnotherPlan(path: String, journalFingerprint: String, planFingerprint: String)
+    /// No journal at `path` (status or undo before any apply).
+    case notFound(path: String)
+    /// The file is not an mfa-rollout journal, or it is damaged.
+    case notAJournal(path: String, reason: String)
+    /// SQLite refused an operation.
+    case database(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .boundToAnotherPlan(let path, let journalFingerprint, let planFingerprint):
+            "\(path): this journal belongs to plan \(journalFingerprint), not to \(planFingerprint); give another --journal file for this plan"
+        case .notFound(let path):
+            "\(path): no journal here: the plan has not been applied (or give --journal FILE)"
+        case .notAJournal(let path, let reason):
+            "\(path): not an mfa-rollout journal: \(reason)"
+        case .database(let path, let reason):
+            "\(path): journal database error: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An exclusive, non-blocking `flock` on a file, so two scheduled runs never overlap.
+///
+/// The kernel releases the lock when the process exits, however it dies; the file itself stays
+/// (deleting it would let a third run lock a new file while the second still holds the old).
+/// While held, the file records who holds it: `pid`, `started_at` (ISO-8601) and `host`.
+public final class RunLock: Sendable {
+    /// Who held the lock when it could not be taken.
+    public struct Holder: Sendable, Equatable, CustomStringConvertible {
+        public var pid: Int32?
+        public var startedAt: String?
+        public var host: String?
+
+        public var description: String {
+            var parts: [String] = []
+            if let pid { parts.append("PID \(pid)") }
+            if let host { parts.append("on \(host)") }
+            if let startedAt { parts.append("started \(startedAt)") }
+            return parts.isEmpty ? "another process (no details recorded)" : parts.joined(separator: " ")
+        }
+    }
+
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        /// Another run holds the lock.
+        case held(path: String, by: Holder)
+        case cannotOpen(path: String, reason: String)
+
+        public var description: String {
+            switch self {
+            case .held(let path, let holder):
+                "another mfa-rollout run holds \(path) (\(holder)); this run did nothing. The lock is released when that process exits, however it ends."
+            case .cannotOpen(let path, let reason):
+                "\(path): cannot open the lock file: \(reason)"
+            }
+        }
+    }
+
+    public let path: String
+    private let descriptor: Int32
+
+    private init(path: String, descriptor: Int32) {
+        self.path = path
+        self.descriptor = descriptor
+    }
+
+    /// Takes the lock at `path` or throws ``Failure/held(path:by:)`` at once.
+    public static func acquire(path: String, now: Date = Date()) throws(Failure) -> RunLock {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let saved = errno
+            let holder = readHolder(fd)
+            close(fd)
+            if saved == EWOULDBLOCK { throw .held(path: path, by: holder) }
+            throw .cannotOpen(path: path, reason: String(cString: strerror(saved)))
+        }
+        // Record who holds it (best effort: the lock is what counts, not the text).
+        let formatter = ISO8601DateFormatter()
+        let host = ProcessInfo.processInfo.hostName
+        let text = "pid=\(getpid())\nstarted_at=\(formatter.string(from: now))\nhost=\(host)\n"
+        _ = ftruncate(fd, 0)
+        _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
+        _ = fsync(fd)
+        return RunLock(path: path, descriptor: fd)
+    }
+
+    /// Releases the lock (also done by the kernel when the process exits).
+    public func release() {
+        _ = ftruncate(descriptor, 0)
+        _ = flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+
+    static func readHolder(_ fd: Int32) -> Holder {
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let count = pread(fd, &buffer, buffer.count, 0)
+        guard count > 0 else { return Holder() }
+        let text = String(decoding: buffer[0..<count], as: UTF8.self)
+        var holder = Holder()
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            switch parts[0] {
+            case "pid": holder.pid = Int32(parts[1])
+            case "started_at": holder.startedAt = parts[1]
+            case "host": holder.host = parts[1]
+            default: break
+            }
+        }
+        return holder
+    }
+}

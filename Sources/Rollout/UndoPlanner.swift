@@ -1,0 +1,63 @@
+import Foundation
+import MFARollout
+
+/// Why no undo plan could be made.
+public enum UndoError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The journal records no operation of the plan as done.
+    case nothingApplied(journal: String)
+
+    public var description: String {
+        switch self {
+        case .nothingApplied(let journal):
+            "\(journal): no operation of this plan is done, so there is nothing to undo"
+        }
+    }
+}
+
+/// Builds the plan that reverses an applied plan.
+///
+/// The undo plan is an ordinary plan (own fingerprint, applied with `apply`): for every
+/// operation the journal records as `done`, one operation that restores the value it had
+/// before: `enable` for `true`, `disable` for `false`, `unset` (PATCH `null`, the key
+/// deleted) for a flag that was absent. Operations that are not done are left out: they
+/// changed nothing.
+public enum UndoPlanner {
+    /// The undo plan, and how many done operations needed no undo (the value before already
+    /// equalled the value written).
+    public static func makeUndoPlan(of plan: Plan, journal: ApplyJournal, now: Date = Date()) throws -> Plan {
+        guard journal.fingerprint == plan.fingerprint else {
+            throw JournalError.boundToAnotherPlan(
+                path: journal.path, journalFingerprint: journal.fingerprint, planFingerprint: plan.fingerprint)
+        }
+        let done = try journal.records([.done])
+        var operations: [PlanOperation] = []
+        var summary = PlanSummary()
+        for record in done {
+            let original = plan.operations[record.index]
+            let before = record.valueBefore ?? original.current
+            guard before != original.desired else { continue }
+            let action = PlanAction(restoring: before)
+            summary.rows += 1
+            let reason = "undo of \(original.id) (\(original.reason))"
+            switch action {
+            case .enable: summary.enable += 1
+            case .disable, .unset: summary.disable += 1
+            }
+            summary.byReason["undo", default: .init()].rows += 1
+            if action == .enable {
+                summary.byReason["undo"]!.enable += 1
+            } else {
+                summary.byReason["undo"]!.disable += 1
+            }
+            operations.append(
+                PlanOperation(
+                    id: OperationID.make(flagLocation: plan.flag.location, userID: original.userID, action: action),
+                    userID: original.userID, action: action, current: original.desired, reason: reason,
+                    email: original.email, connection: original.connection, file: original.file, line: original.line))
+        }
+        guard !operations.isEmpty else { throw UndoError.nothingApplied(journal: journal.path) }
+        return Plan(
+            producer: .init(createdAt: now, asOf: now), inputs: [], flag: plan.flag, mode: "undo", summary: summary,
+            guards: [], operations: operations, rejected: [])
+    }
+}

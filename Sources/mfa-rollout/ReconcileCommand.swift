@@ -1,0 +1,168 @@
+import ArgumentParser
+import Foundation
+import MFARollout
+import ManagementAPI
+import Rollout
+
+/// `mfa-rollout reconcile`: export → plan → (approve | auto-apply), for cron, systemd and CI.
+struct ReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Export the tenant, plan against the policy, write plan, reports and metrics; optionally apply. For schedulers.",
+        discussion: """
+            Starts an Auth0 users export with exactly the fields the policy reads, waits for it \
+            (--export-timeout), downloads it (fresh links are fetched when one expires), plans, and \
+            writes plan-STAMP.json, report-STAMP.md, report-STAMP.html and changes-STAMP.csv into \
+            --out (STAMP is the UTC start time, e.g. 20261123T203000Z). The export is deleted \
+            afterwards unless --keep-export.
+
+            Without --auto-apply it stops there, with the plan's exit codes. With --auto-apply a \
+            plan whose guards hold is applied at once through the same engine as `apply` (journal \
+            beside the plan); a tripped guard applies nothing.
+
+            Two runs on the same --out never overlap: the second exits 1 at once, naming the PID \
+            and start time of the first (flock on --out/.mfa-rollout.lock; released by the kernel \
+            if a run dies). Every run leaves reconcile-summary.json and mfa_rollout.prom \
+            (node_exporter textfile collector) in --out, also when it fails.
+
+            Exit codes: 0 in sync (or, with --auto-apply, everything applied), 2 changes await \
+            approval, 3 a guard tripped (nothing applied), 4 some operations failed, 1 error \
+            (including another run holding the lock).
+            """
+    )
+
+    @Option(help: ArgumentHelp("The policy file (YAML). Its columns must be Auth0 field paths.", valueName: "file"))
+    var policy: String
+
+    @Option(help: ArgumentHelp("Directory for plans, reports, metrics and the lock (created if missing).", valueName: "dir"))
+    var out: String
+
+    @OptionGroup(title: "Connection")
+    var connection: ConnectionOptions
+
+    @Flag(name: .customLong("auto-apply"), help: "Apply the plan at once when its guards hold.")
+    var autoApply = false
+
+    @Flag(name: .customLong("allow-disable"), help: "With --auto-apply: carry out operations that turn MFA off (enforce mode).")
+    var allowDisable = false
+
+    @Flag(name: .customLong("verify-current"), help: "With --auto-apply: GET each user first and skip those whose flag changed since the export.")
+    var verifyCurrent = false
+
+    @Option(name: .customLong("max-failures"), help: ArgumentHelp("With --auto-apply: stop once more than N operations failed.", valueName: "n"))
+    var maxFailures: Int?
+
+    @Option(
+        name: .customLong("export-timeout"),
+        help: ArgumentHelp("Give up when the export job has not completed after this long: 90s, 30m, 2h. Default 30m.", valueName: "duration"))
+    var exportTimeout: String = "30m"
+
+    @Flag(name: .customLong("keep-export"), help: "Keep the downloaded export (export-STAMP.csv.gz) in --out.")
+    var keepExport = false
+
+    @Option(name: .customLong("on-invalid"), help: ArgumentHelp("fail (default) or skip bad export rows.", valueName: "fail|skip"))
+    var onInvalid: InvalidRowHandling = .fail
+
+    @Flag(help: "Print the run's summary (reconcile-summary.json) on standard output.")
+    var json = false
+
+    func validate() throws {
+        guard let seconds = ApplyCommand.parseAge(exportTimeout), seconds > 0 else {
+            throw ValidationError("--export-timeout \(exportTimeout): expected a duration such as 90s, 30m or 2h")
+        }
+        if let maxFailures, maxFailures < 0 { throw ValidationError("--max-failures must be 0 or more") }
+        if !autoApply && (allowDisable || verifyCurrent || maxFailures != nil) {
+            throw ValidationError("--allow-disable, --verify-current and --max-failures apply only with --auto-apply")
+        }
+    }
+
+    func run() async throws {
+        let settings: ConnectionSettings
+        do {
+            settings = try connection.settings()
+            _ = try settings.endpoint()
+        } catch {
+            Terminal.error(ApplyCommand.describe(error))
+            throw ExitCode.failure
+        }
+        let request = ReconcileRequest(
+            policyPath: policy, outDirectory: out, connection: settings, autoApply: autoApply,
+            applyOptions: ApplyOptions(
+                allowDisable: allowDisable, verifyCurrent: verifyCurrent, maxFailures: maxFailures,
+                concurrency: connection.concurrency),
+            polling: .init(timeout: .seconds(ApplyCommand.parseAge(exportTimeout) ?? 1800)),
+            keepExport: keepExport, onInvalid: onInvalid)
+
+        let signals = SignalHolder()
+        defer { signals.cancel() }
+        let summary: ReconcileSummary
+        do {
+            summary = try await Reconciler(request).run(onEvent: { event in
+                switch event {
+                case .locked: break
+                case .exportStatus(let job):
+                    Terminal.note("export \(job.id): \(Self.text(job))")
+                case .exported(let result):
+                    Terminal.note("export \(result.jobID) downloaded (\(result.bytes) bytes)")
+                case .planned(let plan, let path):
+                    Terminal.note("planned \(plan.operations.count) change(s) from \(plan.summary.rows) rows: \(path) (\(plan.outcome.rawValue))")
+                case .applying(let engine):
+                    Terminal.note("applying \(engine.plan.operations.count) operation(s) to \(settings.domain)")
+                    signals.install { signal in
+                        Terminal.note("\(signal) received: finishing the requests in flight, starting no new ones")
+                        engine.stop()
+                    }
+                case .applied(let applied):
+                    Terminal.note("applied: \(applied.done) done, \(applied.failed) failed, \(applied.pending) not done")
+                }
+            })
+        } catch {
+            Terminal.error(ApplyCommand.describe(error))
+            throw ExitCode.failure
+        }
+        if json {
+            Terminal.standardOutput(String(decoding: summary.encoded(), as: UTF8.self))
+        } else {
+            Terminal.standardOutput(Self.render(summary))
+        }
+        if let error = summary.error { Terminal.error(error) }
+        if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+    }
+
+    static func text(_ job: ExportJob) -> String {
+        var text = "\(job.status)"
+        if let done = job.percentageDone { text += " \(done)%" }
+        return text
+    }
+
+    static func render(_ s: ReconcileSummary) -> String {
+        var out = "Reconcile \(s.domain): \(s.outcome.rawValue) (exit \(s.exitCode)) in \(String(format: "%.1f", s.durationSeconds)) s\n"
+        if let plan = s.plan {
+            out += "  rows \(plan.rows), enable \(plan.enable), disable \(plan.disable), unchanged \(plan.unchanged)\n"
+            out += "  plan \(plan.path)\n  fingerprint \(plan.fingerprint)\n"
+            for guardText in plan.trippedGuards { out += "  ✗ \(guardText)\n" }
+        }
+        for report in s.reports { out += "  wrote \(report)\n" }
+        if let apply = s.apply {
+            out += "  applied \(apply.doneThisRun) this run; done \(apply.done), failed \(apply.failed), not done \(apply.pending) (journal \(apply.journal))\n"
+        }
+        if s.outcome == .changesPending, let plan = s.plan {
+            out += "To apply after review:\n  mfa-rollout apply \(ApplyCommand.quote(plan.path)) --approve \(plan.fingerprint) --domain \(ApplyCommand.quote(s.domain)) …\n"
+        }
+        return out
+    }
+}
+
+/// Installs the graceful-stop signal handler once the apply starts (not during the export).
+final class SignalHolder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopper: SignalStopper?
+
+    func install(_ onFirst: @escaping @Sendable (String) -> Void) {
+        lock.withLock { stopper = SignalStopper(onFirst: onFirst) }
+    }
+
+    func cancel() {
+        lock.withLock { stopper?.cancel() }
+    }
+}

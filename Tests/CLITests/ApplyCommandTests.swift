@@ -1,0 +1,270 @@
+import Foundation
+import MFARollout
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+@Suite("mfa-rollout apply, status, undo")
+struct ApplyCommandTests {
+    @Test("apply → status → undo → apply the undo plan, through the binary; no secret in any output")
+    func endToEnd() async throws {
+        let emulator = try await EmulatorProcess.start(["--generate", "40", "--client-secret", "cli-secret-4711"])
+        defer { emulator.stop() }
+        let dir = try CLIRunner.temporaryDirectory()
+        let users = try await emulator.users()
+        // One user of the export is gone from the tenant: a 404, exit 4.
+        let gone = "auth0|deleted-since-the-export"
+        let (plan, path) = try ApplyFixture.writePlan(for: users + [EmulatedUser(id: gone, flag: "absent")], in: dir)
+
+        let env = ["AUTH0_CLIENT_SECRET": "cli-secret-4711"]
+        let connection = [
+            "--domain", emulator.domain, "--allow-http", "--client-id", "emulator-client", "--rate", "200", "--burst", "20",
+        ]
+        let apply = try await ProcessRun.run(["apply", path, "--approve", plan.fingerprint, "--json"] + connection, environment: env)
+        #expect(apply.status == 4, "stderr: \(apply.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(apply.stdout.utf8)) as? [String: Any])
+        #expect(summary["done"] as? Int == plan.operations.count - 1)
+        #expect(summary["failed"] as? Int == 1)
+        #expect((summary["failures"] as? [[String: Any]])?.first?["user_id"] as? String == gone)
+
+        let status = try await ProcessRun.run(["status", path, "--json"])
+        #expect(status.status == 0, "stderr: \(status.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let counts = try #require(report["counts"] as? [String: Int])
+        #expect(counts["done"] == plan.operations.count - 1 && counts["failed"] == 1)
+        let text = try await ProcessRun.run(["status", path])
+        #expect(text.stdout.contains("does not exist"))
+
+        // Undo, then apply the undo plan: back to the values before.
+        let undoPath = dir.appendingPathComponent("undo.json").path
+        let undo = try await ProcessRun.run(["undo", path, "--out", undoPath])
+        #expect(undo.status == 0, "stderr: \(undo.stderr)")
+        let undoPlan = try PlanFile.read(from: undoPath)
+        #expect(undoPlan.operations.count == plan.operations.count - 1)
+        #expect(undo.stdout.contains(undoPlan.fingerprint))
+        let refused = try await ProcessRun.run(["apply", undoPath] + connection, environment: env)
+        #expect(refused.status == 1, "undo turns MFA off: needs --allow-disable")
+        #expect(refused.stderr.contains("--allow-disable"))
+        // This time with a ready token (AUTH0_TOKEN), whose text the test knows.
+        let token = try #require(try await emulator.tokensIssued(secret: "cli-secret-4711").first)
+        let tokenConnection = ["--domain", emulator.domain, "--allow-http", "--rate", "200", "--burst", "20"]
+        let reverted = try await ProcessRun.run(
+            ["apply", undoPath, "--allow-disable", "--approve", undoPlan.fingerprint] + tokenConnection,
+            environment: ["AUTH0_TOKEN": token, "AUTH0_CLIENT_SECRET": ""])
+        #expect(reverted.status == 0, "stderr: \(reverted.stderr)")
+        let after = try await emulator.users()
+        for user in users {
+            #expect(after.first { $0.id == user.id }?.flag == user.flag, "\(user.id) restored")
+        }
+
+        // Secrets never show: not the client secret, not the token.
+        var everything = [apply, status, text, undo, refused, reverted].map { $0.stdout + $0.stderr }.joined()
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+            everything += String(decoding: FileManager.default.contents(atPath: dir.appendingPathComponent(file).path) ?? Data(), as: UTF8.self)
+        }
+        #expect(everything.count > 1000)
+        #expect(!everything.contains("cli-secret-4711"))
+        #expect(!everything.contains(token))
+    }
+
+    @Test("refusals exit 1 and send nothing: wrong --approve, an edited plan, a stale plan, bad credentials setup")
+    func refusals() async throws {
+        let emulator = try await EmulatorProcess.start(["--generate", "5"])
+        defer { emulator.stop() }
+        let dir = try CLIRunner.temporaryDirectory()
+        let (plan, path) = try ApplyFixture.writePlan(for: try await emulator.users(), in: dir)
+        let connection = ["--domain", emulator.domain, "--allow-http", "--client-id", "emulator-client"]
+        let env = ["AUTH0_CLIENT_SECRET": "emulator-secret"]
+
+        let wrong = try await ProcessRun.run(
+            ["apply", path, "--approve", "sha256:" + String(repeating: "0", count: 64)] + connection, environment: env)
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("does not match the plan's fingerprint"))
+
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        text = text.replacingOccurrences(of: plan.operations[0].userID, with: "auth0|someone-else")
+        let edited = dir.appendingPathComponent("edited.json").path
+        try text.write(toFile: edited, atomically: true, encoding: .utf8)
+        let tampered = try await ProcessRun.run(["apply", edited] + connection, environment: env)
+        #expect(tampered.status == 1)
+        #expect(tampered.stderr.contains("fingerprint"))
+
+        let stale = try await ProcessRun.run(["apply", path, "--max-age", "0s"] + connection, environment: env)
+        #expect(stale.status == 1)
+        #expect(stale.stderr.contains("--allow-stale"))
+
+        let noSecret = try await ProcessRun.run(["apply", path] + connection, environment: ["AUTH0_CLIENT_SECRET": ""])
+        #expect(noSecret.status == 1)
+        #expect(noSecret.stderr.contains("AUTH0_CLIENT_SECRET"))
+
+        let bareSecret = try await ProcessRun.run(["apply", path, "--client-secret", "x"] + connection)
+        #expect(bareSecret.status == 1, "no option takes a secret on the command line")
+
+        let notLoopback = try await ProcessRun.run(
+            ["apply", path, "--domain", "tenant.example.com", "--allow-http", "--client-id", "a"], environment: env)
+        #expect(notLoopback.status == 1)
+        #expect(notLoopback.stderr.contains("loopback"))
+
+        #expect(try await emulator.requests().isEmpty, "nothing was sent")
+        #expect(!FileManager.default.fileExists(atPath: path + ".journal.sqlite"), "no journal for a refused plan")
+    }
+}
+
+// MARK: - Support for the apply CLI tests
+
+/// One user as the emulator's admin surface shows it.
+struct EmulatedUser: Sendable {
+    var id: String
+    /// "true", "false" or "absent".
+    var flag: String
+}
+
+/// Plans over emulator users.
+enum ApplyFixture {
+    static let flagLocation = "app_metadata.use_mfa"
+
+    /// A plan that enables the flag for every user that does not have it; written to `dir/plan.json`.
+    static func writePlan(for users: [EmulatedUser], in dir: URL, createdAt: Date = Date()) throws -> (Plan, String) {
+        let operations = users.filter { $0.flag != "true" }.map { user in
+            PlanOperation(
+                id: OperationID.make(flagLocation: flagLocation, userID: user.id, action: .enable), userID: user.id,
+                action: .enable, current: FlagValue(rawValue: user.flag) ?? .absent, reason: "rule test", email: nil,
+                connection: nil, file: "emulator", line: 1)
+        }
+        var summary = PlanSummary()
+        summary.rows = users.count
+        summary.enable = operations.count
+        let plan = Plan(
+            producer: .init(createdAt: createdAt, asOf: createdAt), inputs: [],
+            flag: .init(container: "app_metadata", key: "use_mfa", column: "use_mfa"), mode: "enable-only",
+            summary: summary, guards: [], operations: operations, rejected: [])
+        let path = dir.appendingPathComponent("plan.json").path
+        try PlanFile.write(plan, to: path)
+        return (plan, path)
+    }
+}
+
+/// A process run without blocking the test's threads; output goes to files.
+struct ProcessRun: Sendable {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var killed: Bool
+
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], killAfter: Duration? = nil
+    ) async throws -> ProcessRun {
+        let dir = try CLIRunner.temporaryDirectory()
+        let outURL = dir.appendingPathComponent("out")
+        let errURL = dir.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = CLIRunner.binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        process.standardInput = FileHandle.nullDevice
+        let (ended, continuation) = AsyncStream<Void>.makeStream()
+        process.terminationHandler = { _ in continuation.yield(); continuation.finish() }
+        try process.run()
+        var killed = false
+        if let killAfter {
+            try? await Task.sleep(for: killAfter)
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                killed = true
+            }
+        }
+        for await _ in ended {}
+        return ProcessRun(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "",
+            killed: killed && process.terminationReason == .uncaughtSignal)
+    }
+}
+
+/// `mfa-rollout emulator` as a separate process on a free port.
+final class EmulatorProcess: Sendable {
+    let process: Process
+    let port: Int
+
+    var domain: String { "127.0.0.1:\(port)" }
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    private init(process: Process, port: Int) {
+        self.process = process
+        self.port = port
+    }
+
+    enum Failure: Error { case noURL(String) }
+
+    static func start(_ arguments: [String]) async throws -> EmulatorProcess {
+        let process = Process()
+        process.executableURL = CLIRunner.binary
+        process.arguments = ["emulator", "--port", "0"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var seen = ""
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let data = out.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            seen += String(decoding: data, as: UTF8.self)
+            if let range = seen.range(of: #"http://[0-9.]+:(\d+)"#, options: .regularExpression),
+                let port = Int(seen[range].split(separator: ":").last ?? "")
+            {
+                return EmulatorProcess(process: process, port: port)
+            }
+        }
+        process.terminate()
+        throw Failure.noURL(seen)
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    func get(_ path: String) async throws -> Any {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: baseURL + path)!)
+        return try JSONSerialization.jsonObject(with: data)
+    }
+
+    func users() async throws -> [EmulatedUser] {
+        let list = try await get("/__emulator/users") as? [[String: Any]] ?? []
+        return list.map { user in
+            let flag = (user["app_metadata"] as? [String: Any])?["use_mfa"] as? Bool
+            return EmulatedUser(id: user["user_id"] as? String ?? "", flag: flag.map { $0 ? "true" : "false" } ?? "absent")
+        }
+    }
+
+    /// The request log: method, path, status, changed, correlation_id, dropped.
+    func requests() async throws -> [[String: Any]] {
+        try await get("/__emulator/requests") as? [[String: Any]] ?? []
+    }
+
+    /// A fresh token for this secret (fetched here, so a test knows its text).
+    func tokensIssued(secret: String) async throws -> [String] {
+        var request = URLRequest(url: URL(string: baseURL + "/oauth/token")!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: [
+            "grant_type": "client_credentials", "client_id": "emulator-client", "client_secret": secret,
+            "audience": baseURL + "/api/v2/",
+        ])
+        let (data, _) = try await URLSession.shared.data(for: request)
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        return [object?["access_token"] as? String].compactMap { $0 }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import MFARollout
+import ManagementAPI
+import Rollout
+import TenantEmulator
+import Testing
+
+@Suite("apply refuses what was not approved")
+struct ApplyRefusalTests {
+    /// Runs `plan` with `options` and expects `refusal`, with nothing sent to the tenant.
+    static func expectRefused(
+        _ plan: Plan, _ options: ApplyOptions, _ matches: @escaping @Sendable (ApplyRefusal) -> Bool,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        try await withTenant(Fixture.enableAll(3).users) { tenant in
+            do {
+                _ = try await tenant.apply(plan, options: options)
+                Issue.record("applied a plan that should have been refused", sourceLocation: sourceLocation)
+            } catch let refusal as ApplyRefusal {
+                #expect(matches(refusal), "\(refusal)", sourceLocation: sourceLocation)
+                #expect(!refusal.description.isEmpty)
+            }
+            #expect(await tenant.store.requests().isEmpty, "nothing sent, not even a token request", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("an edited plan file is refused by its fingerprint")
+    func editedPlan() throws {
+        let plan = Fixture.enableAll(3).plan
+        var text = String(decoding: try PlanFile.encode(plan), as: UTF8.self)
+        text = text.replacingOccurrences(of: "\"action\":\"enable\"", with: "\"action\":\"disable\"")
+        text = text.replacingOccurrences(of: "\"desired\":\"true\"", with: "\"desired\":\"false\"")
+        #expect(throws: PlanFileError.self) { try PlanFile.decode(Data(text.utf8), path: "plan.json") }
+        do {
+            _ = try PlanFile.decode(Data(text.utf8), path: "plan.json")
+        } catch {
+            guard case .fingerprintMismatch = error else {
+                Issue.record("expected a fingerprint mismatch, got \(error)")
+                return
+            }
+        }
+    }
+
+    @Test("a plan whose guard tripped is refused")
+    func trippedGuard() async throws {
+        let operations = Fixture.enableAll(3).plan.operations
+        let plan = Fixture.plan(operations, guards: [GuardCheck(kind: .maxChanges, limit: 1, actual: 3)])
+        #expect(!plan.applicable)
+        try await Self.expectRefused(plan, ApplyOptions()) {
+            if case .notApplicable(let guards) = $0 { return guards.count == 1 && guards[0].contains("max_changes") }
+            return false
+        }
+    }
+
+    @Test("--approve with another fingerprint is refused; the right one, with or without sha256:, is accepted")
+    func wrongApproval() async throws {
+        let plan = Fixture.enableAll(3).plan
+        let other = Fixture.enableAll(4).plan.fingerprint
+        try await Self.expectRefused(plan, ApplyOptions(approvedFingerprint: other)) {
+            $0 == .fingerprintNotApproved(approved: other, actual: plan.fingerprint)
+        }
+        try ApplyApproval.check(plan, options: ApplyOptions(approvedFingerprint: plan.fingerprint))
+        try ApplyApproval.check(
+            plan, options: ApplyOptions(approvedFingerprint: String(plan.fingerprint.dropFirst("sha256:".count))))
+        // A prefix is not an approval.
+        #expect(throws: ApplyRefusal.self) {
+            try ApplyApproval.check(plan, options: ApplyOptions(approvedFingerprint: String(plan.fingerprint.prefix(20))))
+        }
+    }
+
+    @Test("a plan older than the maximum age needs --allow-stale")
+    func stalePlan() async throws {
+        let old = Date().addingTimeInterval(-25 * 3600)
+        let plan = Fixture.plan(Fixture.enableAll(3).plan.operations, createdAt: old)
+        try await Self.expectRefused(plan, ApplyOptions()) {
+            if case .stale(_, let age, let maxAge) = $0 { return age > 24 * 3600 && maxAge == 24 * 3600 }
+            return false
+        }
+        try ApplyApproval.check(plan, options: ApplyOptions(allowStale: true))
+        try ApplyApproval.check(plan, options: ApplyOptions(maxAge: 48 * 3600))
+    }
+
+    @Test("disable operations need --allow-disable")
+    func disableNeedsPermission() async throws {
+        let ids = (0..<3).map(Fixture.userID)
+        let plan = Fixture.plan([
+            Fixture.operation(ids[0], .enable, current: .absent),
+            Fixture.operation(ids[1], .disable, current: .on),
+            Fixture.operation(ids[2], .unset, current: .on),
+        ])
+        try await Self.expectRefused(plan, ApplyOptions()) { $0 == .disableNotAllowed(count: 2) }
+        try ApplyApproval.check(plan, options: ApplyOptions(allowDisable: true))
+    }
+
+    @Test("a journal belongs to one plan: opening it for another is an error")
+    func journalBoundToPlan() throws {
+        let directory = try Fixture.temporaryDirectory()
+        let path = directory.appendingPathComponent("j.sqlite").path
+        let first = Fixture.enableAll(3).plan
+        let second = Fixture.enableAll(3, from: 10).plan
+        _ = try ApplyJournal.open(path: path, plan: first)
+        #expect(throws: JournalError.boundToAnotherPlan(
+            path: path, journalFingerprint: first.fingerprint, planFingerprint: second.fingerprint)
+        ) { try ApplyJournal.open(path: path, plan: second) }
+        #expect(throws: JournalError.self) { try ApplyJournal.openExisting(path: path, plan: second) }
+        // Reopening for the same plan is fine and keeps the statuses.
+        let again = try ApplyJournal.open(path: path, plan: first)
+        #expect(try again.counts()[.pending] == 3)
+        #expect(throws: JournalError.notFound(path: path + ".missing")) {
+            try ApplyJournal.openExisting(path: path + ".missing", plan: first)
+        }
+    }
+}
