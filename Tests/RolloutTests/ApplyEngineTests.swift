@@ -207,11 +207,13 @@ struct ApplyEngineTests {
     func inFlightIsResent() async throws {
         let (users, plan) = Fixture.enableAll(5)
         try await withTenant(users) { tenant in
-            let journal = try ApplyJournal.open(path: tenant.journalPath(), plan: plan)
-            // A crash right after the request for operation 2 went out (and was applied).
-            try await journal.markInFlight(2)
-            try await tenant.store.put(Fixture.user(plan.operations[2].userID, .on))
-            #expect(try journal.counts()[.inFlight] == 1)
+            do {
+                let journal = try ApplyJournal.open(path: tenant.journalPath(), plan: plan)
+                // A crash right after the request for operation 2 went out (and was applied).
+                try await journal.markInFlight(2)
+                await tenant.store.put(Fixture.user(plan.operations[2].userID, .on))
+                #expect(try journal.counts()[.inFlight] == 1)
+            }
             let summary = try await tenant.apply(plan)
             #expect(summary.done == 5 && summary.exitCode == 0)
             let resent = try #require(await tenant.patches()[plan.operations[2].id])

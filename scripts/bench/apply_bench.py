@@ -85,7 +85,8 @@ def measure(base_url, burst, rate, summary_path=None):
     span = (times[-1] - times[0]) if len(times) > 1 else 0.0
     sustained = (len(ok) - burst) / span if span > 0 else float("nan")
     applied = sum(1 for e in log if e.get("changed"))
-    twice = len(ok) - len({e.get("correlation_id") for e in ok})
+    # The SDK sends no correlation id: fall back to the (encoded) path, one user per operation.
+    twice = len(ok) - len({e.get("correlation_id") or e["path"] for e in ok})
     result = {
         "requests": len(log), "ok": len(ok), "rate_limited": limited,
         "share_429": limited / len(log) if log else 0.0,
