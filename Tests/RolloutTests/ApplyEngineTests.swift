@@ -137,8 +137,9 @@ struct ApplyEngineTests {
         let (users, plan) = Fixture.enableAll(12)
         let drifted = plan.operations[3]
         try await withTenant(users) { tenant in
-            // Someone turned it off meanwhile (absent → false).
-            await tenant.store.put(Fixture.user(drifted.userID, .off))
+            // Someone turned it off meanwhile (absent → false), through the admin surface.
+            try await tenant.adminPatch([["user_id": drifted.userID, "app_metadata": ["use_mfa": false]]])
+            #expect(await tenant.flag(drifted.userID) == .off)
             let summary = try await tenant.apply(plan, options: ApplyOptions(verifyCurrent: true))
             #expect(summary.exitCode == 0)
             #expect(summary.done == 11 && summary.skippedDrift == 1 && summary.failed == 0)
