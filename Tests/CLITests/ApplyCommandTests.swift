@@ -124,7 +124,10 @@ extension ApplyCommandTests {
             "--rate", "40", "--burst", "2", "--concurrency", "4",
         ]
         let env = ["AUTH0_CLIENT_SECRET": "emulator-secret"]
-        let stopped = try await ProcessRun.run(arguments, environment: env, killAfter: .milliseconds(800), signal: SIGTERM)
+        // SIGTERM once the run is well under way (not timed: the tenant's log says so).
+        let stopped = try await ProcessRun.run(arguments, environment: env, killAfter: .zero, signal: SIGTERM) {
+            ((try? await emulator.requests()) ?? []).count { $0["method"] as? String == "PATCH" } >= 10
+        }
         #expect(stopped.killed)
         #expect(stopped.status == 1, "stdout: \(stopped.stdout) stderr: \(stopped.stderr)")
         #expect(stopped.stderr.contains("SIGTERM received"))
@@ -217,7 +220,7 @@ struct ProcessRun: Sendable {
 
     static func run(
         _ arguments: [String], environment: [String: String] = [:], killAfter: Duration? = nil,
-        signal: Int32 = SIGKILL
+        signal: Int32 = SIGKILL, when trigger: (@Sendable () async -> Bool)? = nil
     ) async throws -> ProcessRun {
         let dir = try CLIRunner.temporaryDirectory()
         let outURL = dir.appendingPathComponent("out")
@@ -237,6 +240,12 @@ struct ProcessRun: Sendable {
         process.terminationHandler = { _ in continuation.yield(); continuation.finish() }
         try process.run()
         var killed = false
+        if let trigger {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while process.isRunning, ContinuousClock.now < deadline, !(await trigger()) {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
         if let killAfter {
             try? await Task.sleep(for: killAfter)
             if process.isRunning {
