@@ -9,6 +9,7 @@ import ManagementAPI
 ///
 /// The engine knows nothing about signals: call ``stop()`` (from a signal handler, a test, a
 /// UI) and no new operation starts; the ones in flight finish and are journaled.
+/// One engine serves one ``run(now:)``; make a new one to run again.
 public final class ApplyEngine: Sendable {
     public let plan: Plan
     public let journal: ApplyJournal

@@ -16,11 +16,18 @@ public final class ApplyJournal: Sendable {
     /// The fingerprint of the plan this journal belongs to.
     public let fingerprint: String
     private let pool: DatabasePool
+    /// The descriptor holding the `.lock` file's exclusive lock while a run owns the journal.
+    private let lockDescriptor: Int32?
 
-    private init(path: String, fingerprint: String, pool: DatabasePool) {
+    private init(path: String, fingerprint: String, pool: DatabasePool, lockDescriptor: Int32? = nil) {
         self.path = path
         self.fingerprint = fingerprint
         self.pool = pool
+        self.lockDescriptor = lockDescriptor
+    }
+
+    deinit {
+        if let lockDescriptor { close(lockDescriptor) }  // releases the flock
     }
 
     /// `plan.json.journal.sqlite` beside the plan.
@@ -33,7 +40,14 @@ public final class ApplyJournal: Sendable {
     /// - Throws: ``JournalError/boundToAnotherPlan(path:journalFingerprint:planFingerprint:)``
     ///   when the file belongs to another plan.
     public static func open(path: String, plan: Plan) throws(JournalError) -> ApplyJournal {
-        let journal = try connect(path: path, fingerprint: plan.fingerprint)
+        let lock = try lockExclusively(path + ".lock")
+        let journal: ApplyJournal
+        do {
+            journal = try connect(path: path, fingerprint: plan.fingerprint, lockDescriptor: lock)
+        } catch {
+            close(lock)
+            throw error
+        }
         do {
             try journal.pool.write { db in
                 try createSchema(db)
@@ -97,7 +111,22 @@ public final class ApplyJournal: Sendable {
         return journal
     }
 
-    private static func connect(path: String, fingerprint: String) throws(JournalError) -> ApplyJournal {
+    /// Two runs of one plan at once would race on the same operations: the second is refused.
+    private static func lockExclusively(_ lockPath: String) throws(JournalError) -> Int32 {
+        let descriptor = Foundation.open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw .database(path: lockPath, reason: String(cString: strerror(errno)))
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw .inUse(path: lockPath)
+        }
+        return descriptor
+    }
+
+    private static func connect(path: String, fingerprint: String, lockDescriptor: Int32? = nil) throws(JournalError)
+        -> ApplyJournal
+    {
         var configuration = Configuration()
         configuration.label = "mfa-rollout.journal"
         configuration.busyMode = .timeout(10)
@@ -107,7 +136,7 @@ public final class ApplyJournal: Sendable {
         do {
             // A DatabasePool always runs in WAL mode.
             let pool = try DatabasePool(path: path, configuration: configuration)
-            return ApplyJournal(path: path, fingerprint: fingerprint, pool: pool)
+            return ApplyJournal(path: path, fingerprint: fingerprint, pool: pool, lockDescriptor: lockDescriptor)
         } catch {
             throw .notAJournal(path: path, reason: describe(error))
         }

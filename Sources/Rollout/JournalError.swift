@@ -6,6 +6,8 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(path: String)
     /// The file is not an mfa-rollout journal, or it is damaged.
     case notAJournal(path: String, reason: String)
+    /// Another `apply` of the same journal is running (its lock file is held).
+    case inUse(path: String)
     /// SQLite refused an operation.
     case database(path: String, reason: String)
 
@@ -17,6 +19,8 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(path): no journal here: the plan has not been applied (or give --journal FILE)"
         case .notAJournal(let path, let reason):
             "\(path): not an mfa-rollout journal: \(reason)"
+        case .inUse(let path):
+            "\(path): another apply of this plan is running (wait for it, or stop it first)"
         case .database(let path, let reason):
             "\(path): journal database error: \(reason)"
         }

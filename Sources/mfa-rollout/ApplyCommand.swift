@@ -116,8 +116,8 @@ struct ApplyCommand: AsyncParsableCommand {
             let progress = ProgressLine()
             let ticker = Task {
                 while !Task.isCancelled {
-                    progress.update(Self.render(engine.progress()))
                     try? await Task.sleep(for: .milliseconds(250))
+                    if !Task.isCancelled { progress.update(Self.render(engine.progress())) }
                 }
             }
             defer { ticker.cancel() }

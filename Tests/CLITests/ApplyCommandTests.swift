@@ -112,6 +112,71 @@ struct ApplyCommandTests {
     }
 }
 
+extension ApplyCommandTests {
+    @Test("SIGTERM stops gracefully: in-flight requests finish and are journaled, the summary says how to resume")
+    func gracefulStop() async throws {
+        let emulator = try await EmulatorProcess.start(["--generate", "120", "--latency-ms", "20"])
+        defer { emulator.stop() }
+        let dir = try CLIRunner.temporaryDirectory()
+        let (plan, path) = try ApplyFixture.writePlan(for: try await emulator.users(), in: dir)
+        let arguments = [
+            "apply", path, "--domain", emulator.domain, "--allow-http", "--client-id", "emulator-client",
+            "--rate", "40", "--burst", "2", "--concurrency", "4",
+        ]
+        let env = ["AUTH0_CLIENT_SECRET": "emulator-secret"]
+        // SIGTERM once the run is well under way (not timed: the tenant's log says so).
+        let stopped = try await ProcessRun.run(arguments, environment: env, killAfter: .zero, signal: SIGTERM) {
+            ((try? await emulator.requests()) ?? []).count { $0["method"] as? String == "PATCH" } >= 10
+        }
+        #expect(stopped.killed)
+        #expect(stopped.status == 1, "stdout: \(stopped.stdout) stderr: \(stopped.stderr)")
+        #expect(stopped.stderr.contains("SIGTERM received"))
+        #expect(stopped.stdout.contains("Stopped on request"))
+        #expect(stopped.stdout.contains("To resume"))
+        #expect(stopped.stdout.contains("mfa-rollout apply \(path)"))
+
+        // Nothing is left in flight, and the journal agrees with the tenant.
+        let status = try await ProcessRun.run(["status", path, "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let counts = try #require(report["counts"] as? [String: Int])
+        #expect(counts["in-flight"] == 0)
+        let done = counts["done"] ?? 0
+        #expect(done > 0 && done < plan.operations.count)
+        let applied = try await emulator.requests().filter { $0["method"] as? String == "PATCH" && $0["changed"] as? Bool == true }
+        #expect(applied.count == done)
+
+        let resumed = try await ProcessRun.run(arguments + ["--rate", "500", "--burst", "50"], environment: env)
+        #expect(resumed.status == 0, "stderr: \(resumed.stderr)")
+        let all = try await emulator.requests().filter { $0["method"] as? String == "PATCH" }
+        #expect(all.count == plan.operations.count, "no operation sent twice")
+    }
+
+    @Test("credentials from files; conflicting credential options are refused")
+    func credentialFiles() async throws {
+        let emulator = try await EmulatorProcess.start(["--generate", "6"])
+        defer { emulator.stop() }
+        let dir = try CLIRunner.temporaryDirectory()
+        let (_, path) = try ApplyFixture.writePlan(for: try await emulator.users(), in: dir)
+        let secretFile = dir.appendingPathComponent("secret").path
+        try "emulator-secret\n".write(toFile: secretFile, atomically: true, encoding: .utf8)
+        let base = ["apply", path, "--domain", emulator.domain, "--allow-http"]
+        let clean = ["AUTH0_CLIENT_SECRET": "", "AUTH0_TOKEN": ""]
+
+        let conflicting = try await ProcessRun.run(
+            base + ["--client-id", "emulator-client", "--token-file", secretFile], environment: clean)
+        #expect(conflicting.status == 1)
+        let missingFile = try await ProcessRun.run(
+            base + ["--client-id", "emulator-client", "--client-secret-file", secretFile + ".nope"], environment: clean)
+        #expect(missingFile.status == 1)
+        #expect(missingFile.stderr.contains("cannot read the client secret file"))
+
+        let fromFile = try await ProcessRun.run(
+            base + ["--client-id", "emulator-client", "--client-secret-file", secretFile], environment: clean)
+        #expect(fromFile.status == 0, "stderr: \(fromFile.stderr)")
+        #expect(!(fromFile.stdout + fromFile.stderr).contains("emulator-secret"))
+    }
+}
+
 // MARK: - Support for the apply CLI tests
 
 /// One user as the emulator's admin surface shows it.
@@ -154,7 +219,8 @@ struct ProcessRun: Sendable {
     var killed: Bool
 
     static func run(
-        _ arguments: [String], environment: [String: String] = [:], killAfter: Duration? = nil
+        _ arguments: [String], environment: [String: String] = [:], killAfter: Duration? = nil,
+        signal: Int32 = SIGKILL, when trigger: (@Sendable () async -> Bool)? = nil
     ) async throws -> ProcessRun {
         let dir = try CLIRunner.temporaryDirectory()
         let outURL = dir.appendingPathComponent("out")
@@ -174,10 +240,16 @@ struct ProcessRun: Sendable {
         process.terminationHandler = { _ in continuation.yield(); continuation.finish() }
         try process.run()
         var killed = false
+        if let trigger {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while process.isRunning, ContinuousClock.now < deadline, !(await trigger()) {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
         if let killAfter {
             try? await Task.sleep(for: killAfter)
             if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
+                kill(process.processIdentifier, signal)
                 killed = true
             }
         }
@@ -186,7 +258,7 @@ struct ProcessRun: Sendable {
             status: process.terminationStatus,
             stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "",
-            killed: killed && process.terminationReason == .uncaughtSignal)
+            killed: killed && (signal != SIGKILL || process.terminationReason == .uncaughtSignal))
     }
 }
 

@@ -137,8 +137,9 @@ struct ApplyEngineTests {
         let (users, plan) = Fixture.enableAll(12)
         let drifted = plan.operations[3]
         try await withTenant(users) { tenant in
-            // Someone turned it off meanwhile (absent → false).
-            await tenant.store.put(Fixture.user(drifted.userID, .off))
+            // Someone turned it off meanwhile (absent → false), through the admin surface.
+            try await tenant.adminPatch([["user_id": drifted.userID, "app_metadata": ["use_mfa": false]]])
+            #expect(await tenant.flag(drifted.userID) == .off)
             let summary = try await tenant.apply(plan, options: ApplyOptions(verifyCurrent: true))
             #expect(summary.exitCode == 0)
             #expect(summary.done == 11 && summary.skippedDrift == 1 && summary.failed == 0)
@@ -207,11 +208,13 @@ struct ApplyEngineTests {
     func inFlightIsResent() async throws {
         let (users, plan) = Fixture.enableAll(5)
         try await withTenant(users) { tenant in
-            let journal = try ApplyJournal.open(path: tenant.journalPath(), plan: plan)
-            // A crash right after the request for operation 2 went out (and was applied).
-            try await journal.markInFlight(2)
-            try await tenant.store.put(Fixture.user(plan.operations[2].userID, .on))
-            #expect(try journal.counts()[.inFlight] == 1)
+            do {
+                let journal = try ApplyJournal.open(path: tenant.journalPath(), plan: plan)
+                // A crash right after the request for operation 2 went out (and was applied).
+                try await journal.markInFlight(2)
+                await tenant.store.put(Fixture.user(plan.operations[2].userID, .on))
+                #expect(try journal.counts()[.inFlight] == 1)
+            }
             let summary = try await tenant.apply(plan)
             #expect(summary.done == 5 && summary.exitCode == 0)
             let resent = try #require(await tenant.patches()[plan.operations[2].id])

@@ -98,14 +98,21 @@ struct ApplyRefusalTests {
         let path = directory.appendingPathComponent("j.sqlite").path
         let first = Fixture.enableAll(3).plan
         let second = Fixture.enableAll(3, from: 10).plan
-        _ = try ApplyJournal.open(path: path, plan: first)
+        do { _ = try ApplyJournal.open(path: path, plan: first) }
         #expect(throws: JournalError.boundToAnotherPlan(
             path: path, journalFingerprint: first.fingerprint, planFingerprint: second.fingerprint)
         ) { try ApplyJournal.open(path: path, plan: second) }
         #expect(throws: JournalError.self) { try ApplyJournal.openExisting(path: path, plan: second) }
-        // Reopening for the same plan is fine and keeps the statuses.
-        let again = try ApplyJournal.open(path: path, plan: first)
-        #expect(try again.counts()[.pending] == 3)
+        do {
+            // Reopening for the same plan is fine and keeps the statuses.
+            let again = try ApplyJournal.open(path: path, plan: first)
+            #expect(try again.counts()[.pending] == 3)
+            // Two runs of one plan at once: the second is refused while the first holds the journal.
+            #expect(throws: JournalError.inUse(path: path + ".lock")) { try ApplyJournal.open(path: path, plan: first) }
+            // Reading (status, undo) is not blocked.
+            #expect(try ApplyJournal.openExisting(path: path, plan: first).counts()[.pending] == 3)
+        }
+        do { _ = try ApplyJournal.open(path: path, plan: first) }  // released: fine again
         #expect(throws: JournalError.notFound(path: path + ".missing")) {
             try ApplyJournal.openExisting(path: path + ".missing", plan: first)
         }

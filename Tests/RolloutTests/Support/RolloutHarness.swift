@@ -5,6 +5,10 @@ import ManagementAPI
 import Rollout
 import TenantEmulator
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 typealias EmulatorJSON = TenantEmulator.JSONValue
 
 /// Users, plans and an in-process emulator for apply tests.
@@ -106,6 +110,16 @@ struct TestTenant: Sendable {
             defer { side.cancel() }
             return try await engine.run()
         }
+    }
+
+    /// `POST /__emulator/users?mode=patch`: changes users the way someone else would, meanwhile.
+    func adminPatch(_ users: [[String: Any]]) async throws {
+        var request = URLRequest(url: URL(string: emulator.baseURL + "/__emulator/users?mode=patch")!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: users)
+        let (_, response) = try await URLSession.shared.data(for: request)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw URLError(.badServerResponse) }
     }
 
     /// PATCH requests from the log, by correlation id (= operation id).

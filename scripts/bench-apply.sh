@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Benchmark of `mfa-rollout apply` against the local emulator (a separate process):
+#   1. N operations at Enterprise limits (burst 50, 16/s: ~2 min for 2,000),
+#   2. the same at a faster custom limit (200/s, burst 50),
+#   3. the same operations sent by a plain loop over the official auth0-python SDK, at both limits.
+# Reports sustained throughput / limit (PATCHes after the initial burst, from the emulator's
+# request log) and the share of requests answered 429. Targets: >= 97 % of the limit, < 1 % 429.
+# Run by hand (not in CI):  scripts/bench-apply.sh [N]   (default 2000; SKIP_SDK=1 to skip 3.)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-2000}
+config=${CONFIG:-debug}
+
+swift build -c "$config" --product mfa-rollout >&2
+bin="$(swift build -c "$config" --show-bin-path)/mfa-rollout"
+work="$(mktemp -d)"
+emulator_pid=""
+stop_emulator() {
+  if [ -n "$emulator_pid" ] && kill -0 "$emulator_pid" 2>/dev/null; then
+    kill -TERM "$emulator_pid" 2>/dev/null || true
+    wait "$emulator_pid" 2>/dev/null || true
+  fi
+  emulator_pid=""
+}
+trap 'stop_emulator; rm -rf "$work"' EXIT INT TERM
+
+# start_emulator RATE/BURST: a fresh tenant with 2N generated users; sets $url.
+start_emulator() {
+  stop_emulator
+  "$bin" emulator --generate $((n * 2)) --seed 5 --port 0 --limits "$1" >"$work/emulator.log" 2>&1 &
+  emulator_pid=$!
+  url=""
+  for _ in $(seq 1 100); do
+    url="$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$work/emulator.log" | head -1 || true)"
+    [ -n "$url" ] && return 0
+    sleep 0.1
+  done
+  echo "bench-apply: the emulator did not start" >&2; cat "$work/emulator.log" >&2; exit 1
+}
+
+rows=()
+# bench_apply NAME RATE BURST: apply N operations with limits equal to the server's.
+bench_apply() {
+  local name=$1 rate=$2 burst=$3
+  start_emulator "$rate/$burst"
+  local fp
+  fp="$(python3 scripts/bench/apply_bench.py plan "$url" "$n" "$work/plan.json")"
+  rm -f "$work/plan.json.journal.sqlite"*
+  echo "bench-apply: $name: $n operations at $rate/s, burst $burst" >&2
+  AUTH0_CLIENT_SECRET=emulator-secret "$bin" apply "$work/plan.json" --approve "$fp" \
+    --domain "${url#http://}" --allow-http --client-id emulator-client \
+    --rate "$rate" --burst "$burst" --concurrency 8 --json >"$work/summary.json" || true
+  rows+=("$name|$rate|$burst|$(python3 scripts/bench/apply_bench.py measure "$url" "$burst" "$rate" "$work/summary.json")")
+}
+
+bench_sdk() {
+  local name=$1 rate=$2 burst=$3
+  start_emulator "$rate/$burst"
+  python3 scripts/bench/apply_bench.py plan "$url" "$n" "$work/plan.json" >/dev/null
+  echo "bench-apply: $name: $n operations, auth0-python loop, server at $rate/s, burst $burst" >&2
+  "$venv/bin/python" scripts/bench/apply_bench.py sdk "$url" "$work/plan.json" >"$work/sdk.json"
+  rows+=("$name (failed: $(python3 -c "import json;print(json.load(open('$work/sdk.json'))['failed'])"))|$rate|$burst|$(python3 scripts/bench/apply_bench.py measure "$url" "$burst" "$rate")")
+}
+
+bench_apply "mfa-rollout apply, enterprise" 16 50
+bench_apply "mfa-rollout apply, custom" 200 50
+if [ "${SKIP_SDK:-0}" != 1 ]; then
+  venv="${CONFORMANCE_VENV:-.build/conformance-venv}"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/conformance/requirements.txt
+  bench_sdk "auth0-python loop, enterprise" 16 50
+  bench_sdk "auth0-python loop, custom" 200 50
+fi
+
+printf '\n%-44s %8s %6s %9s %10s %8s %9s %8s %7s\n' "run" "limit/s" "burst" "requests" "sustained" "of limit" "429s" "429 %" "twice"
+for row in "${rows[@]}"; do
+  IFS='|' read -r name rate burst json <<<"$row"
+  python3 - "$name" "$rate" "$burst" "$json" <<'PY'
+import json, sys
+name, rate, burst, data = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+print(f"{name:<44} {rate:>8} {burst:>6} {data['requests']:>9} {data['sustained_per_s']:>9.2f}/s "
+      f"{data['ratio'] * 100:>7.1f}% {data['rate_limited']:>9} {data['share_429'] * 100:>7.2f}% {data['duplicates']:>7}")
+PY
+done
+echo
+echo "sustained = (successful PATCHes - burst) / (last - first success), from /__emulator/requests;"
+echo "twice = successful PATCHes beyond one per operation (resends)."
