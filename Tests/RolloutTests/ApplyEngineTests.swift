@@ -49,7 +49,7 @@ struct ApplyEngineTests {
     @Test("a 429 storm: tight server limits, every operation still applied exactly once")
     func rateLimitStorm() async throws {
         let (users, plan) = Fixture.enableAll(30)
-        try await withTenant(users, { $0.limits = RateLimitPlan(global: .init(burst: 5, perSecond: 50)) }) { tenant in
+        try await withTenant(users, { $0.limits = RateLimitPlan(global: .init(burst: 2, perSecond: 20)) }) { tenant in
             // The client believes in a larger bucket: the server's headers and 429s must correct it.
             let settings = tenant.settings(limits: RateLimit(rate: 100, burst: 30), concurrency: 16)
             let summary = try await tenant.apply(plan, settings: settings)
