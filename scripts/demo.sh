@@ -49,39 +49,15 @@ export AUTH0_CLIENT_SECRET=emulator-secret
 echo "==> Status from the journal" >&2
 "$bin" status "$out/plan.json"
 
-echo "==> Exporting the tenant again (export job, as from Auth0) and planning against it" >&2
-python3 - "$url" "$out/after-export.csv.gz" <<'PY'
-import json, sys, time, urllib.request
-base, dest = sys.argv[1], sys.argv[2]
-def call(method, path, body=None, token=None, form=False):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(path if path.startswith("http") else base + path, data=data, method=method)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    with urllib.request.urlopen(request, timeout=30) as response:
-        raw = response.read()
-        return raw if form else json.loads(raw)
-token = call("POST", "/oauth/token", {"grant_type": "client_credentials", "client_id": "emulator-client",
-              "client_secret": "emulator-secret", "audience": base + "/api/v2/"})["access_token"]
-columns = ["user_id", "email", "email_verified", "name", "identities[0].connection", "created_at", "last_login",
-           "logins_count", "department", "app_metadata.use_mfa"]
-job = call("POST", "/api/v2/jobs/users-exports", {"format": "csv", "fields": [{"name": c} for c in columns]}, token)
-while job.get("status") != "completed":
-    time.sleep(0.5)
-    job = call("GET", "/api/v2/jobs/" + job["id"], token=token)
-with open(dest, "wb") as handle:
-    handle.write(call("GET", job["location"], token=token, form=True))
-PY
+echo "==> Reconciling: a fresh export job from the tenant, planned against the same policy" >&2
 set +e
-"$bin" plan --users "$out/after-export.csv.gz" --policy samples/policy.yaml --as-of 2026-11-20T00:00:00Z \
-  --out "$out/replan.json"
+"$bin" reconcile --domain "$domain" --allow-http --client-id emulator-client \
+  --policy samples/policy.yaml --out "$out/reconcile"
 replan=$?
 set -e
 if [ "$replan" = 0 ]; then
-  echo "==> Re-plan: no changes (exit 0). The tenant now matches the policy: zero drift." >&2
+  echo "==> Reconcile: in sync (exit 0). The tenant now matches the policy: zero drift." >&2
 else
-  echo "==> Re-plan exited $replan: the tenant does not match the policy" >&2
+  echo "==> Reconcile exited $replan: the tenant does not match the policy" >&2
   exit 1
 fi

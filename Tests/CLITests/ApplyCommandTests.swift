@@ -121,12 +121,13 @@ extension ApplyCommandTests {
         let (plan, path) = try ApplyFixture.writePlan(for: try await emulator.users(), in: dir)
         let arguments = [
             "apply", path, "--domain", emulator.domain, "--allow-http", "--client-id", "emulator-client",
-            "--rate", "40", "--burst", "2", "--concurrency", "4",
+            "--rate", "10", "--burst", "2", "--concurrency", "4",
         ]
         let env = ["AUTH0_CLIENT_SECRET": "emulator-secret"]
-        // SIGTERM once the run is well under way (not timed: the tenant's log says so).
+        // SIGTERM once the run is under way (not timed: the tenant's log says so). At 10/s the
+        // run lasts about 8 s, so a loaded machine still stops it midway.
         let stopped = try await ProcessRun.run(arguments, environment: env, killAfter: .zero, signal: SIGTERM) {
-            ((try? await emulator.requests()) ?? []).count { $0["method"] as? String == "PATCH" } >= 10
+            ((try? await emulator.requests()) ?? []).count { $0["method"] as? String == "PATCH" } >= 5
         }
         #expect(stopped.killed)
         #expect(stopped.status == 1, "stdout: \(stopped.stdout) stderr: \(stopped.stderr)")

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 
 FIELDS = [
     "user_id", "email", "email_verified", "name", "identities[0].connection",
-    "created_at", "last_login", "logins_count", "department", "app_metadata.use_mfa",
+    "created_at", "last_login", "logins_count", "app_metadata.department", "app_metadata.use_mfa",
 ]
 FIRST = ["Ana", "Bruno", "Chloé", "Dmitri", "Eve", "Fatima", "Gustav", "Hana", "Ivan", "Jürgen",
          "Kofi", "Lena", "Mateo", "Noor", "Olga", "Pieter", "Quinn", "Rosa", "Søren", "Tariq",
