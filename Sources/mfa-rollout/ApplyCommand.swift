@@ -16,17 +16,16 @@ struct ApplyCommand: AsyncParsableCommand {
         commandName: "apply",
         abstract: "Carry out exactly an approved plan against the Auth0 Management API (rate-limited, resumable).",
         discussion: """
-            Sends one PATCH /api/v2/users/{id} per operation, setting only the plan's flag key. Every
-            operation is journaled (SQLite, beside the plan) before and after its request: run the
-            same command again after an interruption or a crash to resume; done operations are
-            never sent twice.
+            Sends one PATCH /api/v2/users/{id} per operation, setting only the plan's flag key. Every \
+            operation is journaled (SQLite, beside the plan) before and after its request: run the same \
+            command again after an interruption or a crash to resume; done operations are never sent twice.
 
-            Refuses (exit 1, nothing sent) a plan that was edited, a plan whose guards tripped, a
-            fingerprint other than --approve, a plan older than --max-age without --allow-stale,
-            and disable operations without --allow-disable.
+            Refuses (exit 1, nothing sent) a plan that was edited, a plan whose guards tripped, a \
+            fingerprint other than --approve, a plan older than --max-age without --allow-stale, and disable \
+            operations without --allow-disable.
 
-            SIGINT/SIGTERM stop gracefully: no new operation starts, requests in flight finish and
-            are journaled. A second signal exits at once (the journal is still consistent).
+            SIGINT/SIGTERM stop gracefully: no new operation starts, requests in flight finish and are \
+            journaled. A second signal exits at once (the journal is still consistent).
 
             Exit codes: 0 every operation done, 4 some operations failed, 1 error or stopped early.
             """

@@ -8,9 +8,11 @@ struct MFARolloutCommand: AsyncParsableCommand {
         commandName: "mfa-rollout",
         abstract: "Turn on multifactor authentication for a subset of Auth0 users, safely and in bulk.",
         discussion: """
-            Typical flow: `plan` reads a user export and a policy and writes a plan and reports for approval; `apply` carries out exactly the approved plan.
+            Typical flow: `plan` reads a user export and a policy and writes a plan and reports for \
+            approval; `apply` carries out exactly the approved plan.
 
-            Exit codes: 0 nothing to change (or done), 2 changes planned, 3 a guard tripped, 4 some operations failed, 1 error (including a bad command line).
+            Exit codes: 0 nothing to change (or done), 2 changes planned, 3 a guard tripped, 4 some \
+            operations failed, 1 error (including a bad command line).
             """,
         version: MFARolloutInfo.version,
         subcommands: [

@@ -7,9 +7,11 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Decide who should have MFA, diff against the export, and write a plan and reports. Never touches the network.",
         discussion: """
-            Reads one or more user exports (Auth0's gzip CSV export or any CSV) and a policy file, and works out which users' flag must change. Nothing is sent anywhere: the plan is dry by construction.
+            Reads one or more user exports (Auth0's gzip CSV export or any CSV) and a policy file, and works \
+            out which users' flag must change. Nothing is sent anywhere: the plan is dry by construction.
 
-            Exit codes: 0 no changes needed, 2 changes planned, 3 a guard tripped (the report and plan are written, the plan is marked not applicable), 1 error (nothing written).
+            Exit codes: 0 no changes needed, 2 changes planned, 3 a guard tripped (the report and plan are \
+            written, the plan is marked not applicable), 1 error (nothing written).
             """
     )
 

@@ -9,9 +9,10 @@ struct UndoCommand: ParsableCommand {
         commandName: "undo",
         abstract: "Write a new plan that restores the previous flag values of every operation that was applied.",
         discussion: """
-            Reads the plan's journal and writes an ordinary plan (own fingerprint) with one
-            operation per done operation: back to true, to false, or unset (the key deleted) when
-            the flag was absent. Review it, then `mfa-rollout apply UNDO.json --allow-disable …`.
+            Reads the plan's journal and writes an ordinary plan (own fingerprint) with one operation per \
+            done operation: back to true, to false, or unset (the key deleted) when the flag was absent. \
+            Review it, then `mfa-rollout apply UNDO.json --allow-disable …`.
+
             Exit codes: 0 written, 1 error (including nothing to undo).
             """
     )
