@@ -278,3 +278,37 @@ struct TicketFileTests {
         #expect(!"\(TicketURL("https://t/mfa?ticket=S3CRET"))".contains("S3CRET"))
     }
 }
+
+@Suite("reconcile --auto-apply --enroll")
+struct ReconcileEnrollmentTests {
+    @Test("tickets for the users turned on; without email their URLs go beside the plan, mode 600")
+    func reconcileEnrolls() async throws {
+        let fixture = try ReconcileFixture()
+        try await withTestEmulator(users: ReconcileTests.users) { emulator in
+            var request = fixture.request(emulator, autoApply: true)
+            request.applyOptions.enroll = EnrollmentOptions(sendMail: false, factor: .phone)
+            let summary = try await Reconciler(request).run()
+            #expect(summary.outcome == .applied && summary.exitCode == 0)
+            #expect(summary.apply?.tickets?.created == 2 && summary.apply?.tickets?.sendMail == false)
+            let planPath = try #require(summary.plan?.path)
+            let ticketFile = EnrollmentOptions.defaultTicketFile(forPlan: planPath)
+            #expect(summary.apply?.tickets?.ticketFile == ticketFile)
+            var info = stat()
+            #expect(stat(ticketFile, &info) == 0 && info.st_mode & 0o777 == 0o600)
+            let lines = try String(contentsOfFile: ticketFile, encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == 3)
+
+            let (data, _) = try await URLSession.shared.data(from: URL(string: emulator.baseURL + "/__emulator/tickets")!)
+            let tickets = try JSONDecoder().decode([IssuedTicket].self, from: data)
+            #expect(Set(tickets.map(\.userID)) == ["auth0|staff-absent", "samlp|acme|it's@acme.com"])
+            #expect(tickets.allSatisfy { !$0.sendMail && $0.factor == "phone" })
+            // The run's summary file names the ticket file, never a URL.
+            let written = try String(contentsOfFile: fixture.outDirectory + "/reconcile-summary.json", encoding: .utf8)
+            #expect(written.contains("\"created\""))
+            for line in lines.dropFirst() {
+                let secret = String(line.split(separator: "=").last ?? "")
+                #expect(!secret.isEmpty && !written.contains(secret))
+            }
+        }
+    }
+}
