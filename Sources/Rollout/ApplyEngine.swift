@@ -53,7 +53,8 @@ public final class ApplyEngine: Sendable {
     /// Checks the plan (``ApplyApproval/check(_:options:now:)``), then applies every operation
     /// the journal does not record as done or skipped.
     /// - Throws: ``ApplyRefusal`` before anything is sent, ``JournalError`` when the journal
-    ///   cannot be prepared, ``ManagementAPIError`` when no token can be had. Failures of single operations are in the summary, not thrown.
+    ///   cannot be prepared, ``ManagementAPIError`` when no token can be had, ``TicketFileError``
+    ///   when `--enroll` without email has no usable ticket file (before anything is sent). Failures of single operations are in the summary, not thrown.
     public func run(now: Date = Date()) async throws -> ApplySummary {
         guard journal.fingerprint == plan.fingerprint else {
             throw JournalError.boundToAnotherPlan(

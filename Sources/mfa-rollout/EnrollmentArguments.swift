@@ -16,9 +16,7 @@ struct EnrollmentArguments: ParsableArguments {
 
     @Option(
         name: .customLong("enroll-factor"),
-        help: ArgumentHelp(
-            "With --enroll: the factor the ticket asks for: \(EnrollmentFactor.allCases.map(\.rawValue).joined(separator: ", ")).",
-            valueName: "factor"))
+        help: ArgumentHelp("With --enroll: the factor the ticket asks for (default: the user chooses).", valueName: "factor"))
     var factor: EnrollmentFactor?
 
     @Option(
