@@ -203,7 +203,9 @@ public struct Reconciler: Sendable {
         case 4: summary.outcome = .applyFailed
         default:
             summary.outcome = .applyStopped
-            summary.error = applied.fatalError ?? "stopped (\(applied.ending.rawValue)) with \(applied.pending) operation(s) not done"
+            var left = "\(applied.pending) operation(s)"
+            if let tickets = applied.tickets, tickets.pending > 0 { left += " and \(tickets.pending) enrollment ticket(s)" }
+            summary.error = applied.fatalError ?? "stopped (\(applied.ending.rawValue)) with \(left) not done"
         }
     }
 
