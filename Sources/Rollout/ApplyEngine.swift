@@ -7,6 +7,11 @@ import ManagementAPI
 /// operation, `concurrency` workers sharing the client's token bucket, every status change
 /// journaled before and after the request.
 ///
+/// With ``ApplyOptions/enroll``, each enable that ends `done` is followed by a Guardian
+/// enrollment ticket for its user, through the same client (same token bucket), journaled the
+/// same way: the ticket is owed in the transaction that records the PATCH done, marked in flight
+/// before its request and done (with its id, never its URL) after.
+///
 /// The engine knows nothing about signals: call ``stop()`` (from a signal handler, a test, a
 /// UI) and no new operation starts; the ones in flight finish and are journaled.
 /// One engine serves one ``run(now:)``; make a new one to run again.
@@ -48,7 +53,8 @@ public final class ApplyEngine: Sendable {
     /// Checks the plan (``ApplyApproval/check(_:options:now:)``), then applies every operation
     /// the journal does not record as done or skipped.
     /// - Throws: ``ApplyRefusal`` before anything is sent, ``JournalError`` when the journal
-    ///   cannot be prepared, ``ManagementAPIError`` when no token can be had. Failures of single operations are in the summary, not thrown.
+    ///   cannot be prepared, ``ManagementAPIError`` when no token can be had, ``TicketFileError``
+    ///   when `--enroll` without email has no usable ticket file (before anything is sent). Failures of single operations are in the summary, not thrown.
     public func run(now: Date = Date()) async throws -> ApplySummary {
         guard journal.fingerprint == plan.fingerprint else {
             throw JournalError.boundToAnotherPlan(
@@ -57,13 +63,17 @@ public final class ApplyEngine: Sendable {
         try ApplyApproval.check(plan, options: options, now: now)
         let target = try ApplyApproval.flagPatchTarget(plan)
         let counts = try journal.counts()
+        let ticketFile = try openTicketFile()
         let pending = try await journal.prepareRun()
-        if !pending.isEmpty {
+        // Tickets owed by earlier runs (stopped, crashed, or failed) come first.
+        let owedTickets = options.enroll == nil ? [] : try journal.ticketsOwed()
+        if !pending.isEmpty || !owedTickets.isEmpty {
             // Bad credentials, a wrong domain or TLS trouble show here, before any user is touched.
             _ = try await client.tokens.token()
         }
         state.start(
-            queue: pending, doneBefore: counts[.done] ?? 0, skippedBefore: counts[.skippedDrift] ?? 0)
+            queue: pending, tickets: owedTickets, doneBefore: counts[.done] ?? 0,
+            skippedBefore: counts[.skippedDrift] ?? 0)
         logger.info(
             "apply starting",
             metadata: ["fingerprint": "\(plan.fingerprint)", "pending": "\(pending.count)", "total": "\(plan.operations.count)"])
@@ -72,8 +82,13 @@ public final class ApplyEngine: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<workers {
                 group.addTask {
-                    while let index = self.state.take() {
-                        await self.process(index, container: target.container, key: target.key)
+                    while let work = self.state.take() {
+                        switch work {
+                        case .ticket(let index):
+                            await self.requestTicket(index, file: ticketFile)
+                        case .operation(let index):
+                            await self.process(index, container: target.container, key: target.key, ticketFile: ticketFile)
+                        }
                     }
                 }
             }
@@ -81,9 +96,16 @@ public final class ApplyEngine: Sendable {
         return try summary()
     }
 
+    /// The file for ticket URLs when tickets are not emailed; opened before anything is sent.
+    private func openTicketFile() throws(TicketFileError) -> TicketFile? {
+        guard let enroll = options.enroll, !enroll.sendMail else { return nil }
+        guard let path = enroll.ticketFile else { throw .noPath }
+        return try TicketFile.open(path: path)
+    }
+
     // MARK: One operation
 
-    private func process(_ index: Int, container: MetadataContainer, key: String) async {
+    private func process(_ index: Int, container: MetadataContainer, key: String, ticketFile: TicketFile?) async {
         let operation = plan.operations[index]
         let attempts = AttemptTally()
         let state = self.state
@@ -126,13 +148,100 @@ public final class ApplyEngine: Sendable {
         do {
             let patch = try FlagPatch(container: container, key: key, value: Self.patchValue(operation.desired))
             _ = try await client.patchUser(id: operation.userID, body: patch, correlationID: operation.id, observer: observer)
-            await record(
+            let owesTicket = options.enroll != nil && operation.desired == .on
+            let journaled = await record(
                 index,
                 OperationOutcome(
                     status: .done, attempts: attempts.count, httpStatus: attempts.lastStatus, error: nil,
-                    valueBefore: before, valueBeforeObserved: observed))
+                    valueBefore: before, valueBeforeObserved: observed),
+                owesTicket: owesTicket)
+            if owesTicket && journaled {
+                // A stopping run leaves the ticket pending in the journal; the next run requests it.
+                if state.isStopping {
+                    state.leaveTicket()
+                } else {
+                    await requestTicket(index, file: ticketFile)
+                }
+            }
         } catch {
             await handle(error, index: index, attempts: attempts, before: before, observed: observed, during: "writing the flag")
+        }
+    }
+
+    // MARK: One enrollment ticket
+
+    /// Requests the enrollment ticket of operation `index` (its PATCH is done), journaling it
+    /// in flight before and done or failed after. A crash in between leaves it in flight and
+    /// the next run requests it again: Auth0 has no idempotency key, so that one window can
+    /// mean a second ticket (and a second email).
+    private func requestTicket(_ index: Int, file: TicketFile?) async {
+        guard let enroll = options.enroll else { return }
+        let operation = plan.operations[index]
+        let attempts = AttemptTally()
+        let state = self.state
+        let observer: AttemptObserver = { report in
+            attempts.record(report)
+            state.record(report)
+        }
+        do {
+            try await journal.markTicketInFlight(index)
+        } catch {
+            state.fail(fatal: error.description)
+            return
+        }
+        let ticket: EnrollmentTicket
+        do {
+            // No `email`: Auth0 mails the address the account has now, not the export's.
+            ticket = try await client.createEnrollmentTicket(
+                userID: operation.userID, sendMail: enroll.sendMail, factor: enroll.factor,
+                correlationID: operation.id, observer: observer)
+        } catch {
+            switch Self.disposition(of: error) {
+            case .operationFailed(let reason):
+                await recordTicket(
+                    index, TicketOutcome(status: .failed, ticketID: nil, attempts: attempts.count, error: reason))
+            case .fatal(let reason):
+                state.fail(fatal: reason)
+                await releaseTicket(index, attempts: attempts.count)
+            case .cancelled:
+                await releaseTicket(index, attempts: attempts.count)
+            }
+            logger.debug("enrollment ticket not created", metadata: ["id": "\(operation.id)", "error": "\(error)"])
+            return
+        }
+        if let file {
+            do {
+                try file.append(userID: operation.userID, email: operation.email, url: ticket.ticketURL)
+            } catch {
+                // The ticket exists but its URL is lost: journaled failed, it is requested again next run.
+                await recordTicket(
+                    index,
+                    TicketOutcome(
+                        status: .failed, ticketID: ticket.ticketID, attempts: attempts.count,
+                        error: "created, but its URL could not be written: \(error.description)"))
+                state.fail(fatal: error.description)
+                return
+            }
+        }
+        await recordTicket(
+            index, TicketOutcome(status: .done, ticketID: ticket.ticketID, attempts: attempts.count, error: nil))
+    }
+
+    private func recordTicket(_ index: Int, _ outcome: TicketOutcome) async {
+        do {
+            try await journal.finishTicket(index, outcome)
+            state.finishTicket(created: outcome.status == .done)
+        } catch {
+            state.fail(fatal: error.description)
+        }
+    }
+
+    private func releaseTicket(_ index: Int, attempts: Int) async {
+        state.leaveTicket()
+        do {
+            try await journal.releaseTicket(index, attempts: attempts)
+        } catch {
+            state.fail(fatal: error.description)
         }
     }
 
@@ -167,13 +276,17 @@ public final class ApplyEngine: Sendable {
         logger.debug("operation did not complete", metadata: ["id": "\(plan.operations[index].id)", "while": "\(during)", "error": "\(error)"])
     }
 
-    private func record(_ index: Int, _ outcome: OperationOutcome) async {
+    /// Journals how an operation ended; false when the journal could not be written.
+    @discardableResult
+    private func record(_ index: Int, _ outcome: OperationOutcome, owesTicket: Bool = false) async -> Bool {
         do {
-            try await journal.finish(index, outcome)
+            try await journal.finish(index, outcome, owesTicket: owesTicket)
             state.finish(outcome.status)
+            return true
         } catch {
             state.fail(fatal: error.description)
             state.finish(nil)
+            return false
         }
     }
 
@@ -230,6 +343,19 @@ public final class ApplyEngine: Sendable {
             .init(id: record.id, userID: record.userID, httpStatus: record.httpStatus, reason: record.lastError ?? "")
         }
         let limit = client.rateLimiter?.configured
+        var tickets: ApplySummary.Tickets?
+        if let enroll = options.enroll {
+            let ticketCounts = try journal.ticketCounts()
+            let failedTickets = try journal.records([.done]).filter { $0.ticketStatus == .failed }
+            tickets = ApplySummary.Tickets(
+                sendMail: enroll.sendMail, ticketFile: enroll.sendMail ? nil : enroll.ticketFile,
+                created: ticketCounts[.done] ?? 0, createdThisRun: snapshot.ticketsCreated,
+                failed: ticketCounts[.failed] ?? 0,
+                pending: (ticketCounts[.pending] ?? 0) + (ticketCounts[.inFlight] ?? 0),
+                failures: failedTickets.map {
+                    .init(id: $0.id, userID: $0.userID, httpStatus: nil, reason: $0.ticketError ?? "")
+                })
+        }
         return ApplySummary(
             fingerprint: plan.fingerprint, journal: journal.path, ending: end.ending, fatalError: end.fatalError,
             total: plan.operations.count, done: counts[.done] ?? 0, failed: counts[.failed] ?? 0,
@@ -240,7 +366,7 @@ public final class ApplyEngine: Sendable {
             requestsPerSecond: snapshot.elapsed > 0 ? Double(snapshot.requests) / snapshot.elapsed : 0,
             configuredRate: limit?.rate ?? 0, configuredBurst: limit?.burst ?? 0,
             failures: failures.filter { $0.status == .failed }.map(entry),
-            drifted: failures.filter { $0.status == .skippedDrift }.map(entry))
+            drifted: failures.filter { $0.status == .skippedDrift }.map(entry), tickets: tickets)
     }
 }
 
@@ -261,9 +387,23 @@ private final class AttemptTally: @unchecked Sendable {
     var lastStatus: Int? { lock.withLock { status } }
 }
 
+/// One unit of work for a worker.
+private enum Work {
+    /// An operation (its PATCH, and its ticket if one is owed).
+    case operation(Int)
+    /// The ticket of an operation done by an earlier run.
+    case ticket(Int)
+}
+
 /// The shared state of one run: the work queue, the stop flag, the counters.
 private final class RunState: @unchecked Sendable {
     private let lock = NSLock()
+    private var tickets: [Int] = []
+    private var nextTicket = 0
+    /// A ticket was left owed (stop, cancellation, fatal error).
+    private var ticketLeft = false
+    private var ticketsCreated = 0
+    private var ticketsFailed = 0
     private let total: Int
     private let maxFailures: Int?
     private var queue: [Int] = []
@@ -287,23 +427,43 @@ private final class RunState: @unchecked Sendable {
         self.maxFailures = maxFailures
     }
 
-    func start(queue: [Int], doneBefore: Int, skippedBefore: Int) {
+    func start(queue: [Int], tickets: [Int], doneBefore: Int, skippedBefore: Int) {
         lock.withLock {
             self.queue = queue
+            self.tickets = tickets
             self.doneBefore = doneBefore
             self.skippedBefore = skippedBefore
             started = ContinuousClock.now
         }
     }
 
-    /// The next operation to work on, or nil when there is none or the run is stopping.
-    func take() -> Int? {
+    /// The next work (owed tickets first), or nil when there is none or the run is stopping.
+    func take() -> Work? {
         lock.withLock {
-            guard !stopRequested, fatalError == nil, !budgetExceeded, next < queue.count else { return nil }
+            guard !stopRequested, fatalError == nil, !budgetExceeded else { return nil }
+            if nextTicket < tickets.count {
+                defer { nextTicket += 1 }
+                return .ticket(tickets[nextTicket])
+            }
+            guard next < queue.count else { return nil }
             defer { next += 1 }
             inFlight += 1
-            return queue[next]
+            return .operation(queue[next])
         }
+    }
+
+    var isStopping: Bool {
+        lock.withLock { stopRequested || fatalError != nil || budgetExceeded }
+    }
+
+    func finishTicket(created: Bool) {
+        lock.withLock {
+            if created { ticketsCreated += 1 } else { ticketsFailed += 1 }
+        }
+    }
+
+    func leaveTicket() {
+        lock.withLock { ticketLeft = true }
     }
 
     /// An operation ended with `status` (nil: released back to pending).
@@ -343,7 +503,9 @@ private final class RunState: @unchecked Sendable {
         lock.withLock {
             if let fatalError { return (.fatalError, fatalError) }
             if budgetExceeded { return (.errorBudgetExceeded, nil) }
-            if stopRequested && next < queue.count { return (.stopped, nil) }
+            if stopRequested && (next < queue.count || nextTicket < tickets.count || ticketLeft) {
+                return (.stopped, nil)
+            }
             return (.completed, nil)
         }
     }
@@ -355,7 +517,8 @@ private final class RunState: @unchecked Sendable {
                 failed: failedThisRun, inFlight: inFlight, waiting: max(0, queue.count - next),
                 finishedThisRun: doneThisRun + skippedThisRun + failedThisRun, requests: requests, retries: retries,
                 rateLimited: rateLimited, elapsed: (ContinuousClock.now - started).secondsValue,
-                stopping: stopRequested || budgetExceeded || fatalError != nil)
+                stopping: stopRequested || budgetExceeded || fatalError != nil, ticketsCreated: ticketsCreated,
+                ticketsFailed: ticketsFailed)
         }
     }
 }

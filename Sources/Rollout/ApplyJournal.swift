@@ -160,11 +160,25 @@ public final class ApplyJournal: Sendable {
                     value_before TEXT,
                     value_before_observed INTEGER NOT NULL DEFAULT 0,
                     started_at TEXT,
-                    finished_at TEXT
+                    finished_at TEXT,
+                    ticket_status TEXT NOT NULL DEFAULT 'none',
+                    ticket_id TEXT,
+                    ticket_attempts INTEGER NOT NULL DEFAULT 0,
+                    ticket_error TEXT
                 );
                 CREATE INDEX IF NOT EXISTS operation_status ON operation (status);
                 """)
+        // Journals written before `--enroll` existed get the ticket columns (no ticket owed).
+        let columns = Set(try db.columns(in: "operation").map(\.name))
+        for (name, definition) in ticketColumns where !columns.contains(name) {
+            try db.execute(sql: "ALTER TABLE operation ADD COLUMN \(name) \(definition)")
+        }
     }
+
+    private static let ticketColumns: [(String, String)] = [
+        ("ticket_status", "TEXT NOT NULL DEFAULT 'none'"), ("ticket_id", "TEXT"),
+        ("ticket_attempts", "INTEGER NOT NULL DEFAULT 0"), ("ticket_error", "TEXT"),
+    ]
 
     // MARK: Writing
 
@@ -186,21 +200,84 @@ public final class ApplyJournal: Sendable {
         }
     }
 
-    /// Records how operation `index` ended.
-    public func finish(_ index: Int, _ outcome: OperationOutcome) async throws(JournalError) {
+    /// Records how operation `index` ended. With `owesTicket` (an enable done by a run with
+    /// `--enroll`), its ticket becomes `pending` in the same transaction, so a crash between
+    /// the PATCH and the ticket request cannot lose the ticket.
+    public func finish(_ index: Int, _ outcome: OperationOutcome, owesTicket: Bool = false) async throws(JournalError) {
         let now = Self.timestamp()
         try await write { db in
             try db.execute(
                 sql: """
                     UPDATE operation SET status = ?, attempts = attempts + ?, http_status = COALESCE(?, http_status),
-                        last_error = ?, value_before = ?, value_before_observed = ?, finished_at = ?
+                        last_error = ?, value_before = ?, value_before_observed = ?, finished_at = ?,
+                        ticket_status = CASE WHEN ? AND ticket_status = 'none' THEN 'pending' ELSE ticket_status END
                     WHERE seq = ?
                     """,
                 arguments: [
                     outcome.status.rawValue, outcome.attempts, outcome.httpStatus, outcome.error,
-                    outcome.valueBefore?.rawValue, outcome.valueBeforeObserved, now, index,
+                    outcome.valueBefore?.rawValue, outcome.valueBeforeObserved, now,
+                    owesTicket && outcome.status == .done, index,
                 ])
         }
+    }
+
+    // MARK: Enrollment tickets
+
+    /// The plan indexes of done operations whose ticket is still owed (`pending`, `in-flight`
+    /// after a crash, or `failed`), in plan order.
+    public func ticketsOwed() throws(JournalError) -> [Int] {
+        try read { db in
+            try Int.fetchAll(
+                db,
+                sql: """
+                    SELECT seq FROM operation WHERE status = 'done'
+                    AND ticket_status IN ('pending', 'in-flight', 'failed') ORDER BY seq
+                    """)
+        }
+    }
+
+    /// Records that the ticket of operation `index` is about to be requested.
+    public func markTicketInFlight(_ index: Int) async throws(JournalError) {
+        try await write { db in
+            try db.execute(sql: "UPDATE operation SET ticket_status = 'in-flight' WHERE seq = ?", arguments: [index])
+        }
+    }
+
+    /// Records how the ticket of operation `index` ended: its id (never its URL) or the reason.
+    public func finishTicket(_ index: Int, _ outcome: TicketOutcome) async throws(JournalError) {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE operation SET ticket_status = ?, ticket_id = COALESCE(?, ticket_id),
+                        ticket_attempts = ticket_attempts + ?, ticket_error = ?
+                    WHERE seq = ?
+                    """,
+                arguments: [outcome.status.rawValue, outcome.ticketID, outcome.attempts, outcome.error, index])
+        }
+    }
+
+    /// Puts the ticket of operation `index` back to `pending` (the run stopped before its answer).
+    public func releaseTicket(_ index: Int, attempts: Int) async throws(JournalError) {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE operation SET ticket_status = 'pending', ticket_attempts = ticket_attempts + ? WHERE seq = ?",
+                arguments: [attempts, index])
+        }
+    }
+
+    /// Tickets by status (every status present, zero included).
+    public func ticketCounts() throws(JournalError) -> [TicketStatus: Int] {
+        let rows = try read { db -> [Row] in
+            let columns = Set(try db.columns(in: "operation").map(\.name))
+            guard columns.contains("ticket_status") else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT ticket_status, COUNT(*) AS n FROM operation GROUP BY ticket_status")
+        }
+        var counts = Dictionary(uniqueKeysWithValues: TicketStatus.allCases.map { ($0, 0) })
+        for row in rows {
+            if let status = TicketStatus(rawValue: row["ticket_status"]) { counts[status] = row["n"] }
+        }
+        if rows.isEmpty { counts[.none] = try self.counts().values.reduce(0, +) }
+        return counts
     }
 
     /// Puts operation `index` back to `pending` (the run stopped before its answer counted).
@@ -246,7 +323,10 @@ public final class ApplyJournal: Sendable {
                     httpStatus: row["http_status"], lastError: row["last_error"],
                     valueBefore: (row["value_before"] as String?).flatMap(FlagValue.init(rawValue:)),
                     valueBeforeObserved: row["value_before_observed"], startedAt: row["started_at"],
-                    finishedAt: row["finished_at"]))
+                    finishedAt: row["finished_at"],
+                    ticketStatus: (row["ticket_status"] as String?).flatMap(TicketStatus.init(rawValue:)) ?? .none,
+                    ticketID: row["ticket_id"], ticketAttempts: row["ticket_attempts"] as Int? ?? 0,
+                    ticketError: row["ticket_error"]))
         }
         return records
     }
@@ -307,5 +387,24 @@ public struct OperationOutcome: Sendable, Equatable {
         self.error = error
         self.valueBefore = valueBefore
         self.valueBeforeObserved = valueBeforeObserved
+    }
+}
+
+/// How one enrollment ticket request ended, for ``ApplyJournal/finishTicket(_:_:)``.
+public struct TicketOutcome: Sendable, Equatable {
+    /// `done` or `failed`.
+    public var status: TicketStatus
+    /// The ticket's id when created (the URL is never journaled).
+    public var ticketID: String?
+    /// Requests sent for it in this run (retries included).
+    public var attempts: Int
+    /// Why it failed; no secrets.
+    public var error: String?
+
+    public init(status: TicketStatus, ticketID: String?, attempts: Int, error: String?) {
+        self.status = status
+        self.ticketID = ticketID
+        self.attempts = attempts
+        self.error = error
     }
 }

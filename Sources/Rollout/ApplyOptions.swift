@@ -15,12 +15,16 @@ public struct ApplyOptions: Sendable {
     public var maxFailures: Int?
     /// Workers (requests in flight at most).
     public var concurrency: Int
+    /// `--enroll`: create an MFA enrollment ticket for each user whose flag a run turns on;
+    /// nil: no tickets.
+    public var enroll: EnrollmentOptions?
 
     public static let defaultMaxAge: TimeInterval = 24 * 3600
 
     public init(
         approvedFingerprint: String? = nil, maxAge: TimeInterval = ApplyOptions.defaultMaxAge, allowStale: Bool = false,
-        allowDisable: Bool = false, verifyCurrent: Bool = false, maxFailures: Int? = nil, concurrency: Int = 8
+        allowDisable: Bool = false, verifyCurrent: Bool = false, maxFailures: Int? = nil, concurrency: Int = 8,
+        enroll: EnrollmentOptions? = nil
     ) {
         self.approvedFingerprint = approvedFingerprint
         self.maxAge = maxAge
@@ -29,5 +33,6 @@ public struct ApplyOptions: Sendable {
         self.verifyCurrent = verifyCurrent
         self.maxFailures = maxFailures
         self.concurrency = max(1, concurrency)
+        self.enroll = enroll
     }
 }

@@ -26,6 +26,9 @@ public struct ApplyProgress: Sendable, Equatable {
     public var elapsed: Double
     /// A stop was asked for (signal or error budget); in-flight operations are finishing.
     public var stopping: Bool
+    /// Enrollment tickets created and failed in this run (`--enroll`).
+    public var ticketsCreated: Int = 0
+    public var ticketsFailed: Int = 0
 
     /// Operations finished per second in this run.
     public var rate: Double { elapsed > 0 ? Double(finishedThisRun) / elapsed : 0 }

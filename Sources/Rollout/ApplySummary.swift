@@ -24,6 +24,26 @@ public struct ApplySummary: Sendable, Codable, Equatable {
         enum CodingKeys: String, CodingKey { case id, userID = "user_id", httpStatus = "http_status", reason }
     }
 
+    /// The enrollment tickets of the plan (`--enroll`), earlier runs included.
+    public struct Tickets: Sendable, Codable, Equatable {
+        /// Auth0 emailed them (else their URLs are in ``ticketFile``).
+        public var sendMail: Bool
+        public var ticketFile: String?
+        /// Created, over all runs.
+        public var created: Int
+        public var createdThisRun: Int
+        /// Failed (run again with `--enroll` to request them again).
+        public var failed: Int
+        /// Owed and not requested yet (the run stopped first).
+        public var pending: Int
+        public var failures: [Failure]
+
+        enum CodingKeys: String, CodingKey {
+            case sendMail = "send_mail", ticketFile = "ticket_file", created, createdThisRun = "created_this_run"
+            case failed, pending, failures
+        }
+    }
+
     public var fingerprint: String
     public var journal: String
     public var ending: Ending
@@ -53,16 +73,18 @@ public struct ApplySummary: Sendable, Codable, Equatable {
     public var failures: [Failure]
     /// Operations whose flag had drifted (`--verify-current`).
     public var drifted: [Failure]
+    /// With `--enroll`; nil otherwise.
+    public var tickets: Tickets? = nil
 
     /// Share of requests answered 429.
     public var rateLimitedShare: Double { requests > 0 ? Double(rateLimited) / Double(requests) : 0 }
 
-    /// 0 every operation done (or skipped for drift), 4 some failed, 1 otherwise (fatal error,
-    /// or stopped with operations left).
+    /// 0 every operation done (or skipped for drift) and every owed ticket created, 4 some
+    /// operations or tickets failed, 1 otherwise (fatal error, or stopped with work left).
     public var exitCode: Int32 {
         if ending == .fatalError { return 1 }
-        if failed > 0 { return 4 }
-        return pending > 0 ? 1 : 0
+        if failed > 0 || (tickets?.failed ?? 0) > 0 { return 4 }
+        return pending > 0 || (tickets?.pending ?? 0) > 0 ? 1 : 0
     }
 
     enum CodingKeys: String, CodingKey {
@@ -71,6 +93,6 @@ public struct ApplySummary: Sendable, Codable, Equatable {
         case failedThisRun = "failed_this_run", skippedThisRun = "skipped_this_run", requests, retries
         case rateLimited = "rate_limited", elapsedSeconds = "elapsed_seconds"
         case requestsPerSecond = "requests_per_second", configuredRate = "configured_rate"
-        case configuredBurst = "configured_burst", failures, drifted
+        case configuredBurst = "configured_burst", failures, drifted, tickets
     }
 }

@@ -25,10 +25,18 @@ public struct JournalRecord: Sendable, Hashable, Codable {
     /// ISO-8601 times (UTC).
     public var startedAt: String?
     public var finishedAt: String?
+    /// The MFA enrollment ticket (`--enroll`): its status, id (never its URL), requests sent
+    /// for it over all runs, and the last error.
+    public var ticketStatus: TicketStatus = .none
+    public var ticketID: String?
+    public var ticketAttempts: Int = 0
+    public var ticketError: String?
 
     enum CodingKeys: String, CodingKey {
         case index, id, userID = "user_id", action, plannedCurrent = "planned_current", desired, status, attempts
         case httpStatus = "http_status", lastError = "last_error", valueBefore = "value_before"
         case valueBeforeObserved = "value_before_observed", startedAt = "started_at", finishedAt = "finished_at"
+        case ticketStatus = "ticket_status", ticketID = "ticket_id", ticketAttempts = "ticket_attempts"
+        case ticketError = "ticket_error"
     }
 }

@@ -43,10 +43,12 @@ public struct ReconcileSummary: Sendable, Codable, Equatable {
         public var requests: Int
         public var retries: Int
         public var rateLimited: Int
+        /// Enrollment tickets (`--enroll`); nil otherwise.
+        public var tickets: ApplySummary.Tickets? = nil
 
         enum CodingKeys: String, CodingKey {
             case journal, done, failed, skippedDrift = "skipped_drift", pending, doneThisRun = "done_this_run"
-            case failedThisRun = "failed_this_run", requests, retries, rateLimited = "rate_limited"
+            case failedThisRun = "failed_this_run", requests, retries, rateLimited = "rate_limited", tickets
         }
     }
 

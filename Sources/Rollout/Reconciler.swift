@@ -11,7 +11,8 @@ public struct ReconcileRequest: Sendable {
     public var connection: ConnectionSettings
     /// Apply the plan when its guards hold, through ``ApplyEngine``.
     public var autoApply: Bool
-    /// For `--auto-apply`: `allowDisable`, `verifyCurrent`, `maxFailures`. The fingerprint is
+    /// For `--auto-apply`: `allowDisable`, `verifyCurrent`, `maxFailures`, `enroll` (tickets
+    /// without email go beside the plan unless `enroll.ticketFile` is set). The fingerprint is
     /// set to the plan just made.
     public var applyOptions: ApplyOptions
     public var polling: ReconcileExporter.Polling
@@ -179,6 +180,10 @@ public struct Reconciler: Sendable {
 
         var options = request.applyOptions
         options.approvedFingerprint = plan.fingerprint
+        if var enroll = options.enroll, !enroll.sendMail, enroll.ticketFile == nil {
+            enroll.ticketFile = EnrollmentOptions.defaultTicketFile(forPlan: planPath)
+            options.enroll = enroll
+        }
         try ApplyApproval.check(plan, options: options)
         let journal = try ApplyJournal.open(path: ApplyJournal.defaultPath(forPlan: planPath), plan: plan)
         let applied = try await ManagementConnection.with(request.connection, scope: .writeUsers, logger: logger) {
@@ -191,13 +196,16 @@ public struct Reconciler: Sendable {
         summary.apply = .init(
             journal: applied.journal, done: applied.done, failed: applied.failed, skippedDrift: applied.skippedDrift,
             pending: applied.pending, doneThisRun: applied.doneThisRun, failedThisRun: applied.failedThisRun,
-            requests: applied.requests, retries: applied.retries, rateLimited: applied.rateLimited)
+            requests: applied.requests, retries: applied.retries, rateLimited: applied.rateLimited,
+            tickets: applied.tickets)
         switch applied.exitCode {
         case 0: summary.outcome = .applied
         case 4: summary.outcome = .applyFailed
         default:
             summary.outcome = .applyStopped
-            summary.error = applied.fatalError ?? "stopped (\(applied.ending.rawValue)) with \(applied.pending) operation(s) not done"
+            var left = "\(applied.pending) operation(s)"
+            if let tickets = applied.tickets, tickets.pending > 0 { left += " and \(tickets.pending) enrollment ticket(s)" }
+            summary.error = applied.fatalError ?? "stopped (\(applied.ending.rawValue)) with \(left) not done"
         }
     }
 

@@ -27,7 +27,13 @@ struct ApplyCommand: AsyncParsableCommand {
             SIGINT/SIGTERM stop gracefully: no new operation starts, requests in flight finish and are \
             journaled. A second signal exits at once (the journal is still consistent).
 
-            Exit codes: 0 every operation done, 4 some operations failed, 1 error or stopped early.
+            With --enroll, each user whose flag the run turns on also gets an MFA enrollment ticket
+            (POST /api/v2/guardian/enrollments/ticket), journaled like the PATCHes: a resume never
+            requests a ticket the journal records as created. Auth0 emails it; with --no-send-mail
+            the ticket URLs go only to --ticket-file (created mode 600), never to the output.
+
+            Exit codes: 0 every operation done, 4 some operations (or tickets) failed, 1 error or
+            stopped early.
             """
     )
 
@@ -64,6 +70,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The journal file (default: PLAN.journal.sqlite).", valueName: "file"))
     var journal: String?
 
+    @OptionGroup(title: "Enrollment")
+    var enrollment: EnrollmentArguments
+
     @Flag(help: "Print the summary as JSON on standard output.")
     var json = false
 
@@ -90,7 +99,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let options = ApplyOptions(
             approvedFingerprint: approve, maxAge: Self.parseAge(maxAge) ?? ApplyOptions.defaultMaxAge,
             allowStale: allowStale, allowDisable: allowDisable, verifyCurrent: verifyCurrent, maxFailures: maxFailures,
-            concurrency: connection.concurrency)
+            concurrency: connection.concurrency, enroll: enrollment.options(forPlan: self.plan))
         // Refusals first: nothing is created or sent for a plan that will not be applied.
         try ApplyApproval.check(plan, options: options)
         let settings = try connection.settings()
@@ -153,6 +162,10 @@ struct ApplyCommand: AsyncParsableCommand {
         text += " · \(p.retries) retries · \(p.failed) failed"
         if p.skippedDrift > 0 { text += " · \(p.skippedDrift) drifted" }
         if p.rateLimited > 0 { text += " · \(p.rateLimited)×429" }
+        if p.ticketsCreated + p.ticketsFailed > 0 {
+            text += " · \(p.ticketsCreated) tickets"
+            if p.ticketsFailed > 0 { text += " (\(p.ticketsFailed) failed)" }
+        }
         if p.stopping { text += " · stopping (\(p.inFlight) in flight)" }
         return text
     }
@@ -250,7 +263,7 @@ enum ApplySummaryText {
         case .fatalError:
             out += "Stopped by an error that every request would meet: \(s.fatalError ?? "")\n"
         }
-        let rows: [(String, String)] = [
+        var rows: [(String, String)] = [
             ("operations", "\(s.total)"),
             ("done", "\(s.done) (\(s.doneThisRun) in this run)"),
             ("failed", "\(s.failed)"),
@@ -260,6 +273,10 @@ enum ApplySummaryText {
             ("retries", "\(s.retries)"),
             ("answered 429", "\(s.rateLimited) (\(String(format: "%.2f", s.rateLimitedShare * 100)) %)"),
         ]
+        if let t = s.tickets {
+            rows.append(("enrollment tickets", "\(t.created) created (\(t.createdThisRun) in this run), \(t.failed) failed, \(t.pending) not requested yet"))
+            rows.append(("tickets sent by", t.sendMail ? "Auth0 email" : "no email; URLs in \(t.ticketFile ?? "?") (mode 600)"))
+        }
         let width = rows.map(\.0.count).max() ?? 0
         out += "\n"
         for (label, value) in rows {
@@ -275,8 +292,13 @@ enum ApplySummaryText {
             for drift in s.drifted.prefix(20) { out += "  \(drift.userID) (\(drift.id)): \(drift.reason)\n" }
             if s.drifted.count > 20 { out += "  … and \(s.drifted.count - 20) more\n" }
         }
+        if let t = s.tickets, !t.failures.isEmpty {
+            out += "\nEnrollment tickets that failed (the flag stays on; run again with --enroll to retry):\n"
+            for failure in t.failures.prefix(20) { out += "  \(failure.userID) (\(failure.id)): \(failure.reason)\n" }
+            if t.failures.count > 20 { out += "  … and \(t.failures.count - 20) more (mfa-rollout status --json)\n" }
+        }
         out += "\nFingerprint: \(s.fingerprint)\nJournal: \(s.journal)\n"
-        if s.pending > 0 || s.failed > 0 {
+        if s.pending > 0 || s.failed > 0 || (s.tickets.map { $0.failed + $0.pending } ?? 0) > 0 {
             out += "To resume (done operations are not sent again; failed ones are retried):\n  \(resume)\n"
         }
         return out

@@ -25,6 +25,10 @@ struct ReconcileCommand: AsyncParsableCommand {
             if a run dies). Every run leaves reconcile-summary.json and mfa_rollout.prom \
             (node_exporter textfile collector) in --out, also when it fails.
 
+            With --auto-apply --enroll, users turned on also get an MFA enrollment ticket, as with \
+            `apply --enroll`; with --no-send-mail the URLs go to PLAN.tickets.csv beside each plan \
+            (mode 600) or --ticket-file.
+
             Exit codes: 0 in sync (or, with --auto-apply, everything applied), 2 changes await \
             approval, 3 a guard tripped (nothing applied), 4 some operations failed, 1 error \
             (including another run holding the lock).
@@ -52,6 +56,9 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-failures"), help: ArgumentHelp("With --auto-apply: stop once more than N operations failed.", valueName: "n"))
     var maxFailures: Int?
 
+    @OptionGroup(title: "Enrollment (with --auto-apply)")
+    var enrollment: EnrollmentArguments
+
     @Option(
         name: .customLong("export-timeout"),
         help: ArgumentHelp("Give up when the export job has not completed after this long: 90s, 30m, 2h. Default 30m.", valueName: "duration"))
@@ -71,8 +78,8 @@ struct ReconcileCommand: AsyncParsableCommand {
             throw ValidationError("--export-timeout \(exportTimeout): expected a duration such as 90s, 30m or 2h")
         }
         if let maxFailures, maxFailures < 0 { throw ValidationError("--max-failures must be 0 or more") }
-        if !autoApply && (allowDisable || verifyCurrent || maxFailures != nil) {
-            throw ValidationError("--allow-disable, --verify-current and --max-failures apply only with --auto-apply")
+        if !autoApply && (allowDisable || verifyCurrent || maxFailures != nil || enrollment.enroll) {
+            throw ValidationError("--allow-disable, --verify-current, --max-failures and --enroll apply only with --auto-apply")
         }
     }
 
@@ -89,7 +96,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             policyPath: policy, outDirectory: out, connection: settings, autoApply: autoApply,
             applyOptions: ApplyOptions(
                 allowDisable: allowDisable, verifyCurrent: verifyCurrent, maxFailures: maxFailures,
-                concurrency: connection.concurrency),
+                concurrency: connection.concurrency, enroll: enrollment.options(forPlan: nil)),
             polling: .init(timeout: .seconds(ApplyCommand.parseAge(exportTimeout) ?? 1800)),
             keepExport: keepExport, onInvalid: onInvalid)
 
@@ -145,6 +152,10 @@ struct ReconcileCommand: AsyncParsableCommand {
         for report in s.reports { out += "  wrote \(report)\n" }
         if let apply = s.apply {
             out += "  applied \(apply.doneThisRun) this run; done \(apply.done), failed \(apply.failed), not done \(apply.pending) (journal \(apply.journal))\n"
+            if let t = apply.tickets {
+                out += "  enrollment tickets: \(t.created) created, \(t.failed) failed, \(t.pending) not requested yet"
+                out += t.sendMail ? " (emailed by Auth0)\n" : " (URLs in \(t.ticketFile ?? "?"), mode 600)\n"
+            }
         }
         if s.outcome == .changesPending, let plan = s.plan {
             out += "To apply after review:\n  mfa-rollout apply \(ApplyCommand.quote(plan.path)) --approve \(plan.fingerprint) --domain \(ApplyCommand.quote(s.domain)) …\n"

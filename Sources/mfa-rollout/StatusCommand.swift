@@ -30,6 +30,15 @@ struct StatusCommand: ParsableCommand {
         var counts: [String: Int]
         var failures: [Entry]
         var drifted: [Entry]
+        /// Enrollment tickets by status (`none`, `pending`, `in-flight`, `done`, `failed`), when
+        /// a run with `--enroll` owed any.
+        var tickets: [String: Int]? = nil
+        var ticketFailures: [Entry] = []
+
+        enum CodingKeys: String, CodingKey {
+            case plan, fingerprint, journal, started, total, counts, failures, drifted, tickets
+            case ticketFailures = "ticket_failures"
+        }
 
         struct Entry: Encodable {
             var id: String
@@ -65,14 +74,23 @@ struct StatusCommand: ParsableCommand {
         }
         let journal = try ApplyJournal.openExisting(path: path, plan: plan)
         for (status, count) in try journal.counts() { counts[status.rawValue] = count }
-        let records = try journal.records([.failed, .skippedDrift])
+        let all = try journal.records()
+        let records = all.filter { $0.status == .failed || $0.status == .skippedDrift }
         func entry(_ r: JournalRecord) -> Report.Entry {
             .init(id: r.id, userID: r.userID, attempts: r.attempts, httpStatus: r.httpStatus, reason: r.lastError ?? "")
         }
-        return Report(
+        var report = Report(
             plan: self.plan, fingerprint: plan.fingerprint, journal: path, started: true, total: plan.operations.count,
             counts: counts, failures: records.filter { $0.status == .failed }.map(entry),
             drifted: records.filter { $0.status == .skippedDrift }.map(entry))
+        let ticketCounts = try journal.ticketCounts()
+        if ticketCounts.contains(where: { $0.key != .none && $0.value > 0 }) {
+            report.tickets = Dictionary(uniqueKeysWithValues: ticketCounts.map { ($0.key.rawValue, $0.value) })
+            report.ticketFailures = all.filter { $0.ticketStatus == .failed }.map {
+                .init(id: $0.id, userID: $0.userID, attempts: $0.ticketAttempts, httpStatus: nil, reason: $0.ticketError ?? "")
+            }
+        }
+        return report
     }
 
     static func text(_ r: Report) -> String {
@@ -94,6 +112,14 @@ struct StatusCommand: ParsableCommand {
         if !r.drifted.isEmpty {
             out += "\nSkipped for drift:\n"
             for f in r.drifted { out += "  \(f.userID) (\(f.id)): \(f.reason)\n" }
+        }
+        if let tickets = r.tickets {
+            out += "\nEnrollment tickets: \(tickets["done"] ?? 0) created, \(tickets["failed"] ?? 0) failed, "
+            out += "\((tickets["pending"] ?? 0) + (tickets["in-flight"] ?? 0)) not requested yet\n"
+            for f in r.ticketFailures { out += "  \(f.userID) (\(f.id)), \(f.attempts) attempts: \(f.reason)\n" }
+            if (tickets["pending"] ?? 0) + (tickets["in-flight"] ?? 0) + (tickets["failed"] ?? 0) > 0 {
+                out += "Running apply again with --enroll requests the tickets not created yet.\n"
+            }
         }
         if (r.counts["in-flight"] ?? 0) > 0 {
             out += "\nOperations in flight: an apply is running, or one stopped abruptly; running apply again re-sends them.\n"
