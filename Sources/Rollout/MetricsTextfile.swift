@@ -73,6 +73,15 @@ public enum MetricsTextfile {
         metric(
             "mfa_rollout_pending", "gauge", "Operations of the last applied plan not done yet.",
             [("", Double(summary.apply?.pending ?? 0))])
+        if let tickets = summary.apply?.tickets {
+            metric(
+                "mfa_rollout_enrollment_tickets", "gauge",
+                "Enrollment tickets (--enroll) of the last applied plan, by state.",
+                [
+                    ("{state=\"created\"}", Double(tickets.created)), ("{state=\"failed\"}", Double(tickets.failed)),
+                    ("{state=\"pending\"}", Double(tickets.pending)),
+                ])
+        }
         metric("mfa_rollout_duration_seconds", "gauge", "Wall time of the last reconcile run.", [("", summary.durationSeconds)])
         metric(
             "mfa_rollout_last_run_timestamp_seconds", "gauge", "When the last reconcile run finished (UNIX time).",

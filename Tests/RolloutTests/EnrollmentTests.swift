@@ -305,9 +305,12 @@ struct ReconcileEnrollmentTests {
             // The run's summary file names the ticket file, never a URL.
             let written = try String(contentsOfFile: fixture.outDirectory + "/reconcile-summary.json", encoding: .utf8)
             #expect(written.contains("\"created\""))
+            let metrics = try String(contentsOfFile: fixture.outDirectory + "/mfa_rollout.prom", encoding: .utf8)
+            #expect(metrics.contains("mfa_rollout_enrollment_tickets{state=\"created\"} 2"))
+            #expect(metrics.contains("mfa_rollout_enrollment_tickets{state=\"failed\"} 0"))
             for line in lines.dropFirst() {
                 let secret = String(line.split(separator: "=").last ?? "")
-                #expect(!secret.isEmpty && !written.contains(secret))
+                #expect(!secret.isEmpty && !written.contains(secret) && !metrics.contains(secret))
             }
         }
     }
