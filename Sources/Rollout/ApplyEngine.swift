@@ -105,14 +105,19 @@ public final class ApplyEngine: Sendable {
 
     // MARK: One operation
 
-    private func process(_ index: Int, container: MetadataContainer, key: String, ticketFile: TicketFile?) async {
-        let operation = plan.operations[index]
+    /// A fresh per-request attempt tally, and an observer that feeds it and the run's totals.
+    private func tallied() -> (AttemptTally, AttemptObserver) {
         let attempts = AttemptTally()
         let state = self.state
-        let observer: AttemptObserver = { report in
+        return (attempts, { report in
             attempts.record(report)
             state.record(report)
-        }
+        })
+    }
+
+    private func process(_ index: Int, container: MetadataContainer, key: String, ticketFile: TicketFile?) async {
+        let operation = plan.operations[index]
+        let (attempts, observer) = tallied()
         do {
             try await journal.markInFlight(index)
         } catch {
@@ -177,12 +182,7 @@ public final class ApplyEngine: Sendable {
     private func requestTicket(_ index: Int, file: TicketFile?) async {
         guard let enroll = options.enroll else { return }
         let operation = plan.operations[index]
-        let attempts = AttemptTally()
-        let state = self.state
-        let observer: AttemptObserver = { report in
-            attempts.record(report)
-            state.record(report)
-        }
+        let (attempts, observer) = tallied()
         do {
             try await journal.markTicketInFlight(index)
         } catch {
