@@ -99,6 +99,8 @@ struct TestTenant: Sendable {
         _ plan: Plan, options: ApplyOptions = ApplyOptions(), settings: ConnectionSettings? = nil,
         journal name: String = "plan", during: (@Sendable (ApplyEngine) async -> Void)? = nil
     ) async throws -> ApplySummary {
+        // As the command does: refuse before a journal (and its lock) exists.
+        try ApplyApproval.check(plan, options: options)
         let journal = try ApplyJournal.open(path: journalPath(name), plan: plan)
         let settings = settings ?? self.settings(concurrency: options.concurrency)
         var logger = Logger(label: "test")
@@ -107,8 +109,17 @@ struct TestTenant: Sendable {
             let engine = ApplyEngine(
                 plan: plan, journal: journal, client: connection.client, options: options, logger: logger)
             let side = Task { await during?(engine) }
-            defer { side.cancel() }
-            return try await engine.run()
+            // Wait for the side task too: it holds the engine, and so the journal's lock, and a
+            // test that applies again right after must find the lock free.
+            let result: Result<ApplySummary, any Error>
+            do {
+                result = .success(try await engine.run())
+            } catch {
+                result = .failure(error)
+            }
+            side.cancel()
+            await side.value
+            return try result.get()
         }
     }
 
