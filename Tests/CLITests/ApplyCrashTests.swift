@@ -26,7 +26,12 @@ struct ApplyCrashTests {
         for _ in 0..<4 {
             let run = try await ProcessRun.run(
                 arguments, environment: env, killAfter: .milliseconds(Int.random(in: 250...900, using: &generator)))
-            if run.killed { kills += 1 } else { break }
+            if run.killed {
+                kills += 1
+            } else {
+                Issue.record("apply ended by itself before the kill: status \(run.status), stderr: \(run.stderr)")
+                break
+            }
         }
         #expect(kills >= 3, "the run was interrupted several times")
         // Then to the end, faster (the last value of an option wins).

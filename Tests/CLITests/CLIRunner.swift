@@ -34,7 +34,25 @@ struct CLIRunner {
         packageRoot.appendingPathComponent("samples").appendingPathComponent(path).path
     }
 
-    static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+    /// Runs the binary on a thread of its own and waits without holding one of Swift's few
+    /// cooperative threads: tests run in parallel in one process, and a blocked pool would
+    /// starve the async tests that time signals and poll the emulator.
+    static func run(
+        _ arguments: [String], stdin: Data? = nil, in directory: URL? = nil, environment: [String: String] = [:]
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Swift.Result {
+                        try runBlocking(arguments, stdin: stdin, in: directory, environment: environment)
+                    })
+            }
+        }
+    }
+
+    private static func runBlocking(
+        _ arguments: [String], stdin: Data?, in directory: URL?, environment: [String: String]
+    ) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments

@@ -7,10 +7,10 @@ struct PlanCommandTests {
     let asOf = "2026-11-20T00:00:00Z"
 
     @Test("the samples plan changes (exit 2) and the plan file holds what the summary says")
-    func samplesPlanChanges() throws {
+    func samplesPlanChanges() async throws {
         let dir = try CLIRunner.temporaryDirectory()
         let planPath = dir.appendingPathComponent("plan.json").path
-        let result = try CLIRunner.run([
+        let result = try await CLIRunner.run([
             "plan", "--users", CLIRunner.sample("users.csv"), "--policy", CLIRunner.sample("policy.yaml"),
             "--as-of", asOf, "--out", planPath,
             "--report", dir.appendingPathComponent("report.md").path,
@@ -50,11 +50,11 @@ struct PlanCommandTests {
     }
 
     @Test("the gzip export plans exactly what the plain one does")
-    func gzipMatchesPlain() throws {
+    func gzipMatchesPlain() async throws {
         let dir = try CLIRunner.temporaryDirectory()
         var fingerprints: [String] = []
         for file in ["users.csv", "users.csv.gz"] {
-            let result = try CLIRunner.run([
+            let result = try await CLIRunner.run([
                 "plan", "--users", CLIRunner.sample(file), "--policy", CLIRunner.sample("policy.yaml"),
                 "--as-of", asOf, "--json", "--out", dir.appendingPathComponent("\(file).plan.json").path,
             ])
@@ -67,17 +67,17 @@ struct PlanCommandTests {
     }
 
     @Test("standard input works as an export")
-    func standardInput() throws {
+    func standardInput() async throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: CLIRunner.sample("users.csv.gz")))
-        let result = try CLIRunner.run(
+        let result = try await CLIRunner.run(
             ["plan", "--users", "-", "--policy", CLIRunner.sample("policy.yaml"), "--as-of", asOf, "--json"], stdin: data)
         #expect(result.status == 2, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("\"outcome\" : \"changes\""))
     }
 
     @Test("a plain semicolon CSV with a BOM, CRLF and a column map plans in enforce mode")
-    func plainCSV() throws {
-        let result = try CLIRunner.run([
+    func plainCSV() async throws {
+        let result = try await CLIRunner.run([
             "plan", "--users", CLIRunner.sample("plain/hr-export.csv"), "--policy", CLIRunner.sample("plain/policy.yaml"), "--json",
         ])
         #expect(result.status == 2, "stderr: \(result.stderr)")
@@ -87,7 +87,7 @@ struct PlanCommandTests {
     }
 
     @Test("exact operations for a small export: enable, disable in enforce mode, unchanged")
-    func exactOperations() throws {
+    func exactOperations() async throws {
         let dir = try CLIRunner.temporaryDirectory()
         try write(dir, "users.csv", """
             "user_id","email","app_metadata.use_mfa","department"
@@ -106,7 +106,7 @@ struct PlanCommandTests {
 
             """)
         let planPath = dir.appendingPathComponent("plan.json").path
-        let result = try CLIRunner.run(["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", planPath], in: dir)
+        let result = try await CLIRunner.run(["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", planPath], in: dir)
         #expect(result.status == 2, "stderr: \(result.stderr)")
         let plan = try PlanFile.read(from: planPath)
         let ops = plan.operations.map { "\($0.userID) \($0.action.rawValue) \($0.current.rawValue)->\($0.desired.rawValue) \($0.reason)" }
@@ -116,21 +116,21 @@ struct PlanCommandTests {
     }
 
     @Test("nothing to change exits 0")
-    func noChanges() throws {
+    func noChanges() async throws {
         let dir = try CLIRunner.temporaryDirectory()
         try write(dir, "users.csv", "user_id,app_metadata.use_mfa\nauth0|1,true\nauth0|2,\n")
         try write(dir, "policy.yaml", "version: 1\nallow: { ids: [\"auth0|1\"] }\n")
-        let result = try CLIRunner.run(["plan", "--users", "users.csv", "--policy", "policy.yaml"], in: dir)
+        let result = try await CLIRunner.run(["plan", "--users", "users.csv", "--policy", "policy.yaml"], in: dir)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("No changes"))
     }
 
     @Test("a tripped guard writes the report, marks the plan not applicable, and exits 3")
-    func guardTrips() throws {
+    func guardTrips() async throws {
         let dir = try CLIRunner.temporaryDirectory()
         try write(dir, "users.csv", "user_id,app_metadata.use_mfa\nauth0|1,\nauth0|2,\nauth0|3,\n")
         try write(dir, "policy.yaml", "version: 1\nallow: { ids: [\"auth0|1\", \"auth0|2\"] }\nguards: { max_changes: 1 }\n")
-        let result = try CLIRunner.run(
+        let result = try await CLIRunner.run(
             ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", "plan.json", "--report", "report.md"], in: dir)
         #expect(result.status == 3, "stderr: \(result.stderr)")
         let plan = try PlanFile.read(from: dir.appendingPathComponent("plan.json").path)
@@ -141,11 +141,11 @@ struct PlanCommandTests {
     }
 
     @Test("a bad row stops the run with exit 1, names file and line, and writes nothing")
-    func badRowFails() throws {
+    func badRowFails() async throws {
         let dir = try CLIRunner.temporaryDirectory()
         try write(dir, "users.csv", "user_id,app_metadata.use_mfa\nauth0|1,\nauth0|2,yes\n")
         try write(dir, "policy.yaml", "version: 1\nallow: { ids: [\"auth0|1\"] }\n")
-        let result = try CLIRunner.run(
+        let result = try await CLIRunner.run(
             ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", "plan.json", "--report", "report.md"], in: dir)
         #expect(result.status == 1)
         #expect(result.stderr.contains("users.csv: line 3"), "stderr: \(result.stderr)")
@@ -155,11 +155,11 @@ struct PlanCommandTests {
     }
 
     @Test("--on-invalid skip sets bad rows aside, lists them, and plans the rest")
-    func badRowSkipped() throws {
+    func badRowSkipped() async throws {
         let dir = try CLIRunner.temporaryDirectory()
         try write(dir, "users.csv", "user_id,app_metadata.use_mfa\nauth0|1,\nauth0|2,yes\nauth0|3,,extra\n")
         try write(dir, "policy.yaml", "version: 1\nallow: { ids: [\"auth0|1\", \"auth0|2\", \"auth0|3\"] }\n")
-        let result = try CLIRunner.run(
+        let result = try await CLIRunner.run(
             ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", "plan.json", "--on-invalid", "skip"], in: dir)
         #expect(result.status == 2, "stderr: \(result.stderr)")
         let plan = try PlanFile.read(from: dir.appendingPathComponent("plan.json").path)
@@ -170,22 +170,22 @@ struct PlanCommandTests {
     }
 
     @Test("a policy error names the policy file, line and column, exit 1")
-    func badPolicy() throws {
+    func badPolicy() async throws {
         let dir = try CLIRunner.temporaryDirectory()
         try write(dir, "users.csv", "user_id,app_metadata.use_mfa\nauth0|1,\n")
         try write(dir, "policy.yaml", "version: 1\nrules:\n  - name: x\n    when: { column: email, domian: acme.com }\n")
-        let result = try CLIRunner.run(["plan", "--users", "users.csv", "--policy", "policy.yaml"], in: dir)
+        let result = try await CLIRunner.run(["plan", "--users", "users.csv", "--policy", "policy.yaml"], in: dir)
         #expect(result.status == 1)
         #expect(result.stderr.contains("policy.yaml:4"), "stderr: \(result.stderr)")
         #expect(result.stderr.contains("domian"))
     }
 
     @Test("a rule reading a column the export lacks is an error naming the rule's place, not a silent no-match")
-    func misspeltColumn() throws {
+    func misspeltColumn() async throws {
         let dir = try CLIRunner.temporaryDirectory()
         try write(dir, "users.csv", "user_id,department,app_metadata.use_mfa\nauth0|1,it,\n")
         try write(dir, "policy.yaml", "version: 1\nrules:\n  - name: x\n    when:\n      not: { column: departmnt, equals: it }\n")
-        let result = try CLIRunner.run(["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", "plan.json"], in: dir)
+        let result = try await CLIRunner.run(["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", "plan.json"], in: dir)
         #expect(result.status == 1)
         #expect(result.stderr.contains("policy.yaml:5"), "stderr: \(result.stderr)")
         #expect(result.stderr.contains("did you mean 'department'"), "stderr: \(result.stderr)")
@@ -194,18 +194,18 @@ struct PlanCommandTests {
     }
 
     @Test("usage errors exit 1, not ArgumentParser's 64")
-    func usageError() throws {
-        let result = try CLIRunner.run(["plan", "--policy", "x.yaml"])
+    func usageError() async throws {
+        let result = try await CLIRunner.run(["plan", "--policy", "x.yaml"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("--users"))
     }
 
     @Test("the HTML report escapes what comes from the export")
-    func htmlEscapes() throws {
+    func htmlEscapes() async throws {
         let dir = try CLIRunner.temporaryDirectory()
         try write(dir, "users.csv", "user_id,email,app_metadata.use_mfa\n\"auth0|<b>1\",\"<script>alert(1)</script>@x.com\",\n")
         try write(dir, "policy.yaml", "version: 1\nallow: { ids: [\"auth0|<b>1\"] }\n")
-        let result = try CLIRunner.run(
+        let result = try await CLIRunner.run(
             ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--html", "r.html", "--changes", "c.csv"], in: dir)
         #expect(result.status == 2, "stderr: \(result.stderr)")
         let html = try String(contentsOf: dir.appendingPathComponent("r.html"), encoding: .utf8)
