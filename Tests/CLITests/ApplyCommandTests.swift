@@ -212,6 +212,32 @@ enum ApplyFixture {
     }
 }
 
+/// Sends `signal` to a running process after a delay, from a thread of its own.
+final class KillTimer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sent = false
+
+    init(process: Process, signal: Int32, after delay: Duration) {
+        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+        Thread.detachNewThread { [self] in
+            Thread.sleep(forTimeInterval: seconds)
+            lock.lock()
+            defer { lock.unlock() }
+            if process.isRunning {
+                kill(process.processIdentifier, signal)
+                sent = true
+            }
+        }
+    }
+
+    /// Whether the signal was sent (read after the process ended).
+    var fired: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return sent
+    }
+}
+
 /// A process run without blocking the test's threads; output goes to files.
 struct ProcessRun: Sendable {
     var status: Int32
@@ -248,10 +274,19 @@ struct ProcessRun: Sendable {
             }
         }
         if let killAfter {
-            try? await Task.sleep(for: killAfter)
-            if process.isRunning {
-                kill(process.processIdentifier, signal)
-                killed = true
+            if trigger != nil {
+                try? await Task.sleep(for: killAfter)
+                if process.isRunning {
+                    kill(process.processIdentifier, signal)
+                    killed = true
+                }
+            } else {
+                // A timed kill runs on a thread of its own: CPU-heavy tests elsewhere in this
+                // process can hold the cooperative pool for seconds, and a Task.sleep would
+                // wake only after the run had finished.
+                let sent = KillTimer(process: process, signal: signal, after: killAfter)
+                for await _ in ended {}
+                killed = sent.fired
             }
         }
         for await _ in ended {}
