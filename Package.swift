@@ -87,6 +87,8 @@ let package = Package(
             ],
             path: "Sources/mfa-rollout"
         ),
+        // Helpers shared by the test targets (running programs); not a test target itself.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "MFARolloutTests",
             dependencies: ["MFARollout"],
@@ -106,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RolloutTests",
-            dependencies: ["Rollout", "TenantEmulator", "MFARollout", "ManagementAPI"]
+            dependencies: ["Rollout", "TenantEmulator", "MFARollout", "ManagementAPI", "TestSupport"]
         ),
         .testTarget(
             name: "TenantEmulatorTests",
@@ -123,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["MFARollout", "TenantEmulator"]
+            dependencies: ["MFARollout", "TenantEmulator", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

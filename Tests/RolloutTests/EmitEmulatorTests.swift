@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import ManagementAPI
 import MFARollout
 import TenantEmulator

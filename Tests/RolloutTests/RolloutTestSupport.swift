@@ -1,6 +1,7 @@
 import Foundation
 import MFARollout
 import TenantEmulator
+import TestSupport
 
 /// Plans, processes and emulator helpers shared by the emit and reconcile tests.
 enum TestPlans {
@@ -31,68 +32,6 @@ enum TestPlans {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mfa-rollout-tests-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
-    }
-}
-
-/// A finished program: exit status and output.
-struct ProcessResult: Sendable {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-/// Runs a program to completion, reading its output while it runs.
-func runProcess(
-    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, stdin: String? = nil,
-    directory: String? = nil
-) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    let out = Pipe()
-    let err = Pipe()
-    let input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    nonisolated(unsafe) var outData = Data()
-    nonisolated(unsafe) var errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-        outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
-    }
-    group.enter()
-    DispatchQueue.global().async {
-        errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
-    }
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    process.waitUntilExit()
-    group.wait()
-    return ProcessResult(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
-}
-
-/// ``runProcess(_:_:environment:stdin:directory:)`` off the cooperative thread pool, so a
-/// server running in this process (the emulator) keeps answering while the program waits on it.
-func runProcessAsync(
-    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, stdin: String? = nil,
-    directory: String? = nil
-) async throws -> ProcessResult {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread {
-            continuation.resume(
-                with: Result {
-                    try runProcess(executable, arguments, environment: environment, stdin: stdin, directory: directory)
-                })
-        }
     }
 }
 
