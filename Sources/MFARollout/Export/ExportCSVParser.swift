@@ -102,10 +102,11 @@ private func exportRecordCallback(_ terminator: Int32, _ context: UnsafeMutableR
 /// line of its record, and blank lines are skipped by libcsv without disturbing the count.
 ///
 /// Only the requested columns are copied out of libcsv's buffer (others are skipped by field
-/// index in the C callback), and only they become `String`s, once per accepted row.
+/// index in the C callback); no value becomes a `String` here (see `ExportRecord`).
 final class ExportCSVParser {
-    /// A row whose requested values passed the row-level checks except duplicates.
-    typealias AcceptRow = (_ line: Int, _ values: [String?], _ fingerprint: UserIDFingerprint) throws -> Void
+    /// A row whose requested values passed the row-level checks except duplicates; the record
+    /// is valid only during the call.
+    typealias AcceptRow = (_ record: ExportRecord, _ fingerprint: UserIDFingerprint) throws -> Void
     /// A row-level problem: line, user id if readable, reason.
     typealias RejectRow = (_ line: Int, _ userID: String?, _ reason: ExportError.Reason) throws -> Void
 
@@ -122,9 +123,6 @@ final class ExportCSVParser {
     @exclusivity(unchecked) private var headerFields: [[UInt8]] = []
     @exclusivity(unchecked) private(set) var header: [String] = []
     @exclusivity(unchecked) private var headerFieldCount = 0
-    /// Per requested column: present in this file's header.
-    @exclusivity(unchecked) private var present: [Bool]
-    @exclusivity(unchecked) private var values: [String?] = []
     @exclusivity(unchecked) private var line = 1
     @exclusivity(unchecked) private var atLineStart = true
     @exclusivity(unchecked) private var atStreamStart = true
@@ -146,10 +144,8 @@ final class ExportCSVParser {
         self.userIDColumn = userIDColumn
         self.userIDSlot = columns.firstIndex(of: userIDColumn)!
         self.escapingSetting = dialect.auth0Escaping
-        self.present = Array(repeating: false, count: columns.count)
         self.accept = accept
         self.reject = reject
-        values.reserveCapacity(columns.count)
 
         _ = csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
         csv_set_delim(parser, dialect.delimiter)
@@ -287,27 +283,12 @@ final class ExportCSVParser {
         for (slot, name) in columns.enumerated() {
             if let index = header.firstIndex(of: name) {
                 map[index] = Int32(slot)
-                present[slot] = true
             }
         }
         hot.pointee.userIDField = header.firstIndex(of: userIDColumn) ?? -1
         hot.pointee.slotMap = map
         hot.pointee.slotMapCount = header.count
         hot.pointee.headerDone = true
-    }
-
-    /// The bytes of a slot in the current record, with Auth0's `'` stripped when on.
-    @inline(__always)
-    private func slotBytes(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {
-        let length = hot.pointee.spanLength[slot]
-        guard length >= 0 else { return nil }
-        var start = hot.pointee.bytes + hot.pointee.spanStart[slot]
-        var count = length
-        if hot.pointee.stripQuote && count > 0 && start.pointee == UInt8(ascii: "'") {
-            start += 1
-            count -= 1
-        }
-        return UnsafeBufferPointer(start: start, count: count)
     }
 
     private func dataRecord(fieldCount: Int) throws {
@@ -322,61 +303,41 @@ final class ExportCSVParser {
                 hot.pointee.stripQuote = length > 0 && hot.pointee.bytes[hot.pointee.spanStart[userIDSlot]] == UInt8(ascii: "'")
             }
         }
-        let userIDBytes = slotBytes(userIDSlot)
-        let userID = userIDBytes.flatMap(Self.string(validating:))
+        let slots = columns.count
+        let starts = hot.pointee.spanStart
+        let lengths = hot.pointee.spanLength
+        if hot.pointee.stripQuote {
+            let bytes = hot.pointee.bytes
+            for slot in 0..<slots where lengths[slot] > 0 && bytes[starts[slot]] == UInt8(ascii: "'") {
+                starts[slot] += 1
+                lengths[slot] -= 1
+            }
+        }
+        let record = ExportRecord(
+            file: file, line: line, count: slots, base: hot.pointee.bytes, starts: starts, lengths: lengths)
+        let userIDBytes = record.bytes(userIDSlot)
+        let userIDValid = userIDBytes?.isValidUTF8 ?? false
         if fieldCount != headerFieldCount {
-            try reject(line, userID, .fieldCount(expected: headerFieldCount, found: fieldCount))
+            try reject(line, userIDValid ? record.string(userIDSlot) : nil,
+                       .fieldCount(expected: headerFieldCount, found: fieldCount))
             return
         }
-        guard let userID else {
+        guard let userIDBytes, userIDValid else {
             try reject(line, nil, .invalidUTF8(column: userIDColumn))
             return
         }
-        values.removeAll(keepingCapacity: true)
-        for slot in 0..<columns.count {
-            if slot == userIDSlot {
-                values.append(userID)
-                continue
-            }
-            guard present[slot], let bytes = slotBytes(slot) else {
-                values.append(nil)
-                continue
-            }
-            guard let value = Self.string(validating: bytes) else {
-                try reject(line, userID, .invalidUTF8(column: columns[slot]))
+        for slot in 0..<slots where slot != userIDSlot {
+            if let bytes = record.bytes(slot), !bytes.isValidUTF8 {
+                try reject(line, record.string(userIDSlot), .invalidUTF8(column: columns[slot]))
                 return
             }
-            values.append(value)
         }
-        if userID.isEmpty {
+        if userIDBytes.isEmpty {
             try reject(line, nil, .emptyUserID(column: userIDColumn))
             return
         }
         let fingerprint = hot.pointee.fingerprintReady
-            ? hot.pointee.fingerprint : UserIDFingerprint(UnsafeRawBufferPointer(userIDBytes!))
-        try accept(line, values, fingerprint)
-    }
-
-    /// The bytes as a `String` when they are valid UTF-8. ASCII (the usual case) is checked
-    /// eight bytes at a time; other text is decoded and compared, since decoding repairs
-    /// invalid sequences instead of failing. (`String(validating:as:)` costs a generic
-    /// metadata lookup per call.)
-    @inline(__always)
-    static func string(validating bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return "" }
-        let raw = UnsafeRawPointer(base)
-        var index = 0
-        var combined: UInt64 = 0
-        while index + 8 <= bytes.count {
-            combined |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            index += 8
-        }
-        while index < bytes.count {
-            combined |= UInt64(base[index])
-            index += 1
-        }
-        let decoded = String(decoding: bytes, as: UTF8.self)
-        if combined & 0x8080_8080_8080_8080 == 0 { return decoded }
-        return decoded.utf8.elementsEqual(bytes) ? decoded : nil
+            ? hot.pointee.fingerprint : UserIDFingerprint(UnsafeRawBufferPointer(userIDBytes))
+        try accept(record, fingerprint)
     }
 }

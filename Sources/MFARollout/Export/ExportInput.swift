@@ -33,23 +33,29 @@ struct ExportInput {
         }
         defer { if case .file = source { _ = close(fd) } }
 
-        var sha = SHA256()
-        let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
-        defer { raw.deallocate() }
-
-        var count = try fill(raw, from: fd)
-        if count == 0 {
-            return hashing ? Self.hex(sha.finalize()) : nil
+        // Hashing runs on a thread of its own (see `ConcurrentSHA256`); without it, one buffer.
+        let hasher = hashing ? ConcurrentSHA256(chunkSize: chunkSize) : nil
+        defer { hasher?.close() }
+        let single = hasher == nil ? UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16) : nil
+        defer { single?.deallocate() }
+        func readChunk() throws -> UnsafeRawBufferPointer {
+            let buffer = hasher?.nextBuffer() ?? single!
+            let count = try fill(buffer, from: fd)
+            if count > 0 { hasher?.submit(count: count) }
+            return UnsafeRawBufferPointer(rebasing: buffer[0..<count])
         }
-        let isGzip = count >= 2 && raw[0] == 0x1F && raw[1] == 0x8B
+
+        var chunk = try readChunk()
+        if chunk.isEmpty {
+            return hasher?.finish()
+        }
+        let isGzip = chunk.count >= 2 && chunk[0] == 0x1F && chunk[1] == 0x8B
         if !isGzip {
-            while count > 0 {
-                let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<count])
-                if hashing { sha.update(bufferPointer: chunk) }
+            while !chunk.isEmpty {
                 try body(chunk)
-                count = try fill(raw, from: fd)
+                chunk = try readChunk()
             }
-            return hashing ? Self.hex(sha.finalize()) : nil
+            return hasher?.finish()
         }
 
         let decompressor: ZlibDecompressor
@@ -71,9 +77,7 @@ struct ExportInput {
                 output.clear()
             }
         }
-        while count > 0 {
-            let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<count])
-            if hashing { sha.update(bufferPointer: chunk) }
+        while !chunk.isEmpty {
             input.clear()
             input.writeBytes(chunk)
             while input.readableBytes > 0 {
@@ -102,7 +106,7 @@ struct ExportInput {
                 }
                 try emit()
             }
-            count = try fill(raw, from: fd)
+            chunk = try readChunk()
         }
         // Drain what zlib still holds, then learn whether the stream reached its end: with no
         // input left, an unfinished stream reports that it needs more (a truncated file). A
@@ -125,7 +129,25 @@ struct ExportInput {
             try emit()
         }
         try emit()
-        return hashing ? Self.hex(sha.finalize()) : nil
+        return hasher?.finish()
+    }
+
+    /// About how many lines the input holds, from its size and the line density of its first
+    /// 64 KiB; nil for standard input, gzip, or a file that cannot be read. Used to size
+    /// duplicate detection up front instead of growing it a dozen times.
+    func estimatedLineCount() -> Int? {
+        guard case .file(let path) = source else { return nil }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { _ = close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+        let sample = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        defer { sample.deallocate() }
+        let count = pread(fd, sample.baseAddress!, sample.count, 0)
+        guard count > 2, !(sample[0] == 0x1F && sample[1] == 0x8B) else { return nil }
+        let lines = sample[0..<count].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        return Int(Double(info.st_size) * Double(max(lines, 1)) / Double(count))
     }
 
     /// Reads until `buffer` is full or the input ends (pipes deliver short reads).

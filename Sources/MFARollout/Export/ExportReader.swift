@@ -25,11 +25,26 @@ public struct ExportReader {
         self.chunkSize = max(chunkSize, 16)
     }
 
-    /// Reads every source in order and hands each accepted row to `onRow`.
+    /// Reads every source in order and hands each accepted row to `onRow` as strings.
+    ///
+    /// The same as `readRecords`, with each record's values turned into `String`s.
+    public func read(
+        columns: [String], required: Set<String>,
+        onRejected: ((RejectedRow) throws -> Void)? = nil,
+        onHeader: ((_ file: String, _ header: [String]) throws -> Void)? = nil,
+        onRow: (ExportRow) throws -> Void
+    ) throws -> ExportReadSummary {
+        try readRecords(columns: columns, required: required, onRejected: onRejected, onHeader: onHeader) { record in
+            try onRow(ExportRow(file: record.file, line: record.line, values: record.strings))
+        }
+    }
+
+    /// Reads every source in order and hands each accepted row to `onRecord` as bytes.
     ///
     /// - Parameters:
-    ///   - columns: the column names to materialize, in the order of `ExportRow.values`; must
-    ///     contain `userIDColumn` and no name twice. Other columns are never turned into strings.
+    ///   - columns: the column names to copy out of each row, in the order of
+    ///     `ExportRecord`'s slots; must contain `userIDColumn` and no name twice. Other
+    ///     columns are skipped inside libcsv's callback.
     ///   - required: names that must be in every input's header (`userIDColumn` always is).
     ///   - onRejected: when given, rows with row-level problems are skipped and reported here.
     ///     Rejections are delivered after the last row has been read, in input order, so that
@@ -39,18 +54,18 @@ public struct ExportReader {
     ///   - onHeader: called with each input's name and header row before its rows are read
     ///     and before `required` is checked, so a caller can check columns with its own,
     ///     more precise errors (the policy names the rule that reads a missing column).
-    ///   - onRow: called once per accepted row; see `ExportRow` about keeping rows.
+    ///   - onRecord: called once per accepted row; the record is valid only during the call.
     /// - Throws: `ExportError`, or what a callback threw. When it throws, rows already
     ///   delivered must be discarded by the caller: the read as a whole failed.
     /// - Returns: counts, input names and the SHA-256 of each input's bytes.
-    public func read(
+    public func readRecords(
         columns: [String], required: Set<String>,
         onRejected: ((RejectedRow) throws -> Void)? = nil,
         onHeader: ((_ file: String, _ header: [String]) throws -> Void)? = nil,
-        onRow: (ExportRow) throws -> Void
+        onRecord: (ExportRecord) throws -> Void
     ) throws -> ExportReadSummary {
-        try withoutActuallyEscaping(onRow) { onRow in
-            try readAll(columns: columns, required: required, onRejected: onRejected, onHeader: onHeader, onRow: onRow)
+        try withoutActuallyEscaping(onRecord) { onRecord in
+            try readAll(columns: columns, required: required, onRejected: onRejected, onHeader: onHeader, onRecord: onRecord)
         }
     }
 
@@ -58,11 +73,11 @@ public struct ExportReader {
         columns: [String], required: Set<String>,
         onRejected: ((RejectedRow) throws -> Void)?,
         onHeader: ((_ file: String, _ header: [String]) throws -> Void)?,
-        onRow: @escaping (ExportRow) throws -> Void
+        onRecord: @escaping (ExportRecord) throws -> Void
     ) throws -> ExportReadSummary {
         precondition(columns.contains(userIDColumn), "columns must include the user id column '\(userIDColumn)'")
         precondition(Set(columns).count == columns.count, "columns must not repeat a name")
-        let session = ReadSession(reader: self, columns: columns, required: required, onRejected: onRejected, onRow: onRow)
+        let session = ReadSession(reader: self, columns: columns, required: required, onRejected: onRejected, onRecord: onRecord)
         for (sourceIndex, source) in sources.enumerated() {
             let name = source.displayName
             session.summary.files.append(name)
@@ -72,8 +87,8 @@ public struct ExportReader {
                 file: name, dialect: dialect, columns: columns, required: required, userIDColumn: userIDColumn,
                 prefetchInto: session.seen,
                 onHeader: onHeader,
-                accept: { [unowned session] line, values, fingerprint in
-                    try session.accept(line: line, values: values, fingerprint: fingerprint)
+                accept: { [unowned session] record, fingerprint in
+                    try session.accept(record, fingerprint: fingerprint)
                 },
                 reject: { [unowned session] line, userID, reason in
                     try session.reject(line: line, userID: userID, reason: reason)
@@ -100,9 +115,9 @@ public struct ExportReader {
             let name = source.displayName
             let parser = ExportCSVParser(
                 file: name, dialect: dialect, columns: columns, required: required, userIDColumn: userIDColumn,
-                accept: { line, _, fingerprint in
+                accept: { record, fingerprint in
                     if wanted.contains(fingerprint) && found[fingerprint] == nil {
-                        found[fingerprint] = ExportLocation(file: name, line: line)
+                        found[fingerprint] = ExportLocation(file: name, line: record.line)
                         if found.count == wanted.count { throw AllFound() }
                     }
                 },
@@ -127,8 +142,8 @@ private final class ReadSession {
     let columns: [String]
     let required: Set<String>
     let onRejected: ((RejectedRow) throws -> Void)?
-    let onRow: (ExportRow) throws -> Void
-    let seen = UserIDHashSet()
+    let onRecord: (ExportRecord) throws -> Void
+    let seen: UserIDHashSet
     @exclusivity(unchecked) var summary = ExportReadSummary()
     @exclusivity(unchecked) var deferred: [PendingRejection] = []
     @exclusivity(unchecked) var duplicates: Set<UserIDFingerprint> = []
@@ -138,19 +153,23 @@ private final class ReadSession {
 
     init(
         reader: ExportReader, columns: [String], required: Set<String>,
-        onRejected: ((RejectedRow) throws -> Void)?, onRow: @escaping (ExportRow) throws -> Void
+        onRejected: ((RejectedRow) throws -> Void)?, onRecord: @escaping (ExportRecord) throws -> Void
     ) {
         self.reader = reader
         self.columns = columns
         self.required = required
         self.onRejected = onRejected
-        self.onRow = onRow
+        self.onRecord = onRecord
+        let lines = reader.sources.reduce(0) { $0 + (ExportInput(source: $1, chunkSize: reader.chunkSize).estimatedLineCount() ?? 0) }
+        // Room for every estimated id at under 80 % load.
+        self.seen = UserIDHashSet(minimumCapacity: max(1024, lines + lines / 3))
         self.userIDSlot = columns.firstIndex(of: reader.userIDColumn)!
     }
 
-    func accept(line: Int, values: [String?], fingerprint: UserIDFingerprint) throws {
+    func accept(_ record: ExportRecord, fingerprint: UserIDFingerprint) throws {
         if _slowPath(!seen.insert(fingerprint)) {
-            let userID = values[userIDSlot]!
+            let line = record.line
+            let userID = record.string(userIDSlot)!
             if onRejected == nil {
                 let first = reader.locateFirstOccurrences(
                     of: [fingerprint], columns: columns, required: required, through: sourceIndex)
@@ -163,7 +182,7 @@ private final class ReadSession {
             return
         }
         summary.rows += 1
-        try onRow(ExportRow(file: file, line: line, values: values))
+        try onRecord(record)
     }
 
     func reject(line: Int, userID: String?, reason: ExportError.Reason) throws {

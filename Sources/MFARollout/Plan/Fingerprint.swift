@@ -64,18 +64,46 @@ public struct Fingerprint: Sendable {
 /// million operations stores its ids without a heap allocation each.
 public enum OperationID {
     public static func make(flagLocation: String, userID: String, action: PlanAction) -> String {
-        var text: [UInt8] = []
-        text.reserveCapacity(64 + flagLocation.utf8.count + userID.utf8.count)
-        text.append(contentsOf: "mfa-rollout op v1\n".utf8)
-        text.append(contentsOf: flagLocation.utf8)
-        text.append(UInt8(ascii: "\n"))
-        text.append(contentsOf: String(userID.utf8.count).utf8)
-        text.append(UInt8(ascii: ":"))
-        text.append(contentsOf: userID.utf8)
-        text.append(UInt8(ascii: "\n"))
-        text.append(contentsOf: action.rawValue.utf8)
-        let digest = SHA256.hash(data: text)
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { out in
+        var id = userID
+        return id.withUTF8 { make(flagLocation: flagLocation, userID: $0, action: action) }
+    }
+
+    /// The id for the user id whose UTF-8 is `userID`.
+    public static func make(flagLocation: String, userID: UnsafeBufferPointer<UInt8>, action: PlanAction) -> String {
+        var flag = flagLocation
+        return flag.withUTF8 { flag in
+            let length = String(userID.count)
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64 + flag.count + userID.count) { text in
+                var end = 0
+                func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+                    guard let base = bytes.baseAddress else { return }
+                    (text.baseAddress! + end).update(from: base, count: bytes.count)
+                    end += bytes.count
+                }
+                let prefix: StaticString = "mfa-rollout op v1\n"
+                append(UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+                append(flag)
+                text[end] = UInt8(ascii: "\n")
+                end += 1
+                var length = length
+                length.withUTF8 { append($0) }
+                text[end] = UInt8(ascii: ":")
+                end += 1
+                append(userID)
+                text[end] = UInt8(ascii: "\n")
+                end += 1
+                var name = action.rawValue
+                name.withUTF8 { append($0) }
+                var hasher = SHA256()
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(start: text.baseAddress, count: end))
+                return encode(hasher.finalize())
+            }
+        }
+    }
+
+    /// The first 75 bits of `digest` as 15 base32 characters.
+    private static func encode(_ digest: SHA256.Digest) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { out in
             digest.withUnsafeBytes { bytes in
                 // 75 bits, five at a time, most significant first.
                 var acc: UInt64 = 0

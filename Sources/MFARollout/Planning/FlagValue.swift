@@ -31,6 +31,28 @@ public enum FlagValue: String, Sendable, Hashable, Codable, CustomStringConverti
         }
     }
 
+    /// `init(exportValue:)` on a cell's UTF-8 bytes; the usual spellings without a `String`.
+    @inline(__always)
+    public init?(exportBytes raw: UnsafeBufferPointer<UInt8>?) {
+        guard let raw else {
+            self = .absent
+            return
+        }
+        switch raw.count {
+        case 0:
+            self = .absent
+            return
+        case 4 where raw[0] == 0x74 && raw[1] == 0x72 && raw[2] == 0x75 && raw[3] == 0x65:  // true
+            self = .on
+            return
+        case 5 where raw[0] == 0x66 && raw[1] == 0x61 && raw[2] == 0x6C && raw[3] == 0x73 && raw[4] == 0x65:  // false
+            self = .off
+            return
+        default:
+            self.init(exportValue: String(decoding: raw, as: UTF8.self))
+        }
+    }
+
     /// The flag as a JSON value would be written in a PATCH body: `true`, `false` or `null`.
     public var jsonLiteral: String {
         switch self {

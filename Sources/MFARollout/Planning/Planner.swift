@@ -46,13 +46,14 @@ public struct Planner: Sendable {
 
         var summary = PlanSummary()
         var operations: [PlanOperation] = []
-        // Per-row bookkeeping without per-row allocations: counts keyed by the reason (its
-        // rollout bucket zeroed), labels built once per reason, connections shared.
-        var reasonCounts: [SelectionReason: PlanSummary.ReasonCounts] = [:]
-        var labels: [SelectionReason: String] = [:]
-        var connections: Set<String> = []
+        // Per-row bookkeeping without strings: counts by decision (deny, allow, no rule, then
+        // matched and held back per rule), labels made once at the end, connections shared.
+        var reasonCounts = [PlanSummary.ReasonCounts](repeating: .init(), count: 3 + 2 * policy.rules.count)
+        var labels = [String?](repeating: nil, count: reasonCounts.count)
+        var connections = StringInterner()
         var rejected: [RejectedRow] = []
         let reader = ExportReader(sources: request.sources, dialect: policy.dialect, userIDColumn: policy.columns.userID)
+        let now = asOf.timeIntervalSince1970
 
         let onRejected: ((RejectedRow) throws -> Void)? =
             skipInvalid
@@ -61,7 +62,7 @@ public struct Planner: Sendable {
 
         let exportSummary: ExportReadSummary
         do {
-            exportSummary = try reader.read(
+            exportSummary = try reader.readRecords(
                 columns: columns, required: Self.requiredColumns(policy), onRejected: onRejected,
                 onHeader: { file, header in
                     do {
@@ -70,27 +71,34 @@ public struct Planner: Sendable {
                         throw PlanningError.policy(export: file, error)
                     }
                 }
-            ) { row in
+            ) { record in
                 summary.rows += 1
                 if let progress, summary.rows % 100_000 == 0 { progress(summary.rows) }
-                let userID = row.values[userIDSlot] ?? ""
-                guard let current = FlagValue(exportValue: row.values[flagSlot]) else {
-                    let value = row.values[flagSlot] ?? ""
+                guard let current = FlagValue(exportBytes: record.bytes(flagSlot)) else {
+                    let value = record.string(flagSlot) ?? ""
                     guard skipInvalid else {
-                        throw PlanningError.unparsableFlag(file: row.file, line: row.line, column: policy.flagColumn, value: value)
+                        throw PlanningError.unparsableFlag(file: record.file, line: record.line, column: policy.flagColumn, value: value)
                     }
                     rejected.append(
-                        .init(file: row.file, line: row.line, userID: userID,
+                        .init(file: record.file, line: record.line, userID: record.string(userIDSlot) ?? "",
                               reason: "column \"\(policy.flagColumn)\": unparsable flag value \"\(value)\""))
                     return
                 }
-                let selection = policy.decide(values: row.values, now: asOf)
-                let reason = selection.reason.withoutBucket
-                reasonCounts[reason, default: .init()].rows += 1
-                if selection.selected { summary.selected += 1 }
+                let decision = policy.decision(for: record, now: now)
+                let reason: Int
+                switch decision.kind {
+                case .denyList: reason = 0
+                case .allowList: reason = 1
+                case .noRuleMatched: reason = 2
+                case .rule: reason = 3 + 2 * decision.rule
+                case .heldBack: reason = 4 + 2 * decision.rule
+                }
+                reasonCounts[reason].rows += 1
+                let selected = decision.selected
+                if selected { summary.selected += 1 }
 
                 let action: PlanAction?
-                if selection.selected {
+                if selected {
                     action = current == .on ? nil : .enable
                 } else if current == .on {
                     if policy.mode == .enforce {
@@ -108,31 +116,32 @@ public struct Planner: Sendable {
                 }
                 if action == .enable {
                     summary.enable += 1
-                    reasonCounts[reason]!.enable += 1
+                    reasonCounts[reason].enable += 1
                 } else {
                     summary.disable += 1
-                    reasonCounts[reason]!.disable += 1
+                    reasonCounts[reason].disable += 1
                 }
                 let label: String
                 if let known = labels[reason] {
                     label = known
                 } else {
-                    label = reason.label
+                    label = policy.selection(for: decision).reason.label
                     labels[reason] = label
                 }
-                var connection = connectionSlot.flatMap { row.values[$0] }.flatMap { $0.isEmpty ? nil : $0 }
-                if let value = connection { connection = connections.insert(value).memberAfterInsert }
+                let userIDBytes = record.bytes(userIDSlot)!
+                let email = emailSlot.flatMap { record.bytes($0) }.flatMap { $0.isEmpty ? nil : $0 }
+                let connection = connectionSlot.flatMap { record.bytes($0) }.flatMap { $0.isEmpty ? nil : $0 }
                 operations.append(
                     PlanOperation(
-                        id: OperationID.make(flagLocation: flagLocation, userID: userID, action: action),
-                        userID: userID,
+                        id: OperationID.make(flagLocation: flagLocation, userID: userIDBytes, action: action),
+                        userID: String(decoding: userIDBytes, as: UTF8.self),
                         action: action,
                         current: current,
                         reason: label,
-                        email: emailSlot.flatMap { row.values[$0] }.flatMap { $0.isEmpty ? nil : $0 },
-                        connection: connection,
-                        file: row.file,
-                        line: row.line
+                        email: email.map { String(decoding: $0, as: UTF8.self) },
+                        connection: connection.map { connections.intern($0) },
+                        file: record.file,
+                        line: record.line
                     ))
             }
         } catch let error as PlanningError {
@@ -142,7 +151,15 @@ public struct Planner: Sendable {
         } catch {
             preconditionFailure("unexpected error from the export reader: \(error)")
         }
-        for (reason, counts) in reasonCounts { summary.byReason[reason.label] = counts }
+        for (index, counts) in reasonCounts.enumerated() where counts.rows > 0 {
+            let kind: Policy.Decision = switch index {
+            case 0: .init(kind: .denyList)
+            case 1: .init(kind: .allowList)
+            case 2: .init(kind: .noRuleMatched)
+            default: .init(kind: index % 2 == 1 ? .rule : .heldBack, rule: (index - 3) / 2)
+            }
+            summary.byReason[policy.selection(for: kind).reason.label] = counts
+        }
         summary.rows += exportSummary.rejected
         summary.rejected = rejected.count
 
@@ -187,16 +204,5 @@ public struct Planner: Sendable {
             checks.append(GuardCheck(kind: .maxChangePercent, limit: limit, actual: share))
         }
         return checks
-    }
-}
-
-extension SelectionReason {
-    /// The reason as reports count it: users held back by the same rollout differ only by
-    /// their bucket, which the label leaves out.
-    fileprivate var withoutBucket: SelectionReason {
-        if case .heldBackByRollout(let rule, _, let percentage) = self {
-            return .heldBackByRollout(rule: rule, bucket: 0, percentage: percentage)
-        }
-        return self
     }
 }

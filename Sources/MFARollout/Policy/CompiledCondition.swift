@@ -1,28 +1,11 @@
-import Foundation
-
-/// A condition compiled for the hot path: columns resolved to indices into the row's values,
-/// regexes, globs, domains and dates prepared at load time.
+/// A condition with its columns resolved to slots of `Policy.columnsNeeded` and its regexes,
+/// globs, domains and dates validated and prepared at load time. `ConditionProgram` lays it
+/// out for evaluation.
 indirect enum CompiledCondition: Sendable {
     case all([CompiledCondition])
     case any([CompiledCondition])
     case not(CompiledCondition)
     case test(column: Int, CompiledTest)
-
-    /// `now` is seconds since 1970.
-    func evaluate(_ values: [String?], now: Double) -> Bool {
-        switch self {
-        case .all(let cs):
-            for c in cs where !c.evaluate(values, now: now) { return false }
-            return true
-        case .any(let cs):
-            for c in cs where c.evaluate(values, now: now) { return true }
-            return false
-        case .not(let c):
-            return !c.evaluate(values, now: now)
-        case .test(let column, let test):
-            return test.evaluate(values[column], now: now)
-        }
-    }
 }
 
 /// One column test, ready to run.
@@ -44,67 +27,4 @@ enum CompiledTest: Sendable {
     case after(Double)
     case isBool(Bool)
 
-    /// `value` is nil when the column is not in the file.
-    func evaluate(_ value: String?, now: Double) -> Bool {
-        switch self {
-        case .exists(let wanted):
-            let exists = value.map { !$0.isEmpty } ?? false
-            return exists == wanted
-        case .empty(let wanted):
-            guard let value else { return false }
-            return value.isEmpty == wanted
-        default:
-            break
-        }
-        guard let value else { return false }
-        switch self {
-        case .equals(let v): return value == v
-        case .oneOf(let set): return set.contains(value)
-        case .matches(let regex): return regex.matches(value)
-        case .glob(let glob): return glob.matches(value)
-        case .domain(let domain): return domain.matches(email: value)
-        case .number(let op, let operand):
-            guard !value.isEmpty, let x = Double(value) else { return false }
-            switch op {
-            case .gt: return x > operand
-            case .gte: return x >= operand
-            case .lt: return x < operand
-            case .lte: return x <= operand
-            case .eq: return x == operand
-            }
-        case .withinSeconds(let window):
-            guard let t = ISO8601Timestamp.secondsSince1970(value) else { return false }
-            return t <= now && t >= now - window
-        case .before(let limit):
-            guard let t = ISO8601Timestamp.secondsSince1970(value) else { return false }
-            return t < limit
-        case .after(let limit):
-            guard let t = ISO8601Timestamp.secondsSince1970(value) else { return false }
-            return t > limit
-        case .isBool(let wanted):
-            guard let b = Self.boolean(value) else { return false }
-            return b == wanted
-        case .exists, .empty:
-            return false  // handled above
-        }
-    }
-
-    /// `true`/`false` (any case), `1`/`0`; anything else is not a boolean.
-    static func boolean(_ value: String) -> Bool? {
-        var value = value
-        return value.withUTF8 { b -> Bool? in
-            switch b.count {
-            case 1: return b[0] == 0x31 ? true : b[0] == 0x30 ? false : nil
-            case 4: return equalsLowercase(b, "true") ? true : nil
-            case 5: return equalsLowercase(b, "false") ? false : nil
-            default: return nil
-            }
-        }
-    }
-
-    private static func equalsLowercase(_ b: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
-        let w = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
-        for k in 0..<b.count where b[k] | 0x20 != w[k] { return false }
-        return true
-    }
 }

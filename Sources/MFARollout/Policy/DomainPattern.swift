@@ -1,11 +1,12 @@
 /// Email-domain tests: `corp.com` matches exactly that domain, `*.corp.com` matches any
 /// subdomain of it (`eu.corp.com`, `a.b.corp.com`) but not `corp.com` itself. ASCII letters
-/// compare case-insensitively; the domain of a value is what follows its last `@`.
+/// compare case-insensitively; the domain of a value is what follows its last `@`
+/// (`ConditionProgram` does the matching).
 struct DomainPattern: Sendable {
     /// Lowercased exact domains.
-    private let exact: [[UInt8]]
+    let exact: [[UInt8]]
     /// Lowercased suffixes, with their leading dot: `.corp.com`.
-    private let suffixes: [[UInt8]]
+    let suffixes: [[UInt8]]
     let patterns: [String]
 
     /// Validates and lowercases; a message when a pattern is malformed.
@@ -32,33 +33,6 @@ struct DomainPattern: Sendable {
             return "'\(original)' has an empty label (a leading, trailing or doubled '.')"
         }
         return nil
-    }
-
-    func matches(email: String) -> Bool {
-        var email = email
-        return email.withUTF8 { b in
-            guard let at = b.lastIndex(of: UInt8(ascii: "@")) else { return false }
-            let domain = UnsafeBufferPointer(rebasing: b[(at + 1)...])
-            if domain.isEmpty { return false }
-            for e in exact where e.count == domain.count && Self.equalIgnoringASCIICase(e, domain, offset: 0) {
-                return true
-            }
-            for s in suffixes where domain.count > s.count
-                && Self.equalIgnoringASCIICase(s, domain, offset: domain.count - s.count) {
-                return true
-            }
-            return false
-        }
-    }
-
-    /// Whether `lower` (already lowercase) equals `value[offset...]` ignoring ASCII case.
-    private static func equalIgnoringASCIICase(_ lower: [UInt8], _ value: UnsafeBufferPointer<UInt8>, offset: Int) -> Bool {
-        for k in 0..<lower.count {
-            var c = value[offset + k]
-            if c >= 0x41 && c <= 0x5A { c |= 0x20 }
-            if c != lower[k] { return false }
-        }
-        return true
     }
 }
 

@@ -1,17 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A shell glob matched with the C library's `fnmatch(3)`, flags 0: `*` and `?` also match `/`,
 /// `[abc]`, `[a-z]`, `[!x]` are character classes, `\` escapes the next character, case-sensitive,
 /// and the whole value must match.
 struct GlobPattern: Sendable {
     let text: String
-    private let cString: [CChar]
+    /// The pattern as `fnmatch` reads it, NUL-terminated (`ConditionProgram` does the matching).
+    let cString: [CChar]
 
     /// Nil with a reason when the pattern is malformed: empty, a trailing `\`, or a `[` without its `]`.
     static func compile(_ text: String) -> Result<GlobPattern, GlobSyntaxError> {
@@ -43,12 +36,6 @@ struct GlobPattern: Sendable {
     private init(text: String, cString: [CChar]) {
         self.text = text
         self.cString = cString
-    }
-
-    func matches(_ value: String) -> Bool {
-        cString.withUnsafeBufferPointer { pattern in
-            value.withCString { fnmatch(pattern.baseAddress!, $0, 0) == 0 }
-        }
     }
 }
 

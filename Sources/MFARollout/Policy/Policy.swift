@@ -38,14 +38,27 @@ public struct Policy: Sendable {
     let rolloutHasher: RolloutBucket.Hasher?
     /// `rules` reduced to what `decide` needs, the effective rollout resolved.
     let decisionTable: [DecisionRule]
+    /// The rules' conditions, in rule order, laid out for the hot path.
+    let program: ConditionProgram
     /// Where each rule column is first named, for `checkColumns`.
     let columnReferences: [ColumnReference]
 
     struct DecisionRule: Sendable {
         let name: String
-        let condition: CompiledCondition
         /// The rule's own rollout, else the global percentage; nil or >= 100: no hashing.
         let percentage: Double?
+    }
+
+    /// A `Selection` without strings: what the planner counts per row.
+    struct Decision {
+        enum Kind: UInt8 { case denyList, allowList, rule, heldBack, noRuleMatched }
+        var kind: Kind
+        /// For `rule` and `heldBack`: the index of the rule in `rules`.
+        var rule: Int = 0
+        /// For `heldBack`: the user's rollout bucket.
+        var bucket: Double = 0
+
+        var selected: Bool { kind == .allowList || kind == .rule }
     }
 
     struct ColumnReference: Sendable {
@@ -87,24 +100,47 @@ public struct Policy: Sendable {
     ///
     /// Order: deny list, allow list, then the first matching rule (with its rollout), else not selected.
     public func decide(values: [String?], now: Date) -> Selection {
-        let userID = values[userIDIndex]
-        if !deny.isEmpty, deny.contains(userID: userID, email: values[emailIndex]) {
-            return Selection(selected: false, reason: .denyList)
+        ExportRecord.withValues(values) { decide(record: $0, now: now) }
+    }
+
+    /// Decides one row read by `ExportReader.readRecords` with `columnsNeeded` as its columns.
+    public func decide(record: ExportRecord, now: Date) -> Selection {
+        selection(for: decision(for: record, now: now.timeIntervalSince1970))
+    }
+
+    /// The decision for one row; `now` is seconds since 1970.
+    @inline(__always)
+    func decision(for record: ExportRecord, now: Double) -> Decision {
+        if !deny.isEmpty || !allow.isEmpty {
+            let userID = record.string(userIDIndex)
+            let email = record.string(emailIndex)
+            if !deny.isEmpty, deny.contains(userID: userID, email: email) { return Decision(kind: .denyList) }
+            if !allow.isEmpty, allow.contains(userID: userID, email: email) { return Decision(kind: .allowList) }
         }
-        if !allow.isEmpty, allow.contains(userID: userID, email: values[emailIndex]) {
-            return Selection(selected: true, reason: .allowList)
-        }
-        let seconds = now.timeIntervalSince1970
-        for rule in decisionTable where rule.condition.evaluate(values, now: seconds) {
-            guard let percentage = rule.percentage, let hasher = rolloutHasher else {
-                return Selection(selected: true, reason: .rule(rule.name))
+        for rule in 0..<decisionTable.count where program.matches(rule: rule, record, now: now) {
+            guard let percentage = decisionTable[rule].percentage, let hasher = rolloutHasher else {
+                return Decision(kind: .rule, rule: rule)
             }
-            let bucket = hasher.bucket(userID: userID ?? "")
-            if bucket < percentage { return Selection(selected: true, reason: .rule(rule.name)) }
-            return Selection(selected: false,
-                             reason: .heldBackByRollout(rule: rule.name, bucket: bucket, percentage: percentage))
+            let bucket = hasher.bucket(userID: record.bytes(userIDIndex) ?? UnsafeBufferPointer(start: nil, count: 0))
+            return bucket < percentage
+                ? Decision(kind: .rule, rule: rule)
+                : Decision(kind: .heldBack, rule: rule, bucket: bucket)
         }
-        return Selection(selected: false, reason: .noRuleMatched)
+        return Decision(kind: .noRuleMatched)
+    }
+
+    /// The decision with the rule's name and the rollout's percentage filled in.
+    func selection(for decision: Decision) -> Selection {
+        switch decision.kind {
+        case .denyList: Selection(selected: false, reason: .denyList)
+        case .allowList: Selection(selected: true, reason: .allowList)
+        case .rule: Selection(selected: true, reason: .rule(decisionTable[decision.rule].name))
+        case .heldBack:
+            Selection(selected: false, reason: .heldBackByRollout(
+                rule: decisionTable[decision.rule].name, bucket: decision.bucket,
+                percentage: decisionTable[decision.rule].percentage ?? 100))
+        case .noRuleMatched: Selection(selected: false, reason: .noRuleMatched)
+        }
     }
 
     /// Checks that every column a rule tests is in the export's `header`, and that the email

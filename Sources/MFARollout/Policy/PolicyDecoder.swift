@@ -98,8 +98,9 @@ struct PolicyDecoder {
             rolloutHasher: rollout.map { RolloutBucket.Hasher(salt: $0.salt) },
             decisionTable: rules.map { rule in
                 let percentage = rule.rollout ?? rollout?.percentage
-                return .init(name: rule.name, condition: rule.compiled, percentage: percentage.flatMap { $0 < 100 ? $0 : nil })
+                return .init(name: rule.name, percentage: percentage.flatMap { $0 < 100 ? $0 : nil })
             },
+            program: ConditionProgram(rules: rules.map(\.compiled)),
             columnReferences: references)
     }
 

@@ -33,9 +33,14 @@ public enum RolloutBucket {
         }
 
         func bucket(userID: String) -> Double {
-            var h = prefix
             var id = userID
-            id.withUTF8 { h.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            return id.withUTF8 { bucket(userID: $0) }
+        }
+
+        /// The bucket of the user id whose UTF-8 is `userID`.
+        func bucket(userID: UnsafeBufferPointer<UInt8>) -> Double {
+            var h = prefix
+            h.update(bufferPointer: UnsafeRawBufferPointer(userID))
             return RolloutBucket.bucket(firstEightBytesOf: h.finalize())
         }
     }

@@ -1,0 +1,118 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One accepted data row as bytes, handed to `ExportReader.readRecords`'s callback.
+///
+/// `bytes(i)` is the UTF-8 of `columns[i]` of the read (already validated, Auth0's `'`
+/// prefix already stripped): `nil` when the file has no such column, empty when the field is
+/// empty. Nothing is turned into a `String` unless asked for with `string(_:)`, which is what
+/// lets the planner decide a million rows without a million sets of strings.
+///
+/// Validity: a view into the reader's buffers, valid only during the callback. Copy out what
+/// must outlive it (`string(_:)`, or `Array(bytes)`).
+public struct ExportRecord {
+    /// Display name of the input (`ExportSource.displayName`).
+    public let file: String
+    /// Physical line (1-based) where the record starts; a quoted field may span lines.
+    public let line: Int
+    /// Number of slots (the `columns` of the read).
+    public let count: Int
+    private let base: UnsafePointer<UInt8>
+    private let starts: UnsafePointer<Int>
+    /// -1 for a column the file does not have.
+    private let lengths: UnsafePointer<Int>
+
+    init(file: String, line: Int, count: Int, base: UnsafePointer<UInt8>, starts: UnsafePointer<Int>, lengths: UnsafePointer<Int>) {
+        self.file = file
+        self.line = line
+        self.count = count
+        self.base = base
+        self.starts = starts
+        self.lengths = lengths
+    }
+
+    /// The value of slot `slot` as UTF-8 bytes; `nil` when the file has no such column.
+    @inline(__always)
+    public func bytes(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {
+        let length = lengths[slot]
+        guard length >= 0 else { return nil }
+        return UnsafeBufferPointer(start: base + starts[slot], count: length)
+    }
+
+    /// The value of slot `slot` as a new `String`; `nil` when the file has no such column.
+    public func string(_ slot: Int) -> String? {
+        bytes(slot).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Every slot as a `String?`, in order (what `ExportRow.values` holds).
+    public var strings: [String?] {
+        (0..<count).map { string($0) }
+    }
+
+    /// Runs `body` with a record over `values` (one slot per element, `nil` for a missing
+    /// column): how the `[String?]` entry points reach the byte-level code.
+    public static func withValues<Result>(
+        _ values: [String?], file: String = "", line: Int = 0, _ body: (ExportRecord) throws -> Result
+    ) rethrows -> Result {
+        var bytes: [UInt8] = []
+        var starts: [Int] = []
+        var lengths: [Int] = []
+        for value in values {
+            starts.append(bytes.count)
+            if let value {
+                bytes.append(contentsOf: value.utf8)
+                lengths.append(value.utf8.count)
+            } else {
+                lengths.append(-1)
+            }
+        }
+        bytes.append(0)  // never empty, so the base address exists
+        return try bytes.withUnsafeBufferPointer { b in
+            try starts.withUnsafeBufferPointer { s in
+                try lengths.withUnsafeBufferPointer { l in
+                    try body(ExportRecord(
+                        file: file, line: line, count: values.count,
+                        base: b.baseAddress!, starts: s.baseAddress ?? UnsafePointer(bitPattern: 8)!,
+                        lengths: l.baseAddress ?? UnsafePointer(bitPattern: 8)!))
+                }
+            }
+        }
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether every byte is below 0x80, checked eight bytes at a time.
+    @inline(__always)
+    var isASCII: Bool {
+        guard let base = baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        var combined: UInt64 = 0
+        while index + 8 <= count {
+            combined |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < count {
+            combined |= UInt64(base[index])
+            index += 1
+        }
+        return combined & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// Whether the bytes are valid UTF-8. ASCII (the usual case) is checked eight bytes at a
+    /// time; other text is decoded and compared, since decoding repairs invalid sequences.
+    @inline(__always)
+    var isValidUTF8: Bool {
+        if isASCII { return true }
+        return String(decoding: self, as: UTF8.self).utf8.elementsEqual(self)
+    }
+
+    /// Byte-wise equality.
+    @inline(__always)
+    func equals(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        count == other.count && (count == 0 || memcmp(baseAddress!, other.baseAddress!, count) == 0)
+    }
+}
