@@ -75,10 +75,19 @@ struct PlanCommand: ParsableCommand {
             createdAt: now
         )
         let progress = ProgressLine()
-        let plan = try Planner(request).makePlan { rows in progress.update("reading exports: \(rows) rows") }
+        let planner = Planner(request)
+        // The plan file is written while planning, so the operations need no second pass.
+        let writer = try out.map { path throws(PlanFileError) in try PlanFile.Writer(path: path, reservingHeaderFor: planner.headerShape()) }
+        let plan: Plan
+        do {
+            plan = try planner.makePlan(writingTo: writer) { rows in progress.update("reading exports: \(rows) rows") }
+        } catch {
+            writer?.abandon()
+            throw error
+        }
         progress.finish()
 
-        if let out { try PlanFile.write(plan, to: out) }
+        try writer?.finish(plan)
         if report != nil || html != nil {
             let model = ReportModel(plan: plan)
             try write(report) { Array(MarkdownReport.render(model, planPath: out).utf8) }

@@ -15,8 +15,7 @@ public enum AtomicFile {
     public static func write(
         to path: String, permissions: mode_t = 0o644, _ body: (_ sink: ([UInt8]) throws -> Void) throws -> Void
     ) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
+        let temporary = temporaryPath(for: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, permissions)
         guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         do {
@@ -33,6 +32,12 @@ public enum AtomicFile {
             unlink(temporary)
             throw POSIXError(POSIXErrorCode(rawValue: saved) ?? .EIO)
         }
+    }
+
+    /// The temporary file beside `path` that is renamed over it: `.NAME.PID.tmp`.
+    static func temporaryPath(for path: String) -> String {
+        let directory = (path as NSString).deletingLastPathComponent
+        return (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
     }
 
     private static func writeAll(_ bytes: [UInt8], to fd: Int32) throws {

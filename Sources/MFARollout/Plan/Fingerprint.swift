@@ -46,7 +46,7 @@ public struct Fingerprint: Sendable {
     /// The fingerprint of a whole list of operations.
     public static func of(flagLocation: String, operations: [PlanOperation]) -> String {
         var fingerprint = Fingerprint(flagLocation: flagLocation)
-        for operation in operations { fingerprint.add(operation) }
+        for index in operations.indices { fingerprint.add(operations[index]) }
         return fingerprint.finalize()
     }
 

@@ -28,6 +28,17 @@ public struct Plan: Sendable, Hashable, Codable {
         producer: Producer, inputs: [InputFile], flag: FlagTarget, mode: String, summary: PlanSummary,
         guards: [GuardCheck], operations: [PlanOperation], rejected: [RejectedRow]
     ) {
+        self.init(producer: producer, inputs: inputs, flag: flag, mode: mode, summary: summary, guards: guards,
+                  operations: operations, rejected: rejected,
+                  fingerprint: Fingerprint.of(flagLocation: flag.location, operations: operations))
+    }
+
+    /// `fingerprint` must be `Fingerprint.of(flagLocation: flag.location, operations: operations)`,
+    /// computed by a caller that made the operations one at a time.
+    init(
+        producer: Producer, inputs: [InputFile], flag: FlagTarget, mode: String, summary: PlanSummary,
+        guards: [GuardCheck], operations: [PlanOperation], rejected: [RejectedRow], fingerprint: String
+    ) {
         self.producer = producer
         self.inputs = inputs
         self.flag = flag
@@ -36,7 +47,7 @@ public struct Plan: Sendable, Hashable, Codable {
         self.guards = guards
         self.operations = operations
         self.rejected = rejected
-        self.fingerprint = Fingerprint.of(flagLocation: flag.location, operations: operations)
+        self.fingerprint = fingerprint
         if guards.contains(where: \.tripped) {
             outcome = .guardTripped
         } else {
@@ -118,8 +129,9 @@ public struct Plan: Sendable, Hashable, Codable {
         }
     }
 
-    /// Set in an encoder's `userInfo` to leave `operations` out (``PlanFile`` streams them itself).
-    static let omitOperationsKey = CodingUserInfoKey(rawValue: "mfa-rollout.omitOperations")!
+    /// Set in an encoder's `userInfo` to leave `operations` and `rejected` out (``PlanFile``
+    /// streams them itself, after the other fields).
+    static let headerOnlyKey = CodingUserInfoKey(rawValue: "mfa-rollout.headerOnly")!
 
     public func encode(to encoder: any Encoder) throws {
         var values = encoder.container(keyedBy: CodingKeys.self)
@@ -134,10 +146,10 @@ public struct Plan: Sendable, Hashable, Codable {
         try values.encode(outcome, forKey: .outcome)
         try values.encode(applicable, forKey: .applicable)
         try values.encode(fingerprint, forKey: .fingerprint)
-        if encoder.userInfo[Self.omitOperationsKey] as? Bool != true {
+        if encoder.userInfo[Self.headerOnlyKey] as? Bool != true {
             try values.encode(operations, forKey: .operations)
+            try values.encode(rejected, forKey: .rejected)
         }
-        try values.encode(rejected, forKey: .rejected)
     }
 
     enum CodingKeys: String, CodingKey {

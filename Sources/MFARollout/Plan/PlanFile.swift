@@ -3,9 +3,10 @@ import Foundation
 /// Reading and writing plan files.
 ///
 /// The file is JSON: the header fields pretty-printed with sorted keys, then `operations` with
-/// one operation a line, so that a plan of 100,000 changes stays readable in a diff and is
-/// written without building the whole document in memory. Writes go to a temporary file
-/// that is renamed into place, so a crash never leaves half a plan.
+/// one operation a line, then `rejected` with one row a line, so that a plan of 100,000
+/// changes stays readable in a diff and is written without building the whole document in
+/// memory. Writes go to a temporary file that is renamed into place, so a crash never leaves
+/// half a plan. `PlanFile.Writer` writes the same layout while the plan is being made.
 public enum PlanFile {
     /// Writes `plan` to `path` atomically, streaming: the file is never whole in memory.
     public static func write(_ plan: Plan, to path: String) throws(PlanFileError) {
@@ -25,27 +26,62 @@ public enum PlanFile {
 
     /// Produces the file in chunks of about 256 KiB.
     static func stream(_ plan: Plan, into sink: ([UInt8]) throws -> Void) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.userInfo[Plan.omitOperationsKey] = true
-        var text = Array(try encoder.encode(plan))
-        // The header ends with "\n}": reopen it and append the operations, one a line.
-        while let last = text.last, last != UInt8(ascii: "}") { text.removeLast() }
-        text.removeLast()
-        while let last = text.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: " ") { text.removeLast() }
-        text.append(contentsOf: Array(",\n  \"operations\" : [".utf8))
-        let chunk = 256 * 1024
-        for (index, operation) in plan.operations.enumerated() {
-            text.append(contentsOf: index == 0 ? Array("\n    ".utf8) : Array(",\n    ".utf8))
-            operation.appendJSON(to: &text)
-            if text.count >= chunk {
+        var text = try header(plan)
+        text.append(contentsOf: Array(",\n".utf8))
+        text.append(contentsOf: operationsOpening)
+        text.reserveCapacity(chunkSize + 4096)
+        let operations = plan.operations
+        for index in operations.indices {
+            appendOperation(operations[index], first: index == 0, to: &text)
+            if text.count >= chunkSize {
                 try sink(text)
                 text.removeAll(keepingCapacity: true)
             }
         }
-        text.append(contentsOf: Array((plan.operations.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8))
+        text.append(contentsOf: try tail(plan))
         try sink(text)
+    }
+
+    static let chunkSize = 256 * 1024
+
+    /// The header fields (all but `operations` and `rejected`) as an unclosed object: `{`, the
+    /// fields pretty-printed with sorted keys, no trailing comma or newline.
+    static func header(_ plan: Plan) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.userInfo[Plan.headerOnlyKey] = true
+        var text = Array(try encoder.encode(plan))
+        // The header ends with "\n}": reopen it.
+        while let last = text.last, last != UInt8(ascii: "}") { text.removeLast() }
+        text.removeLast()
+        while let last = text.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: " ") { text.removeLast() }
+        return text
+    }
+
+    static let operationsOpening = Array("  \"operations\" : [".utf8)
+
+    /// One operation's line, after a comma unless it is the first.
+    @inline(__always)
+    static func appendOperation(_ operation: PlanOperation, first: Bool, to text: inout [UInt8]) {
+        if !first { text.append(UInt8(ascii: ",")) }
+        text.append(UInt8(ascii: "\n"))
+        for _ in 0..<4 { text.append(UInt8(ascii: " ")) }
+        operation.appendJSON(to: &text)
+    }
+
+    /// What follows the operations: their closing bracket, `rejected` one a line, the end.
+    static func tail(_ plan: Plan) throws -> [UInt8] {
+        var text = Array((plan.operations.isEmpty ? "],\n" : "\n  ],\n").utf8)
+        text.append(contentsOf: Array("  \"rejected\" : [".utf8))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for (index, row) in plan.rejected.enumerated() {
+            text.append(contentsOf: Array((index == 0 ? "\n    " : ",\n    ").utf8))
+            text.append(contentsOf: try encoder.encode(row))
+        }
+        text.append(contentsOf: Array((plan.rejected.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8))
+        return text
     }
 
     /// Reads and checks a plan: format, version, and that the operations still hash to the

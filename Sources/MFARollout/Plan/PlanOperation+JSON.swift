@@ -5,27 +5,53 @@
 /// `.sortedKeys` would; the tests decode the output with JSONDecoder to keep the two in step.
 extension PlanOperation {
     func appendJSON(to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "{"))
-        field("action", action.rawValue, first: true, &out)
-        if let connection { field("connection", connection, &out) }
-        field("current", current.rawValue, &out)
-        field("desired", desired.rawValue, &out)
-        if let email { field("email", email, &out) }
-        field("file", file, &out)
-        field("id", id, &out)
-        out.append(contentsOf: Array(",\"line\":".utf8))
-        out.append(contentsOf: String(line).utf8)
-        field("reason", reason, &out)
-        field("user_id", userID, &out)
+        append("{\"action\":", to: &out)
+        JSONString.append(action.rawValue, to: &out)
+        if let connection {
+            append(",\"connection\":", to: &out)
+            JSONString.append(connection, to: &out)
+        }
+        append(",\"current\":", to: &out)
+        JSONString.append(current.rawValue, to: &out)
+        append(",\"desired\":", to: &out)
+        JSONString.append(desired.rawValue, to: &out)
+        if let email {
+            append(",\"email\":", to: &out)
+            JSONString.append(email, to: &out)
+        }
+        append(",\"file\":", to: &out)
+        JSONString.append(file, to: &out)
+        append(",\"id\":", to: &out)
+        JSONString.append(id, to: &out)
+        append(",\"line\":", to: &out)
+        appendDecimal(line, to: &out)
+        append(",\"reason\":", to: &out)
+        JSONString.append(reason, to: &out)
+        append(",\"user_id\":", to: &out)
+        JSONString.append(userID, to: &out)
         out.append(UInt8(ascii: "}"))
     }
 
-    private func field(_ key: StaticString, _ value: String, first: Bool = false, _ out: inout [UInt8]) {
-        if !first { out.append(UInt8(ascii: ",")) }
-        out.append(UInt8(ascii: "\""))
-        key.withUTF8Buffer { out.append(contentsOf: $0) }
-        out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-        JSONString.append(value, to: &out)
+    @inline(__always)
+    private func append(_ text: StaticString, to out: inout [UInt8]) {
+        text.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    private func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 {
+            out.append(contentsOf: String(value).utf8)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var v = value
+            var start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            } while v > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<20]))
+        }
     }
 }
 
@@ -34,15 +60,14 @@ enum JSONString {
     static func append(_ value: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Most values need no escaping: copy them whole.
-        var value = value
-        let plain = value.withUTF8 { bytes -> Bool in
-            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+        let plain = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
                 return false
             }
             out.append(contentsOf: bytes)
             return true
         }
-        if plain {
+        if plain == true {
             out.append(UInt8(ascii: "\""))
             return
         }

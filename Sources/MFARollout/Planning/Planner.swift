@@ -32,36 +32,31 @@ public struct Planner: Sendable {
     }
 
     /// Reads every export once, streaming, and returns the plan.
-    /// - Parameter progress: called with the number of rows read so far, every 100,000 rows.
-    public func makePlan(progress: (@Sendable (Int) -> Void)? = nil) throws(PlanningError) -> Plan {
+    ///
+    /// The calling thread reads; rows are decided on a second thread (`DecisionPipeline`).
+    /// - Parameters:
+    ///   - writer: when given, each operation is written to it as it is made; the caller
+    ///     then calls `writer.finish(plan)`, or `abandon()` when this throws. Made with
+    ///     `headerShape()`, it writes the same file as `PlanFile.write` would, without a
+    ///     second pass over the operations once planning ends.
+    ///   - progress: called with the number of rows read so far, every 100,000 rows.
+    public func makePlan(
+        writingTo writer: PlanFile.Writer? = nil, progress: (@Sendable (Int) -> Void)? = nil
+    ) throws(PlanningError) -> Plan {
         let policy = request.policy
         let columns = policy.columnsNeeded
-        let userIDSlot = columns.firstIndex(of: policy.columns.userID)!
-        let flagSlot = columns.firstIndex(of: policy.flagColumn)!
-        let emailSlot = columns.firstIndex(of: policy.columns.email)
-        let connectionSlot = columns.firstIndex(of: policy.columns.connection)
-        let flagLocation = policy.flag.description
-        let asOf = request.asOf
-        let skipInvalid = request.onInvalid == .skip
-
-        var summary = PlanSummary()
-        var operations: [PlanOperation] = []
-        // Per-row bookkeeping without strings: counts by decision (deny, allow, no rule, then
-        // matched and held back per rule), labels made once at the end, connections shared.
-        var reasonCounts = [PlanSummary.ReasonCounts](repeating: .init(), count: 3 + 2 * policy.rules.count)
-        var labels = [String?](repeating: nil, count: reasonCounts.count)
-        var connections = StringInterner()
-        var rejected: [RejectedRow] = []
+        let decider = RowDecider(policy: policy, skipInvalid: request.onInvalid == .skip, asOf: request.asOf, writer: writer)
+        let pipeline = DecisionPipeline(slots: columns.count) { batch in try decider.decide(batch) }
         let reader = ExportReader(sources: request.sources, dialect: policy.dialect, userIDColumn: policy.columns.userID)
-        let now = asOf.timeIntervalSince1970
-
+        var readerRejected: [RejectedRow] = []
         let onRejected: ((RejectedRow) throws -> Void)? =
-            skipInvalid
-            ? { row in rejected.append(row) }
+            request.onInvalid == .skip
+            ? { row in readerRejected.append(row) }
             : nil
 
         let exportSummary: ExportReadSummary
         do {
+            var rows = 0
             exportSummary = try reader.readRecords(
                 columns: columns, required: Self.requiredColumns(policy), onRejected: onRejected,
                 onHeader: { file, header in
@@ -72,112 +67,86 @@ public struct Planner: Sendable {
                     }
                 }
             ) { record in
-                summary.rows += 1
-                if let progress, summary.rows % 100_000 == 0 { progress(summary.rows) }
-                guard let current = FlagValue(exportBytes: record.bytes(flagSlot)) else {
-                    let value = record.string(flagSlot) ?? ""
-                    guard skipInvalid else {
-                        throw PlanningError.unparsableFlag(file: record.file, line: record.line, column: policy.flagColumn, value: value)
-                    }
-                    rejected.append(
-                        .init(file: record.file, line: record.line, userID: record.string(userIDSlot) ?? "",
-                              reason: "column \"\(policy.flagColumn)\": unparsable flag value \"\(value)\""))
-                    return
-                }
-                let decision = policy.decision(for: record, now: now)
-                let reason: Int
-                switch decision.kind {
-                case .denyList: reason = 0
-                case .allowList: reason = 1
-                case .noRuleMatched: reason = 2
-                case .rule: reason = 3 + 2 * decision.rule
-                case .heldBack: reason = 4 + 2 * decision.rule
-                }
-                reasonCounts[reason].rows += 1
-                let selected = decision.selected
-                if selected { summary.selected += 1 }
-
-                let action: PlanAction?
-                if selected {
-                    action = current == .on ? nil : .enable
-                } else if current == .on {
-                    if policy.mode == .enforce {
-                        action = .disable
-                    } else {
-                        action = nil
-                        summary.keptByEnableOnly += 1
-                    }
-                } else {
-                    action = nil
-                }
-                guard let action else {
-                    summary.unchanged += 1
-                    return
-                }
-                if action == .enable {
-                    summary.enable += 1
-                    reasonCounts[reason].enable += 1
-                } else {
-                    summary.disable += 1
-                    reasonCounts[reason].disable += 1
-                }
-                let label: String
-                if let known = labels[reason] {
-                    label = known
-                } else {
-                    label = policy.selection(for: decision).reason.label
-                    labels[reason] = label
-                }
-                let userIDBytes = record.bytes(userIDSlot)!
-                let email = emailSlot.flatMap { record.bytes($0) }.flatMap { $0.isEmpty ? nil : $0 }
-                let connection = connectionSlot.flatMap { record.bytes($0) }.flatMap { $0.isEmpty ? nil : $0 }
-                operations.append(
-                    PlanOperation(
-                        id: OperationID.make(flagLocation: flagLocation, userID: userIDBytes, action: action),
-                        userID: String(decoding: userIDBytes, as: UTF8.self),
-                        action: action,
-                        current: current,
-                        reason: label,
-                        email: email.map { String(decoding: $0, as: UTF8.self) },
-                        connection: connection.map { connections.intern($0) },
-                        file: record.file,
-                        line: record.line
-                    ))
+                rows += 1
+                if let progress, rows % 100_000 == 0 { progress(rows) }
+                try pipeline.submit(record)
             }
-        } catch let error as PlanningError {
-            throw error
-        } catch let error as ExportError {
-            throw .export(error)
+            try pipeline.finish()
         } catch {
-            preconditionFailure("unexpected error from the export reader: \(error)")
-        }
-        for (index, counts) in reasonCounts.enumerated() where counts.rows > 0 {
-            let kind: Policy.Decision = switch index {
-            case 0: .init(kind: .denyList)
-            case 1: .init(kind: .allowList)
-            case 2: .init(kind: .noRuleMatched)
-            default: .init(kind: index % 2 == 1 ? .rule : .heldBack, rule: (index - 3) / 2)
+            // A row the decider failed on comes before anything the reader failed on later.
+            switch pipeline.cancel() ?? error {
+            case let error as PlanningError: throw error
+            case let error as ExportError: throw .export(error)
+            case let error: preconditionFailure("unexpected error from the export reader: \(error)")
             }
-            summary.byReason[policy.selection(for: kind).reason.label] = counts
         }
+        var summary = decider.summary
+        summary.byReason = decider.countsByReason
+        // Rows with an unparsable flag first, then those the reader rejected, as before.
+        let rejected = decider.rejected + readerRejected
         summary.rows += exportSummary.rejected
         summary.rejected = rejected.count
 
-        var inputs = request.sources.map { source in
-            Plan.InputFile(role: .export, path: source.displayName, sha256: exportSummary.sha256[source.displayName] ?? "")
-        }
-        inputs += policy.inputFiles.map { Plan.InputFile(role: $0.kind == .policy ? .policy : .list, path: $0.path, sha256: $0.sha256) }
-
         return Plan(
             producer: .init(createdAt: request.createdAt, asOf: request.asOf),
-            inputs: inputs,
+            inputs: inputFiles(exportSHA256: exportSummary.sha256),
             flag: .init(container: policy.flag.container.rawValue, key: policy.flag.key, column: policy.flagColumn),
             mode: policy.mode.rawValue,
             summary: summary,
             guards: Self.checkGuards(policy.guards, summary: summary),
-            operations: operations,
-            rejected: rejected
+            operations: decider.operations,
+            rejected: rejected,
+            fingerprint: decider.fingerprintValue
         )
+    }
+
+    /// A plan whose header is at least as long as that of any plan this planner can make:
+    /// the same inputs, flag and guards, every count at `Int.max`, every reason present, every
+    /// measure at the longest a `Double` prints. `PlanFile.Writer` keeps that much room.
+    public func headerShape() -> Plan {
+        let policy = request.policy
+        let longest = -2.2250738585072014e-308
+        var summary = PlanSummary()
+        summary.rows = .max
+        summary.selected = .max
+        summary.enable = .max
+        summary.disable = .max
+        summary.unchanged = .max
+        summary.keptByEnableOnly = .max
+        summary.rejected = .max
+        var counts = PlanSummary.ReasonCounts()
+        counts.rows = .max
+        counts.enable = .max
+        counts.disable = .max
+        var reasons: [Policy.Decision] = [.init(kind: .denyList), .init(kind: .allowList), .init(kind: .noRuleMatched)]
+        for rule in policy.rules.indices { reasons += [.init(kind: .rule, rule: rule), .init(kind: .heldBack, rule: rule)] }
+        for reason in reasons { summary.byReason[policy.selection(for: reason).reason.label] = counts }
+        let guards = Self.checkGuards(policy.guards, summary: PlanSummary()).map { check in
+            var check = GuardCheck(kind: check.kind, limit: longest, actual: longest)
+            check.tripped = false
+            return check
+        }
+        var plan = Plan(
+            producer: .init(createdAt: request.createdAt, asOf: request.asOf),
+            inputs: inputFiles(exportSHA256: [:]),
+            flag: .init(container: policy.flag.container.rawValue, key: policy.flag.key, column: policy.flagColumn),
+            mode: policy.mode.rawValue, summary: summary, guards: guards, operations: [], rejected: [],
+            fingerprint: "sha256:" + String(repeating: "0", count: 64))
+        plan.outcome = [PlanOutcome.noChanges, .changes, .guardTripped].max { $0.rawValue.count < $1.rawValue.count }!
+        plan.applicable = false
+        return plan
+    }
+
+    /// The exports (with `exportSHA256`'s digests, else 64 zeros) then the policy's files.
+    private func inputFiles(exportSHA256: [String: String]) -> [Plan.InputFile] {
+        request.sources.map { source in
+            Plan.InputFile(
+                role: .export, path: source.displayName,
+                sha256: exportSHA256[source.displayName] ?? String(repeating: "0", count: 64))
+        }
+            + request.policy.inputFiles.map {
+                Plan.InputFile(role: $0.kind == .policy ? .policy : .list, path: $0.path, sha256: $0.sha256)
+            }
     }
 
     /// The columns every export must have: the user id, the flag, every column a rule tests

@@ -1,0 +1,123 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension PlanFile {
+    /// Writes a plan file while the plan is being made: each operation goes to disk as it is
+    /// decided, and the header, which needs the final counts and fingerprint, goes last into
+    /// room kept for it at the start of the file.
+    ///
+    /// The room is the encoded size of a header shaped like the real one with every count and
+    /// measure at its longest (see `Planner.headerShape`); what the real header leaves of it
+    /// is spaces, which JSON allows between fields. The result reads exactly as a file from
+    /// `PlanFile.write`. Nothing appears at `path` until `finish`, which writes the header
+    /// and the rejected rows, flushes to disk and renames into place; `abandon` removes the
+    /// temporary file. Should the header not fit after all, `finish` writes the file again
+    /// the ordinary way.
+    ///
+    /// `append` is called by one thread at a time (the planner's deciding thread), `finish`
+    /// after planning has ended.
+    public final class Writer: @unchecked Sendable {
+        public let path: String
+        private let temporary: String
+        private var fd: Int32
+        private let reserved: Int
+        private var buffer: [UInt8] = []
+        private var count = 0
+        private var offset: Int
+        private var failure: String?
+
+        /// Creates the temporary file beside `path`, keeping room for a header as long as
+        /// `shape`'s.
+        public init(path: String, reservingHeaderFor shape: Plan) throws(PlanFileError) {
+            self.path = path
+            temporary = AtomicFile.temporaryPath(for: path)
+            let header: [UInt8]
+            do { header = try PlanFile.header(shape) } catch { throw .cannotWrite(path: path, reason: "\(error)") }
+            reserved = header.count + 64
+            fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+            offset = reserved
+            buffer.reserveCapacity(PlanFile.chunkSize + 4096)
+            buffer.append(contentsOf: PlanFile.operationsOpening)
+        }
+
+        deinit { abandon() }
+
+        /// Adds the next operation.
+        public func append(_ operation: PlanOperation) {
+            PlanFile.appendOperation(operation, first: count == 0, to: &buffer)
+            count += 1
+            if buffer.count >= PlanFile.chunkSize { flush() }
+        }
+
+        /// Completes the file for `plan` (whose operations are those appended, in order) and
+        /// renames it into place.
+        public func finish(_ plan: Plan) throws(PlanFileError) {
+            guard fd >= 0 else { throw .cannotWrite(path: path, reason: "the plan file was abandoned") }
+            do {
+                guard count == plan.operations.count else { return try rewrite(plan) }
+                buffer.append(contentsOf: try PlanFile.tail(plan))
+                flush()
+                var header = try PlanFile.header(plan)
+                header.append(contentsOf: Array(",\n".utf8))
+                guard header.count < reserved else { return try rewrite(plan) }
+                header.append(contentsOf: repeatElement(UInt8(ascii: " "), count: reserved - header.count - 1))
+                header.append(UInt8(ascii: "\n"))
+                write(header, at: 0)
+                if let failure { throw PlanFileError.cannotWrite(path: path, reason: failure) }
+                guard fsync(fd) == 0 else { throw PlanFileError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+                close(fd)
+                fd = -1
+                guard rename(temporary, path) == 0 else {
+                    let reason = String(cString: strerror(errno))
+                    unlink(temporary)
+                    throw PlanFileError.cannotWrite(path: path, reason: reason)
+                }
+            } catch let error as PlanFileError {
+                abandon()
+                throw error
+            } catch {
+                abandon()
+                throw .cannotWrite(path: path, reason: "\(error)")
+            }
+        }
+
+        /// Removes the temporary file; nothing is written at `path`.
+        public func abandon() {
+            guard fd >= 0 else { return }
+            close(fd)
+            fd = -1
+            unlink(temporary)
+        }
+
+        private func rewrite(_ plan: Plan) throws {
+            abandon()
+            try PlanFile.write(plan, to: path)
+        }
+
+        private func flush() {
+            write(buffer, at: offset)
+            offset += buffer.count
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        /// Writes all of `bytes` at `position`; the first failure is kept for `finish`.
+        private func write(_ bytes: [UInt8], at position: Int) {
+            guard failure == nil else { return }
+            bytes.withUnsafeBytes { raw in
+                var done = 0
+                while done < raw.count {
+                    let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(position + done))
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failure = String(cString: strerror(errno))
+                        return
+                    }
+                    done += n
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+
+/// Decides rows one by one and accumulates what the plan needs: counts, operations (with
+/// their fingerprint, computed as they are made) and rows rejected for an unparsable flag.
+///
+/// Used by one thread at a time: the deciding thread of a `DecisionPipeline` while the
+/// export is read, then the planner once that thread has finished.
+final class RowDecider: @unchecked Sendable {
+    private let policy: Policy
+    private let skipInvalid: Bool
+    private let now: Double
+    private let flagLocation: String
+    private let userIDSlot: Int
+    private let flagSlot: Int
+    private let emailSlot: Int?
+    private let connectionSlot: Int?
+
+    private(set) var summary = PlanSummary()
+    private(set) var operations: [PlanOperation] = []
+    /// Rows whose flag value cannot be read, in input order (`--on-invalid skip`).
+    private(set) var rejected: [RejectedRow] = []
+    private var fingerprint: Fingerprint
+    /// Counts by decision: deny list, allow list, no rule, then matched and held back per rule.
+    private var reasonCounts: [PlanSummary.ReasonCounts]
+    /// Reason labels, made the first time a decision of that kind plans an operation.
+    private var labels: [String?]
+    private var connections = StringInterner()
+    /// Receives each operation as it is made.
+    private let writer: PlanFile.Writer?
+
+    init(policy: Policy, skipInvalid: Bool, asOf: Date, writer: PlanFile.Writer? = nil) {
+        self.writer = writer
+        self.policy = policy
+        self.skipInvalid = skipInvalid
+        now = asOf.timeIntervalSince1970
+        flagLocation = policy.flag.description
+        let columns = policy.columnsNeeded
+        userIDSlot = columns.firstIndex(of: policy.columns.userID)!
+        flagSlot = columns.firstIndex(of: policy.flagColumn)!
+        emailSlot = columns.firstIndex(of: policy.columns.email)
+        connectionSlot = columns.firstIndex(of: policy.columns.connection)
+        fingerprint = Fingerprint(flagLocation: flagLocation)
+        reasonCounts = Array(repeating: .init(), count: 3 + 2 * policy.rules.count)
+        labels = Array(repeating: nil, count: reasonCounts.count)
+    }
+
+    /// Decides every row of `batch`, in order.
+    func decide(_ batch: RecordBatch) throws(PlanningError) {
+        for row in 0..<batch.count { try decide(batch.record(row)) }
+    }
+
+    /// Decides one row read with `policy.columnsNeeded` as the columns.
+    func decide(_ record: ExportRecord) throws(PlanningError) {
+        summary.rows += 1
+        guard let current = FlagValue(exportBytes: record.bytes(flagSlot)) else {
+            let value = record.string(flagSlot) ?? ""
+            guard skipInvalid else {
+                throw .unparsableFlag(file: record.file, line: record.line, column: policy.flagColumn, value: value)
+            }
+            rejected.append(
+                .init(file: record.file, line: record.line, userID: record.string(userIDSlot) ?? "",
+                      reason: "column \"\(policy.flagColumn)\": unparsable flag value \"\(value)\""))
+            return
+        }
+        let decision = policy.decision(for: record, now: now)
+        let reason = Self.reasonIndex(decision)
+        reasonCounts[reason].rows += 1
+        let selected = decision.selected
+        if selected { summary.selected += 1 }
+
+        let action: PlanAction?
+        if selected {
+            action = current == .on ? nil : .enable
+        } else if current == .on {
+            if policy.mode == .enforce {
+                action = .disable
+            } else {
+                action = nil
+                summary.keptByEnableOnly += 1
+            }
+        } else {
+            action = nil
+        }
+        guard let action else {
+            summary.unchanged += 1
+            return
+        }
+        if action == .enable {
+            summary.enable += 1
+            reasonCounts[reason].enable += 1
+        } else {
+            summary.disable += 1
+            reasonCounts[reason].disable += 1
+        }
+        let label: String
+        if let known = labels[reason] {
+            label = known
+        } else {
+            label = policy.selection(for: decision).reason.label
+            labels[reason] = label
+        }
+        let userID = record.bytes(userIDSlot)!
+        let email = emailSlot.flatMap { record.bytes($0) }.flatMap { $0.isEmpty ? nil : $0 }
+        let connection = connectionSlot.flatMap { record.bytes($0) }.flatMap { $0.isEmpty ? nil : $0 }
+        operations.append(
+            PlanOperation(
+                id: OperationID.make(flagLocation: flagLocation, userID: userID, action: action),
+                userID: String(decoding: userID, as: UTF8.self),
+                action: action,
+                current: current,
+                reason: label,
+                email: email.map { String(decoding: $0, as: UTF8.self) },
+                connection: connection.map { connections.intern($0) },
+                file: record.file,
+                line: record.line
+            ))
+        fingerprint.add(operations[operations.count - 1])
+        writer?.append(operations[operations.count - 1])
+    }
+
+    /// The plan's fingerprint over the operations made so far.
+    var fingerprintValue: String { fingerprint.finalize() }
+
+    /// Rows per reason label, as `PlanSummary.byReason` holds them.
+    var countsByReason: [String: PlanSummary.ReasonCounts] {
+        var byReason: [String: PlanSummary.ReasonCounts] = [:]
+        for (index, counts) in reasonCounts.enumerated() where counts.rows > 0 {
+            let decision: Policy.Decision = switch index {
+            case 0: .init(kind: .denyList)
+            case 1: .init(kind: .allowList)
+            case 2: .init(kind: .noRuleMatched)
+            default: .init(kind: index % 2 == 1 ? .rule : .heldBack, rule: (index - 3) / 2)
+            }
+            byReason[policy.selection(for: decision).reason.label] = counts
+        }
+        return byReason
+    }
+
+    @inline(__always)
+    private static func reasonIndex(_ decision: Policy.Decision) -> Int {
+        switch decision.kind {
+        case .denyList: 0
+        case .allowList: 1
+        case .noRuleMatched: 2
+        case .rule: 3 + 2 * decision.rule
+        case .heldBack: 4 + 2 * decision.rule
+        }
+    }
+}
