@@ -102,20 +102,20 @@ final class RowDecider: @unchecked Sendable {
         let userID = record.bytes(userIDSlot)!
         let email = emailSlot.flatMap { record.bytes($0) }.flatMap { $0.isEmpty ? nil : $0 }
         let connection = connectionSlot.flatMap { record.bytes($0) }.flatMap { $0.isEmpty ? nil : $0 }
-        operations.append(
-            PlanOperation(
-                id: OperationID.make(flagLocation: flagLocation, userID: userID, action: action),
-                userID: String(decoding: userID, as: UTF8.self),
-                action: action,
-                current: current,
-                reason: label,
-                email: email.map { String(decoding: $0, as: UTF8.self) },
-                connection: connection.map { connections.intern($0) },
-                file: record.file,
-                line: record.line
-            ))
-        fingerprint.add(operations[operations.count - 1])
-        writer?.append(operations[operations.count - 1])
+        let operation = PlanOperation(
+            id: OperationID.make(flagLocation: flagLocation, userID: userID, action: action),
+            userID: String(decoding: userID, as: UTF8.self),
+            action: action,
+            current: current,
+            reason: label,
+            email: email.map { String(decoding: $0, as: UTF8.self) },
+            connection: connection.map { connections.intern($0) },
+            file: record.file,
+            line: record.line
+        )
+        fingerprint.add(operation)
+        writer?.append(operation)
+        operations.append(operation)
     }
 
     /// The plan's fingerprint over the operations made so far.
