@@ -111,6 +111,8 @@ final class ExportCSVParser {
     typealias RejectRow = (_ line: Int, _ userID: String?, _ reason: ExportError.Reason) throws -> Void
 
     let file: String
+    /// `file`, shared with the records made from this input.
+    let sourceName: SourceName
     let columns: [String]
     let required: Set<String>
     let userIDColumn: String
@@ -139,6 +141,7 @@ final class ExportCSVParser {
     ) {
         self.onHeader = onHeader
         self.file = file
+        self.sourceName = SourceName(file)
         self.columns = columns
         self.required = required.union([userIDColumn])
         self.userIDColumn = userIDColumn
@@ -314,7 +317,7 @@ final class ExportCSVParser {
             }
         }
         let record = ExportRecord(
-            file: file, line: line, count: slots, base: hot.pointee.bytes, starts: starts, lengths: lengths)
+            source: sourceName, line: line, count: slots, base: hot.pointee.bytes, starts: starts, lengths: lengths)
         let userIDBytes = record.bytes(userIDSlot)
         let userIDValid = userIDBytes?.isValidUTF8 ?? false
         if fieldCount != headerFieldCount {

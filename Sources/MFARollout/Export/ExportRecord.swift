@@ -15,7 +15,10 @@ import Darwin
 /// must outlive it (`string(_:)`, or `Array(bytes)`).
 public struct ExportRecord {
     /// Display name of the input (`ExportSource.displayName`).
-    public let file: String
+    public var file: String { source.value }
+    /// Kept alive by whoever made the record, for at least as long as the record is valid;
+    /// `unowned(unsafe)` so that passing a record costs no reference counting.
+    unowned(unsafe) let source: SourceName
     /// Physical line (1-based) where the record starts; a quoted field may span lines.
     public let line: Int
     /// Number of slots (the `columns` of the read).
@@ -25,8 +28,8 @@ public struct ExportRecord {
     /// -1 for a column the file does not have.
     private let lengths: UnsafePointer<Int>
 
-    init(file: String, line: Int, count: Int, base: UnsafePointer<UInt8>, starts: UnsafePointer<Int>, lengths: UnsafePointer<Int>) {
-        self.file = file
+    init(source: SourceName, line: Int, count: Int, base: UnsafePointer<UInt8>, starts: UnsafePointer<Int>, lengths: UnsafePointer<Int>) {
+        self.source = source
         self.line = line
         self.count = count
         self.base = base
@@ -70,16 +73,29 @@ public struct ExportRecord {
             }
         }
         bytes.append(0)  // never empty, so the base address exists
-        return try bytes.withUnsafeBufferPointer { b in
+        let source = SourceName(file)
+        return try withExtendedLifetime(source) {
+          try bytes.withUnsafeBufferPointer { b in
             try starts.withUnsafeBufferPointer { s in
                 try lengths.withUnsafeBufferPointer { l in
                     try body(ExportRecord(
-                        file: file, line: line, count: values.count,
+                        source: source, line: line, count: values.count,
                         base: b.baseAddress!, starts: s.baseAddress ?? UnsafePointer(bitPattern: 8)!,
                         lengths: l.baseAddress ?? UnsafePointer(bitPattern: 8)!))
                 }
             }
+          }
         }
+    }
+}
+
+/// An input's display name, shared by reference so that records carry it without copying or
+/// reference counting (see `ExportRecord.source`).
+final class SourceName: Sendable {
+    let value: String
+
+    init(_ value: String) {
+        self.value = value
     }
 }
 

@@ -8,7 +8,8 @@ final class RecordBatch: @unchecked Sendable {
 
     let slots: Int
     private(set) var count = 0
-    private(set) var file = ""
+    /// The input the rows come from, kept alive for the records made from them.
+    private var source: SourceName?
     private var bytes: UnsafeMutablePointer<UInt8>
     private var bytesCount = 0
     private var bytesCapacity: Int
@@ -37,12 +38,12 @@ final class RecordBatch: @unchecked Sendable {
     /// Whether `record` may join this batch: there is room and it comes from the same file.
     @inline(__always)
     func accepts(_ record: ExportRecord) -> Bool {
-        count == 0 || (count < Self.rowCapacity && record.file == file)
+        count == 0 || (count < Self.rowCapacity && record.source === source)
     }
 
     /// Copies `record` in; `accepts(record)` must be true.
     func append(_ record: ExportRecord) {
-        if count == 0 { file = record.file }
+        if count == 0 { source = record.source }
         let base = count * slots
         for slot in 0..<slots {
             guard let value = record.bytes(slot) else {
@@ -65,7 +66,7 @@ final class RecordBatch: @unchecked Sendable {
     @inline(__always)
     func record(_ row: Int) -> ExportRecord {
         ExportRecord(
-            file: file, line: lines[row], count: slots, base: bytes,
+            source: source!, line: lines[row], count: slots, base: bytes,
             starts: starts + row * slots, lengths: lengths + row * slots)
     }
 
