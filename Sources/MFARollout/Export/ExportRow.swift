@@ -3,9 +3,8 @@
 /// `values[i]` belongs to `columns[i]` of the `read` call: `nil` when the file has no such
 /// column, `""` when the field is empty. Auth0's `'` prefix is already stripped.
 ///
-/// Validity: `ExportRow` is an ordinary value and stays valid if kept. The reader reuses the
-/// storage of `values` for the next row when the callback did not keep it, so keeping rows is
-/// allowed but costs one allocation per kept row.
+/// `ExportRow` is an ordinary value and may be kept. It costs a `String` per value; the
+/// planner reads `ExportRecord`s (bytes, valid during the callback) instead.
 public struct ExportRow {
     /// Display name of the input (`ExportSource.displayName`).
     public let file: String
