@@ -62,7 +62,7 @@ final class ConcurrentSHA256: @unchecked Sendable {
     /// Waits for every submitted chunk and returns the digest as lowercase hex.
     func finish() -> String {
         close()
-        return ExportInput.hex(digest!)
+        return digest!.hexString
     }
 
     /// Stops the hasher after the chunks already submitted and waits for it. Called on every

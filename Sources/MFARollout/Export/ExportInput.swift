@@ -172,17 +172,6 @@ struct ExportInput {
         if let message = strerror(code) { return String(cString: message) }
         return "error \(code)"
     }
-
-    static func hex(_ digest: SHA256.Digest) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for byte in digest {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 }
 
 /// SHA-256 of inputs, streamed in 64 KiB chunks (for the plan's input hashes).
@@ -208,6 +197,6 @@ public enum InputDigest {
                 throw ExportError(file: path, line: nil, reason: .readFailed(ExportInput.systemMessage(errno)))
             }
         }
-        return ExportInput.hex(sha.finalize())
+        return sha.finalize().hexString
     }
 }

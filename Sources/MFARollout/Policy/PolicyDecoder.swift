@@ -75,7 +75,7 @@ struct PolicyDecoder {
             }
         }
 
-        var inputFiles = [PolicyInputFile(kind: .policy, path: file, sha256: Self.hex(SHA256.hash(data: Array(yaml.utf8))))]
+        var inputFiles = [PolicyInputFile(kind: .policy, path: file, sha256: SHA256.hash(data: Array(yaml.utf8)).hexString)]
         let allow = try fields["allow"].map { (n) throws(PolicyError) in try decodeList(n, kind: .allowList, inputFiles: &inputFiles) } ?? UserList()
         let deny = try fields["deny"].map { (n) throws(PolicyError) in try decodeList(n, kind: .denyList, inputFiles: &inputFiles) } ?? UserList()
 
@@ -229,7 +229,7 @@ struct PolicyDecoder {
                     throw fileNode.error("list file '\(relative)' is not valid UTF-8")
                 }
                 list.formUnion(try UserListFile.parse(text, file: path, keyPath: fileNode.path))
-                inputFiles.append(PolicyInputFile(kind: kind, path: path, sha256: Self.hex(SHA256.hash(data: data))))
+                inputFiles.append(PolicyInputFile(kind: kind, path: path, sha256: SHA256.hash(data: data).hexString))
             }
         }
         if let ids = f["ids"] {
@@ -256,17 +256,6 @@ struct PolicyDecoder {
     private func resolve(_ path: String) -> String {
         if path.hasPrefix("/") || baseDirectory.isEmpty { return path }
         return baseDirectory.hasSuffix("/") ? baseDirectory + path : baseDirectory + "/" + path
-    }
-
-    static func hex(_ digest: SHA256.Digest) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(64)
-        for byte in digest {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
