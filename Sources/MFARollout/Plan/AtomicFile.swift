@@ -20,11 +20,22 @@ public enum AtomicFile {
         guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         do {
             try body { bytes in try writeAll(bytes, to: fd) }
-            guard fsync(fd) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         } catch {
             close(fd)
             unlink(temporary)
             throw error
+        }
+        try commit(fd, temporary: temporary, to: path)
+    }
+
+    /// Flushes `fd` (open on `temporary`) to disk, closes it and renames `temporary` over
+    /// `path`. On failure the temporary file is removed. `fd` is closed either way.
+    static func commit(_ fd: Int32, temporary: String, to path: String) throws {
+        guard fsync(fd) == 0 else {
+            let saved = errno
+            close(fd)
+            unlink(temporary)
+            throw POSIXError(POSIXErrorCode(rawValue: saved) ?? .EIO)
         }
         close(fd)
         guard rename(temporary, path) == 0 else {
@@ -40,11 +51,16 @@ public enum AtomicFile {
         return (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
     }
 
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32) throws {
+    /// Writes all of `bytes` to `fd`, at its current position or, given `offset`, there.
+    static func writeAll(_ bytes: [UInt8], to fd: Int32, at offset: Int? = nil) throws {
         try bytes.withUnsafeBytes { buffer in
             var written = 0
             while written < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
+                let n = if let offset {
+                    pwrite(fd, buffer.baseAddress! + written, buffer.count - written, off_t(offset + written))
+                } else {
+                    Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
+                }
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)

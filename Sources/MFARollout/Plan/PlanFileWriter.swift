@@ -67,20 +67,15 @@ extension PlanFile {
                 header.append(UInt8(ascii: "\n"))
                 write(header, at: 0)
                 if let failure { throw PlanFileError.cannotWrite(path: path, reason: failure) }
-                guard fsync(fd) == 0 else { throw PlanFileError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-                close(fd)
-                fd = -1
-                guard rename(temporary, path) == 0 else {
-                    let reason = String(cString: strerror(errno))
-                    unlink(temporary)
-                    throw PlanFileError.cannotWrite(path: path, reason: reason)
-                }
+                let descriptor = fd
+                fd = -1  // `commit` closes it
+                try AtomicFile.commit(descriptor, temporary: temporary, to: path)
             } catch let error as PlanFileError {
                 abandon()
                 throw error
             } catch {
                 abandon()
-                throw .cannotWrite(path: path, reason: "\(error)")
+                throw .cannotWrite(path: path, reason: error.reason)
             }
         }
 
@@ -106,17 +101,10 @@ extension PlanFile {
         /// Writes all of `bytes` at `position`; the first failure is kept for `finish`.
         private func write(_ bytes: [UInt8], at position: Int) {
             guard failure == nil else { return }
-            bytes.withUnsafeBytes { raw in
-                var done = 0
-                while done < raw.count {
-                    let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(position + done))
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        failure = String(cString: strerror(errno))
-                        return
-                    }
-                    done += n
-                }
+            do {
+                try AtomicFile.writeAll(bytes, to: fd, at: position)
+            } catch {
+                failure = error.reason
             }
         }
     }

@@ -118,9 +118,9 @@ public struct Planner: Sendable {
         counts.rows = .max
         counts.enable = .max
         counts.disable = .max
-        var reasons: [Policy.Decision] = [.init(kind: .denyList), .init(kind: .allowList), .init(kind: .noRuleMatched)]
-        for rule in policy.rules.indices { reasons += [.init(kind: .rule, rule: rule), .init(kind: .heldBack, rule: rule)] }
-        for reason in reasons { summary.byReason[policy.selection(for: reason).reason.label] = counts }
+        for reason in RowDecider.reasons(ruleCount: policy.rules.count) {
+            summary.byReason[policy.selection(for: reason).reason.label] = counts
+        }
         let guards = Self.checkGuards(policy.guards, summary: PlanSummary()).map { check in
             var check = GuardCheck(kind: check.kind, limit: longest, actual: longest)
             check.tripped = false

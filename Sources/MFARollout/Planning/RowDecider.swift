@@ -40,7 +40,7 @@ final class RowDecider: @unchecked Sendable {
         emailSlot = columns.firstIndex(of: policy.columns.email)
         connectionSlot = columns.firstIndex(of: policy.columns.connection)
         fingerprint = Fingerprint(flagLocation: flagLocation)
-        reasonCounts = Array(repeating: .init(), count: 3 + 2 * policy.rules.count)
+        reasonCounts = Array(repeating: .init(), count: Self.reasons(ruleCount: policy.rules.count).count)
         labels = Array(repeating: nil, count: reasonCounts.count)
     }
 
@@ -124,16 +124,17 @@ final class RowDecider: @unchecked Sendable {
     /// Rows per reason label, as `PlanSummary.byReason` holds them.
     var countsByReason: [String: PlanSummary.ReasonCounts] {
         var byReason: [String: PlanSummary.ReasonCounts] = [:]
-        for (index, counts) in reasonCounts.enumerated() where counts.rows > 0 {
-            let decision: Policy.Decision = switch index {
-            case 0: .init(kind: .denyList)
-            case 1: .init(kind: .allowList)
-            case 2: .init(kind: .noRuleMatched)
-            default: .init(kind: index % 2 == 1 ? .rule : .heldBack, rule: (index - 3) / 2)
-            }
+        for (decision, counts) in zip(Self.reasons(ruleCount: policy.rules.count), reasonCounts) where counts.rows > 0 {
             byReason[policy.selection(for: decision).reason.label] = counts
         }
         return byReason
+    }
+
+    /// Every kind of decision a plan counts, in the order `reasonIndex` numbers them: deny
+    /// list, allow list, no rule matched, then for each rule matched and held back.
+    static func reasons(ruleCount: Int) -> [Policy.Decision] {
+        [.init(kind: .denyList), .init(kind: .allowList), .init(kind: .noRuleMatched)]
+            + (0..<ruleCount).flatMap { rule in [Policy.Decision(kind: .rule, rule: rule), .init(kind: .heldBack, rule: rule)] }
     }
 
     @inline(__always)
