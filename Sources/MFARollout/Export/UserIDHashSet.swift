@@ -100,13 +100,16 @@ final class UserIDHashSet {
 
     deinit { free(slots) }
 
-    /// Zeroed table memory. `calloc` maps large blocks fresh from the kernel (already zero),
-    /// so pages are only touched when used.
+    /// Zeroed table memory, written once up front. Not `calloc`: its fresh pages would be
+    /// mapped to the shared zero page by the first lookup and copied on the first insert, a
+    /// second page fault that also makes the kernel flush the TLBs of the other threads' CPUs.
     private static func allocateZeroed(words: Int) -> UnsafeMutablePointer<UInt64> {
-        guard let memory = calloc(words, MemoryLayout<UInt64>.stride) else {
+        guard let memory = malloc(words * MemoryLayout<UInt64>.stride) else {
             fatalError("out of memory allocating \(words * 8) bytes for duplicate detection")
         }
-        return memory.bindMemory(to: UInt64.self, capacity: words)
+        let table = memory.bindMemory(to: UInt64.self, capacity: words)
+        table.initialize(repeating: 0, count: words)
+        return table
     }
 
     /// Bytes held by the table.
