@@ -5,31 +5,14 @@ import Darwin
 #endif
 import CLibCSV
 
-/// State touched on every libcsv field callback. It lives in one raw allocation so the C
-/// callbacks reach it without reference counting, exclusivity checks or closures.
-struct CSVHotState {
-    /// Index of the next field within the current record.
-    var fieldIndex: Int = 0
-    /// Set once the header record has been read; before that fields go to the slow path.
-    var headerDone: Bool = false
-    /// Set after an error: the remaining callbacks of the current `csv_parse` call do nothing.
-    var aborted: Bool = false
-    /// Field index → slot (index into the requested columns), -1 for fields not materialized.
-    var slotMap: UnsafeMutablePointer<Int32>? = nil
-    var slotMapCount: Int = 0
-    /// The materialized fields of the current record, back to back.
-    var bytes: UnsafeMutablePointer<UInt8>
-    var bytesCount: Int = 0
-    var bytesCapacity: Int
-    /// Per slot: start in `bytes` and length, length -1 when the record had no such field.
-    var spanStart: UnsafeMutablePointer<Int>
-    var spanLength: UnsafeMutablePointer<Int>
+/// Per-row state the Swift callbacks share; `fields` (C, see `mfa_fields` in the shim) holds
+/// what the per-field callback needs. Both live in raw allocations so the callbacks reach
+/// them without reference counting, exclusivity checks or closures.
+struct CSVRowState {
     /// Physical line (1-based) where the current record starts.
     var recordStartLine: Int = 1
-    /// `Unmanaged<ExportCSVParser>` for the per-record callback.
+    /// `Unmanaged<ExportCSVParser>`, for the header and per-record callbacks.
     var owner: UnsafeMutableRawPointer? = nil
-    /// Field index of the user id column (-1 until the header is read).
-    var userIDField: Int = -1
     /// Whether Auth0's `'` is stripped; `escapingDecided` false until the first data row.
     var stripQuote: Bool = false
     var escapingDecided: Bool = false
@@ -40,58 +23,40 @@ struct CSVHotState {
     var table: UnsafeMutableRawPointer? = nil
 }
 
-private func exportFieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
-    let state = context.unsafelyUnwrapped.assumingMemoryBound(to: CSVHotState.self)
-    let index = state.pointee.fieldIndex
-    state.pointee.fieldIndex = index &+ 1
-    guard _fastPath(state.pointee.headerDone) else {
-        if !state.pointee.aborted {
-            Unmanaged<ExportCSVParser>.fromOpaque(state.pointee.owner.unsafelyUnwrapped)
-                .takeUnretainedValue().headerField(data, length)
-        }
-        return
+private func exportHeaderField(_ context: UnsafeMutableRawPointer?, _ data: UnsafeRawPointer?, _ length: Int) {
+    let state = context.unsafelyUnwrapped.assumingMemoryBound(to: CSVRowState.self)
+    Unmanaged<ExportCSVParser>.fromOpaque(state.pointee.owner.unsafelyUnwrapped)
+        ._withUnsafeGuaranteedRef { $0.headerField(data, length) }
+}
+
+/// The user id field was just parsed: fingerprint it and start loading its slot in the
+/// duplicate-detection table while libcsv parses the rest of the row.
+private func exportUserIDParsed(_ context: UnsafeMutableRawPointer?, _ data: UnsafePointer<UInt8>?, _ length: Int) {
+    let state = context.unsafelyUnwrapped.assumingMemoryBound(to: CSVRowState.self)
+    guard state.pointee.escapingDecided, let data else { return }
+    var start = data
+    var idLength = length
+    if state.pointee.stripQuote && idLength > 0 && start.pointee == UInt8(ascii: "'") {
+        start += 1
+        idLength -= 1
     }
-    guard index < state.pointee.slotMapCount else { return }
-    let slot = Int(state.pointee.slotMap.unsafelyUnwrapped[index])
-    guard slot >= 0 else { return }
-    var count = state.pointee.bytesCount
-    if count &+ length > state.pointee.bytesCapacity {
-        var capacity = state.pointee.bytesCapacity
-        while count &+ length > capacity { capacity &*= 2 }
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        grown.update(from: state.pointee.bytes, count: count)
-        state.pointee.bytes.deallocate()
-        state.pointee.bytes = grown
-        state.pointee.bytesCapacity = capacity
+    let fingerprint = UserIDFingerprint(UnsafeRawBufferPointer(start: start, count: idLength))
+    state.pointee.fingerprint = fingerprint
+    state.pointee.fingerprintReady = true
+    if let table = state.pointee.table {
+        Unmanaged<UserIDHashSet>.fromOpaque(table)._withUnsafeGuaranteedRef { $0.prefetch(fingerprint) }
     }
-    if length > 0 {
-        (state.pointee.bytes + count).update(from: data.unsafelyUnwrapped.assumingMemoryBound(to: UInt8.self), count: length)
-    }
-    state.pointee.spanStart[slot] = count
-    state.pointee.spanLength[slot] = length
-    if index == state.pointee.userIDField && state.pointee.escapingDecided {
-        var start = UnsafeRawPointer(state.pointee.bytes + count)
-        var idLength = length
-        if state.pointee.stripQuote && idLength > 0 && start.load(as: UInt8.self) == UInt8(ascii: "'") {
-            start += 1
-            idLength -= 1
-        }
-        let fingerprint = UserIDFingerprint(UnsafeRawBufferPointer(start: start, count: idLength))
-        state.pointee.fingerprint = fingerprint
-        state.pointee.fingerprintReady = true
-        if let table = state.pointee.table {
-            Unmanaged<UserIDHashSet>.fromOpaque(table)._withUnsafeGuaranteedRef { $0.prefetch(fingerprint) }
-        }
-    }
-    count &+= length
-    state.pointee.bytesCount = count
 }
 
 private func exportRecordCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
-    let state = context.unsafelyUnwrapped.assumingMemoryBound(to: CSVHotState.self)
+    let fields = context.unsafelyUnwrapped.assumingMemoryBound(to: mfa_fields.self)
+    let state = fields.pointee.context.unsafelyUnwrapped.assumingMemoryBound(to: CSVRowState.self)
     Unmanaged<ExportCSVParser>.fromOpaque(state.pointee.owner.unsafelyUnwrapped)
         ._withUnsafeGuaranteedRef { $0.endRecord() }
 }
+
+/// libcsv's field callback: C, from the shim.
+private let exportFieldCallback = mfa_fields_callback()
 
 /// Parses one input's CSV with libcsv, tracking physical line numbers, and turns records
 /// into validated rows of the requested columns.
@@ -120,7 +85,11 @@ final class ExportCSVParser {
     private let escapingSetting: Auth0Escaping
 
     private var parser = UnsafeMutablePointer<csv_parser>.allocate(capacity: 1)
-    private let hot = UnsafeMutablePointer<CSVHotState>.allocate(capacity: 1)
+    private let fields = UnsafeMutablePointer<mfa_fields>.allocate(capacity: 1)
+    private let row = UnsafeMutablePointer<CSVRowState>.allocate(capacity: 1)
+    /// `spanStart` and `span_length`, unwrapped.
+    private let spanStart: UnsafeMutablePointer<Int>
+    private let spanLength: UnsafeMutablePointer<Int>
     // Touched per row or per line from the C callbacks only, never concurrently.
     @exclusivity(unchecked) private var headerFields: [[UInt8]] = []
     @exclusivity(unchecked) private(set) var header: [String] = []
@@ -156,33 +125,39 @@ final class ExportCSVParser {
 
         let slotCount = max(columns.count, 1)
         let initialBytes = 1024
-        hot.initialize(to: CSVHotState(
-            bytes: .allocate(capacity: initialBytes),
-            bytesCapacity: initialBytes,
-            spanStart: .allocate(capacity: slotCount),
-            spanLength: .allocate(capacity: slotCount)
-        ))
-        hot.pointee.spanStart.initialize(repeating: 0, count: slotCount)
-        hot.pointee.spanLength.initialize(repeating: -1, count: slotCount)
+        row.initialize(to: CSVRowState())
         if dialect.auth0Escaping != .auto {
-            hot.pointee.escapingDecided = true
-            hot.pointee.stripQuote = dialect.auth0Escaping == .on
+            row.pointee.escapingDecided = true
+            row.pointee.stripQuote = dialect.auth0Escaping == .on
         }
-        hot.pointee.table = table.map { Unmanaged.passUnretained($0).toOpaque() }
+        row.pointee.table = table.map { Unmanaged.passUnretained($0).toOpaque() }
+        spanStart = .allocate(capacity: slotCount)
+        spanStart.initialize(repeating: 0, count: slotCount)
+        spanLength = .allocate(capacity: slotCount)
+        spanLength.initialize(repeating: -1, count: slotCount)
+        guard let bytes = malloc(initialBytes) else { fatalError("out of memory reading \(file)") }
+        fields.initialize(to: mfa_fields(
+            field_index: 0, header_done: 0, aborted: 0, out_of_memory: 0,
+            slot_map: nil, slot_map_count: 0,
+            bytes: bytes.assumingMemoryBound(to: UInt8.self), bytes_count: 0, bytes_capacity: initialBytes,
+            span_start: spanStart, span_length: spanLength,
+            key_field: -1, header_field: exportHeaderField, key_field_parsed: exportUserIDParsed,
+            context: UnsafeMutableRawPointer(row)))
         self.table = table
     }
 
-    /// Kept alive for the prefetch pointer in `hot`.
+    /// Kept alive for the prefetch pointer in `row`.
     private let table: UserIDHashSet?
 
     deinit {
         csv_free(parser)
         parser.deallocate()
-        hot.pointee.bytes.deallocate()
-        hot.pointee.spanStart.deallocate()
-        hot.pointee.spanLength.deallocate()
-        hot.pointee.slotMap?.deallocate()
-        hot.deallocate()
+        free(fields.pointee.bytes)
+        spanStart.deallocate()
+        spanLength.deallocate()
+        fields.pointee.slot_map.map { UnsafeMutablePointer(mutating: $0).deallocate() }
+        fields.deallocate()
+        row.deallocate()
     }
 
     /// Feeds the next chunk of the input.
@@ -198,17 +173,17 @@ final class ExportCSVParser {
                 remaining -= 3
             }
         }
-        hot.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
+        row.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
         while remaining > 0 {
             if atLineStart {
                 atLineStart = false
                 if parser.pointee.pstate == 0 {  // ROW_NOT_BEGUN in libcsv.c
-                    hot.pointee.recordStartLine = line
+                    row.pointee.recordStartLine = line
                 }
             }
             let newline = memchr(cursor, 0x0A, remaining)
             let length = newline.map { cursor.distance(to: UnsafeRawPointer($0)) + 1 } ?? remaining
-            let parsed = csv_parse(parser, cursor, length, exportFieldCallback, exportRecordCallback, hot)
+            let parsed = csv_parse(parser, cursor, length, exportFieldCallback, exportRecordCallback, fields)
             if let error = pendingError { throw error }
             if parsed != length { throw parseFailure() }
             if newline != nil {
@@ -222,12 +197,12 @@ final class ExportCSVParser {
 
     /// Ends the input: submits a last record without a line end, reports an open quote.
     func finish() throws {
-        hot.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
-        if csv_fini(parser, exportFieldCallback, exportRecordCallback, hot) != 0 {
-            throw ExportError(file: file, line: hot.pointee.recordStartLine, reason: .unterminatedQuote)
+        row.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
+        if csv_fini(parser, exportFieldCallback, exportRecordCallback, fields) != 0 {
+            throw ExportError(file: file, line: row.pointee.recordStartLine, reason: .unterminatedQuote)
         }
         if let error = pendingError { throw error }
-        if !hot.pointee.headerDone {
+        if !(fields.pointee.header_done != 0) {
             throw ExportError(file: file, line: nil, reason: .emptyFile)
         }
     }
@@ -235,15 +210,15 @@ final class ExportCSVParser {
     private func parseFailure() -> ExportError {
         let status = csv_error(parser)
         if status == CSV_EPARSE {
-            return ExportError(file: file, line: hot.pointee.recordStartLine, reason: .malformedQuote)
+            return ExportError(file: file, line: row.pointee.recordStartLine, reason: .malformedQuote)
         }
         let message = csv_strerror(status).map { String(cString: $0) } ?? "error \(status)"
-        return ExportError(file: file, line: hot.pointee.recordStartLine, reason: .parserFailure(message))
+        return ExportError(file: file, line: row.pointee.recordStartLine, reason: .parserFailure(message))
     }
 
     // MARK: - Callbacks from C
 
-    fileprivate func headerField(_ data: UnsafeMutableRawPointer?, _ length: Int) {
+    fileprivate func headerField(_ data: UnsafeRawPointer?, _ length: Int) {
         if let data, length > 0 {
             headerFields.append(Array(UnsafeRawBufferPointer(start: data, count: length)))
         } else {
@@ -252,23 +227,24 @@ final class ExportCSVParser {
     }
 
     fileprivate func endRecord() {
-        let fieldCount = hot.pointee.fieldIndex
-        hot.pointee.fieldIndex = 0
+        let fieldCount = fields.pointee.field_index
+        fields.pointee.field_index = 0
         defer {
-            hot.pointee.bytesCount = 0
-            hot.pointee.fingerprintReady = false
-            for slot in 0..<columns.count { hot.pointee.spanLength[slot] = -1 }
+            fields.pointee.bytes_count = 0
+            row.pointee.fingerprintReady = false
+            for slot in 0..<columns.count { spanLength[slot] = -1 }
         }
-        if hot.pointee.aborted { return }
+        if fields.pointee.aborted != 0 { return }
+        if fields.pointee.out_of_memory != 0 { fatalError("out of memory reading \(file)") }
         do {
-            if hot.pointee.headerDone {
+            if (fields.pointee.header_done != 0) {
                 try dataRecord(fieldCount: fieldCount)
             } else {
                 try headerRecord()
             }
         } catch {
             pendingError = error
-            hot.pointee.aborted = true
+            fields.pointee.aborted = 1
         }
     }
 
@@ -279,7 +255,7 @@ final class ExportCSVParser {
         try onHeader?(file, header)
         let missing = header.isEmpty ? Array(required).sorted() : required.filter { !header.contains($0) }.sorted()
         if !missing.isEmpty {
-            throw ExportError(file: file, line: hot.pointee.recordStartLine, reason: .missingColumns(missing, header: header))
+            throw ExportError(file: file, line: row.pointee.recordStartLine, reason: .missingColumns(missing, header: header))
         }
         let map = UnsafeMutablePointer<Int32>.allocate(capacity: max(header.count, 1))
         map.initialize(repeating: -1, count: max(header.count, 1))
@@ -288,36 +264,36 @@ final class ExportCSVParser {
                 map[index] = Int32(slot)
             }
         }
-        hot.pointee.userIDField = header.firstIndex(of: userIDColumn) ?? -1
-        hot.pointee.slotMap = map
-        hot.pointee.slotMapCount = header.count
-        hot.pointee.headerDone = true
+        fields.pointee.key_field = header.firstIndex(of: userIDColumn) ?? -1
+        fields.pointee.slot_map = UnsafePointer(map)
+        fields.pointee.slot_map_count = header.count
+        fields.pointee.header_done = 1
     }
 
     private func dataRecord(fieldCount: Int) throws {
-        let line = hot.pointee.recordStartLine
-        if !hot.pointee.escapingDecided {
-            hot.pointee.escapingDecided = true
+        let line = row.pointee.recordStartLine
+        if !row.pointee.escapingDecided {
+            row.pointee.escapingDecided = true
             switch escapingSetting {
-            case .on: hot.pointee.stripQuote = true
-            case .off: hot.pointee.stripQuote = false
+            case .on: row.pointee.stripQuote = true
+            case .off: row.pointee.stripQuote = false
             case .auto:
-                let length = hot.pointee.spanLength[userIDSlot]
-                hot.pointee.stripQuote = length > 0 && hot.pointee.bytes[hot.pointee.spanStart[userIDSlot]] == UInt8(ascii: "'")
+                let length = spanLength[userIDSlot]
+                row.pointee.stripQuote = length > 0 && fields.pointee.bytes.unsafelyUnwrapped[spanStart[userIDSlot]] == UInt8(ascii: "'")
             }
         }
         let slots = columns.count
-        let starts = hot.pointee.spanStart
-        let lengths = hot.pointee.spanLength
-        if hot.pointee.stripQuote {
-            let bytes = hot.pointee.bytes
+        let starts = spanStart
+        let lengths = spanLength
+        if row.pointee.stripQuote {
+            let bytes = fields.pointee.bytes.unsafelyUnwrapped
             for slot in 0..<slots where lengths[slot] > 0 && bytes[starts[slot]] == UInt8(ascii: "'") {
                 starts[slot] += 1
                 lengths[slot] -= 1
             }
         }
         let record = ExportRecord(
-            source: sourceName, line: line, count: slots, base: hot.pointee.bytes, starts: starts, lengths: lengths)
+            source: sourceName, line: line, count: slots, base: fields.pointee.bytes.unsafelyUnwrapped, starts: starts, lengths: lengths)
         let userIDBytes = record.bytes(userIDSlot)
         let userIDValid = userIDBytes?.isValidUTF8 ?? false
         if fieldCount != headerFieldCount {
@@ -339,8 +315,8 @@ final class ExportCSVParser {
             try reject(line, nil, .emptyUserID(column: userIDColumn))
             return
         }
-        let fingerprint = hot.pointee.fingerprintReady
-            ? hot.pointee.fingerprint : UserIDFingerprint(UnsafeRawBufferPointer(userIDBytes))
+        let fingerprint = row.pointee.fingerprintReady
+            ? row.pointee.fingerprint : UserIDFingerprint(UnsafeRawBufferPointer(userIDBytes))
         try accept(record, fingerprint)
     }
 }
