@@ -87,8 +87,10 @@ public struct ExportReader {
                 file: name, dialect: dialect, columns: columns, required: required, userIDColumn: userIDColumn,
                 prefetchInto: session.seen,
                 onHeader: onHeader,
-                accept: { [unowned session] record, fingerprint in
-                    try session.accept(record, fingerprint: fingerprint)
+                // `session` outlives `parser` (both end with this call); unmanaged, it costs no
+                // reference count per row.
+                accept: { [session = Unmanaged.passUnretained(session)] record, fingerprint in
+                    try session._withUnsafeGuaranteedRef { try $0.accept(record, fingerprint: fingerprint) }
                 },
                 reject: { [unowned session] line, userID, reason in
                     try session.reject(line: line, userID: userID, reason: reason)

@@ -15,10 +15,10 @@ import Darwin
 /// must outlive it (`string(_:)`, or `Array(bytes)`).
 public struct ExportRecord {
     /// Display name of the input (`ExportSource.displayName`).
-    public var file: String { source.value }
+    public var file: String { source.takeUnretainedValue().value }
     /// Kept alive by whoever made the record, for at least as long as the record is valid;
-    /// `unowned(unsafe)` so that passing a record costs no reference counting.
-    unowned(unsafe) let source: SourceName
+    /// unmanaged so that passing or comparing records costs no reference counting.
+    let source: Unmanaged<SourceName>
     /// Physical line (1-based) where the record starts; a quoted field may span lines.
     public let line: Int
     /// Number of slots (the `columns` of the read).
@@ -29,7 +29,7 @@ public struct ExportRecord {
     private let lengths: UnsafePointer<Int>
 
     init(source: SourceName, line: Int, count: Int, base: UnsafePointer<UInt8>, starts: UnsafePointer<Int>, lengths: UnsafePointer<Int>) {
-        self.source = source
+        self.source = .passUnretained(source)
         self.line = line
         self.count = count
         self.base = base
@@ -90,7 +90,7 @@ public struct ExportRecord {
 }
 
 /// An input's display name, shared by reference so that records carry it without copying or
-/// reference counting (see `ExportRecord.source`).
+/// reference counting (see `ExportRecord.source`); its identity tells inputs apart.
 final class SourceName: Sendable {
     let value: String
 

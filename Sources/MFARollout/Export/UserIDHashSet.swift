@@ -98,19 +98,46 @@ final class UserIDHashSet {
         slots = Self.allocateZeroed(words: capacity * 2)
     }
 
-    deinit { free(slots) }
+    deinit { Self.deallocate(slots, words: capacity * 2) }
 
-    /// Zeroed table memory, written once up front. Not `calloc`: its fresh pages would be
-    /// mapped to the shared zero page by the first lookup and copied on the first insert, a
-    /// second page fault that also makes the kernel flush the TLBs of the other threads' CPUs.
+    /// Zeroed table memory. A large table is mapped straight from the kernel (zero already)
+    /// in 2 MiB pages where the system allows (`MADV_HUGEPAGE`): lookups land anywhere in it,
+    /// and with 4 KiB pages each one would also miss the TLB, and each page would fault
+    /// twice (a lookup maps the shared zero page, the insert after it copies it, and the
+    /// kernel flushes the TLBs of the other threads' CPUs). A small table is zeroed up front.
     private static func allocateZeroed(words: Int) -> UnsafeMutablePointer<UInt64> {
-        guard let memory = malloc(words * MemoryLayout<UInt64>.stride) else {
-            fatalError("out of memory allocating \(words * 8) bytes for duplicate detection")
+        let bytes = words * MemoryLayout<UInt64>.stride
+        #if os(Linux)
+        if bytes >= Self.mappedThreshold {
+            let memory = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            guard let memory, memory != MAP_FAILED else {
+                fatalError("out of memory allocating \(bytes) bytes for duplicate detection")
+            }
+            _ = madvise(memory, bytes, MADV_HUGEPAGE)  // advice only: 4 KiB pages still work
+            return memory.bindMemory(to: UInt64.self, capacity: words)
+        }
+        #endif
+        guard let memory = malloc(bytes) else {
+            fatalError("out of memory allocating \(bytes) bytes for duplicate detection")
         }
         let table = memory.bindMemory(to: UInt64.self, capacity: words)
         table.initialize(repeating: 0, count: words)
         return table
     }
+
+    /// Frees what `allocateZeroed(words:)` returned.
+    private static func deallocate(_ table: UnsafeMutablePointer<UInt64>, words: Int) {
+        let bytes = words * MemoryLayout<UInt64>.stride
+        #if os(Linux)
+        if bytes >= Self.mappedThreshold {
+            munmap(table, bytes)
+            return
+        }
+        #endif
+        free(table)
+    }
+
+    private static let mappedThreshold = 4 << 20
 
     /// Bytes held by the table.
     var memoryFootprint: Int { capacity * 2 * MemoryLayout<UInt64>.stride }
@@ -171,7 +198,7 @@ final class UserIDHashSet {
                 _ = Self.place(UserIDFingerprint(high: high, low: low), in: newSlots, capacity: newCapacity)
             }
         }
-        free(slots)
+        Self.deallocate(slots, words: capacity * 2)
         slots = newSlots
         capacity = newCapacity
     }

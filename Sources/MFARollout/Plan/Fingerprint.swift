@@ -24,19 +24,41 @@ public struct Fingerprint: Sendable {
     public mutating func add(_ operation: PlanOperation) {
         line.removeAll(keepingCapacity: true)
         line.append(contentsOf: "op ".utf8)
-        line.append(contentsOf: operation.id.utf8)
+        Self.appendUTF8(of: operation.id, to: &line)
         line.append(UInt8(ascii: " "))
-        line.append(contentsOf: String(operation.userID.utf8.count).utf8)
+        Self.appendDecimal(operation.userID.utf8.count, to: &line)
         line.append(UInt8(ascii: ":"))
-        line.append(contentsOf: operation.userID.utf8)
+        Self.appendUTF8(of: operation.userID, to: &line)
         line.append(UInt8(ascii: " "))
-        line.append(contentsOf: operation.action.rawValue.utf8)
+        Self.appendUTF8(of: operation.action.rawValue, to: &line)
         line.append(UInt8(ascii: " "))
-        line.append(contentsOf: operation.current.rawValue.utf8)
+        Self.appendUTF8(of: operation.current.rawValue, to: &line)
         line.append(UInt8(ascii: " "))
-        line.append(contentsOf: operation.desired.rawValue.utf8)
+        Self.appendUTF8(of: operation.desired.rawValue, to: &line)
         line.append(UInt8(ascii: "\n"))
         line.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+    }
+
+    /// Appends `text`'s UTF-8 in one copy when the string is stored contiguously (native
+    /// strings are), instead of through `String.UTF8View`'s element-wise path.
+    @inline(__always)
+    private static func appendUTF8(of text: String, to out: inout [UInt8]) {
+        if text.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil {
+            out.append(contentsOf: text.utf8)
+        }
+    }
+
+    /// Appends `value` (not negative) in decimal without making a `String`.
+    @inline(__always)
+    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        var rest = value
+        repeat {
+            out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        } while divisor > 0
     }
 
     public func finalize() -> String {

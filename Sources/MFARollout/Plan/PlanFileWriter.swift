@@ -23,9 +23,9 @@ extension PlanFile {
         private let temporary: String
         private var fd: Int32
         private let reserved: Int
-        private var buffer: [UInt8] = []
-        private var count = 0
-        private var offset: Int
+        @exclusivity(unchecked) private var buffer: [UInt8] = []
+        @exclusivity(unchecked) private var count = 0
+        @exclusivity(unchecked) private var offset: Int
         private var failure: String?
 
         /// Creates the temporary file beside `path`, keeping room for a header as long as

@@ -61,9 +61,7 @@ enum JSONString {
         out.append(UInt8(ascii: "\""))
         // Most values need no escaping: copy them whole.
         let plain = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                return false
-            }
+            guard !needsEscaping(bytes) else { return false }
             out.append(contentsOf: bytes)
             return true
         }
@@ -87,5 +85,33 @@ enum JSONString {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any byte is a control character, `"` or `\\`. Eight bytes at a time: a plan
+    /// escapes-checks every value of every operation, some hundred bytes each.
+    @inline(__always)
+    static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // Exact per word: a byte's high bit is set in `(x - n·ones) & ~x & highs` for some
+        // byte iff some byte of x is below n (n ≤ 128), and a zero byte is "below 1".
+        @inline(__always) func flagged(_ x: UInt64) -> Bool {
+            let control = (x &- 0x20 &* ones) & ~x
+            let quote = x ^ (0x22 &* ones), backslash = x ^ (0x5C &* ones)
+            return (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs != 0
+        }
+        var index = 0
+        while index + 8 <= bytes.count {
+            if flagged(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { return true }
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = base[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
+            index += 1
+        }
+        return false
     }
 }

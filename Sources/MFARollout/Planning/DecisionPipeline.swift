@@ -19,8 +19,8 @@ final class DecisionPipeline: @unchecked Sendable {
     private var closed = false
     private var finished = false
     private var failure: (any Error)?
-    /// Owned by the reading thread.
-    private var current: RecordBatch
+    /// Owned by the reading thread. `@exclusivity(unchecked)`: only that thread touches it.
+    @exclusivity(unchecked) private var current: RecordBatch
     private let decide: @Sendable (RecordBatch) throws -> Void
 
     /// Starts the deciding thread; `decide` is called on it with each full batch, in order.
@@ -37,7 +37,9 @@ final class DecisionPipeline: @unchecked Sendable {
     @inline(__always)
     func submit(_ record: ExportRecord) throws {
         if !current.accepts(record) { try handOver() }
-        current.append(record)
+        // The batch is kept alive by `current` until the next hand-over, which cannot
+        // happen during `append`: no reference count per row.
+        Unmanaged.passUnretained(current)._withUnsafeGuaranteedRef { $0.append(record) }
     }
 
     /// Hands over the last rows and waits until every row is decided.

@@ -10,6 +10,7 @@ final class RecordBatch: @unchecked Sendable {
     private(set) var count = 0
     /// The input the rows come from, kept alive for the records made from them.
     private var source: SourceName?
+    private var sourceIdentity: UnsafeMutableRawPointer?
     private var bytes: UnsafeMutablePointer<UInt8>
     private var bytesCount = 0
     private var bytesCapacity: Int
@@ -38,12 +39,15 @@ final class RecordBatch: @unchecked Sendable {
     /// Whether `record` may join this batch: there is room and it comes from the same file.
     @inline(__always)
     func accepts(_ record: ExportRecord) -> Bool {
-        count == 0 || (count < Self.rowCapacity && record.source === source)
+        count == 0 || (count < Self.rowCapacity && record.source.toOpaque() == sourceIdentity)
     }
 
     /// Copies `record` in; `accepts(record)` must be true.
     func append(_ record: ExportRecord) {
-        if count == 0 { source = record.source }
+        if count == 0 {
+            source = record.source.takeUnretainedValue()
+            sourceIdentity = record.source.toOpaque()
+        }
         let base = count * slots
         for slot in 0..<slots {
             guard let value = record.bytes(slot) else {

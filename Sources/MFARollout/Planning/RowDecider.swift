@@ -4,7 +4,9 @@ import Foundation
 /// their fingerprint, computed as they are made) and rows rejected for an unparsable flag.
 ///
 /// Used by one thread at a time: the deciding thread of a `DecisionPipeline` while the
-/// export is read, then the planner once that thread has finished.
+/// export is read, then the planner once that thread has finished. Hence
+/// `@exclusivity(unchecked)` on the state it updates per row: the runtime checks would cost
+/// more than the updates.
 final class RowDecider: @unchecked Sendable {
     private let policy: Policy
     private let skipInvalid: Bool
@@ -15,16 +17,16 @@ final class RowDecider: @unchecked Sendable {
     private let emailSlot: Int?
     private let connectionSlot: Int?
 
-    private(set) var summary = PlanSummary()
-    private(set) var operations: [PlanOperation] = []
+    @exclusivity(unchecked) private(set) var summary = PlanSummary()
+    @exclusivity(unchecked) private(set) var operations: [PlanOperation] = []
     /// Rows whose flag value cannot be read, in input order (`--on-invalid skip`).
-    private(set) var rejected: [RejectedRow] = []
-    private var fingerprint: Fingerprint
+    @exclusivity(unchecked) private(set) var rejected: [RejectedRow] = []
+    @exclusivity(unchecked) private var fingerprint: Fingerprint
     /// Counts by decision: deny list, allow list, no rule, then matched and held back per rule.
-    private var reasonCounts: [PlanSummary.ReasonCounts]
+    @exclusivity(unchecked) private var reasonCounts: [PlanSummary.ReasonCounts]
     /// Reason labels, made the first time a decision of that kind plans an operation.
-    private var labels: [String?]
-    private var connections = StringInterner()
+    @exclusivity(unchecked) private var labels: [String?]
+    @exclusivity(unchecked) private var connections = StringInterner()
     /// Receives each operation as it is made.
     private let writer: PlanFile.Writer?
 
