@@ -28,12 +28,15 @@ let package = Package(
             name: "CLibCSV",
             providers: [.apt(["libcsv-dev"])]
         ),
+        // Operating-system hints Swift's Glibc module lacks (prefetch, early writeback).
+        .systemLibrary(name: "CPlatform"),
         // The pure core: export reading, policy, planning, the plan file, reports.
         // No HTTP client and no terminal code may enter here: `plan` is dry by construction.
         .target(
             name: "MFARollout",
             dependencies: [
                 "CLibCSV",
+                "CPlatform",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CompressNIO", package: "compress-nio"),

@@ -6,12 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Hint the CPU to fetch `address` into cache (used by export reading to hide the cache miss
- * of the duplicate-detection table while libcsv parses the rest of the row). */
-static inline void mfa_prefetch(const void *address) {
-    __builtin_prefetch(address, 1, 3);
-}
-
 /* What libcsv's field callback collects for one record: the bytes of the requested fields,
  * back to back, and each requested field's span. Written in C because it runs for every
  * field of every row (ten million calls for a million-row export), where a call into Swift

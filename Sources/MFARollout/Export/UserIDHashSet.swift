@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CLibCSV
+import CPlatform
 
 /// A 128-bit fingerprint of a user id's UTF-8 bytes.
 struct UserIDFingerprint: Hashable, Sendable {
