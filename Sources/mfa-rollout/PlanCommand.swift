@@ -100,7 +100,9 @@ struct PlanCommand: ParsableCommand {
         } else {
             Terminal.standardOutput(TextSummary.render(plan, written: [out, report, html, changes].compactMap { $0 }))
         }
-        throw ExitCode(plan.outcome.exitCode)
+        let exitCode = plan.outcome.exitCode
+        keepUntilExit(plan)
+        throw ExitCode(exitCode)
     }
 
     private func write(_ path: String?, _ bytes: () throws -> [UInt8]) throws {
