@@ -94,7 +94,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "MFARolloutTests",
-            dependencies: ["MFARollout"],
+            dependencies: ["MFARollout", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import Crypto
 import Testing
 
 @testable import MFARollout
@@ -142,5 +143,61 @@ struct FlagValueTests {
     func refused(text: String) {
         #expect(FlagValue(exportValue: text) == nil)
         #expect(FlagValue(exportValue: nil) == .absent)
+    }
+}
+
+@Suite("plan file: fast paths agree with their definitions")
+struct PlanFileFastPathTests {
+    /// The definition `JSONString.needsEscaping` implements eight bytes at a time.
+    static func needsEscapingByDefinition(_ bytes: [UInt8]) -> Bool {
+        bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+    }
+
+    @Test("escaping check: every byte value at every position of strings up to 24 bytes")
+    func escapingCheckEveryByte() {
+        for length in 1...24 {
+            for position in 0..<length {
+                for value in 0...255 {
+                    // Fillers on both sides of the borrow boundaries: just above the limits.
+                    var bytes = [UInt8](repeating: value % 2 == 0 ? 0x20 : 0xFF, count: length)
+                    bytes[position] = UInt8(value)
+                    let fast = bytes.withUnsafeBufferPointer { JSONString.needsEscaping($0) }
+                    #expect(fast == Self.needsEscapingByDefinition(bytes), "value \(value) at \(position) of \(length)")
+                }
+            }
+        }
+    }
+
+    @Test("escaping check: random strings, and JSON output that JSONSerialization reads back")
+    func escapingCheckRandom() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let bytes = (0..<Int.random(in: 0...40, using: &generator)).map { _ in
+                // Mostly printable, sometimes a byte that needs escaping.
+                Int.random(in: 0..<10, using: &generator) == 0
+                    ? [0x00, 0x09, 0x0A, 0x1F, 0x22, 0x5C, 0x7F, 0x80, 0xA2, 0xDC].randomElement(using: &generator)!
+                    : UInt8.random(in: 0x20...0x7E, using: &generator)
+            }
+            let fast = bytes.withUnsafeBufferPointer { JSONString.needsEscaping($0) }
+            #expect(fast == Self.needsEscapingByDefinition(bytes))
+        }
+        let value = "a\"b\\c\u{1}d\ne\u{7F}é"
+        var out: [UInt8] = []
+        JSONString.append(value, to: &out)
+        let decoded = try JSONSerialization.jsonObject(with: Data(out), options: .fragmentsAllowed) as? String
+        #expect(decoded == value)
+    }
+
+    @Test("fingerprint: known answer from the documented canonical form, ids of 0 to 1,000 bytes")
+    func fingerprintKnownAnswer() {
+        let ids = ["", "a", "auth0|123456789", "auth0|1234", "x" + String(repeating: "9", count: 98),
+                   String(repeating: "z", count: 100), String(repeating: "é", count: 500)]
+        let operations = ids.map { PlanFileTests.operation($0) }
+        var canonical = "mfa-rollout plan fingerprint v1\nflag app_metadata.use_mfa\n"
+        for op in operations {
+            canonical += "op \(op.id) \(op.userID.utf8.count):\(op.userID) \(op.action.rawValue) \(op.current.rawValue) \(op.desired.rawValue)\n"
+        }
+        let expected = "sha256:" + SHA256.hash(data: Array(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        #expect(Fingerprint.of(flagLocation: "app_metadata.use_mfa", operations: operations) == expected)
     }
 }
