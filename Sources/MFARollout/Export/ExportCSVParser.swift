@@ -295,7 +295,10 @@ final class ExportCSVParser {
         let record = ExportRecord(
             source: sourceName, line: line, count: slots, base: fields.pointee.bytes.unsafelyUnwrapped, starts: starts, lengths: lengths)
         let userIDBytes = record.bytes(userIDSlot)
-        let userIDValid = userIDBytes?.isValidUTF8 ?? false
+        // One pass over all the kept bytes: when they are ASCII (the usual case), every
+        // value is valid UTF-8 and the per-column checks below are skipped.
+        let allASCII = UnsafeBufferPointer(start: fields.pointee.bytes, count: fields.pointee.bytes_count).isASCII
+        let userIDValid = userIDBytes.map { allASCII || $0.isValidUTF8 } ?? false
         if fieldCount != headerFieldCount {
             try reject(line, userIDValid ? record.string(userIDSlot) : nil,
                        .fieldCount(expected: headerFieldCount, found: fieldCount))
@@ -306,7 +309,7 @@ final class ExportCSVParser {
             return
         }
         for slot in 0..<slots where slot != userIDSlot {
-            if let bytes = record.bytes(slot), !bytes.isValidUTF8 {
+            if !allASCII, let bytes = record.bytes(slot), !bytes.isValidUTF8 {
                 try reject(line, record.string(userIDSlot), .invalidUTF8(column: columns[slot]))
                 return
             }
