@@ -26,7 +26,7 @@ public struct Fingerprint: Sendable {
         line.append(contentsOf: "op ".utf8)
         Self.appendUTF8(of: operation.id, to: &line)
         line.append(UInt8(ascii: " "))
-        Self.appendDecimal(operation.userID.utf8.count, to: &line)
+        line.appendDecimal(operation.userID.utf8.count)
         line.append(UInt8(ascii: ":"))
         Self.appendUTF8(of: operation.userID, to: &line)
         line.append(UInt8(ascii: " "))
@@ -46,19 +46,6 @@ public struct Fingerprint: Sendable {
         if text.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil {
             out.append(contentsOf: text.utf8)
         }
-    }
-
-    /// Appends `value` (not negative) in decimal without making a `String`.
-    @inline(__always)
-    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        var divisor = 1
-        while divisor <= value / 10 { divisor *= 10 }
-        var rest = value
-        repeat {
-            out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        } while divisor > 0
     }
 
     public func finalize() -> String {

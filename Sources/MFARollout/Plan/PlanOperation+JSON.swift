@@ -24,7 +24,7 @@ extension PlanOperation {
         append(",\"id\":", to: &out)
         JSONString.append(id, to: &out)
         append(",\"line\":", to: &out)
-        appendDecimal(line, to: &out)
+        out.appendDecimal(line)
         append(",\"reason\":", to: &out)
         JSONString.append(reason, to: &out)
         append(",\"user_id\":", to: &out)
@@ -36,10 +36,14 @@ extension PlanOperation {
     private func append(_ text: StaticString, to out: inout [UInt8]) {
         text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
+}
 
-    private func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+extension [UInt8] {
+    /// Appends `value` in decimal ASCII without making a `String` (negative values, which the
+    /// plan never writes, go through one).
+    mutating func appendDecimal(_ value: Int) {
         if value < 0 {
-            out.append(contentsOf: String(value).utf8)
+            append(contentsOf: String(value).utf8)
             return
         }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
@@ -50,7 +54,7 @@ extension PlanOperation {
                 digits[start] = UInt8(ascii: "0") + UInt8(v % 10)
                 v /= 10
             } while v > 0
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<20]))
+            append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<20]))
         }
     }
 }
