@@ -17,7 +17,7 @@ typedef struct mfa_fields {
     int header_done;
     /* Set after an error: the remaining callbacks of the current `csv_parse` call do nothing. */
     int aborted;
-    /* Set when growing `bytes` failed; the record is then reported as an error. */
+    /* Set when growing `bytes` failed; the Swift side then stops with a message naming the file. */
     int out_of_memory;
     /* Field index -> slot (index into the requested columns), -1 for fields not kept. */
     const int32_t *slot_map;
@@ -65,10 +65,5 @@ static inline void mfa_fields_add(void *data, size_t length, void *state_) {
     state->span_length[slot] = (ptrdiff_t)length;
     state->bytes_count = count + (ptrdiff_t)length;
     if (index == state->key_field) state->key_field_parsed(state->context, state->bytes + count, length);
-}
-
-/* The libcsv field callback, as a function pointer for `csv_parse` and `csv_fini`. */
-static inline void (*mfa_fields_callback(void))(void *, size_t, void *) {
-    return mfa_fields_add;
 }
 #endif

@@ -55,9 +55,6 @@ private func exportRecordCallback(_ terminator: Int32, _ context: UnsafeMutableR
         ._withUnsafeGuaranteedRef { $0.endRecord() }
 }
 
-/// libcsv's field callback: C, from the shim.
-private let exportFieldCallback = mfa_fields_callback()
-
 /// Parses one input's CSV with libcsv, tracking physical line numbers, and turns records
 /// into validated rows of the requested columns.
 ///
@@ -87,7 +84,7 @@ final class ExportCSVParser {
     private var parser = UnsafeMutablePointer<csv_parser>.allocate(capacity: 1)
     private let fields = UnsafeMutablePointer<mfa_fields>.allocate(capacity: 1)
     private let row = UnsafeMutablePointer<CSVRowState>.allocate(capacity: 1)
-    /// `spanStart` and `span_length`, unwrapped.
+    /// `fields.pointee.span_start` and `span_length`, unwrapped.
     private let spanStart: UnsafeMutablePointer<Int>
     private let spanLength: UnsafeMutablePointer<Int>
     // Touched per row or per line from the C callbacks only, never concurrently.
@@ -183,7 +180,7 @@ final class ExportCSVParser {
             }
             let newline = memchr(cursor, 0x0A, remaining)
             let length = newline.map { cursor.distance(to: UnsafeRawPointer($0)) + 1 } ?? remaining
-            let parsed = csv_parse(parser, cursor, length, exportFieldCallback, exportRecordCallback, fields)
+            let parsed = csv_parse(parser, cursor, length, mfa_fields_add, exportRecordCallback, fields)
             if let error = pendingError { throw error }
             if parsed != length { throw parseFailure() }
             if newline != nil {
@@ -198,11 +195,11 @@ final class ExportCSVParser {
     /// Ends the input: submits a last record without a line end, reports an open quote.
     func finish() throws {
         row.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
-        if csv_fini(parser, exportFieldCallback, exportRecordCallback, fields) != 0 {
+        if csv_fini(parser, mfa_fields_add, exportRecordCallback, fields) != 0 {
             throw ExportError(file: file, line: row.pointee.recordStartLine, reason: .unterminatedQuote)
         }
         if let error = pendingError { throw error }
-        if !(fields.pointee.header_done != 0) {
+        if fields.pointee.header_done == 0 {
             throw ExportError(file: file, line: nil, reason: .emptyFile)
         }
     }
@@ -237,7 +234,7 @@ final class ExportCSVParser {
         if fields.pointee.aborted != 0 { return }
         if fields.pointee.out_of_memory != 0 { fatalError("out of memory reading \(file)") }
         do {
-            if (fields.pointee.header_done != 0) {
+            if fields.pointee.header_done != 0 {
                 try dataRecord(fieldCount: fieldCount)
             } else {
                 try headerRecord()
