@@ -1,5 +1,3 @@
-import Crypto
-
 /// The plan's fingerprint: SHA-256 over the flag location and the canonical operations.
 ///
 /// A person quotes it when approving; `apply` recomputes it and refuses a plan whose
@@ -13,7 +11,7 @@ import Crypto
 /// make two different plans hash alike. Emails, reasons and sources are context for
 /// reviewers and are not covered. Written as `sha256:` and 64 lowercase hex digits.
 public struct Fingerprint: Sendable {
-    private var hasher = SHA256()
+    private var hasher = SHA256Context()
     /// One operation's line, reused: a single digest update per operation.
     private var line: [UInt8] = []
 
@@ -36,7 +34,7 @@ public struct Fingerprint: Sendable {
         line.append(UInt8(ascii: " "))
         Self.appendUTF8(of: operation.desired.rawValue, to: &line)
         line.append(UInt8(ascii: "\n"))
-        line.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        line.withUnsafeBufferPointer { hasher.update($0) }
     }
 
     /// Appends `text`'s UTF-8 in one copy when the string is stored contiguously (native
@@ -49,7 +47,7 @@ public struct Fingerprint: Sendable {
     }
 
     public func finalize() -> String {
-        "sha256:" + hasher.finalize().hexString
+        "sha256:" + hasher.withDigest { $0.hexString }
     }
 
     /// The fingerprint of a whole list of operations.
@@ -60,7 +58,8 @@ public struct Fingerprint: Sendable {
     }
 
     private mutating func update(_ text: String) {
-        hasher.update(utf8Of: text)
+        var text = text
+        text.withUTF8 { hasher.update($0) }
     }
 }
 
@@ -103,38 +102,28 @@ public enum OperationID {
                 end += 1
                 var name = action.rawValue
                 name.withUTF8 { append($0) }
-                var hasher = SHA256()
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(start: text.baseAddress, count: end))
-                return encode(hasher.finalize())
+                var hasher = SHA256Context()
+                hasher.update(UnsafeBufferPointer(rebasing: text[..<end]))
+                return hasher.withDigest { encode($0) }
             }
         }
     }
 
     /// The first 75 bits of `digest` as 15 base32 characters.
-    private static func encode(_ digest: SHA256.Digest) -> String {
+    private static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { out in
-            digest.withUnsafeBytes { bytes in
-                // 75 bits, five at a time, most significant first.
-                var acc: UInt64 = 0
-                for i in 0..<8 { acc = acc << 8 | UInt64(bytes[i]) }
-                let tail = UInt64(bytes[8]) << 8 | UInt64(bytes[9])
-                for i in 0..<12 { out[i] = base32[Int((acc >> UInt64(59 - 5 * i)) & 31)] }
-                let rest = (acc & 0xF) << 16 | tail  // the last 4 bits of acc, then 16 more
-                for i in 0..<3 { out[12 + i] = base32[Int((rest >> UInt64(15 - 5 * i)) & 31)] }
-            }
+            // 75 bits, five at a time, most significant first.
+            var acc: UInt64 = 0
+            for i in 0..<8 { acc = acc << 8 | UInt64(bytes[i]) }
+            let tail = UInt64(bytes[8]) << 8 | UInt64(bytes[9])
+            for i in 0..<12 { out[i] = base32[Int((acc >> UInt64(59 - 5 * i)) & 31)] }
+            let rest = (acc & 0xF) << 16 | tail  // the last 4 bits of acc, then 16 more
+            for i in 0..<3 { out[12 + i] = base32[Int((rest >> UInt64(15 - 5 * i)) & 31)] }
             return String(decoding: UnsafeBufferPointer(out), as: UTF8.self)
         }
     }
 
     private static let base32: [UInt8] = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
-}
-
-extension SHA256 {
-    /// Feeds the UTF-8 bytes of `text` without copying them into a new buffer.
-    mutating func update(utf8Of text: String) {
-        var text = text
-        text.withUTF8 { update(bufferPointer: UnsafeRawBufferPointer($0)) }
-    }
 }
 
 extension Sequence where Element == UInt8 {

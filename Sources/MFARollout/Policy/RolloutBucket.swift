@@ -1,5 +1,3 @@
-import Crypto
-
 /// A user's place in a percentage rollout: the same on every machine, for ever, for a given salt.
 ///
 /// `h = SHA-256(UTF-8(salt + ":" + userID))`, `x` = the first 8 bytes of `h` read as a
@@ -12,23 +10,20 @@ public enum RolloutBucket {
     }
 
     /// Turns the first 8 bytes of a digest into a bucket.
-    static func bucket(firstEightBytesOf digest: SHA256.Digest) -> Double {
-        let x = digest.withUnsafeBytes { bytes -> UInt64 in
-            var x: UInt64 = 0
-            for i in 0..<8 { x = x << 8 | UInt64(bytes[i]) }
-            return x
-        }
+    static func bucket(firstEightBytesOf digest: UnsafeRawBufferPointer) -> Double {
+        var x: UInt64 = 0
+        for i in 0..<8 { x = x << 8 | UInt64(digest[i]) }
         return Double(x) / 18446744073709551616.0 * 100.0
     }
 
     /// A SHA-256 state that has already taken in `salt + ":"`; copying it per user avoids
-    /// re-hashing the salt and allocating.
+    /// re-hashing the salt, and being held inline, allocating.
     struct Hasher: Sendable {
-        private let prefix: SHA256
+        private let prefix: SHA256Context
 
         init(salt: String) {
-            var h = SHA256()
-            h.update(data: Array((salt + ":").utf8))
+            var h = SHA256Context()
+            Array((salt + ":").utf8).withUnsafeBufferPointer { h.update($0) }
             prefix = h
         }
 
@@ -40,8 +35,8 @@ public enum RolloutBucket {
         /// The bucket of the user id whose UTF-8 is `userID`.
         func bucket(userID: UnsafeBufferPointer<UInt8>) -> Double {
             var h = prefix
-            h.update(bufferPointer: UnsafeRawBufferPointer(userID))
-            return RolloutBucket.bucket(firstEightBytesOf: h.finalize())
+            h.update(userID)
+            return h.withDigest { RolloutBucket.bucket(firstEightBytesOf: $0) }
         }
     }
 }
