@@ -69,6 +69,12 @@ public struct ExportReader {
         }
     }
 
+    /// About how many lines the file inputs hold together (0 for those that cannot be
+    /// estimated: standard input, gzip), from their sizes and first 64 KiB.
+    public func estimatedLineCount() -> Int {
+        sources.reduce(0) { $0 + (ExportInput(source: $1, chunkSize: chunkSize).estimatedLineCount() ?? 0) }
+    }
+
     private func readAll(
         columns: [String], required: Set<String>,
         onRejected: ((RejectedRow) throws -> Void)?,
@@ -162,7 +168,7 @@ private final class ReadSession {
         self.required = required
         self.onRejected = onRejected
         self.onRecord = onRecord
-        let lines = reader.sources.reduce(0) { $0 + (ExportInput(source: $1, chunkSize: reader.chunkSize).estimatedLineCount() ?? 0) }
+        let lines = reader.estimatedLineCount()
         // Room for every estimated id at under 80 % load.
         self.seen = UserIDHashSet(minimumCapacity: max(1024, lines + lines / 3))
         self.userIDSlot = columns.firstIndex(of: reader.userIDColumn)!

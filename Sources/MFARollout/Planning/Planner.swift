@@ -45,9 +45,11 @@ public struct Planner: Sendable {
     ) throws(PlanningError) -> Plan {
         let policy = request.policy
         let columns = policy.columnsNeeded
-        let decider = RowDecider(policy: policy, skipInvalid: request.onInvalid == .skip, asOf: request.asOf, writer: writer)
-        let pipeline = DecisionPipeline(slots: columns.count) { batch in try decider.decide(batch) }
         let reader = ExportReader(sources: request.sources, dialect: policy.dialect, userIDColumn: policy.columns.userID)
+        let decider = RowDecider(
+            policy: policy, skipInvalid: request.onInvalid == .skip, asOf: request.asOf, writer: writer,
+            expectedRows: reader.estimatedLineCount())
+        let pipeline = DecisionPipeline(slots: columns.count) { batch in try decider.decide(batch) }
         var readerRejected: [RejectedRow] = []
         let onRejected: ((RejectedRow) throws -> Void)? =
             request.onInvalid == .skip

@@ -30,8 +30,12 @@ final class RowDecider: @unchecked Sendable {
     /// Receives each operation as it is made.
     private let writer: PlanFile.Writer?
 
-    init(policy: Policy, skipInvalid: Bool, asOf: Date, writer: PlanFile.Writer? = nil) {
+    /// - Parameter expectedRows: about how many rows will be decided. The operations array
+    ///   reserves that many up front: address space only until used, and it never has to be
+    ///   copied into a larger one while a million rows are decided.
+    init(policy: Policy, skipInvalid: Bool, asOf: Date, writer: PlanFile.Writer? = nil, expectedRows: Int = 0) {
         self.writer = writer
+        operations.reserveCapacity(expectedRows)
         self.policy = policy
         self.skipInvalid = skipInvalid
         now = asOf.timeIntervalSince1970
