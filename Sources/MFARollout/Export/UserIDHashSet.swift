@@ -88,17 +88,43 @@ struct UserIDFingerprint: Hashable, Sendable {
 /// The table is far larger than the CPU caches, so each lookup is a cache miss: the reader
 /// calls `prefetch` as soon as a row's user id field is parsed, and the miss overlaps with
 /// libcsv parsing the rest of the row.
+///
+/// A large table starts out staged: its pages are faulted in on a thread of its own
+/// (`mfa_prefault_start`), and meanwhile ids go to a small staging set. The first insert after
+/// the faulting ends (or after the staging set has taken an eighth of the table's capacity,
+/// when it waits for the faulting) moves the staged ids into the table. Without this, the
+/// first few thousand rows would wait for the kernel to zero 20 MB.
 final class UserIDHashSet {
     private var slots: UnsafeMutablePointer<UInt64>
-    private(set) var count = 0
+    /// Ids in `slots` (those in `staging` are not counted here).
+    private var stored = 0
     private var capacity: Int
+    /// Holds the ids while `prefault` is faulting `slots` in; nil once they have moved.
+    private var staging: UserIDHashSet?
+    private var prefault: UnsafeMutablePointer<mfa_prefault>?
 
-    init(minimumCapacity: Int = 1024) {
+    /// Number of ids in the set.
+    var count: Int { stored + (staging?.count ?? 0) }
+
+    /// - Parameter stage: whether a large table may be faulted in on another thread while a
+    ///   staging set takes the first ids (see the type's notes); tests turn it off to compare.
+    init(minimumCapacity: Int = 1024, stage: Bool = true) {
         capacity = max(minimumCapacity, 16)
         slots = Self.allocateZeroed(words: capacity * 2)
+        #if os(Linux)
+        if stage && Self.isMapped(words: capacity * 2),
+            let job = mfa_prefault_start(slots, capacity * 2 * MemoryLayout<UInt64>.stride)
+        {
+            prefault = job
+            staging = UserIDHashSet(minimumCapacity: 1 << 15, stage: false)
+        }
+        #endif
     }
 
-    deinit { Self.deallocate(slots, words: capacity * 2) }
+    deinit {
+        if let prefault { mfa_prefault_finish(prefault) }  // it may still be writing to `slots`
+        Self.deallocate(slots, words: capacity * 2)
+    }
 
     /// Zeroed table memory. A large table is mapped straight from the kernel (zero already)
     /// in 2 MiB pages where the system allows (`MADV_HUGEPAGE`): lookups land anywhere in it,
@@ -108,7 +134,7 @@ final class UserIDHashSet {
     private static func allocateZeroed(words: Int) -> UnsafeMutablePointer<UInt64> {
         let bytes = words * MemoryLayout<UInt64>.stride
         #if os(Linux)
-        if bytes >= Self.mappedThreshold {
+        if isMapped(words: words) {
             let memory = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
             guard let memory, memory != MAP_FAILED else {
                 fatalError("out of memory allocating \(bytes) bytes for duplicate detection")
@@ -127,20 +153,22 @@ final class UserIDHashSet {
 
     /// Frees what `allocateZeroed(words:)` returned.
     private static func deallocate(_ table: UnsafeMutablePointer<UInt64>, words: Int) {
-        let bytes = words * MemoryLayout<UInt64>.stride
         #if os(Linux)
-        if bytes >= Self.mappedThreshold {
-            munmap(table, bytes)
+        if isMapped(words: words) {
+            munmap(table, words * MemoryLayout<UInt64>.stride)
             return
         }
         #endif
         free(table)
     }
 
-    private static let mappedThreshold = 4 << 20
+    /// Whether a table of `words` is mapped from the kernel rather than taken from `malloc`.
+    private static func isMapped(words: Int) -> Bool {
+        words * MemoryLayout<UInt64>.stride >= 4 << 20
+    }
 
-    /// Bytes held by the table.
-    var memoryFootprint: Int { capacity * 2 * MemoryLayout<UInt64>.stride }
+    /// Bytes held by the table (and the staging set, while there is one).
+    var memoryFootprint: Int { capacity * 2 * MemoryLayout<UInt64>.stride + (staging?.memoryFootprint ?? 0) }
 
     @inline(__always)
     private static func home(_ key: UserIDFingerprint, capacity: Int) -> Int {
@@ -150,10 +178,12 @@ final class UserIDHashSet {
     /// Starts loading the slot where `key` would be looked up.
     @inline(__always)
     func prefetch(_ key: UserIDFingerprint) {
+        guard staging == nil else { return }  // the table may still be being faulted in
         mfa_prefetch(slots + Self.home(key, capacity: capacity) * 2)
     }
 
     func contains(_ key: UserIDFingerprint) -> Bool {
+        if let staging { return staging.contains(key) }
         var index = Self.home(key, capacity: capacity)
         while true {
             let high = slots[index * 2], low = slots[index * 2 + 1]
@@ -167,10 +197,39 @@ final class UserIDHashSet {
     /// Inserts `key`; returns false when it was already present.
     @discardableResult
     func insert(_ key: UserIDFingerprint) -> Bool {
-        if (count + 1) * 5 > capacity * 4 { grow() }
+        if _slowPath(staging != nil) { return insertWhileStaging(key) }
+        if (stored + 1) * 5 > capacity * 4 { grow() }
         let inserted = Self.place(key, in: slots, capacity: capacity)
-        if inserted { count += 1 }
+        if inserted { stored += 1 }
         return inserted
+    }
+
+    @inline(never)
+    private func insertWhileStaging(_ key: UserIDFingerprint) -> Bool {
+        let staging = staging!
+        guard let prefault, mfa_prefault_done(prefault) == 0, staging.count < capacity / 8 else {
+            unstage()
+            return insert(key)
+        }
+        return staging.insert(key)
+    }
+
+    /// Waits for the faulting to end, then moves the staged ids into the table. The staged
+    /// ids are distinct and fewer than an eighth of the capacity: no check, no growth.
+    private func unstage() {
+        if let prefault { mfa_prefault_finish(prefault) }
+        prefault = nil
+        guard let staged = staging else { return }
+        staging = nil
+        staged.forEachID { key in _ = Self.place(key, in: slots, capacity: capacity) }
+        stored += staged.count
+    }
+
+    private func forEachID(_ body: (UserIDFingerprint) -> Void) {
+        for index in 0..<capacity {
+            let high = slots[index * 2], low = slots[index * 2 + 1]
+            if high != 0 || low != 0 { body(UserIDFingerprint(high: high, low: low)) }
+        }
     }
 
     @inline(__always)
@@ -192,12 +251,7 @@ final class UserIDHashSet {
     private func grow() {
         let newCapacity = capacity + capacity / 2
         let newSlots = Self.allocateZeroed(words: newCapacity * 2)
-        for index in 0..<capacity {
-            let high = slots[index * 2], low = slots[index * 2 + 1]
-            if high != 0 || low != 0 {
-                _ = Self.place(UserIDFingerprint(high: high, low: low), in: newSlots, capacity: newCapacity)
-            }
-        }
+        forEachID { key in _ = Self.place(key, in: newSlots, capacity: newCapacity) }
         Self.deallocate(slots, words: capacity * 2)
         slots = newSlots
         capacity = newCapacity
