@@ -188,6 +188,32 @@ struct PlanFileFastPathTests {
         #expect(decoded == value)
     }
 
+    @Test("decimal writer: every digit count, both ends of Int, and appended after other bytes")
+    func decimalWriter() {
+        var values: [Int] = [0, 9, 10, 99, 100, .max, .min, -1, -10]
+        var power = 1
+        for _ in 0..<18 {
+            power *= 10
+            values += [power - 1, power, power + 1, -power]
+        }
+        for value in values {
+            var out: [UInt8] = Array("x".utf8)
+            out.appendDecimal(value)
+            #expect(String(decoding: out, as: UTF8.self) == "x\(value)")
+        }
+    }
+
+    @Test("JSON strings: all-escaping values at the worst-case size are written in full")
+    func worstCaseEscaping() throws {
+        for value in ["", String(repeating: "\u{1}", count: 300), String(repeating: "\"\\\n", count: 100)] {
+            var out: [UInt8] = Array("[".utf8)
+            JSONString.append(value, to: &out)
+            out.append(UInt8(ascii: "]"))
+            let decoded = try JSONSerialization.jsonObject(with: Data(out)) as? [String]
+            #expect(decoded == [value])
+        }
+    }
+
     @Test("fingerprint: known answer from the documented canonical form, ids of 0 to 1,000 bytes")
     func fingerprintKnownAnswer() {
         let ids = ["", "a", "auth0|123456789", "auth0|1234", "x" + String(repeating: "9", count: 98),

@@ -5,90 +5,154 @@
 /// `.sortedKeys` would; the tests decode the output with JSONDecoder to keep the two in step.
 extension PlanOperation {
     func appendJSON(to out: inout [UInt8]) {
-        append("{\"action\":", to: &out)
-        JSONString.append(action.rawValue, to: &out)
-        if let connection {
-            append(",\"connection\":", to: &out)
-            JSONString.append(connection, to: &out)
+        // Room for the worst case: every string byte escaped as `\u00XX`, a 21-byte line.
+        var strings = action.rawValue.utf8.count + current.rawValue.utf8.count + desired.rawValue.utf8.count
+        strings += file.utf8.count + id.utf8.count + reason.utf8.count + userID.utf8.count
+        strings += (email?.utf8.count ?? 0) + (connection?.utf8.count ?? 0)
+        out.append(addingCapacity: 160 + 20 + 6 * strings) { span in
+            span.withUnsafeMutableBufferPointer { buffer, initialized in
+                var json = JSONOutput(buffer.baseAddress!, at: initialized)
+                json.raw("{\"action\":")
+                json.string(action.rawValue)
+                if let connection {
+                    json.raw(",\"connection\":")
+                    json.string(connection)
+                }
+                json.raw(",\"current\":")
+                json.string(current.rawValue)
+                json.raw(",\"desired\":")
+                json.string(desired.rawValue)
+                if let email {
+                    json.raw(",\"email\":")
+                    json.string(email)
+                }
+                json.raw(",\"file\":")
+                json.string(file)
+                json.raw(",\"id\":")
+                json.string(id)
+                json.raw(",\"line\":")
+                json.decimal(line)
+                json.raw(",\"reason\":")
+                json.string(reason)
+                json.raw(",\"user_id\":")
+                json.string(userID)
+                json.byte(UInt8(ascii: "}"))
+                initialized = json.position
+            }
         }
-        append(",\"current\":", to: &out)
-        JSONString.append(current.rawValue, to: &out)
-        append(",\"desired\":", to: &out)
-        JSONString.append(desired.rawValue, to: &out)
-        if let email {
-            append(",\"email\":", to: &out)
-            JSONString.append(email, to: &out)
-        }
-        append(",\"file\":", to: &out)
-        JSONString.append(file, to: &out)
-        append(",\"id\":", to: &out)
-        JSONString.append(id, to: &out)
-        append(",\"line\":", to: &out)
-        out.appendDecimal(line)
-        append(",\"reason\":", to: &out)
-        JSONString.append(reason, to: &out)
-        append(",\"user_id\":", to: &out)
-        JSONString.append(userID, to: &out)
-        out.append(UInt8(ascii: "}"))
-    }
-
-    @inline(__always)
-    private func append(_ text: StaticString, to out: inout [UInt8]) {
-        text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 }
 
 extension [UInt8] {
-    /// Appends `value` in decimal ASCII without making a `String` (negative values, which the
-    /// plan never writes, go through one).
+    /// Appends `value` in decimal ASCII without making a `String`.
     mutating func appendDecimal(_ value: Int) {
-        if value < 0 {
-            append(contentsOf: String(value).utf8)
-            return
-        }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var v = value
-            var start = 20
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-            } while v > 0
-            append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<20]))
+        append(addingCapacity: 21) { span in
+            span.withUnsafeMutableBufferPointer { buffer, initialized in
+                var output = JSONOutput(buffer.baseAddress!, at: initialized)
+                output.decimal(value)
+                initialized = output.position
+            }
         }
     }
 }
 
-/// JSON string literals (RFC 8259 §7): quotes, backslash and control characters escaped.
-enum JSONString {
-    static func append(_ value: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
+/// Writes JSON into memory the caller has made room in, without a capacity check per write:
+/// the plan's writer makes hundreds of thousands of objects, and checking (and possibly
+/// growing) an array for each of a dozen fields cost more than the writing. The caller
+/// reserves the worst case (`string` writes at most 2 + 6 bytes per input byte, `decimal` 21).
+struct JSONOutput {
+    private let base: UnsafeMutablePointer<UInt8>
+    /// Bytes written so far, from `base`.
+    private(set) var position: Int
+
+    init(_ base: UnsafeMutablePointer<UInt8>, at position: Int) {
+        self.base = base
+        self.position = position
+    }
+
+    @inline(__always)
+    mutating func byte(_ byte: UInt8) {
+        base[position] = byte
+        position += 1
+    }
+
+    @inline(__always)
+    mutating func raw(_ text: StaticString) {
+        (base + position).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+        position += text.utf8CodeUnitCount
+    }
+
+    /// `value` in decimal; negative values (the plan writes none) with a minus sign.
+    mutating func decimal(_ value: Int) {
+        if value < 0 { byte(UInt8(ascii: "-")) }
+        var digits = 1
+        var rest = value.magnitude
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        rest = value.magnitude
+        for index in stride(from: digits - 1, through: 0, by: -1) {
+            base[position + index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+        position += digits
+    }
+
+    /// `value` as a JSON string literal (RFC 8259 §7): quotes, backslash and control
+    /// characters escaped.
+    mutating func string(_ value: String) {
+        byte(UInt8(ascii: "\""))
         // Most values need no escaping: copy them whole.
-        let plain = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard !needsEscaping(bytes) else { return false }
-            out.append(contentsOf: bytes)
+        let copied = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard !JSONString.needsEscaping(bytes) else { return false }
+            if let source = bytes.baseAddress { (base + position).update(from: source, count: bytes.count) }
+            position += bytes.count
             return true
         }
-        if plain == true {
-            out.append(UInt8(ascii: "\""))
-            return
+        if copied != true {
+            for byte in value.utf8 { escaped(byte) }
         }
-        let hex = Array("0123456789abcdef".utf8)
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0x0F)])
-            default: out.append(byte)
+        byte(UInt8(ascii: "\""))
+    }
+
+    private mutating func escaped(_ value: UInt8) {
+        switch value {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+            byte(UInt8(ascii: "\\"))
+            byte(value)
+        case 0x0A:
+            byte(UInt8(ascii: "\\"))
+            byte(UInt8(ascii: "n"))
+        case 0x0D:
+            byte(UInt8(ascii: "\\"))
+            byte(UInt8(ascii: "r"))
+        case 0x09:
+            byte(UInt8(ascii: "\\"))
+            byte(UInt8(ascii: "t"))
+        case 0..<0x20:
+            raw("\\u00")
+            byte(Self.hex[Int(value >> 4)])
+            byte(Self.hex[Int(value & 0x0F)])
+        default:
+            byte(value)
+        }
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+}
+
+/// JSON string literals (RFC 8259 §7).
+enum JSONString {
+    /// Appends `value` as a JSON string literal.
+    static func append(_ value: String, to out: inout [UInt8]) {
+        out.append(addingCapacity: 2 + 6 * value.utf8.count) { span in
+            span.withUnsafeMutableBufferPointer { buffer, initialized in
+                var json = JSONOutput(buffer.baseAddress!, at: initialized)
+                json.string(value)
+                initialized = json.position
             }
         }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// Whether any byte is a control character, `"` or `\\`. Eight bytes at a time: a plan
