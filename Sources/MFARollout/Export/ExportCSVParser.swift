@@ -290,7 +290,8 @@ final class ExportCSVParser {
             }
         }
         let record = ExportRecord(
-            source: sourceName, line: line, count: slots, base: fields.pointee.bytes.unsafelyUnwrapped, starts: starts, lengths: lengths)
+            source: sourceName, line: line, count: slots, base: fields.pointee.bytes.unsafelyUnwrapped,
+            extent: fields.pointee.bytes_count, starts: starts, lengths: lengths)
         let userIDBytes = record.bytes(userIDSlot)
         // One pass over all the kept bytes: when they are ASCII (the usual case), every
         // value is valid UTF-8 and the per-column checks below are skipped.

@@ -27,15 +27,28 @@ public struct ExportRecord {
     private let starts: UnsafePointer<Int>
     /// -1 for a column the file does not have.
     private let lengths: UnsafePointer<Int>
+    /// Every value lies within `base[0..<extent]`, so the whole record copies as one block.
+    let extent: Int
 
-    init(source: SourceName, line: Int, count: Int, base: UnsafePointer<UInt8>, starts: UnsafePointer<Int>, lengths: UnsafePointer<Int>) {
+    init(
+        source: SourceName, line: Int, count: Int, base: UnsafePointer<UInt8>, extent: Int,
+        starts: UnsafePointer<Int>, lengths: UnsafePointer<Int>
+    ) {
         self.source = .passUnretained(source)
         self.line = line
         self.count = count
         self.base = base
+        self.extent = extent
         self.starts = starts
         self.lengths = lengths
     }
+
+    /// The bytes every value lies within (see `extent`).
+    var storage: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: extent) }
+
+    /// Where slot `slot`'s value starts in `storage`, and its length (-1: no such column).
+    @inline(__always)
+    func span(_ slot: Int) -> (start: Int, length: Int) { (starts[slot], lengths[slot]) }
 
     /// The value of slot `slot` as UTF-8 bytes; `nil` when the file has no such column.
     @inline(__always)
@@ -80,7 +93,7 @@ public struct ExportRecord {
                 try lengths.withUnsafeBufferPointer { l in
                     try body(ExportRecord(
                         source: source, line: line, count: values.count,
-                        base: b.baseAddress!, starts: s.baseAddress ?? UnsafePointer(bitPattern: 8)!,
+                        base: b.baseAddress!, extent: b.count - 1, starts: s.baseAddress ?? UnsafePointer(bitPattern: 8)!,
                         lengths: l.baseAddress ?? UnsafePointer(bitPattern: 8)!))
                 }
             }

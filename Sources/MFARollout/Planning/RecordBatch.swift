@@ -1,5 +1,6 @@
-/// Rows copied out of the reader's buffers so that another thread can decide them: the
-/// requested columns' bytes back to back, with each row's spans and line.
+/// Rows copied out of the reader's buffers so that another thread can decide them: each
+/// row's bytes as one block (`ExportRecord.storage`), the blocks back to back, with each
+/// row's spans (relative to its block) and line.
 ///
 /// A batch belongs to one input file and holds up to `rowCapacity` rows. It is filled by one
 /// thread and read by another, never both at once (`DecisionPipeline` hands it over).
@@ -17,6 +18,8 @@ final class RecordBatch: @unchecked Sendable {
     private let starts: UnsafeMutablePointer<Int>
     private let lengths: UnsafeMutablePointer<Int>
     private let lines: UnsafeMutablePointer<Int>
+    /// Where each row's block starts in `bytes`; one more entry than rows, for the end.
+    private let rowOffsets: UnsafeMutablePointer<Int>
 
     init(slots: Int) {
         self.slots = slots
@@ -25,6 +28,8 @@ final class RecordBatch: @unchecked Sendable {
         starts = .allocate(capacity: Self.rowCapacity * max(slots, 1))
         lengths = .allocate(capacity: Self.rowCapacity * max(slots, 1))
         lines = .allocate(capacity: Self.rowCapacity)
+        rowOffsets = .allocate(capacity: Self.rowCapacity + 1)
+        rowOffsets[0] = 0
     }
 
     deinit {
@@ -32,6 +37,7 @@ final class RecordBatch: @unchecked Sendable {
         starts.deallocate()
         lengths.deallocate()
         lines.deallocate()
+        rowOffsets.deallocate()
     }
 
     var isFull: Bool { count == Self.rowCapacity }
@@ -48,29 +54,27 @@ final class RecordBatch: @unchecked Sendable {
             source = record.source.takeUnretainedValue()
             sourceIdentity = record.source.toOpaque()
         }
+        let extent = record.extent
+        if bytesCount + extent > bytesCapacity { grow(toFit: extent) }
+        if extent > 0 { (bytes + bytesCount).update(from: record.storage.baseAddress!, count: extent) }
         let base = count * slots
         for slot in 0..<slots {
-            guard let value = record.bytes(slot) else {
-                lengths[base + slot] = -1
-                continue
-            }
-            if bytesCount + value.count > bytesCapacity { grow(toFit: value.count) }
-            if let source = value.baseAddress, value.count > 0 {
-                (bytes + bytesCount).update(from: source, count: value.count)
-            }
-            starts[base + slot] = bytesCount
-            lengths[base + slot] = value.count
-            bytesCount += value.count
+            let span = record.span(slot)
+            starts[base + slot] = span.start
+            lengths[base + slot] = span.length
         }
+        bytesCount += extent
         lines[count] = record.line
         count += 1
+        rowOffsets[count] = bytesCount
     }
 
     /// Row `row` as a record; valid until the batch is reset.
     @inline(__always)
     func record(_ row: Int) -> ExportRecord {
-        ExportRecord(
-            source: source!, line: lines[row], count: slots, base: bytes,
+        let start = rowOffsets[row]
+        return ExportRecord(
+            source: source!, line: lines[row], count: slots, base: bytes + start, extent: rowOffsets[row + 1] - start,
             starts: starts + row * slots, lengths: lengths + row * slots)
     }
 
