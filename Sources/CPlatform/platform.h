@@ -4,7 +4,6 @@
  * call. All are advice: ignoring them changes speed, never results. */
 #include <pthread.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #ifdef __linux__
 #include <sys/syscall.h>
 #include <unistd.h>

@@ -107,7 +107,8 @@ final class UserIDHashSet {
     var count: Int { stored + (staging?.count ?? 0) }
 
     /// - Parameter stage: whether a large table may be faulted in on another thread while a
-    ///   staging set takes the first ids (see the type's notes); tests turn it off to compare.
+    ///   staging set takes the first ids (see the type's notes). Off for the staging set
+    ///   itself, and in tests that compare the two.
     init(minimumCapacity: Int = 1024, stage: Bool = true) {
         capacity = max(minimumCapacity, 16)
         slots = Self.allocateZeroed(words: capacity * 2)

@@ -9,6 +9,10 @@ import CCryptoBoringSSL
 /// than the hashing. This wraps the same BoringSSL functions swift-crypto's `SHA256` calls,
 /// from swift-crypto's own C module, with the state on the stack. Nothing secret is hashed
 /// with it (user ids, flag locations, salts that are written in the plan).
+///
+/// `CCryptoBoringSSL` is not a product of swift-crypto: it is imported because the `Crypto`
+/// product this target depends on is built on it. Its names have been stable since
+/// swift-crypto 1.0; `SHA256ContextTests` checks the results against `Crypto.SHA256`.
 struct SHA256Context {
     private var context = SHA256_CTX()
 

@@ -109,7 +109,7 @@ public enum OperationID {
         }
     }
 
-    /// The first 75 bits of `digest` as 15 base32 characters.
+    /// The first 75 bits of the digest `bytes` as 15 base32 characters.
     private static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { out in
             // 75 bits, five at a time, most significant first.

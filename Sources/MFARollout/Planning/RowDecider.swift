@@ -31,11 +31,13 @@ final class RowDecider: @unchecked Sendable {
     private let writer: PlanFile.Writer?
 
     /// - Parameter expectedRows: about how many rows will be decided. The operations array
-    ///   reserves that many up front: address space only until used, and it never has to be
-    ///   copied into a larger one while a million rows are decided.
+    ///   reserves room for that many (at most 2M): address space only until used, and it is
+    ///   not copied into a larger array again and again while a million rows are decided.
+    ///   The cap keeps a huge export from reserving more address space than a machine that
+    ///   does not overcommit memory would grant.
     init(policy: Policy, skipInvalid: Bool, asOf: Date, writer: PlanFile.Writer? = nil, expectedRows: Int = 0) {
         self.writer = writer
-        operations.reserveCapacity(expectedRows)
+        operations.reserveCapacity(min(expectedRows, 1 << 21))
         self.policy = policy
         self.skipInvalid = skipInvalid
         now = asOf.timeIntervalSince1970
