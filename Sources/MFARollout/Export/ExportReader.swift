@@ -54,6 +54,8 @@ public struct ExportReader {
     ///   - onHeader: called with each input's name and header row before its rows are read
     ///     and before `required` is checked, so a caller can check columns with its own,
     ///     more precise errors (the policy names the rule that reads a missing column).
+    ///   - expectedLineCount: the inputs' line count as `estimatedLineCount()` gave it, for a
+    ///     caller that needed it first (duplicate detection is sized by it); nil to estimate.
     ///   - onRecord: called once per accepted row; the record is valid only during the call.
     /// - Throws: `ExportError`, or what a callback threw. When it throws, rows already
     ///   delivered must be discarded by the caller: the read as a whole failed.
@@ -62,10 +64,13 @@ public struct ExportReader {
         columns: [String], required: Set<String>,
         onRejected: ((RejectedRow) throws -> Void)? = nil,
         onHeader: ((_ file: String, _ header: [String]) throws -> Void)? = nil,
+        expectedLineCount: Int? = nil,
         onRecord: (ExportRecord) throws -> Void
     ) throws -> ExportReadSummary {
         try withoutActuallyEscaping(onRecord) { onRecord in
-            try readAll(columns: columns, required: required, onRejected: onRejected, onHeader: onHeader, onRecord: onRecord)
+            try readAll(
+                columns: columns, required: required, onRejected: onRejected, onHeader: onHeader,
+                expectedLineCount: expectedLineCount ?? estimatedLineCount(), onRecord: onRecord)
         }
     }
 
@@ -79,11 +84,14 @@ public struct ExportReader {
         columns: [String], required: Set<String>,
         onRejected: ((RejectedRow) throws -> Void)?,
         onHeader: ((_ file: String, _ header: [String]) throws -> Void)?,
+        expectedLineCount: Int,
         onRecord: @escaping (ExportRecord) throws -> Void
     ) throws -> ExportReadSummary {
         precondition(columns.contains(userIDColumn), "columns must include the user id column '\(userIDColumn)'")
         precondition(Set(columns).count == columns.count, "columns must not repeat a name")
-        let session = ReadSession(reader: self, columns: columns, required: required, onRejected: onRejected, onRecord: onRecord)
+        let session = ReadSession(
+            reader: self, columns: columns, required: required, expectedLineCount: expectedLineCount,
+            onRejected: onRejected, onRecord: onRecord)
         for (sourceIndex, source) in sources.enumerated() {
             let name = source.displayName
             session.summary.files.append(name)
@@ -160,7 +168,7 @@ private final class ReadSession {
     let userIDSlot: Int
 
     init(
-        reader: ExportReader, columns: [String], required: Set<String>,
+        reader: ExportReader, columns: [String], required: Set<String>, expectedLineCount lines: Int,
         onRejected: ((RejectedRow) throws -> Void)?, onRecord: @escaping (ExportRecord) throws -> Void
     ) {
         self.reader = reader
@@ -168,7 +176,6 @@ private final class ReadSession {
         self.required = required
         self.onRejected = onRejected
         self.onRecord = onRecord
-        let lines = reader.estimatedLineCount()
         // Room for every estimated id at under 80 % load.
         self.seen = UserIDHashSet(minimumCapacity: max(1024, lines + lines / 3))
         self.userIDSlot = columns.firstIndex(of: reader.userIDColumn)!

@@ -46,9 +46,10 @@ public struct Planner: Sendable {
         let policy = request.policy
         let columns = policy.columnsNeeded
         let reader = ExportReader(sources: request.sources, dialect: policy.dialect, userIDColumn: policy.columns.userID)
+        let expectedLines = reader.estimatedLineCount()
         let decider = RowDecider(
             policy: policy, skipInvalid: request.onInvalid == .skip, asOf: request.asOf, writer: writer,
-            expectedRows: reader.estimatedLineCount())
+            expectedRows: expectedLines)
         let pipeline = DecisionPipeline(slots: columns.count) { batch in try decider.decide(batch) }
         var readerRejected: [RejectedRow] = []
         let onRejected: ((RejectedRow) throws -> Void)? =
@@ -67,7 +68,8 @@ public struct Planner: Sendable {
                     } catch let error as PolicyError {
                         throw PlanningError.policy(export: file, error)
                     }
-                }
+                },
+                expectedLineCount: expectedLines
             ) { record in
                 rows += 1
                 if let progress, rows % 100_000 == 0 { progress(rows) }
