@@ -132,11 +132,10 @@ extension UnsafeBufferPointer<UInt8> {
     }
 
     /// Whether the bytes are valid UTF-8. ASCII (the usual case) is checked eight bytes at a
-    /// time; other text is decoded and compared, since decoding repairs invalid sequences.
+    /// time; other text by the standard library's validating decoder.
     @inline(__always)
     var isValidUTF8: Bool {
-        if isASCII { return true }
-        return String(decoding: self, as: UTF8.self).utf8.elementsEqual(self)
+        isASCII || String(validating: self, as: UTF8.self) != nil
     }
 
     /// Byte-wise equality.
