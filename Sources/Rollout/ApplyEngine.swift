@@ -346,7 +346,7 @@ public final class ApplyEngine: Sendable {
         var tickets: ApplySummary.Tickets?
         if let enroll = options.enroll {
             let ticketCounts = try journal.ticketCounts()
-            let failedTickets = try journal.records([.done]).filter { $0.ticketStatus == .failed }
+            let failedTickets = try journal.records([.done], ticketStatus: .failed)
             tickets = ApplySummary.Tickets(
                 sendMail: enroll.sendMail, ticketFile: enroll.sendMail ? nil : enroll.ticketFile,
                 created: ticketCounts[.done] ?? 0, createdThisRun: snapshot.ticketsCreated,

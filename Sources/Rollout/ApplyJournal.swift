@@ -303,8 +303,11 @@ public final class ApplyJournal: Sendable {
         return counts
     }
 
-    /// The records with one of `statuses` (all when nil), in plan order.
-    public func records(_ statuses: Set<OperationStatus>? = nil) throws(JournalError) -> [JournalRecord] {
+    /// The records with one of `statuses` (all when nil) and, given one, that ticket status,
+    /// in plan order. Rows left out are not turned into records.
+    public func records(
+        _ statuses: Set<OperationStatus>? = nil, ticketStatus: TicketStatus? = nil
+    ) throws(JournalError) -> [JournalRecord] {
         let rows = try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM operation ORDER BY seq")
         }
@@ -312,6 +315,8 @@ public final class ApplyJournal: Sendable {
         for row in rows {
             guard let status = OperationStatus(rawValue: row["status"]) else { continue }
             if let statuses, !statuses.contains(status) { continue }
+            let rowTicketStatus = (row["ticket_status"] as String?).flatMap(TicketStatus.init(rawValue:)) ?? .none
+            if let ticketStatus, rowTicketStatus != ticketStatus { continue }
             guard let action = PlanAction(rawValue: row["action"]),
                 let planned = FlagValue(rawValue: row["planned_current"]),
                 let desired = FlagValue(rawValue: row["desired"])
@@ -324,7 +329,7 @@ public final class ApplyJournal: Sendable {
                     valueBefore: (row["value_before"] as String?).flatMap(FlagValue.init(rawValue:)),
                     valueBeforeObserved: row["value_before_observed"], startedAt: row["started_at"],
                     finishedAt: row["finished_at"],
-                    ticketStatus: (row["ticket_status"] as String?).flatMap(TicketStatus.init(rawValue:)) ?? .none,
+                    ticketStatus: rowTicketStatus,
                     ticketID: row["ticket_id"], ticketAttempts: row["ticket_attempts"] as Int? ?? 0,
                     ticketError: row["ticket_error"]))
         }

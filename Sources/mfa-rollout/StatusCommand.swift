@@ -74,8 +74,7 @@ struct StatusCommand: ParsableCommand {
         }
         let journal = try ApplyJournal.openExisting(path: path, plan: plan)
         for (status, count) in try journal.counts() { counts[status.rawValue] = count }
-        let all = try journal.records()
-        let records = all.filter { $0.status == .failed || $0.status == .skippedDrift }
+        let records = try journal.records([.failed, .skippedDrift])
         func entry(_ r: JournalRecord) -> Report.Entry {
             .init(id: r.id, userID: r.userID, attempts: r.attempts, httpStatus: r.httpStatus, reason: r.lastError ?? "")
         }
@@ -86,7 +85,7 @@ struct StatusCommand: ParsableCommand {
         let ticketCounts = try journal.ticketCounts()
         if ticketCounts.contains(where: { $0.key != .none && $0.value > 0 }) {
             report.tickets = Dictionary(uniqueKeysWithValues: ticketCounts.map { ($0.key.rawValue, $0.value) })
-            report.ticketFailures = all.filter { $0.ticketStatus == .failed }.map {
+            report.ticketFailures = try journal.records(ticketStatus: .failed).map {
                 .init(id: $0.id, userID: $0.userID, attempts: $0.ticketAttempts, httpStatus: nil, reason: $0.ticketError ?? "")
             }
         }
