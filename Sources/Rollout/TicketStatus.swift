@@ -15,8 +15,5 @@ public enum TicketStatus: String, Sendable, Hashable, Codable, CaseIterable, Cus
     /// The server refused it, or its URL could not be written; the reason is in the journal.
     case failed
 
-    /// Still to be requested by a run with `--enroll`.
-    public var isOwed: Bool { self == .pending || self == .inFlight || self == .failed }
-
     public var description: String { rawValue }
 }
