@@ -83,12 +83,16 @@ struct PlannerPipelineTests {
             when: { column: dept, equals: it }
         """
 
-    static func plan(_ paths: [String], skip: Bool = false, writer: PlanFile.Writer? = nil) throws(PlanningError) -> Plan {
+    /// A planner for `paths` under `policyYAML`, at a fixed moment.
+    static func planner(_ paths: [String], skip: Bool = false) -> Planner {
         let policy = try! PolicyFixtures.parse(policyYAML)
         let now = Date(timeIntervalSince1970: 1_790_000_000)
-        return try Planner(PlanRequest(
-            sources: paths.map { .file($0) }, policy: policy, onInvalid: skip ? .skip : .fail, asOf: now, createdAt: now
-        )).makePlan(writingTo: writer)
+        return Planner(PlanRequest(
+            sources: paths.map { .file($0) }, policy: policy, onInvalid: skip ? .skip : .fail, asOf: now, createdAt: now))
+    }
+
+    static func plan(_ paths: [String], skip: Bool = false) throws(PlanningError) -> Plan {
+        try planner(paths, skip: skip).makePlan()
     }
 
     @Test("many batches over two files: every row decided once, in input order, with its file and line")
@@ -145,9 +149,7 @@ struct PlannerPipelineTests {
             i == 17 ? "auth0|u\(i),u\(i)@x.com,it,perhaps" : line
         }
         let out = (paths[0] as NSString).deletingLastPathComponent + "/plan.json"
-        let policy = try PolicyFixtures.parse(Self.policyYAML)
-        let now = Date(timeIntervalSince1970: 1_790_000_000)
-        let planner = Planner(PlanRequest(sources: paths.map { .file($0) }, policy: policy, onInvalid: .skip, asOf: now, createdAt: now))
+        let planner = Self.planner(paths, skip: true)
         let writer = try PlanFile.Writer(path: out, reservingHeaderFor: planner.headerShape())
         let plan = try planner.makePlan(writingTo: writer)
         #expect(!FileManager.default.fileExists(atPath: out), "nothing at the path before finish")
@@ -166,8 +168,7 @@ struct PlannerPipelineTests {
         let paths = try Self.export(rows: 100) { i, line in i == 50 ? "auth0|u\(i),u\(i)@x.com,it,perhaps" : line }
         let directory = (paths[0] as NSString).deletingLastPathComponent
         let out = directory + "/plan.json"
-        let policy = try PolicyFixtures.parse(Self.policyYAML)
-        let planner = Planner(PlanRequest(sources: paths.map { .file($0) }, policy: policy))
+        let planner = Self.planner(paths)
         let writer = try PlanFile.Writer(path: out, reservingHeaderFor: planner.headerShape())
         #expect(throws: PlanningError.self) { try planner.makePlan(writingTo: writer) }
         writer.abandon()
