@@ -21,12 +21,17 @@ struct IssuedTicket: Decodable, Equatable {
     }
 }
 
-extension TestTenant {
-    /// Every enrollment ticket the tenant issued, oldest first.
+extension RunningEmulator {
+    /// Every enrollment ticket the emulator issued, oldest first.
     func tickets() async throws -> [IssuedTicket] {
-        let (data, _) = try await URLSession.shared.data(from: URL(string: emulator.baseURL + "/__emulator/tickets")!)
+        let (data, _) = try await URLSession.shared.data(from: URL(string: baseURL + "/__emulator/tickets")!)
         return try JSONDecoder().decode([IssuedTicket].self, from: data)
     }
+}
+
+extension TestTenant {
+    /// Every enrollment ticket the tenant issued, oldest first.
+    func tickets() async throws -> [IssuedTicket] { try await emulator.tickets() }
 }
 
 @Suite("apply --enroll against the emulator")
@@ -298,8 +303,7 @@ struct ReconcileEnrollmentTests {
             let lines = try String(contentsOfFile: ticketFile, encoding: .utf8).split(separator: "\n")
             #expect(lines.count == 3)
 
-            let (data, _) = try await URLSession.shared.data(from: URL(string: emulator.baseURL + "/__emulator/tickets")!)
-            let tickets = try JSONDecoder().decode([IssuedTicket].self, from: data)
+            let tickets = try await emulator.tickets()
             #expect(Set(tickets.map(\.userID)) == ["auth0|staff-absent", "samlp|acme|it's@acme.com"])
             #expect(tickets.allSatisfy { !$0.sendMail && $0.factor == "phone" })
             // The run's summary file names the ticket file, never a URL.
