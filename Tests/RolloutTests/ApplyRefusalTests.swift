@@ -43,7 +43,7 @@ struct ApplyRefusalTests {
 
     @Test("a plan whose guard tripped is refused")
     func trippedGuard() async throws {
-        let operations = Fixture.enableAll(3).plan.operations
+        let operations = Array(Fixture.enableAll(3).plan.operations)
         let plan = Fixture.plan(operations, guards: [GuardCheck(kind: .maxChanges, limit: 1, actual: 3)])
         #expect(!plan.applicable)
         try await Self.expectRefused(plan, ApplyOptions()) {
@@ -71,7 +71,7 @@ struct ApplyRefusalTests {
     @Test("a plan older than the maximum age needs --allow-stale")
     func stalePlan() async throws {
         let old = Date().addingTimeInterval(-25 * 3600)
-        let plan = Fixture.plan(Fixture.enableAll(3).plan.operations, createdAt: old)
+        let plan = Fixture.plan(Array(Fixture.enableAll(3).plan.operations), createdAt: old)
         try await Self.expectRefused(plan, ApplyOptions()) {
             if case .stale(_, let age, let maxAge) = $0 { return age > 24 * 3600 && maxAge == 24 * 3600 }
             return false

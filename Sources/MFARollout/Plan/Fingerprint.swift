@@ -20,13 +20,17 @@ public struct Fingerprint: Sendable {
     }
 
     public mutating func add(_ operation: PlanOperation) {
+        operation.withFields { add($0) }
+    }
+
+    mutating func add(_ operation: OperationFields) {
         line.removeAll(keepingCapacity: true)
         line.append(contentsOf: "op ".utf8)
-        Self.appendUTF8(of: operation.id, to: &line)
+        line.append(contentsOf: operation.id)
         line.append(UInt8(ascii: " "))
-        line.appendDecimal(operation.userID.utf8.count)
+        line.appendDecimal(operation.userID.count)
         line.append(UInt8(ascii: ":"))
-        Self.appendUTF8(of: operation.userID, to: &line)
+        line.append(contentsOf: operation.userID)
         line.append(UInt8(ascii: " "))
         Self.appendUTF8(of: operation.action.rawValue, to: &line)
         line.append(UInt8(ascii: " "))
@@ -51,9 +55,18 @@ public struct Fingerprint: Sendable {
     }
 
     /// The fingerprint of a whole list of operations.
-    public static func of(flagLocation: String, operations: [PlanOperation]) -> String {
+    public static func of(flagLocation: String, operations: some Sequence<PlanOperation>) -> String {
         var fingerprint = Fingerprint(flagLocation: flagLocation)
-        for index in operations.indices { fingerprint.add(operations[index]) }
+        for operation in operations { fingerprint.add(operation) }
+        return fingerprint.finalize()
+    }
+
+    /// The fingerprint of a plan's operations, from their stored bytes.
+    public static func of(flagLocation: String, operations: PlanOperations) -> String {
+        var fingerprint = Fingerprint(flagLocation: flagLocation)
+        withExtendedLifetime(operations) {
+            for index in operations.indices { fingerprint.add(operations.fields(at: index)) }
+        }
         return fingerprint.finalize()
     }
 
@@ -80,47 +93,57 @@ public enum OperationID {
     public static func make(flagLocation: String, userID: UnsafeBufferPointer<UInt8>, action: PlanAction) -> String {
         var flag = flagLocation
         return flag.withUTF8 { flag in
-            let length = String(userID.count)
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64 + flag.count + userID.count) { text in
-                var end = 0
-                func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-                    guard let base = bytes.baseAddress else { return }
-                    (text.baseAddress! + end).update(from: base, count: bytes.count)
-                    end += bytes.count
-                }
-                let prefix: StaticString = "mfa-rollout op v1\n"
-                append(UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
-                append(flag)
-                text[end] = UInt8(ascii: "\n")
-                end += 1
-                var length = length
-                length.withUTF8 { append($0) }
-                text[end] = UInt8(ascii: ":")
-                end += 1
-                append(userID)
-                text[end] = UInt8(ascii: "\n")
-                end += 1
-                var name = action.rawValue
-                name.withUTF8 { append($0) }
-                var hasher = SHA256Context()
-                hasher.update(UnsafeBufferPointer(rebasing: text[..<end]))
-                return hasher.withDigest { encode($0) }
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { out in
+                write(flagLocation: flag, userID: userID, action: action, to: out.baseAddress!)
+                return String(decoding: UnsafeBufferPointer(out), as: UTF8.self)
             }
         }
     }
 
-    /// The first 75 bits of the digest `bytes` as 15 base32 characters.
-    private static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { out in
-            // 75 bits, five at a time, most significant first.
-            var acc: UInt64 = 0
-            for i in 0..<8 { acc = acc << 8 | UInt64(bytes[i]) }
-            let tail = UInt64(bytes[8]) << 8 | UInt64(bytes[9])
-            for i in 0..<12 { out[i] = base32[Int((acc >> UInt64(59 - 5 * i)) & 31)] }
-            let rest = (acc & 0xF) << 16 | tail  // the last 4 bits of acc, then 16 more
-            for i in 0..<3 { out[12 + i] = base32[Int((rest >> UInt64(15 - 5 * i)) & 31)] }
-            return String(decoding: UnsafeBufferPointer(out), as: UTF8.self)
+    /// The number of ASCII characters in an id.
+    static let length = 15
+
+    /// Writes the id (`length` ASCII bytes) to `out`; `flagLocation` is the location's UTF-8.
+    static func write(
+        flagLocation flag: UnsafeBufferPointer<UInt8>, userID: UnsafeBufferPointer<UInt8>, action: PlanAction,
+        to out: UnsafeMutablePointer<UInt8>
+    ) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64 + flag.count + userID.count) { text in
+            var end = 0
+            func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+                guard let base = bytes.baseAddress else { return }
+                (text.baseAddress! + end).update(from: base, count: bytes.count)
+                end += bytes.count
+            }
+            let prefix: StaticString = "mfa-rollout op v1\n"
+            append(UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+            append(flag)
+            text[end] = UInt8(ascii: "\n")
+            end += 1
+            var digits = String(userID.count)
+            digits.withUTF8 { append($0) }
+            text[end] = UInt8(ascii: ":")
+            end += 1
+            append(userID)
+            text[end] = UInt8(ascii: "\n")
+            end += 1
+            var name = action.rawValue
+            name.withUTF8 { append($0) }
+            var hasher = SHA256Context()
+            hasher.update(UnsafeBufferPointer(rebasing: text[..<end]))
+            hasher.withDigest { encode($0, to: out) }
         }
+    }
+
+    /// The first 75 bits of the digest `bytes` as 15 base32 characters.
+    private static func encode(_ bytes: UnsafeRawBufferPointer, to out: UnsafeMutablePointer<UInt8>) {
+        // 75 bits, five at a time, most significant first.
+        var acc: UInt64 = 0
+        for i in 0..<8 { acc = acc << 8 | UInt64(bytes[i]) }
+        let tail = UInt64(bytes[8]) << 8 | UInt64(bytes[9])
+        for i in 0..<12 { out[i] = base32[Int((acc >> UInt64(59 - 5 * i)) & 31)] }
+        let rest = (acc & 0xF) << 16 | tail  // the last 4 bits of acc, then 16 more
+        for i in 0..<3 { out[12 + i] = base32[Int((rest >> UInt64(15 - 5 * i)) & 31)] }
     }
 
     private static let base32: [UInt8] = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)

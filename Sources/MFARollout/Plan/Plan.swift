@@ -21,23 +21,31 @@ public struct Plan: Sendable, Hashable, Codable {
     /// False when a guard tripped: `apply` refuses such a plan.
     public var applicable: Bool
     public var fingerprint: String
-    public var operations: [PlanOperation]
+    public var operations: PlanOperations
     public var rejected: [RejectedRow]
 
     public init(
         producer: Producer, inputs: [InputFile], flag: FlagTarget, mode: String, summary: PlanSummary,
-        guards: [GuardCheck], operations: [PlanOperation], rejected: [RejectedRow]
+        guards: [GuardCheck], operations: PlanOperations, rejected: [RejectedRow]
     ) {
         self.init(producer: producer, inputs: inputs, flag: flag, mode: mode, summary: summary, guards: guards,
                   operations: operations, rejected: rejected,
                   fingerprint: Fingerprint.of(flagLocation: flag.location, operations: operations))
     }
 
+    public init(
+        producer: Producer, inputs: [InputFile], flag: FlagTarget, mode: String, summary: PlanSummary,
+        guards: [GuardCheck], operations: [PlanOperation], rejected: [RejectedRow]
+    ) {
+        self.init(producer: producer, inputs: inputs, flag: flag, mode: mode, summary: summary, guards: guards,
+                  operations: PlanOperations(operations), rejected: rejected)
+    }
+
     /// `fingerprint` must be `Fingerprint.of(flagLocation: flag.location, operations: operations)`,
     /// computed by a caller that made the operations one at a time.
     init(
         producer: Producer, inputs: [InputFile], flag: FlagTarget, mode: String, summary: PlanSummary,
-        guards: [GuardCheck], operations: [PlanOperation], rejected: [RejectedRow], fingerprint: String
+        guards: [GuardCheck], operations: PlanOperations, rejected: [RejectedRow], fingerprint: String
     ) {
         self.producer = producer
         self.inputs = inputs

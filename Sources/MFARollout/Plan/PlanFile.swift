@@ -32,7 +32,7 @@ public enum PlanFile {
         text.reserveCapacity(chunkSize + 4096)
         let operations = plan.operations
         for index in operations.indices {
-            appendOperation(operations[index], first: index == 0, to: &text)
+            appendOperation(operations.fields(at: index), first: index == 0, to: &text)
             if text.count >= chunkSize {
                 try sink(text)
                 text.removeAll(keepingCapacity: true)
@@ -63,7 +63,7 @@ public enum PlanFile {
 
     /// One operation's line, after a comma unless it is the first.
     @inline(__always)
-    static func appendOperation(_ operation: PlanOperation, first: Bool, to text: inout [UInt8]) {
+    static func appendOperation(_ operation: OperationFields, first: Bool, to text: inout [UInt8]) {
         if !first { text.append(UInt8(ascii: ",")) }
         text.append(UInt8(ascii: "\n"))
         for _ in 0..<4 { text.append(UInt8(ascii: " ")) }

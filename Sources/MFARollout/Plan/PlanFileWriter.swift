@@ -50,6 +50,11 @@ extension PlanFile {
 
         /// Adds the next operation.
         public func append(_ operation: PlanOperation) {
+            operation.withFields { append($0) }
+        }
+
+        /// Adds the next operation, from its bytes.
+        func append(_ operation: OperationFields) {
             PlanFile.appendOperation(operation, first: count == 0, to: &buffer)
             count += 1
             if buffer.count >= PlanFile.chunkSize { flush() }

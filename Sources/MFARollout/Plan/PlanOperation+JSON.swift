@@ -1,42 +1,70 @@
-/// A fast, allocation-light JSON form of one operation, for streaming large plans.
+/// A fast, allocation-free JSON form of one operation, for streaming large plans.
 ///
 /// JSONEncoder costs several microseconds an object; a plan of a few hundred thousand
-/// operations is written with this instead. Keys are written sorted, as JSONEncoder's
-/// `.sortedKeys` would; the tests decode the output with JSONDecoder to keep the two in step.
-extension PlanOperation {
+/// operations is written with this instead, from the operation's bytes. Keys are written
+/// sorted, as JSONEncoder's `.sortedKeys` would write a `PlanOperation`; the tests decode the
+/// output with JSONDecoder to keep the two in step.
+extension OperationFields {
+    /// The most bytes `writeJSON` can write: every string byte escaped as `\u00XX`, and a
+    /// 21-byte line number.
+    var jsonCapacity: Int {
+        var strings = file.count + id.count + reason.count + userID.count
+        strings += (email?.count ?? 0) + (connection?.count ?? 0)
+        return 200 + 21 + 6 * strings
+    }
+
+    /// Writes the operation as one JSON object; `json` must have `jsonCapacity` bytes of room.
+    func writeJSON(to json: inout JSONOutput) {
+        json.raw("{\"action\":")
+        json.raw(Self.literal(action))
+        if let connection {
+            json.raw(",\"connection\":")
+            json.string(connection)
+        }
+        json.raw(",\"current\":")
+        json.raw(Self.literal(current))
+        json.raw(",\"desired\":")
+        json.raw(Self.literal(desired))
+        if let email {
+            json.raw(",\"email\":")
+            json.string(email)
+        }
+        json.raw(",\"file\":")
+        json.string(file)
+        json.raw(",\"id\":")
+        json.string(id)
+        json.raw(",\"line\":")
+        json.decimal(line)
+        json.raw(",\"reason\":")
+        json.string(reason)
+        json.raw(",\"user_id\":")
+        json.string(userID)
+        json.byte(UInt8(ascii: "}"))
+    }
+
+    // The enums' raw values as JSON strings (`jsonCapacity` counts 200 bytes for these and the keys).
+    private static func literal(_ action: PlanAction) -> StaticString {
+        switch action {
+        case .enable: "\"enable\""
+        case .disable: "\"disable\""
+        case .unset: "\"unset\""
+        }
+    }
+
+    private static func literal(_ value: FlagValue) -> StaticString {
+        switch value {
+        case .on: "\"true\""
+        case .off: "\"false\""
+        case .absent: "\"absent\""
+        }
+    }
+
+    /// Appends the operation as one JSON object.
     func appendJSON(to out: inout [UInt8]) {
-        // Room for the worst case: every string byte escaped as `\u00XX`, a 21-byte line.
-        var strings = action.rawValue.utf8.count + current.rawValue.utf8.count + desired.rawValue.utf8.count
-        strings += file.utf8.count + id.utf8.count + reason.utf8.count + userID.utf8.count
-        strings += (email?.utf8.count ?? 0) + (connection?.utf8.count ?? 0)
-        out.append(addingCapacity: 160 + 20 + 6 * strings) { span in
+        out.append(addingCapacity: jsonCapacity) { span in
             span.withUnsafeMutableBufferPointer { buffer, initialized in
                 var json = JSONOutput(buffer.baseAddress!, at: initialized)
-                json.raw("{\"action\":")
-                json.string(action.rawValue)
-                if let connection {
-                    json.raw(",\"connection\":")
-                    json.string(connection)
-                }
-                json.raw(",\"current\":")
-                json.string(current.rawValue)
-                json.raw(",\"desired\":")
-                json.string(desired.rawValue)
-                if let email {
-                    json.raw(",\"email\":")
-                    json.string(email)
-                }
-                json.raw(",\"file\":")
-                json.string(file)
-                json.raw(",\"id\":")
-                json.string(id)
-                json.raw(",\"line\":")
-                json.decimal(line)
-                json.raw(",\"reason\":")
-                json.string(reason)
-                json.raw(",\"user_id\":")
-                json.string(userID)
-                json.byte(UInt8(ascii: "}"))
+                writeJSON(to: &json)
                 initialized = json.position
             }
         }
@@ -102,16 +130,19 @@ struct JSONOutput {
     /// `value` as a JSON string literal (RFC 8259 §7): quotes, backslash and control
     /// characters escaped.
     mutating func string(_ value: String) {
+        var value = value
+        value.withUTF8 { string($0) }
+    }
+
+    /// The UTF-8 `value` as a JSON string literal (RFC 8259 §7).
+    mutating func string(_ value: UnsafeBufferPointer<UInt8>) {
         byte(UInt8(ascii: "\""))
-        // Most values need no escaping: copy them whole.
-        let copied = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard !JSONString.needsEscaping(bytes) else { return false }
-            if let source = bytes.baseAddress { (base + position).update(from: source, count: bytes.count) }
-            position += bytes.count
-            return true
-        }
-        if copied != true {
-            for byte in value.utf8 { escaped(byte) }
+        if JSONString.needsEscaping(value) {
+            for byte in value { escaped(byte) }
+        } else if let source = value.baseAddress {
+            // Most values need no escaping: copy them whole.
+            (base + position).update(from: source, count: value.count)
+            position += value.count
         }
         byte(UInt8(ascii: "\""))
     }

@@ -48,8 +48,7 @@ public struct Planner: Sendable {
         let reader = ExportReader(sources: request.sources, dialect: policy.dialect, userIDColumn: policy.columns.userID)
         let expectedLines = reader.estimatedLineCount()
         let decider = RowDecider(
-            policy: policy, skipInvalid: request.onInvalid == .skip, asOf: request.asOf, writer: writer,
-            expectedRows: expectedLines)
+            policy: policy, skipInvalid: request.onInvalid == .skip, asOf: request.asOf, writer: writer)
         let pipeline = DecisionPipeline(slots: columns.count) { batch in try decider.decide(batch) }
         var readerRejected: [RejectedRow] = []
         let onRejected: ((RejectedRow) throws -> Void)? =
@@ -98,7 +97,7 @@ public struct Planner: Sendable {
             mode: policy.mode.rawValue,
             summary: summary,
             guards: Self.checkGuards(policy.guards, summary: summary),
-            operations: decider.operations,
+            operations: decider.finishOperations(),
             rejected: rejected,
             fingerprint: decider.fingerprintValue
         )

@@ -18,30 +18,32 @@ final class RowDecider: @unchecked Sendable {
     private let connectionSlot: Int?
 
     @exclusivity(unchecked) private(set) var summary = PlanSummary()
-    @exclusivity(unchecked) private(set) var operations: [PlanOperation] = []
+    /// The operations made so far; `finishOperations()` hands them over.
+    private let operations = PlanOperations.Builder()
     /// Rows whose flag value cannot be read, in input order (`--on-invalid skip`).
     @exclusivity(unchecked) private(set) var rejected: [RejectedRow] = []
     @exclusivity(unchecked) private var fingerprint: Fingerprint
     /// Counts by decision: deny list, allow list, no rule, then matched and held back per rule.
     @exclusivity(unchecked) private var reasonCounts: [PlanSummary.ReasonCounts]
-    /// Reason labels, made the first time a decision of that kind plans an operation.
-    @exclusivity(unchecked) private var labels: [String?]
-    @exclusivity(unchecked) private var connections = StringInterner()
+    /// Reason labels' indices in the operations' string table, added the first time a
+    /// decision of that kind plans an operation (-1 until then).
+    @exclusivity(unchecked) private var labels: [Int32]
+    /// The string table index of the file the last operation came from, and that file.
+    @exclusivity(unchecked) private var fileIndex: Int32 = -1
+    @exclusivity(unchecked) private var fileSource: UnsafeMutableRawPointer?
+    /// The flag location's UTF-8, for operation ids.
+    private let flagBytes: UnsafeMutableBufferPointer<UInt8>
     /// Receives each operation as it is made.
     private let writer: PlanFile.Writer?
 
-    /// - Parameter expectedRows: about how many rows will be decided. The operations array
-    ///   reserves room for that many (at most 2M): address space only until used, and it is
-    ///   not copied into a larger array again and again while a million rows are decided.
-    ///   The cap keeps a huge export from reserving more address space than a machine that
-    ///   does not overcommit memory would grant.
-    init(policy: Policy, skipInvalid: Bool, asOf: Date, writer: PlanFile.Writer? = nil, expectedRows: Int = 0) {
+    init(policy: Policy, skipInvalid: Bool, asOf: Date, writer: PlanFile.Writer? = nil) {
         self.writer = writer
-        operations.reserveCapacity(min(expectedRows, 1 << 21))
         self.policy = policy
         self.skipInvalid = skipInvalid
         now = asOf.timeIntervalSince1970
         flagLocation = policy.flag.description
+        flagBytes = .allocate(capacity: flagLocation.utf8.count)
+        _ = flagBytes.initialize(from: flagLocation.utf8)
         let columns = policy.columnsNeeded
         userIDSlot = columns.firstIndex(of: policy.columns.userID)!
         flagSlot = columns.firstIndex(of: policy.flagColumn)!
@@ -49,7 +51,11 @@ final class RowDecider: @unchecked Sendable {
         connectionSlot = columns.firstIndex(of: policy.columns.connection)
         fingerprint = Fingerprint(flagLocation: flagLocation)
         reasonCounts = Array(repeating: .init(), count: Self.reasons(ruleCount: policy.rules.count).count)
-        labels = Array(repeating: nil, count: reasonCounts.count)
+        labels = Array(repeating: -1, count: reasonCounts.count)
+    }
+
+    deinit {
+        flagBytes.deallocate()
     }
 
     /// Decides every row of `batch`, in order.
@@ -100,30 +106,35 @@ final class RowDecider: @unchecked Sendable {
             summary.disable += 1
             reasonCounts[reason].disable += 1
         }
-        let label: String
-        if let known = labels[reason] {
-            label = known
-        } else {
-            label = policy.selection(for: decision).reason.label
+        var label = labels[reason]
+        if label < 0 {
+            label = operations.tableIndex(policy.selection(for: decision).reason.label)
             labels[reason] = label
+        }
+        if record.source.toOpaque() != fileSource {
+            fileSource = record.source.toOpaque()
+            fileIndex = operations.tableIndex(record.file)
         }
         let userID = record.bytes(userIDSlot)!
         let email = emailSlot.flatMap { record.bytes($0) }.flatMap { $0.isEmpty ? nil : $0 }
         let connection = connectionSlot.flatMap { record.bytes($0) }.flatMap { $0.isEmpty ? nil : $0 }
-        let operation = PlanOperation(
-            id: OperationID.make(flagLocation: flagLocation, userID: userID, action: action),
-            userID: String(decoding: userID, as: UTF8.self),
-            action: action,
-            current: current,
-            reason: label,
-            email: email.map { String(decoding: $0, as: UTF8.self) },
-            connection: connection.map { connections.intern($0) },
-            file: record.file,
-            line: record.line
-        )
+        // Made from the row's bytes and kept as bytes (see `PlanOperations`): no `String`, and
+        // no reference counted, per operation.
+        let operation = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: OperationID.length) { id in
+            OperationID.write(flagLocation: UnsafeBufferPointer(flagBytes), userID: userID, action: action, to: id.baseAddress!)
+            return operations.append(
+                id: UnsafeBufferPointer(id), userID: userID, email: email,
+                action: action, current: current, desired: action.desired,
+                reason: label, connection: connection.map { operations.tableIndex($0) } ?? -1,
+                file: fileIndex, line: record.line)
+        }
         fingerprint.add(operation)
         writer?.append(operation)
-        operations.append(operation)
+    }
+
+    /// The operations made, in input order; called once, when deciding is over.
+    func finishOperations() -> PlanOperations {
+        operations.finish()
     }
 
     /// The plan's fingerprint over the operations made so far.
