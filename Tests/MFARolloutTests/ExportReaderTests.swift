@@ -158,6 +158,21 @@ struct ExportReaderTests {
         #expect(try InputDigest.sha256Hex(ofFile: a) == result.summary.sha256[a])
     }
 
+    @Test("A file read ahead through a ring many times over gives every row and the file's digest", arguments: [16, 100, 4096])
+    func readAheadWrapsAround(chunkSize: Int) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("read-ahead-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("users.csv").path
+        // 2,000 rows of unequal length: chunk boundaries fall everywhere in a record.
+        let text = "user_id,email\n" + (0..<2000).map { "auth0|\($0),\"u\(String(repeating: "x", count: $0 % 37))\n@x.com\"\n" }.joined()
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let result = try ExportFixture.read([.file(path)], columns: ["user_id", "email"], chunkSize: chunkSize)
+        #expect(result.rows.map { $0.values[0] } == (0..<2000).map { "auth0|\($0)" })
+        #expect(result.rows.map(\.line) == (0..<2000).map { 2 + 2 * $0 })
+        #expect(result.summary.sha256[path] == (try InputDigest.sha256Hex(ofFile: path)))
+    }
+
     @Test("Display names")
     func displayNames() {
         #expect(ExportSource.file("exports/a.csv.gz").displayName == "exports/a.csv.gz")

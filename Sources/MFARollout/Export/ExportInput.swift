@@ -33,14 +33,19 @@ struct ExportInput {
         }
         defer { if case .file = source { _ = close(fd) } }
 
-        // Hashing runs on a thread of its own (see `ConcurrentSHA256`); without it, one buffer.
-        let hasher = hashing ? ConcurrentSHA256(chunkSize: chunkSize) : nil
+        // Hashing runs on a thread of its own (see `ConcurrentSHA256`), which also reads a
+        // regular file ahead; without hashing, one buffer.
+        var info = stat()
+        let regular = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        let hasher = hashing
+            ? ConcurrentSHA256(chunkSize: chunkSize, readingAhead: regular ? (fd, name) : nil) : nil
         defer { hasher?.close() }
         let single = hasher == nil ? UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16) : nil
         defer { single?.deallocate() }
         func readChunk() throws -> UnsafeRawBufferPointer {
+            if regular, let hasher { return try hasher.nextChunk() }
             let buffer = hasher?.nextBuffer() ?? single!
-            let count = try fill(buffer, from: fd)
+            let count = try Self.fill(buffer, from: fd, name: name)
             if count > 0 { hasher?.submit(count: count) }
             return UnsafeRawBufferPointer(rebasing: buffer[0..<count])
         }
@@ -151,7 +156,7 @@ struct ExportInput {
     }
 
     /// Reads until `buffer` is full or the input ends (pipes deliver short reads).
-    private func fill(_ buffer: UnsafeMutableRawBufferPointer, from fd: Int32) throws -> Int {
+    static func fill(_ buffer: UnsafeMutableRawBufferPointer, from fd: Int32, name: String) throws -> Int {
         var total = 0
         while total < buffer.count {
             let n = read(fd, buffer.baseAddress! + total, buffer.count - total)
@@ -162,7 +167,7 @@ struct ExportInput {
             } else if errno == EINTR {
                 continue
             } else {
-                throw ExportError(file: source.displayName, line: nil, reason: .readFailed(Self.systemMessage(errno)))
+                throw ExportError(file: name, line: nil, reason: .readFailed(systemMessage(errno)))
             }
         }
         return total
