@@ -112,6 +112,27 @@ struct PlannerPipelineTests {
         #expect(plan.fingerprint == Fingerprint.of(flagLocation: "app_metadata.use_mfa", operations: plan.operations))
     }
 
+    @Test("each operation names its own file, also after inputs that made no operation")
+    func fileNamesAcrossInputs() throws {
+        // An input done with is freed once no batch holds its rows, and a later one may take
+        // its place in memory: files with operations, then a header-only file and a file of
+        // many batches of rows that change nothing, then files with operations again.
+        let sizes = [3, 3, 0, 3 * RecordBatch.rowCapacity + 7, 0, 3, 3, 3]
+        var paths: [String] = []
+        for (index, size) in sizes.enumerated() {
+            paths += try Self.export(rows: size) { i, line in
+                let unchanged = size > 3 ? line.replacingOccurrences(of: ",it,", with: ",ops,") : line
+                return unchanged.replacingOccurrences(of: "u\(i),", with: "f\(index)-\(i),")
+            }
+        }
+        let plan = try Self.plan(paths)
+        #expect(plan.operations.count == 2 * sizes.filter { $0 == 3 }.count)
+        for operation in plan.operations {
+            let index = Int(operation.userID.dropFirst("auth0|f".count).prefix { $0 != "-" })!
+            #expect(operation.file == paths[index], "\(operation.userID)")
+        }
+    }
+
     @Test("the decider's error on an early row wins over the reader's error on a later one")
     func earliestErrorWins() throws {
         let badFlagFirst = try Self.export(rows: 10_000) { i, line in

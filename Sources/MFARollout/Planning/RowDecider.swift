@@ -28,9 +28,10 @@ final class RowDecider: @unchecked Sendable {
     /// Reason labels' indices in the operations' string table, added the first time a
     /// decision of that kind plans an operation (-1 until then).
     @exclusivity(unchecked) private var labels: [Int32]
-    /// The string table index of the file the last operation came from, and that file.
+    /// The string table index of the file the last operation came from, and that file. The
+    /// reference keeps its address from being reused by a later input's name.
     @exclusivity(unchecked) private var fileIndex: Int32 = -1
-    @exclusivity(unchecked) private var fileSource: UnsafeMutableRawPointer?
+    @exclusivity(unchecked) private var fileSource: SourceName?
     /// The flag location's UTF-8, for operation ids.
     private let flagBytes: UnsafeMutableBufferPointer<UInt8>
     /// Receives each operation as it is made.
@@ -111,15 +112,15 @@ final class RowDecider: @unchecked Sendable {
             label = operations.tableIndex(policy.selection(for: decision).reason.label)
             labels[reason] = label
         }
-        if record.source.toOpaque() != fileSource {
-            fileSource = record.source.toOpaque()
+        if fileSource.map({ record.source.toOpaque() != Unmanaged.passUnretained($0).toOpaque() }) ?? true {
+            fileSource = record.source.takeUnretainedValue()
             fileIndex = operations.tableIndex(record.file)
         }
         let userID = record.bytes(userIDSlot)!
         let email = emailSlot.flatMap { record.bytes($0) }.flatMap { $0.isEmpty ? nil : $0 }
         let connection = connectionSlot.flatMap { record.bytes($0) }.flatMap { $0.isEmpty ? nil : $0 }
-        // Made from the row's bytes and kept as bytes (see `PlanOperations`): no `String`, and
-        // no reference counted, per operation.
+        // Made from the row's bytes and kept as bytes (see `PlanOperations`): no `String` and
+        // no reference count per operation.
         let operation = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: OperationID.length) { id in
             OperationID.write(flagLocation: UnsafeBufferPointer(flagBytes), userID: userID, action: action, to: id.baseAddress!)
             return operations.append(
