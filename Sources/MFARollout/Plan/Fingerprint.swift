@@ -19,10 +19,6 @@ public struct Fingerprint: Sendable {
         update("mfa-rollout plan fingerprint v1\nflag \(flagLocation)\n")
     }
 
-    public mutating func add(_ operation: PlanOperation) {
-        operation.withFields { add($0) }
-    }
-
     mutating func add(_ operation: OperationFields) {
         line.removeAll(keepingCapacity: true)
         line.append(contentsOf: "op ".utf8)
@@ -56,9 +52,7 @@ public struct Fingerprint: Sendable {
 
     /// The fingerprint of a whole list of operations.
     public static func of(flagLocation: String, operations: some Sequence<PlanOperation>) -> String {
-        var fingerprint = Fingerprint(flagLocation: flagLocation)
-        for operation in operations { fingerprint.add(operation) }
-        return fingerprint.finalize()
+        of(flagLocation: flagLocation, operations: PlanOperations(operations))
     }
 
     /// The fingerprint of a plan's operations, from their stored bytes.
@@ -81,8 +75,8 @@ public struct Fingerprint: Sendable {
 /// 15 characters of lowercase base32 (RFC 4648 alphabet) over the first 75 bits of
 /// SHA-256("mfa-rollout op v1\n" + flag location + "\n" + byte length of the user id + ":" +
 /// user id + "\n" + action). 75 bits keep a collision among a million operations below one
-/// in ten billion, and 15 ASCII characters fit Swift's inline small strings: a plan of a
-/// million operations stores its ids without a heap allocation each.
+/// in ten billion, and 15 ASCII characters fit Swift's inline small strings: a `PlanOperation`
+/// holds its id without a heap allocation.
 public enum OperationID {
     public static func make(flagLocation: String, userID: String, action: PlanAction) -> String {
         var id = userID

@@ -196,9 +196,8 @@ public struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codabl
     final class Builder {
         private var storage = Storage()
         private var finished = false
-        /// Table strings by bytes: a linear scan over the first few (a plan has a handful of
-        /// reasons, connections and files), a dictionary after that.
-        private var recent: [Int32] = []
+        /// Table strings past the first `scanLimit`, by value. The first few are found by a
+        /// linear scan of their bytes (a plan has a handful of reasons, connections and files).
         private var byString: [String: Int32] = [:]
         private static let scanLimit = 32
 
@@ -207,8 +206,9 @@ public struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codabl
 
         /// The table index of the string whose UTF-8 is `bytes`, adding it when new.
         func tableIndex(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-            for index in recent where storage.tableBytes(index).equals(bytes) { return index }
-            if recent.count < Self.scanLimit { return add(String(decoding: bytes, as: UTF8.self), bytes) }
+            let scanned = Int32(Swift.min(storage.table.count, Self.scanLimit))
+            for index in 0..<scanned where storage.tableBytes(index).equals(bytes) { return index }
+            if scanned < Self.scanLimit { return add(String(decoding: bytes, as: UTF8.self), bytes) }
             let string = String(decoding: bytes, as: UTF8.self)
             return byString[string] ?? add(string, bytes)
         }
@@ -224,7 +224,7 @@ public struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codabl
             let start = storage.appendText(bytes)
             storage.table.append((start, bytes.count))
             storage.tableStrings.append(string)
-            if recent.count < Self.scanLimit { recent.append(index) } else { byString[string] = index }
+            if index >= Self.scanLimit { byString[string] = index }
             return index
         }
 
