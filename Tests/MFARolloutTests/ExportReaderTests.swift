@@ -173,6 +173,57 @@ struct ExportReaderTests {
         #expect(result.summary.sha256[path] == (try InputDigest.sha256Hex(ofFile: path)))
     }
 
+    /// The C field callback copies fields by length class (0, 1–3, 4–7, 8–16, 17–32, 33–64, over
+    /// 64 bytes), strips Auth0's `'` as it copies, and ORs the bytes for the ASCII check. Every
+    /// length up to 140 must read back exactly; a valid non-ASCII character anywhere in a value
+    /// must pass, and a byte that is not UTF-8 anywhere must reject its row.
+    @Test("Fields of every length read back exactly; a non-ASCII byte anywhere is seen")
+    func everyFieldLength() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("field-lengths-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("users.csv").path
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789|@.-_".utf8)
+        func value(_ length: Int, seed: Int) -> [UInt8] {
+            (0..<length).map { alphabet[($0 * 7 + seed) % alphabet.count] }
+        }
+        var bytes = Array("user_id,skipped,name\n".utf8)
+        var expected: [[String?]] = []
+        var expectedRejected: [RejectedRow] = []
+        var line = 2
+        func row(id: String, name: [UInt8]) {
+            bytes += Array("\"'\(id)\",\"'not kept\",\"'".utf8) + name + Array("\"\n".utf8)
+        }
+        for length in 0...140 {
+            let name = value(length, seed: length)
+            row(id: "auth0|\(length)", name: name)
+            expected.append(["auth0|\(length)", String(decoding: name, as: UTF8.self)])
+            line += 1
+        }
+        for length in [1, 3, 5, 8, 9, 16, 17, 31, 33, 64, 65, 100] {
+            for position in 0..<length {
+                var valid = value(length, seed: position)
+                valid.replaceSubrange(position...position, with: Array("é".utf8))
+                row(id: "auth0|ok-\(length)-\(position)", name: valid)
+                expected.append(["auth0|ok-\(length)-\(position)", String(decoding: valid, as: UTF8.self)])
+                line += 1
+                var invalid = value(length, seed: position)
+                invalid[position] = 0xFF
+                row(id: "auth0|bad-\(length)-\(position)", name: invalid)
+                expectedRejected.append(RejectedRow(
+                    file: path, line: line, userID: "auth0|bad-\(length)-\(position)", reason: "invalid UTF-8 in column 'name'"))
+                line += 1
+            }
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let result = try ExportFixture.read([.file(path)], columns: ["user_id", "name"], skip: true)
+        #expect(result.rows.count == expected.count)
+        for (row, values) in zip(result.rows, expected) where row.values != values {
+            Issue.record("line \(row.line): read \(row.values), expected \(values)")
+        }
+        #expect(result.rejected == expectedRejected)
+    }
+
     @Test("Display names")
     func displayNames() {
         #expect(ExportSource.file("exports/a.csv.gz").displayName == "exports/a.csv.gz")

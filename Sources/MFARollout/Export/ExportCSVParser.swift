@@ -13,8 +13,8 @@ struct CSVRowState {
     var recordStartLine: Int = 1
     /// `Unmanaged<ExportCSVParser>`, for the header and per-record callbacks.
     var owner: UnsafeMutableRawPointer? = nil
-    /// Whether Auth0's `'` is stripped; `escapingDecided` false until the first data row.
-    var stripQuote: Bool = false
+    /// False until the first data row has decided whether Auth0's `'` is stripped (then
+    /// `mfa_fields.strip_quote` says so, and the C callback strips it).
     var escapingDecided: Bool = false
     /// The current record's user id fingerprint, computed as soon as its field is parsed.
     var fingerprint = UserIDFingerprint(high: 0, low: 0)
@@ -29,18 +29,12 @@ private func exportHeaderField(_ context: UnsafeMutableRawPointer?, _ data: Unsa
         ._withUnsafeGuaranteedRef { $0.headerField(data, length) }
 }
 
-/// The user id field was just parsed: fingerprint it and start loading its slot in the
-/// duplicate-detection table while libcsv parses the rest of the row.
+/// The user id field was just parsed (and its `'` stripped): fingerprint it and start loading
+/// its slot in the duplicate-detection table while libcsv parses the rest of the row.
 private func exportUserIDParsed(_ context: UnsafeMutableRawPointer?, _ data: UnsafePointer<UInt8>?, _ length: Int) {
     let state = context.unsafelyUnwrapped.assumingMemoryBound(to: CSVRowState.self)
     guard state.pointee.escapingDecided, let data else { return }
-    var start = data
-    var idLength = length
-    if state.pointee.stripQuote && idLength > 0 && start.pointee == UInt8(ascii: "'") {
-        start += 1
-        idLength -= 1
-    }
-    let fingerprint = UserIDFingerprint(UnsafeRawBufferPointer(start: start, count: idLength))
+    let fingerprint = UserIDFingerprint(UnsafeRawBufferPointer(start: data, count: length))
     state.pointee.fingerprint = fingerprint
     state.pointee.fingerprintReady = true
     if let table = state.pointee.table {
@@ -79,7 +73,6 @@ final class ExportCSVParser {
     let required: Set<String>
     let userIDColumn: String
     let userIDSlot: Int
-    private let escapingSetting: Auth0Escaping
 
     private var parser = UnsafeMutablePointer<csv_parser>.allocate(capacity: 1)
     private let fields = UnsafeMutablePointer<mfa_fields>.allocate(capacity: 1)
@@ -112,7 +105,6 @@ final class ExportCSVParser {
         self.required = required.union([userIDColumn])
         self.userIDColumn = userIDColumn
         self.userIDSlot = columns.firstIndex(of: userIDColumn)!
-        self.escapingSetting = dialect.auth0Escaping
         self.accept = accept
         self.reject = reject
 
@@ -123,10 +115,7 @@ final class ExportCSVParser {
         let slotCount = max(columns.count, 1)
         let initialBytes = 1024
         row.initialize(to: CSVRowState())
-        if dialect.auth0Escaping != .auto {
-            row.pointee.escapingDecided = true
-            row.pointee.stripQuote = dialect.auth0Escaping == .on
-        }
+        row.pointee.escapingDecided = dialect.auth0Escaping != .auto
         row.pointee.table = table.map { Unmanaged.passUnretained($0).toOpaque() }
         spanStart = .allocate(capacity: slotCount)
         spanStart.initialize(repeating: 0, count: slotCount)
@@ -138,6 +127,7 @@ final class ExportCSVParser {
             slot_map: nil, slot_map_count: 0,
             bytes: bytes.assumingMemoryBound(to: UInt8.self), bytes_count: 0, bytes_capacity: initialBytes,
             span_start: spanStart, span_length: spanLength,
+            strip_quote: dialect.auth0Escaping == .on ? 1 : 0, high_bits: 0,
             key_field: -1, header_field: exportHeaderField, key_field_parsed: exportUserIDParsed,
             context: UnsafeMutableRawPointer(row)))
         self.table = table
@@ -228,6 +218,7 @@ final class ExportCSVParser {
         fields.pointee.field_index = 0
         defer {
             fields.pointee.bytes_count = 0
+            fields.pointee.high_bits = 0
             row.pointee.fingerprintReady = false
             for slot in 0..<columns.count { spanLength[slot] = -1 }
         }
@@ -269,33 +260,31 @@ final class ExportCSVParser {
 
     private func dataRecord(fieldCount: Int) throws {
         let line = row.pointee.recordStartLine
-        if !row.pointee.escapingDecided {
-            row.pointee.escapingDecided = true
-            switch escapingSetting {
-            case .on: row.pointee.stripQuote = true
-            case .off: row.pointee.stripQuote = false
-            case .auto:
-                let length = spanLength[userIDSlot]
-                row.pointee.stripQuote = length > 0 && fields.pointee.bytes.unsafelyUnwrapped[spanStart[userIDSlot]] == UInt8(ascii: "'")
-            }
-        }
         let slots = columns.count
         let starts = spanStart
         let lengths = spanLength
-        if row.pointee.stripQuote {
+        if !row.pointee.escapingDecided {
+            // The first data row: copied as it was, so its `'` are stripped here; from the
+            // next row on, the C callback strips them as it copies.
+            row.pointee.escapingDecided = true
             let bytes = fields.pointee.bytes.unsafelyUnwrapped
-            for slot in 0..<slots where lengths[slot] > 0 && bytes[starts[slot]] == UInt8(ascii: "'") {
-                starts[slot] += 1
-                lengths[slot] -= 1
+            let length = spanLength[userIDSlot]
+            let strip = length > 0 && bytes[spanStart[userIDSlot]] == UInt8(ascii: "'")
+            fields.pointee.strip_quote = strip ? 1 : 0
+            if strip {
+                for slot in 0..<slots where lengths[slot] > 0 && bytes[starts[slot]] == UInt8(ascii: "'") {
+                    starts[slot] += 1
+                    lengths[slot] -= 1
+                }
             }
         }
         let record = ExportRecord(
             source: sourceName, line: line, count: slots, base: fields.pointee.bytes.unsafelyUnwrapped,
             extent: fields.pointee.bytes_count, starts: starts, lengths: lengths)
         let userIDBytes = record.bytes(userIDSlot)
-        // One pass over all the kept bytes: when they are ASCII (the usual case), every
-        // value is valid UTF-8 and the per-column checks below are skipped.
-        let allASCII = UnsafeBufferPointer(start: fields.pointee.bytes, count: fields.pointee.bytes_count).isASCII
+        // The C callback ORs the kept bytes as it copies them: when they are ASCII (the usual
+        // case), every value is valid UTF-8 and the per-column checks below are skipped.
+        let allASCII = mfa_fields_ascii(fields) != 0
         let userIDValid = userIDBytes.map { allASCII || $0.isValidUTF8 } ?? false
         if fieldCount != headerFieldCount {
             try reject(line, userIDValid ? record.string(userIDSlot) : nil,

@@ -19,7 +19,12 @@ struct UserIDFingerprint: Hashable, Sendable {
     /// (fingerprints never leave the process). One inlined pass: this runs once per row.
     @inline(__always)
     init(_ bytes: UnsafeRawBufferPointer) {
-        let key = UserIDFingerprint.key
+        self.init(bytes, key: UserIDFingerprint.key)
+    }
+
+    /// SipHash-1-3-128 with a given key (tests compare it with a reference).
+    @inline(__always)
+    init(_ bytes: UnsafeRawBufferPointer, key: (UInt64, UInt64)) {
         var v0: UInt64 = 0x736F_6D65_7073_6575 ^ key.0
         var v1: UInt64 = 0x646F_7261_6E64_6F6D ^ key.1 ^ 0xEE
         var v2: UInt64 = 0x6C79_6765_6E65_7261 ^ key.0
@@ -42,11 +47,18 @@ struct UserIDFingerprint: Hashable, Sendable {
             }
         }
         var last = UInt64(truncatingIfNeeded: count) << 56
-        var shift: UInt64 = 0
-        while offset < count {
-            last |= UInt64(bytes[offset]) << shift
-            shift += 8
-            offset += 1
+        let remaining = count - offset
+        if remaining > 0 && count >= 8, let base = bytes.baseAddress {
+            // The last `remaining` bytes are the high ones of the word that ends the input.
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+            last |= word >> UInt64(64 - 8 * remaining)
+        } else {
+            var shift: UInt64 = 0
+            while offset < count {
+                last |= UInt64(bytes[offset]) << shift
+                shift += 8
+                offset += 1
+            }
         }
         v3 ^= last
         round()
