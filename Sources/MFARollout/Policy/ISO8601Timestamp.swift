@@ -12,73 +12,82 @@ enum ISO8601Timestamp {
     }
 
     static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
-        var i = 0
         let n = b.count
-
-        func digits(_ count: Int) -> Int? {
-            guard i + count <= n else { return nil }
-            var v = 0
-            for k in 0..<count {
-                let c = b[i + k]
-                guard c >= 0x30 && c <= 0x39 else { return nil }
-                v = v * 10 + Int(c - 0x30)
-            }
-            i += count
-            return v
-        }
-        func expect(_ c: UInt8) -> Bool {
-            guard i < n, b[i] == c else { return false }
-            i += 1
-            return true
-        }
-
-        guard let year = digits(4), expect(0x2D), let month = digits(2), expect(0x2D), let day = digits(2) else { return nil }
+        guard n >= 10, let p = b.baseAddress else { return nil }
+        let year = number(p, 0, 4), month = number(p, 5, 2), day = number(p, 8, 2)
+        guard year >= 0, p[4] == 0x2D, month >= 0, p[7] == 0x2D, day >= 0 else { return nil }
         guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
         var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86400
-        if i == n { return seconds }
+        if n == 10 { return seconds }
 
-        guard b[i] == 0x54 || b[i] == 0x74 || b[i] == 0x20 else { return nil }  // T t space
-        i += 1
-        guard let hour = digits(2), expect(0x3A), let minute = digits(2), hour < 24, minute < 60 else { return nil }
+        guard p[10] == 0x54 || p[10] == 0x74 || p[10] == 0x20 else { return nil }  // T t space
+        guard n >= 16, p[13] == 0x3A else { return nil }
+        let hour = number(p, 11, 2), minute = number(p, 14, 2)
+        guard hour >= 0, minute >= 0, hour < 24, minute < 60 else { return nil }
+        var i = 16
         var second = 0.0
-        if expect(0x3A) {
-            guard let s = digits(2), s < 60 else { return nil }
+        if i < n, p[i] == 0x3A {
+            guard n >= 19 else { return nil }
+            let s = number(p, 17, 2)
+            guard s >= 0, s < 60 else { return nil }
             second = Double(s)
-            if i < n, b[i] == 0x2E || b[i] == 0x2C {  // . or ,
+            i = 19
+            if i < n, p[i] == 0x2E || p[i] == 0x2C {  // . or ,
                 i += 1
-                var scale = 0.1
-                var fraction = 0.0
+                // The digits as one integer over a power of ten: one rounding, not one a digit.
+                // Digits past the 18th are checked but add nothing a Double could hold.
                 let start = i
-                while i < n, b[i] >= 0x30 && b[i] <= 0x39 {
-                    fraction += Double(b[i] - 0x30) * scale
-                    scale /= 10
+                var value = 0
+                while i < n, p[i] >= 0x30 && p[i] <= 0x39 {
+                    if i - start < 18 { value = value * 10 + Int(p[i] &- 0x30) }
                     i += 1
                 }
                 guard i > start else { return nil }
-                second += fraction
+                second += Double(value) / powersOfTen[Swift.min(i - start, 18)]
             }
         }
         seconds += Double(hour * 3600 + minute * 60) + second
         if i == n { return seconds }
 
-        switch b[i] {
+        switch p[i] {
         case 0x5A, 0x7A:  // Z z
             i += 1
         case 0x2B, 0x2D:  // + -
-            let sign = b[i] == 0x2B ? 1 : -1
-            i += 1
-            guard let oh = digits(2), oh < 24 else { return nil }
+            let sign = p[i] == 0x2B ? 1 : -1
+            guard i + 3 <= n else { return nil }
+            let oh = number(p, i + 1, 2)
+            guard oh >= 0, oh < 24 else { return nil }
+            i += 3
             var om = 0
             if i < n {
-                _ = expect(0x3A)
-                guard let m = digits(2), m < 60 else { return nil }
-                om = m
+                if p[i] == 0x3A { i += 1 }
+                guard i + 2 <= n else { return nil }
+                om = number(p, i, 2)
+                guard om >= 0, om < 60 else { return nil }
+                i += 2
             }
             seconds -= Double(sign * (oh * 3600 + om * 60))
         default:
             return nil
         }
         return i == n ? seconds : nil
+    }
+
+    /// The decimal number in `count` bytes at `offset`, or -1 when one is not a digit. The
+    /// caller has checked that the bytes exist.
+    @inline(__always)
+    private static func number(_ p: UnsafePointer<UInt8>, _ offset: Int, _ count: Int) -> Int {
+        var value = 0
+        for k in offset..<offset + count {
+            let digit = p[k] &- 0x30
+            guard digit <= 9 else { return -1 }
+            value = value * 10 + Int(digit)
+        }
+        return value
+    }
+
+    private static let powersOfTen: [Double] = (0...18).map { exponent in
+        (0..<exponent).reduce(1.0) { value, _ in value * 10 }
     }
 
     static func daysIn(month: Int, year: Int) -> Int {
