@@ -44,6 +44,7 @@ final class ConditionProgram: @unchecked Sendable {
 
         var op: Op
         /// `exists`, `empty`, `is`: the wanted answer. `oneOf`: the set has a non-ASCII member.
+        /// `glob`: the pattern has only `*` and literal characters (see `GlobPattern`).
         var flag = false
         var column: Int32 = 0
         /// Index just past this node's subtree.
@@ -176,8 +177,12 @@ final class ConditionProgram: @unchecked Sendable {
 
     /// `fnmatch(3)` with flags 0 on the value up to its first NUL, as C sees a string.
     private func glob(_ instruction: Instruction, _ value: UnsafeBufferPointer<UInt8>) -> Bool {
-        let pattern = UnsafeRawPointer(pool.baseAddress! + spans[Int(instruction.first)].start)
-            .assumingMemoryBound(to: CChar.self)
+        let span = spans[Int(instruction.first)]
+        if instruction.flag {
+            let text = UnsafeBufferPointer(start: pool.baseAddress! + span.start, count: span.count - 1)
+            return GlobPattern.matchStarsAndLiterals(text, value)
+        }
+        let pattern = UnsafeRawPointer(pool.baseAddress! + span.start).assumingMemoryBound(to: CChar.self)
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: value.count + 1) { text in
             UnsafeMutableRawPointer(text.baseAddress!).copyMemory(from: value.baseAddress ?? UnsafePointer(pool.baseAddress!), byteCount: value.count)
             text[value.count] = 0
@@ -304,6 +309,7 @@ final class ConditionProgram: @unchecked Sendable {
                 instruction.op = .glob
                 // NUL-terminated: `fnmatch` reads the pattern straight from the pool.
                 instruction.first = span(glob.cString.map { UInt8(bitPattern: $0) })
+                instruction.flag = glob.isStarsAndLiterals
             case .domain(let domain):
                 instruction.op = .domain
                 instruction.first = Int32(spans.count)

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A shell glob matched with the C library's `fnmatch(3)`, flags 0: `*` and `?` also match `/`,
 /// `[abc]`, `[a-z]`, `[!x]` are character classes, `\` escapes the next character, case-sensitive,
 /// and the whole value must match.
@@ -36,6 +44,61 @@ struct GlobPattern: Sendable {
     private init(text: String, cString: [CChar]) {
         self.text = text
         self.cString = cString
+        isStarsAndLiterals = !text.utf8.contains { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "\\") }
+    }
+
+    /// Whether the pattern has no `?`, `[` or `\\`: only `*` and literal characters. Such a
+    /// pattern is matched by `matchStarsAndLiterals`, with the same answers as `fnmatch`.
+    let isStarsAndLiterals: Bool
+
+    /// What `fnmatch(pattern, value, 0)` answers for a pattern of only `*` and literal bytes
+    /// (`isStarsAndLiterals`), without copying the value to make it a C string: the value ends
+    /// at its first NUL, as C sees it; the literal runs between stars are found left to right,
+    /// each as early as it can be, the first anchored at the start and the last at the end.
+    /// With flags 0 a `*` matches any bytes, `/` and a leading `.` included, and literal
+    /// UTF-8 compares equal byte for byte exactly when it does character for character.
+    static func matchStarsAndLiterals(_ pattern: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        let star = UInt8(ascii: "*")
+        var length = value.count
+        if let base = value.baseAddress, length > 0, let nul = memchr(base, 0, length) {
+            length = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(nul))
+        }
+        let text = UnsafeBufferPointer(rebasing: value[0..<length])
+        guard let firstStar = pattern.firstIndex(of: star) else { return text.equals(pattern) }
+        let lastStar = pattern.lastIndex(of: star)!
+        let head = UnsafeBufferPointer(rebasing: pattern[..<firstStar])
+        let tail = UnsafeBufferPointer(rebasing: pattern[(lastStar + 1)...])
+        guard text.count >= head.count + tail.count,
+            UnsafeBufferPointer(rebasing: text[..<head.count]).equals(head),
+            UnsafeBufferPointer(rebasing: text[(text.count - tail.count)...]).equals(tail)
+        else { return false }
+        var position = head.count
+        let end = text.count - tail.count
+        var segmentStart = firstStar + 1
+        while segmentStart <= lastStar {
+            let segmentEnd = pattern[segmentStart...lastStar].firstIndex(of: star)!
+            let segment = UnsafeBufferPointer(rebasing: pattern[segmentStart..<segmentEnd])
+            if !segment.isEmpty {
+                guard let found = find(segment, in: UnsafeBufferPointer(rebasing: text[position..<end])) else { return false }
+                position += found + segment.count
+            }
+            segmentStart = segmentEnd + 1
+        }
+        return true
+    }
+
+    /// Offset of the first occurrence of `needle` (not empty) in `haystack`.
+    private static func find(_ needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard haystack.count >= needle.count, let base = haystack.baseAddress, let first = needle.first else { return nil }
+        var offset = 0
+        let last = haystack.count - needle.count
+        while offset <= last {
+            guard let hit = memchr(base + offset, Int32(first), last - offset + 1) else { return nil }
+            offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+            if memcmp(base + offset, needle.baseAddress!, needle.count) == 0 { return offset }
+            offset += 1
+        }
+        return nil
     }
 }
 
