@@ -197,9 +197,13 @@ struct PlanFileFastPathTests {
             values += [power - 1, power, power + 1, -power]
         }
         for value in values {
-            var out: [UInt8] = Array("x".utf8)
-            out.appendDecimal(value)
-            #expect(String(decoding: out, as: UTF8.self) == "x\(value)")
+            let text = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1 + 21) { buffer in
+                var out = JSONOutput(buffer.baseAddress!, at: 0)
+                out.byte(UInt8(ascii: "x"))
+                out.decimal(value)
+                return String(decoding: buffer[..<out.position], as: UTF8.self)
+            }
+            #expect(text == "x\(value)")
         }
     }
 

@@ -12,37 +12,31 @@
 /// reviewers and are not covered. Written as `sha256:` and 64 lowercase hex digits.
 public struct Fingerprint: Sendable {
     private var hasher = SHA256Context()
-    /// One operation's line, reused: a single digest update per operation.
-    private var line: [UInt8] = []
 
     public init(flagLocation: String) {
         update("mfa-rollout plan fingerprint v1\nflag \(flagLocation)\n")
     }
 
     mutating func add(_ operation: OperationFields) {
-        line.removeAll(keepingCapacity: true)
-        line.append(contentsOf: "op ".utf8)
-        line.append(contentsOf: operation.id)
-        line.append(UInt8(ascii: " "))
-        line.appendDecimal(operation.userID.count)
-        line.append(UInt8(ascii: ":"))
-        line.append(contentsOf: operation.userID)
-        line.append(UInt8(ascii: " "))
-        Self.appendUTF8(of: operation.action.rawValue, to: &line)
-        line.append(UInt8(ascii: " "))
-        Self.appendUTF8(of: operation.current.rawValue, to: &line)
-        line.append(UInt8(ascii: " "))
-        Self.appendUTF8(of: operation.desired.rawValue, to: &line)
-        line.append(UInt8(ascii: "\n"))
-        line.withUnsafeBufferPointer { hasher.update($0) }
-    }
-
-    /// Appends `text`'s UTF-8 in one copy when the string is stored contiguously (native
-    /// strings are), instead of through `String.UTF8View`'s element-wise path.
-    @inline(__always)
-    private static func appendUTF8(of text: String, to out: inout [UInt8]) {
-        if text.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil {
-            out.append(contentsOf: text.utf8)
+        // The line is built on the stack: this runs once per operation. Room for the fixed
+        // text, the length's digits and three names of at most 16 bytes.
+        let capacity = 32 + 21 + operation.id.count + operation.userID.count + 3 * 16
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var line = JSONOutput(buffer.baseAddress!, at: 0)
+            line.raw("op ")
+            line.raw(operation.id)
+            line.byte(UInt8(ascii: " "))
+            line.decimal(operation.userID.count)
+            line.byte(UInt8(ascii: ":"))
+            line.raw(operation.userID)
+            line.byte(UInt8(ascii: " "))
+            line.raw(operation.action.rawValue)
+            line.byte(UInt8(ascii: " "))
+            line.raw(operation.current.rawValue)
+            line.byte(UInt8(ascii: " "))
+            line.raw(operation.desired.rawValue)
+            line.byte(UInt8(ascii: "\n"))
+            hasher.update(UnsafeBufferPointer(rebasing: buffer[..<line.position]))
         }
     }
 
@@ -102,29 +96,19 @@ public enum OperationID {
         flagLocation flag: UnsafeBufferPointer<UInt8>, userID: UnsafeBufferPointer<UInt8>, action: PlanAction,
         to out: UnsafeMutablePointer<UInt8>
     ) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64 + flag.count + userID.count) { text in
-            var end = 0
-            func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-                guard let base = bytes.baseAddress else { return }
-                (text.baseAddress! + end).update(from: base, count: bytes.count)
-                end += bytes.count
-            }
-            let prefix: StaticString = "mfa-rollout op v1\n"
-            append(UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
-            append(flag)
-            text[end] = UInt8(ascii: "\n")
-            end += 1
-            var digits = String(userID.count)
-            digits.withUTF8 { append($0) }
-            text[end] = UInt8(ascii: ":")
-            end += 1
-            append(userID)
-            text[end] = UInt8(ascii: "\n")
-            end += 1
-            var name = action.rawValue
-            name.withUTF8 { append($0) }
+        // Room for the fixed text, the length's digits and the action's name (at most 16).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32 + 21 + 16 + flag.count + userID.count) { text in
+            var message = JSONOutput(text.baseAddress!, at: 0)
+            message.raw("mfa-rollout op v1\n")
+            message.raw(flag)
+            message.byte(UInt8(ascii: "\n"))
+            message.decimal(userID.count)
+            message.byte(UInt8(ascii: ":"))
+            message.raw(userID)
+            message.byte(UInt8(ascii: "\n"))
+            message.raw(action.rawValue)
             var hasher = SHA256Context()
-            hasher.update(UnsafeBufferPointer(rebasing: text[..<end]))
+            hasher.update(UnsafeBufferPointer(rebasing: text[..<message.position]))
             hasher.withDigest { encode($0, to: out) }
         }
     }

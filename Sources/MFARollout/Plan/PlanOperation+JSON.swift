@@ -71,19 +71,6 @@ extension OperationFields {
     }
 }
 
-extension [UInt8] {
-    /// Appends `value` in decimal ASCII without making a `String`.
-    mutating func appendDecimal(_ value: Int) {
-        append(addingCapacity: 21) { span in
-            span.withUnsafeMutableBufferPointer { buffer, initialized in
-                var output = JSONOutput(buffer.baseAddress!, at: initialized)
-                output.decimal(value)
-                initialized = output.position
-            }
-        }
-    }
-}
-
 /// Writes JSON into memory the caller has made room in, without a capacity check per write:
 /// the plan's writer makes hundreds of thousands of objects, and checking (and possibly
 /// growing) an array for each of a dozen fields cost more than the writing. The caller
@@ -108,6 +95,21 @@ struct JSONOutput {
     mutating func raw(_ text: StaticString) {
         (base + position).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
         position += text.utf8CodeUnitCount
+    }
+
+    /// The bytes as they are.
+    @inline(__always)
+    mutating func raw(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        (base + position).update(from: source, count: bytes.count)
+        position += bytes.count
+    }
+
+    /// A short `String`'s UTF-8 as it is (an enum's raw value); the caller has made room.
+    @inline(__always)
+    mutating func raw(_ text: String) {
+        var text = text
+        text.withUTF8 { raw($0) }
     }
 
     /// `value` in decimal; negative values (the plan writes none) with a minus sign.
