@@ -1,4 +1,5 @@
 import Foundation
+import MFARollout
 import ManagementAPI
 
 #if canImport(Glibc)
@@ -47,18 +48,20 @@ public final class TicketFile: @unchecked Sendable {
             throw .tooOpen(path: path, mode: mode)
         }
         let file = TicketFile(path: path, descriptor: descriptor)
-        if info.st_size == 0 { try file.write(header) }
+        if info.st_size == 0 { try file.write(Array(header.utf8)) }
         return file
     }
 
     /// Appends one ticket and flushes it to disk. The only place a ticket URL is revealed.
+    ///
+    /// Written by `CSVWriter` (libcsv's quoting), formulas neutralised: people open this file
+    /// in a spreadsheet to send the links, and ids and emails are user input, so one that
+    /// starts with `=`, `+`, `-` or `@` gets a leading `'`, as in the changes CSV.
     public func append(userID: String, email: String?, url: TicketURL) throws(TicketFileError) {
-        let line = [userID, email ?? "", url.revealedValue].map(Self.field).joined(separator: ",") + "\n"
-        try write(line)
+        try write(CSVWriter.encodeRow([userID, email ?? "", url.revealedValue]))
     }
 
-    private func write(_ text: String) throws(TicketFileError) {
-        let bytes = Array(text.utf8)
+    private func write(_ bytes: [UInt8]) throws(TicketFileError) {
         let failure: String? = lock.withLock {
             var offset = 0
             while offset < bytes.count {
@@ -72,11 +75,5 @@ public final class TicketFile: @unchecked Sendable {
             return fsync(descriptor) == 0 ? nil : String(cString: strerror(errno))
         }
         if let failure { throw .cannotWrite(path: path, reason: failure) }
-    }
-
-    /// RFC 4180 quoting: fields with a comma, quote or line break are quoted.
-    static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -282,6 +282,17 @@ struct TicketFileTests {
         #expect(text == "user_id,email,ticket_url\n\"auth0|a,b\",\"say \"\"hi\"\"@x.test\",https://t/mfa?ticket=S3CRET\n")
         #expect(!"\(TicketURL("https://t/mfa?ticket=S3CRET"))".contains("S3CRET"))
     }
+
+    @Test("an id or email a spreadsheet would run as a formula gets a leading ' (CSV injection)")
+    func formulasNeutralised() throws {
+        let directory = try Fixture.temporaryDirectory()
+        let path = directory.appendingPathComponent("t.csv").path
+        let file = try TicketFile.open(path: path)
+        try file.append(userID: "=HYPERLINK(\"x\")", email: "+1@x.test", url: TicketURL("https://t/mfa?ticket=A"))
+        try file.append(userID: "auth0|2", email: "@x.test", url: TicketURL("https://t/mfa?ticket=B"))
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text == "user_id,email,ticket_url\n\"'=HYPERLINK(\"\"x\"\")\",\"'+1@x.test\",https://t/mfa?ticket=A\nauth0|2,\"'@x.test\",https://t/mfa?ticket=B\n")
+    }
 }
 
 @Suite("reconcile --auto-apply --enroll")
