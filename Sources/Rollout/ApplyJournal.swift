@@ -16,18 +16,18 @@ public final class ApplyJournal: Sendable {
     /// The fingerprint of the plan this journal belongs to.
     public let fingerprint: String
     private let pool: DatabasePool
-    /// The descriptor holding the `.lock` file's exclusive lock while a run owns the journal.
-    private let lockDescriptor: Int32?
+    /// The `.lock` file's lock, held while a run owns the journal.
+    private let lock: RunLock?
 
-    private init(path: String, fingerprint: String, pool: DatabasePool, lockDescriptor: Int32? = nil) {
+    private init(path: String, fingerprint: String, pool: DatabasePool, lock: RunLock? = nil) {
         self.path = path
         self.fingerprint = fingerprint
         self.pool = pool
-        self.lockDescriptor = lockDescriptor
+        self.lock = lock
     }
 
     deinit {
-        if let lockDescriptor { close(lockDescriptor) }  // releases the flock
+        lock?.release()
     }
 
     /// `plan.json.journal.sqlite` beside the plan.
@@ -43,9 +43,9 @@ public final class ApplyJournal: Sendable {
         let lock = try lockExclusively(path + ".lock")
         let journal: ApplyJournal
         do {
-            journal = try connect(path: path, fingerprint: plan.fingerprint, lockDescriptor: lock)
+            journal = try connect(path: path, fingerprint: plan.fingerprint, lock: lock)
         } catch {
-            close(lock)
+            lock.release()
             throw error
         }
         do {
@@ -111,20 +111,20 @@ public final class ApplyJournal: Sendable {
         return journal
     }
 
-    /// Two runs of one plan at once would race on the same operations: the second is refused.
-    private static func lockExclusively(_ lockPath: String) throws(JournalError) -> Int32 {
-        let descriptor = Foundation.open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw .database(path: lockPath, reason: String(cString: strerror(errno)))
+    /// Two runs of one plan at once would race on the same operations: the second is refused,
+    /// told which process holds the journal (the lock file records it, as `RunLock` does).
+    private static func lockExclusively(_ lockPath: String) throws(JournalError) -> RunLock {
+        do {
+            return try RunLock.acquire(path: lockPath)
+        } catch {
+            switch error {
+            case .held(let path, let holder): throw .inUse(path: path, by: holder)
+            case .cannotOpen(let path, let reason): throw .database(path: path, reason: reason)
+            }
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            close(descriptor)
-            throw .inUse(path: lockPath)
-        }
-        return descriptor
     }
 
-    private static func connect(path: String, fingerprint: String, lockDescriptor: Int32? = nil) throws(JournalError)
+    private static func connect(path: String, fingerprint: String, lock: RunLock? = nil) throws(JournalError)
         -> ApplyJournal
     {
         var configuration = Configuration()
@@ -136,7 +136,7 @@ public final class ApplyJournal: Sendable {
         do {
             // A DatabasePool always runs in WAL mode.
             let pool = try DatabasePool(path: path, configuration: configuration)
-            return ApplyJournal(path: path, fingerprint: fingerprint, pool: pool, lockDescriptor: lockDescriptor)
+            return ApplyJournal(path: path, fingerprint: fingerprint, pool: pool, lock: lock)
         } catch {
             throw .notAJournal(path: path, reason: describe(error))
         }

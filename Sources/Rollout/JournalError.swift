@@ -6,8 +6,8 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(path: String)
     /// The file is not an mfa-rollout journal, or it is damaged.
     case notAJournal(path: String, reason: String)
-    /// Another `apply` of the same journal is running (its lock file is held).
-    case inUse(path: String)
+    /// Another `apply` of the same journal is running (its lock file is held, by `holder`).
+    case inUse(path: String, by: RunLock.Holder)
     /// SQLite refused an operation.
     case database(path: String, reason: String)
 
@@ -19,8 +19,8 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(path): no journal here: the plan has not been applied (or give --journal FILE)"
         case .notAJournal(let path, let reason):
             "\(path): not an mfa-rollout journal: \(reason)"
-        case .inUse(let path):
-            "\(path): another apply of this plan is running (wait for it, or stop it first)"
+        case .inUse(let path, let holder):
+            "\(path): another apply of this plan is running (\(holder)); wait for it, or stop it first"
         case .database(let path, let reason):
             "\(path): journal database error: \(reason)"
         }

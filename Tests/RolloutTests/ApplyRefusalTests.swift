@@ -108,7 +108,14 @@ struct ApplyRefusalTests {
             let again = try ApplyJournal.open(path: path, plan: first)
             #expect(try again.counts()[.pending] == 3)
             // Two runs of one plan at once: the second is refused while the first holds the journal.
-            #expect(throws: JournalError.inUse(path: path + ".lock")) { try ApplyJournal.open(path: path, plan: first) }
+            let refusal = #expect(throws: JournalError.self) { try ApplyJournal.open(path: path, plan: first) }
+            guard case .inUse(let lockPath, let holder) = refusal else {
+                Issue.record("expected inUse, got \(String(describing: refusal))")
+                return
+            }
+            #expect(lockPath == path + ".lock")
+            #expect(holder.pid == getpid(), "the lock file names the process holding the journal")
+            #expect(refusal?.description.contains("PID \(getpid())") == true)
             // Reading (status, undo) is not blocked.
             #expect(try ApplyJournal.openExisting(path: path, plan: first).counts()[.pending] == 3)
         }
