@@ -31,4 +31,32 @@ struct ReportTests {
         #expect(html.contains(model.plan.fingerprint))
         #expect(html.contains("<table>"))
     }
+
+    /// The changes CSV is written from the operations' bytes; it must be exactly what writing
+    /// each operation's fields as strings gives, whatever the fields hold.
+    @Test("changes CSV: every field as the string-based writer writes it")
+    func changesCSV() {
+        var ops = [
+            PlanFileTests.operation("auth0|1", email: "=HYPERLINK(\"x\")@a.com"),
+            PlanFileTests.operation("-2", .disable, email: nil),
+            PlanFileTests.operation("samlp|c,1", email: "say \"hi\"@x.test"),
+            PlanFileTests.operation(" padded ", email: "+tag@x.test"),
+            PlanFileTests.operation("oidc|two\nlines", email: "zoë@日本.jp"),
+        ]
+        ops[1].connection = nil
+        ops[2].reason = "@rule"
+        ops[3].line = 1_234_567_890
+        ops[4].file = "exports/a b.csv.gz"
+        let plan = PlanFileTests.plan(ops)
+        var expected = CSVWriter()
+        try! expected.writeRow(ChangesCSV.header)
+        for op in ops {
+            try! expected.writeRow([
+                op.id, op.userID, op.email ?? "", op.connection ?? "", op.action.rawValue, op.current.rawValue,
+                op.desired.rawValue, op.reason, op.file, String(op.line),
+            ])
+        }
+        #expect(String(decoding: ChangesCSV.render(plan), as: UTF8.self) == String(decoding: expected.bytes, as: UTF8.self))
+        #expect(String(decoding: ChangesCSV.render(plan), as: UTF8.self).contains("\"'=HYPERLINK(\"\"x\"\")@a.com\""))
+    }
 }

@@ -43,9 +43,39 @@ public struct CSVWriter {
     /// Appends one row.
     public mutating func writeRow(_ fields: [String]) throws {
         for (index, field) in fields.enumerated() {
-            if index > 0 { bytes.append(delimiter) }
-            appendField(field)
+            var field = field
+            field.withUTF8 { appendField($0, first: index == 0) }
         }
+        try endRow()
+    }
+
+    /// Appends one field of the row being written, from its UTF-8 bytes; `first` for the
+    /// row's first field (no delimiter before it). End the row with `endRow()`.
+    mutating func appendField(_ field: UnsafeBufferPointer<UInt8>, first: Bool) {
+        if !first { bytes.append(delimiter) }
+        let neutralize = neutralizeFormulas && field.first.map(Self.startsFormula) == true
+        let mustQuote = neutralize
+            || field.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            || field.first == 0x20 || field.first == 0x09 || field.last == 0x20 || field.last == 0x09
+        guard mustQuote else {
+            bytes.append(contentsOf: field)
+            return
+        }
+        if neutralize {
+            ([UInt8(ascii: "'")] + Array(field)).withUnsafeBufferPointer { Self.appendQuoted($0, to: &bytes) }
+        } else {
+            Self.appendQuoted(field, to: &bytes)
+        }
+    }
+
+    /// Makes room for `count` more bytes (memory mode), so that a large file is not copied
+    /// each time its buffer grows.
+    mutating func reserveCapacity(_ count: Int) {
+        bytes.reserveCapacity(bytes.count + count)
+    }
+
+    /// Ends the row begun with `appendField`.
+    mutating func endRow() throws {
         bytes.append(contentsOf: lineTerminator)
         if fileHandle != nil && bytes.count >= flushThreshold { try flush() }
     }
@@ -66,37 +96,26 @@ public struct CSVWriter {
         return writer.bytes
     }
 
-    private mutating func appendField(_ field: String) {
-        var utf8 = Array(field.utf8)
-        var mustQuote = false
-        if neutralizeFormulas, let first = utf8.first, Self.formulaStarts.contains(first) {
-            utf8.insert(UInt8(ascii: "'"), at: 0)
-            mustQuote = true
-        }
-        if !mustQuote {
-            mustQuote = utf8.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-                || [0x20, 0x09].contains(utf8.first ?? 0) || [0x20, 0x09].contains(utf8.last ?? 0)
-        }
-        guard mustQuote else {
-            bytes.append(contentsOf: utf8)
-            return
-        }
-        Self.appendQuoted(utf8, to: &bytes)
-    }
-
     /// Appends `value` quoted with libcsv's `csv_write`: `"` around, inner `"` doubled.
-    static func appendQuoted(_ value: [UInt8], to out: inout [UInt8]) {
-        let needed = value.withUnsafeBytes { csv_write(nil, 0, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, $0.count) }
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: needed))
-        out.withUnsafeMutableBytes { destination in
-            value.withUnsafeBytes { source in
-                _ = csv_write(destination.baseAddress! + start, needed, source.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, source.count)
+    static func appendQuoted(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let source = UnsafeRawPointer(value.baseAddress) ?? UnsafeRawPointer(bitPattern: 1)!
+        let needed = csv_write(nil, 0, source, value.count)
+        out.append(addingCapacity: needed) { span in
+            span.withUnsafeMutableBufferPointer { buffer, initialized in
+                initialized += csv_write(buffer.baseAddress! + initialized, needed, source, value.count)
             }
         }
     }
 
-    private static let formulaStarts: Set<UInt8> = [
-        UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D,
-    ]
+    static func appendQuoted(_ value: [UInt8], to out: inout [UInt8]) {
+        value.withUnsafeBufferPointer { appendQuoted($0, to: &out) }
+    }
+
+    /// `=`, `+`, `-`, `@`, tab, CR: a spreadsheet would read a cell starting so as a formula.
+    private static func startsFormula(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: true
+        default: false
+        }
+    }
 }
