@@ -32,6 +32,41 @@ struct ReportTests {
         #expect(html.contains("<table>"))
     }
 
+    /// The tallies are made from the operations' bytes; they must be what the operations'
+    /// strings give: domains lowercased (ASCII byte-wise, other text by `String`), the last
+    /// `@` (a whole character), no email or an empty domain as "(no email)", no connection
+    /// apart from an empty one.
+    @Test("report tallies: the same as from the operations' strings, whatever emails hold")
+    func talliesFromBytes() {
+        let emails: [String?] = [
+            "a@Acme.COM", "b@acme.com", "c@ACME.com", nil, "no-at-sign", "trailing@", "x@y@Sub.Acme.com",
+            "zoë@ÉCOLE.fr", "u@école.FR", "v@\u{301}x.test", "w@@", "", "K@KELVIN\u{212A}.test",
+        ]
+        var ops: [PlanOperation] = []
+        for (index, email) in emails.enumerated() {
+            var op = PlanFileTests.operation("auth0|\(index)", index % 3 == 0 ? .disable : .enable, email: email)
+            op.connection = [nil, "", "acme-saml", "google-oauth2", "Username-Password-Authentication"][index % 5]
+            ops.append(op)
+        }
+        let model = ReportModel(plan: PlanFileTests.plan(ops), tallyLimit: 100)
+        var connections: [String: (Int, Int)] = [:]
+        var domains: [String: (Int, Int)] = [:]
+        for op in ops {
+            let off = op.action == .enable ? 0 : 1
+            let connection = op.connection ?? "(none)"
+            let domain = op.email.flatMap(ReportModel.domain(of:)) ?? "(no email)"
+            connections[connection, default: (0, 0)].0 += 1 - off
+            connections[connection, default: (0, 0)].1 += off
+            domains[domain, default: (0, 0)].0 += 1 - off
+            domains[domain, default: (0, 0)].1 += off
+        }
+        #expect(Dictionary(uniqueKeysWithValues: model.byConnection.map { ($0.name, [$0.enable, $0.disable]) })
+            == connections.mapValues { [$0.0, $0.1] })
+        #expect(Dictionary(uniqueKeysWithValues: model.byEmailDomain.map { ($0.name, [$0.enable, $0.disable]) })
+            == domains.mapValues { [$0.0, $0.1] })
+        #expect(domains["acme.com"]?.0 == 2 && domains["acme.com"]?.1 == 1, "three spellings of one domain, one tally")
+    }
+
     /// The changes CSV is written from the operations' bytes; it must be exactly what writing
     /// each operation's fields as strings gives, whatever the fields hold.
     @Test("changes CSV: every field as the string-based writer writes it")

@@ -28,13 +28,28 @@ public struct ReportModel: Sendable {
         byReason = plan.summary.byReason
             .map { Tally(name: $0.key, enable: $0.value.enable, disable: $0.value.disable, rows: $0.value.rows) }
             .sorted { a, b in a.total != b.total ? a.total > b.total : (a.rows != b.rows ? a.rows > b.rows : a.name < b.name) }
-        var connections: [String: Tally] = [:]
+        // From the operations' stored bytes: a plan of a million changes makes no string per
+        // operation. A connection is stored once in the plan's string table, so its bytes'
+        // address names it; names are joined at the end.
+        var connectionsByAddress: [Int: Tally] = [:]
         var domains: [String: Tally] = [:]
-        for operation in plan.operations {
-            let connection = operation.connection ?? "(none)"
-            let domain = operation.email.flatMap(Self.domain(of:)) ?? "(no email)"
-            connections[connection, default: Tally(name: connection, enable: 0, disable: 0)].count(operation.action)
-            domains[domain, default: Tally(name: domain, enable: 0, disable: 0)].count(operation.action)
+        let operations = plan.operations
+        withExtendedLifetime(operations) {
+            for index in operations.indices {
+                let operation = operations.fields(at: index)
+                let key = operation.connection.map { Int(bitPattern: $0.baseAddress) } ?? -1
+                if connectionsByAddress[key] == nil {
+                    let name = operation.connection.map { String(decoding: $0, as: UTF8.self) } ?? "(none)"
+                    connectionsByAddress[key] = Tally(name: name, enable: 0, disable: 0)
+                }
+                connectionsByAddress[key]!.count(operation.action)
+                let domain = operation.email.flatMap(Self.domain(of:)) ?? "(no email)"
+                domains[domain, default: Tally(name: domain, enable: 0, disable: 0)].count(operation.action)
+            }
+        }
+        var connections: [String: Tally] = [:]
+        for tally in connectionsByAddress.values {
+            connections[tally.name, default: Tally(name: tally.name, enable: 0, disable: 0)].add(tally)
         }
         byConnection = Self.top(connections.values.sorted(by: Self.order), limit: tallyLimit)
         byEmailDomain = Self.top(domains.values.sorted(by: Self.order), limit: tallyLimit)
@@ -47,6 +62,20 @@ public struct ReportModel: Sendable {
         case .noChanges: "No changes: the tenant matches the policy"
         case .changes: "\(plan.summary.changes) change\(plan.summary.changes == 1 ? "" : "s") to approve"
         case .guardTripped: "Guard tripped: this plan cannot be applied"
+        }
+    }
+
+    /// `domain(of:)` for an email's UTF-8 bytes. An ASCII email (nearly all) is lowercased
+    /// byte by byte; other text goes through `String`, whose `@` is a whole character.
+    static func domain(of email: UnsafeBufferPointer<UInt8>) -> String? {
+        guard email.isASCII else { return domain(of: String(decoding: email, as: UTF8.self)) }
+        guard let at = email.lastIndex(of: UInt8(ascii: "@")), at + 1 < email.count else { return nil }
+        let domain = UnsafeBufferPointer(rebasing: email[(at + 1)...])
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: domain.count) { lower in
+            for (offset, byte) in domain.enumerated() {
+                lower[offset] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            }
+            return String(decoding: lower, as: UTF8.self)
         }
     }
 
@@ -72,6 +101,11 @@ public struct ReportModel: Sendable {
 }
 
 extension ReportModel.Tally {
+    fileprivate mutating func add(_ other: Self) {
+        enable += other.enable
+        disable += other.disable
+    }
+
     fileprivate mutating func count(_ action: PlanAction) {
         switch action {
         case .enable: enable += 1
