@@ -26,10 +26,9 @@ public enum ChangesCSV {
                 writer.appendField(op.userID, first: false)
                 writer.appendField(op.email ?? UnsafeBufferPointer(start: nil, count: 0), first: false)
                 writer.appendField(op.connection ?? UnsafeBufferPointer(start: nil, count: 0), first: false)
-                for name in [op.action.rawValue, op.current.rawValue, op.desired.rawValue] {
-                    var name = name
-                    name.withUTF8 { writer.appendField($0, first: false) }
-                }
+                appendName(op.action.rawValue, to: &writer)
+                appendName(op.current.rawValue, to: &writer)
+                appendName(op.desired.rawValue, to: &writer)
                 writer.appendField(op.reason, first: false)
                 writer.appendField(op.file, first: false)
                 withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 21) { digits in
@@ -41,5 +40,10 @@ public enum ChangesCSV {
             }
         }
         return writer.bytes
+    }
+
+    private static func appendName(_ name: String, to writer: inout CSVWriter) {
+        var name = name
+        name.withUTF8 { writer.appendField($0, first: false) }
     }
 }
