@@ -272,25 +272,26 @@ struct TicketFileTests {
         text.contains(",") ? "\"\(text)\"" : text
     }
 
+    /// The file's text after appending `tickets` to a new ticket file.
+    static func written(_ tickets: [(userID: String, email: String?, url: String)]) throws -> String {
+        let path = try Fixture.temporaryDirectory().appendingPathComponent("t.csv").path
+        let file = try TicketFile.open(path: path)
+        for ticket in tickets { try file.append(userID: ticket.userID, email: ticket.email, url: TicketURL(ticket.url)) }
+        return try String(contentsOfFile: path, encoding: .utf8)
+    }
+
     @Test("fields with commas or quotes are quoted; the URL is written in full")
     func quoting() throws {
-        let directory = try Fixture.temporaryDirectory()
-        let path = directory.appendingPathComponent("t.csv").path
-        let file = try TicketFile.open(path: path)
-        try file.append(userID: "auth0|a,b", email: "say \"hi\"@x.test", url: TicketURL("https://t/mfa?ticket=S3CRET"))
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let text = try Self.written([("auth0|a,b", "say \"hi\"@x.test", "https://t/mfa?ticket=S3CRET")])
         #expect(text == "user_id,email,ticket_url\n\"auth0|a,b\",\"say \"\"hi\"\"@x.test\",https://t/mfa?ticket=S3CRET\n")
         #expect(!"\(TicketURL("https://t/mfa?ticket=S3CRET"))".contains("S3CRET"))
     }
 
     @Test("an id or email a spreadsheet would run as a formula gets a leading ' (CSV injection)")
     func formulasNeutralised() throws {
-        let directory = try Fixture.temporaryDirectory()
-        let path = directory.appendingPathComponent("t.csv").path
-        let file = try TicketFile.open(path: path)
-        try file.append(userID: "=HYPERLINK(\"x\")", email: "+1@x.test", url: TicketURL("https://t/mfa?ticket=A"))
-        try file.append(userID: "auth0|2", email: "@x.test", url: TicketURL("https://t/mfa?ticket=B"))
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let text = try Self.written([
+            ("=HYPERLINK(\"x\")", "+1@x.test", "https://t/mfa?ticket=A"), ("auth0|2", "@x.test", "https://t/mfa?ticket=B"),
+        ])
         #expect(text == "user_id,email,ticket_url\n\"'=HYPERLINK(\"\"x\"\")\",\"'+1@x.test\",https://t/mfa?ticket=A\nauth0|2,\"'@x.test\",https://t/mfa?ticket=B\n")
     }
 }
