@@ -4,10 +4,20 @@
  * call. All are advice: ignoring them changes speed, never results. */
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #ifdef __linux__
 #include <sys/syscall.h>
 #include <unistd.h>
 #endif
+
+/* libc's `memmem`: the first `needle_length` bytes equal to `needle` in `haystack`, or NULL.
+ * glibc declares it only under _GNU_SOURCE, which Swift's Glibc module is not built with; the
+ * function itself is in every libc this builds on (glibc, musl, Darwin). */
+extern void *memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
+
+static inline const void *mfa_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
+    return memmem(haystack, haystack_length, needle, needle_length);
+}
 
 /* Hint the CPU to fetch `address` into cache for writing (duplicate detection starts loading
  * its table slot while libcsv parses the rest of the row). */

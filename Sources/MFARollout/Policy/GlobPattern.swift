@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CPlatform
 
 /// A shell glob matched with the C library's `fnmatch(3)`, flags 0: `*` and `?` also match `/`,
 /// `[abc]`, `[a-z]`, `[!x]` are character classes, `\` escapes the next character, case-sensitive,
@@ -89,16 +90,9 @@ struct GlobPattern: Sendable {
 
     /// Offset of the first occurrence of `needle` (not empty) in `haystack`.
     private static func find(_ needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard haystack.count >= needle.count, let base = haystack.baseAddress, let first = needle.first else { return nil }
-        var offset = 0
-        let last = haystack.count - needle.count
-        while offset <= last {
-            guard let hit = memchr(base + offset, Int32(first), last - offset + 1) else { return nil }
-            offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-            if memcmp(base + offset, needle.baseAddress!, needle.count) == 0 { return offset }
-            offset += 1
-        }
-        return nil
+        guard haystack.count >= needle.count, let base = haystack.baseAddress else { return nil }
+        guard let found = mfa_memmem(base, haystack.count, needle.baseAddress!, needle.count) else { return nil }
+        return UnsafeRawPointer(base).distance(to: found)
     }
 }
 
