@@ -29,27 +29,18 @@ public struct ReportModel: Sendable {
             .map { Tally(name: $0.key, enable: $0.value.enable, disable: $0.value.disable, rows: $0.value.rows) }
             .sorted { a, b in a.total != b.total ? a.total > b.total : (a.rows != b.rows ? a.rows > b.rows : a.name < b.name) }
         // From the operations' stored bytes: a plan of a million changes makes no string per
-        // operation. A connection is stored once in the plan's string table, so its bytes'
-        // address names it; names are joined at the end.
-        var connectionsByAddress: [Int: Tally] = [:]
+        // operation (connections come from the plan's string table).
+        var connections: [String: Tally] = [:]
         var domains: [String: Tally] = [:]
         let operations = plan.operations
         withExtendedLifetime(operations) {
             for index in operations.indices {
                 let operation = operations.fields(at: index)
-                let key = operation.connection.map { Int(bitPattern: $0.baseAddress) } ?? -1
-                if connectionsByAddress[key] == nil {
-                    let name = operation.connection.map { String(decoding: $0, as: UTF8.self) } ?? "(none)"
-                    connectionsByAddress[key] = Tally(name: name, enable: 0, disable: 0)
-                }
-                connectionsByAddress[key]!.count(operation.action)
+                let connection = operations.connection(at: index) ?? "(none)"
                 let domain = operation.email.flatMap(Self.domain(of:)) ?? "(no email)"
+                connections[connection, default: Tally(name: connection, enable: 0, disable: 0)].count(operation.action)
                 domains[domain, default: Tally(name: domain, enable: 0, disable: 0)].count(operation.action)
             }
-        }
-        var connections: [String: Tally] = [:]
-        for tally in connectionsByAddress.values {
-            connections[tally.name, default: Tally(name: tally.name, enable: 0, disable: 0)].add(tally)
         }
         byConnection = Self.top(connections.values.sorted(by: Self.order), limit: tallyLimit)
         byEmailDomain = Self.top(domains.values.sorted(by: Self.order), limit: tallyLimit)
@@ -101,11 +92,6 @@ public struct ReportModel: Sendable {
 }
 
 extension ReportModel.Tally {
-    fileprivate mutating func add(_ other: Self) {
-        enable += other.enable
-        disable += other.disable
-    }
-
     fileprivate mutating func count(_ action: PlanAction) {
         switch action {
         case .enable: enable += 1
