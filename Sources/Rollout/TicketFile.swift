@@ -63,14 +63,10 @@ public final class TicketFile: @unchecked Sendable {
 
     private func write(_ bytes: [UInt8]) throws(TicketFileError) {
         let failure: String? = lock.withLock {
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return String(cString: strerror(errno))
-                }
-                offset += written
+            do throws(POSIXError) {
+                try AtomicFile.writeAll(bytes, to: descriptor)  // O_APPEND: at the end
+            } catch {
+                return String(cString: strerror(error.code.rawValue))
             }
             return fsync(descriptor) == 0 ? nil : String(cString: strerror(errno))
         }

@@ -51,9 +51,10 @@ public enum AtomicFile {
         return (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
     }
 
-    /// Writes all of `bytes` to `fd`, at its current position or, given `offset`, there.
-    static func writeAll(_ bytes: [UInt8], to fd: Int32, at offset: Int? = nil) throws {
-        try bytes.withUnsafeBytes { buffer in
+    /// Writes all of `bytes` to `fd`, at its current position (the end, for a file opened with
+    /// `O_APPEND`) or, given `offset`, there; retries interrupted and partial writes.
+    public static func writeAll(_ bytes: [UInt8], to fd: Int32, at offset: Int? = nil) throws(POSIXError) {
+        let failure: Int32? = bytes.withUnsafeBytes { buffer in
             var written = 0
             while written < buffer.count {
                 let n = if let offset {
@@ -63,10 +64,12 @@ public enum AtomicFile {
                 }
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                    return errno
                 }
                 written += n
             }
+            return nil
         }
+        if let failure { throw POSIXError(POSIXErrorCode(rawValue: failure) ?? .EIO) }
     }
 }
