@@ -196,6 +196,32 @@ struct PlannerPipelineTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["users-0.csv"])
     }
 
+    @Test("a plan over a previous one leaves it byte for byte until finish, also when planning fails")
+    func previousPlanUntouched() throws {
+        // Enough operations that the writer flushes (and drops the previous file's cached
+        // pages) well before the bad row near the end stops planning.
+        let rows = 4_000
+        let bad = try Self.export(rows: rows) { i, line in i == rows - 10 ? "auth0|u\(i),u\(i)@x.com,it,perhaps" : line }
+        let good = try Self.export(rows: rows)
+        let out = (bad[0] as NSString).deletingLastPathComponent + "/plan.json"
+        let previous = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        try previous.write(to: URL(fileURLWithPath: out))
+
+        let failing = Self.planner(bad)
+        let writer = try PlanFile.Writer(path: out, reservingHeaderFor: failing.headerShape())
+        #expect(throws: PlanningError.self) { try failing.makePlan(writingTo: writer) }
+        writer.abandon()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == previous)
+
+        let planner = Self.planner(good)
+        let replacing = try PlanFile.Writer(path: out, reservingHeaderFor: planner.headerShape())
+        let plan = try planner.makePlan(writingTo: replacing)
+        #expect(plan.operations.count == rows / 2)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == previous, "nothing replaced before finish")
+        try replacing.finish(plan)
+        #expect(try PlanFile.read(from: out) == plan)
+    }
+
     @Test("a header longer than the room kept for it still gives a correct file")
     func headerOverflow() throws {
         let paths = try Self.export(rows: 10)

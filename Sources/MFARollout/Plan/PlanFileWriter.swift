@@ -29,6 +29,9 @@ extension PlanFile {
         @exclusivity(unchecked) private var offset: Int
         /// Where early writeback has reached (see `flush`).
         private var writtenBack = 0
+        /// The file now at `path`, if a regular one, until its cached pages are dropped (see
+        /// `flush`); -1 otherwise.
+        private var previous: Int32
         private var failure: String?
 
         /// Creates the temporary file beside `path`, keeping room for a header as long as
@@ -42,6 +45,7 @@ extension PlanFile {
             fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard fd >= 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
             offset = reserved
+            previous = Self.openRegularFile(path)
             buffer.reserveCapacity(PlanFile.chunkSize + 4096)
             buffer.append(contentsOf: PlanFile.operationsOpening)
         }
@@ -89,6 +93,7 @@ extension PlanFile {
 
         /// Removes the temporary file; nothing is written at `path`.
         public func abandon() {
+            closePrevious()
             guard fd >= 0 else { return }
             close(fd)
             fd = -1
@@ -101,6 +106,13 @@ extension PlanFile {
         }
 
         private func flush() {
+            // The rename in `finish` makes the kernel drop the replaced plan's cached pages
+            // there and then, at the very end (5 ms for a 77 MB plan). Dropped now, while
+            // planning, they cost the rename nothing. The file on disk is untouched.
+            if previous >= 0 {
+                mfa_drop_cached_pages(previous)
+                closePrevious()
+            }
             write(buffer, at: offset)
             offset += buffer.count
             buffer.removeAll(keepingCapacity: true)
@@ -110,6 +122,23 @@ extension PlanFile {
                 _ = mfa_start_writeback(fd, Int64(writtenBack), Int64(offset - writtenBack))
                 writtenBack = offset
             }
+        }
+
+        private func closePrevious() {
+            guard previous >= 0 else { return }
+            close(previous)
+            previous = -1
+        }
+
+        /// A descriptor for reading the regular file at `path` (not following a symbolic
+        /// link, which the rename would replace, not its target), or -1.
+        private static func openRegularFile(_ path: String) -> Int32 {
+            let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+            guard descriptor >= 0 else { return -1 }
+            var info = stat()
+            if fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG { return descriptor }
+            close(descriptor)
+            return -1
         }
 
         /// Writes all of `bytes` at `position`; the first failure is kept for `finish`.
