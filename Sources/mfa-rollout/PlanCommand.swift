@@ -47,7 +47,7 @@ struct PlanCommand: ParsableCommand {
     @Option(
         name: .customLong("as-of"),
         help: ArgumentHelp(
-            "Evaluate date conditions (within_days) as of this ISO-8601 time instead of now, for reproducible plans.",
+            "Evaluate date conditions (within_days) as of this ISO-8601 date or time instead of now, for reproducible plans; the same forms as the policy's dates.",
             valueName: "time"))
     var asOf: String?
 
@@ -57,7 +57,7 @@ struct PlanCommand: ParsableCommand {
     func validate() throws {
         guard !users.isEmpty else { throw ValidationError("give at least one export with --users FILE (or --users - for standard input)") }
         guard users.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("--users - (standard input) can be given only once") }
-        if let asOf, Self.parseDate(asOf) == nil {
+        if let asOf, ISO8601Timestamp.date(asOf) == nil {
             throw ValidationError("--as-of \(asOf): not an ISO-8601 date or time (e.g. 2026-11-23 or 2026-11-23T09:00:00Z)")
         }
         let outputs = [out, report, html, changes].compactMap { $0 }
@@ -71,7 +71,7 @@ struct PlanCommand: ParsableCommand {
             sources: users.map { $0 == "-" ? .standardInput : .file($0) },
             policy: policy,
             onInvalid: onInvalid,
-            asOf: asOf.flatMap(Self.parseDate) ?? now,
+            asOf: asOf.flatMap(ISO8601Timestamp.date) ?? now,
             createdAt: now
         )
         let progress = ProgressLine()
@@ -112,12 +112,6 @@ struct PlanCommand: ParsableCommand {
         } catch {
             throw CLIError.cannotWrite(path: path, reason: "\(error)")
         }
-    }
-
-    static func parseDate(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle().year().month().day()) { return date }
-        return nil
     }
 }
 

@@ -200,6 +200,35 @@ struct PlanCommandTests {
         #expect(result.stderr.contains("--users"))
     }
 
+    @Test("--as-of takes the policy's ISO-8601 forms, and a bad one is a usage error")
+    func asOfForms() async throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        try write(dir, "users.csv", "user_id,last_login,app_metadata.use_mfa\nauth0|1,2026-11-19T12:00:00Z,\n")
+        try write(dir, "policy.yaml", """
+            version: 1
+            rules:
+              - name: recent
+                when: { column: last_login, within_days: 1 }
+
+            """)
+        let midnight = Date(timeIntervalSince1970: 1_795_132_800)  // 2026-11-20T00:00:00Z
+        for form in ["2026-11-20", "2026-11-20T01:00:00+01:00", "2026-11-20 00:00", "2026-11-19T19:00-0500"] {
+            let planPath = dir.appendingPathComponent("plan.json").path
+            let result = try await CLIRunner.run(
+                ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--as-of", form, "--out", planPath], in: dir)
+            #expect(result.status == 2, "\(form): \(result.stderr)")
+            #expect(try PlanFile.read(from: planPath).producer.asOf == midnight, "\(form)")
+        }
+        // Two days on, the login is no longer within a day.
+        let later = try await CLIRunner.run(["plan", "--users", "users.csv", "--policy", "policy.yaml", "--as-of", "2026-11-22"], in: dir)
+        #expect(later.status == 0, "\(later.stderr)")
+        for bad in ["2026-02-30", "20261120", "2026-11-20T25:00Z", "yesterday"] {
+            let result = try await CLIRunner.run(["plan", "--users", "users.csv", "--policy", "policy.yaml", "--as-of", bad], in: dir)
+            #expect(result.status == 1, "\(bad)")
+            #expect(result.stderr.contains("--as-of \(bad): not an ISO-8601 date or time"), "\(bad): \(result.stderr)")
+        }
+    }
+
     @Test("the HTML report escapes what comes from the export")
     func htmlEscapes() async throws {
         let dir = try CLIRunner.temporaryDirectory()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small, allocation-free reader of the ISO-8601 dates that appear in exports and policies,
 /// giving seconds since 1970-01-01T00:00:00Z.
 ///
@@ -5,7 +7,12 @@
 /// separator is `T`, `t` or a space and zone is `Z`, `z`, `±hh:mm`, `±hhmm` or `±hh`; a time
 /// without a zone is UTC. Fields are range-checked (no February 30th).
 /// Foundation's ISO8601 formatters are avoided on purpose: this runs per row on the hot path.
-enum ISO8601Timestamp {
+public enum ISO8601Timestamp {
+    /// The moment `text` names, in the forms above; nil when it is not one.
+    public static func date(_ text: String) -> Date? {
+        secondsSince1970(text).map(Date.init(timeIntervalSince1970:))
+    }
+
     static func secondsSince1970(_ text: String) -> Double? {
         var text = text
         return text.withUTF8 { parse($0) }
