@@ -76,31 +76,42 @@ struct PlanCommand: ParsableCommand {
         )
         let progress = ProgressLine()
         let planner = Planner(request)
-        // The plan file is written while planning, so the operations need no second pass.
+        // The plan file is written while planning, so the operations need no second pass;
+        // only the reports need them in memory.
         let writer = try out.map { path throws(PlanFileError) in try PlanFile.Writer(path: path, reservingHeaderFor: planner.headerShape()) }
-        let plan: Plan
+        let onProgress: @Sendable (Int) -> Void = { rows in progress.update("reading exports: \(rows) rows") }
+        let plan: Plan?
+        let outline: PlanOutline
         do {
-            plan = try planner.makePlan(writingTo: writer) { rows in progress.update("reading exports: \(rows) rows") }
+            if report != nil || html != nil || changes != nil {
+                plan = try planner.makePlan(writingTo: writer, progress: onProgress)
+                outline = plan!.outline
+            } else {
+                plan = nil
+                outline = try planner.makeOutline(writingTo: writer, progress: onProgress)
+            }
         } catch {
             writer?.abandon()
             throw error
         }
         progress.finish()
 
-        try writer?.finish(plan)
-        if report != nil || html != nil {
-            let model = ReportModel(plan: plan)
-            try write(report) { Array(MarkdownReport.render(model, planPath: out).utf8) }
-            try write(html) { Array(HTMLReport.render(model, planPath: out).utf8) }
+        try writer?.finish(outline)
+        if let plan {
+            if report != nil || html != nil {
+                let model = ReportModel(plan: plan)
+                try write(report) { Array(MarkdownReport.render(model, planPath: out).utf8) }
+                try write(html) { Array(HTMLReport.render(model, planPath: out).utf8) }
+            }
+            try write(changes) { ChangesCSV.render(plan) }
         }
-        try write(changes) { ChangesCSV.render(plan) }
 
         if json {
-            Terminal.standardOutput(SummaryJSON(plan: plan, planPath: out).encoded())
+            Terminal.standardOutput(SummaryJSON(outline: outline, planPath: out).encoded())
         } else {
-            Terminal.standardOutput(TextSummary.render(plan, written: [out, report, html, changes].compactMap { $0 }))
+            Terminal.standardOutput(TextSummary.render(outline, written: [out, report, html, changes].compactMap { $0 }))
         }
-        let exitCode = plan.outcome.exitCode
+        let exitCode = outline.outcome.exitCode
         keepUntilExit(plan)
         throw ExitCode(exitCode)
     }

@@ -2,7 +2,7 @@ import MFARollout
 
 /// The plan's summary as a person reads it at a terminal.
 enum TextSummary {
-    static func render(_ plan: Plan, written: [String]) -> String {
+    static func render(_ plan: PlanOutline, written: [String]) -> String {
         let s = plan.summary
         let headline: String
         switch plan.outcome {

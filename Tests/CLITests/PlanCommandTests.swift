@@ -200,6 +200,27 @@ struct PlanCommandTests {
         #expect(result.stderr.contains("--users"))
     }
 
+    @Test("a plan without reports (operations not kept in memory) is the plan written with them")
+    func planWithoutReportsIsTheSame() async throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        func plan(_ name: String, _ extra: [String]) async throws -> (Plan, String) {
+            let path = dir.appendingPathComponent(name).path
+            let result = try await CLIRunner.run([
+                "plan", "--users", CLIRunner.sample("users.csv"), "--policy", CLIRunner.sample("policy.yaml"),
+                "--as-of", asOf, "--out", path, "--json",
+            ] + extra)
+            #expect(result.status == 2, "stderr: \(result.stderr)")
+            var plan = try PlanFile.read(from: path)
+            plan.producer.createdAt = Date(timeIntervalSince1970: 0)
+            return (plan, result.stdout)
+        }
+        let (bare, bareSummary) = try await plan("bare.json", [])
+        let (full, fullSummary) = try await plan("full.json", ["--changes", dir.appendingPathComponent("changes.csv").path])
+        #expect(bare == full)
+        #expect(!bare.operations.isEmpty)
+        #expect(bareSummary.replacingOccurrences(of: "bare.json", with: "full.json") == fullSummary)
+    }
+
     @Test("--as-of takes the policy's ISO-8601 forms, and a bad one is a usage error")
     func asOfForms() async throws {
         let dir = try CLIRunner.temporaryDirectory()

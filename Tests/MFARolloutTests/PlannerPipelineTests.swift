@@ -222,6 +222,64 @@ struct PlannerPipelineTests {
         #expect(try PlanFile.read(from: out) == plan)
     }
 
+    @Test("an outline writes the same file as the plan, and is the plan's outline", arguments: [true, false])
+    func outlineWritesTheSameFile(withChanges: Bool) throws {
+        // Several batches, a row set aside (skip mode), and either changes or none at all.
+        let rows = 2 * RecordBatch.rowCapacity + 5
+        let paths = try Self.export(rows: rows) { i, line in
+            if i == 17 { return "auth0|u\(i),u\(i)@x.com,it,perhaps" }
+            return withChanges ? line : line.replacingOccurrences(of: ",it,", with: ",ops,")
+        }
+        let directory = (paths[0] as NSString).deletingLastPathComponent
+        let planner = Self.planner(paths, skip: true)
+
+        let planWriter = try PlanFile.Writer(path: directory + "/plan.json", reservingHeaderFor: planner.headerShape())
+        let plan = try planner.makePlan(writingTo: planWriter)
+        try planWriter.finish(plan)
+        let outlineWriter = try PlanFile.Writer(path: directory + "/outline.json", reservingHeaderFor: planner.headerShape())
+        let outline = try planner.makeOutline(writingTo: outlineWriter)
+        try outlineWriter.finish(outline)
+
+        #expect(outline == plan.outline)
+        #expect(outline.operationCount == (withChanges ? (rows + 1) / 2 : 0), "the even rows are in it")
+        #expect(outline.outcome == (withChanges ? .changes : .noChanges))
+        #expect(outline.rejected.count == 1)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: directory + "/outline.json"))
+            == Data(contentsOf: URL(fileURLWithPath: directory + "/plan.json")))
+        #expect(try PlanFile.read(from: directory + "/outline.json") == plan)
+        // Without a writer, the same outline.
+        #expect(try planner.makeOutline(writingTo: nil) == outline)
+    }
+
+    @Test("an outline that counts other operations than were written is refused, and nothing is written")
+    func outlineCountMismatch() throws {
+        let paths = try Self.export(rows: 10)
+        let out = (paths[0] as NSString).deletingLastPathComponent + "/plan.json"
+        let planner = Self.planner(paths)
+        let writer = try PlanFile.Writer(path: out, reservingHeaderFor: planner.headerShape())
+        var outline = try planner.makeOutline(writingTo: writer)
+        outline.operationCount += 1
+        #expect(throws: PlanFileError.self) { try writer.finish(outline) }
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test("a header longer than the room kept for it moves the operations, also when finished from an outline")
+    func headerOverflowFromOutline() throws {
+        // Enough operations that moving them takes more than one 1 MiB step.
+        let paths = try Self.export(rows: 20_000)
+        let out = (paths[0] as NSString).deletingLastPathComponent + "/plan.json"
+        let planner = Self.planner(paths)
+        let plan = try planner.makePlan()
+        var small = plan
+        small.inputs = []
+        small.summary = PlanSummary()
+        let writer = try PlanFile.Writer(path: out, reservingHeaderFor: small)
+        let outline = try planner.makeOutline(writingTo: writer)
+        try writer.finish(outline)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out)).count > 2 << 20)
+        #expect(try PlanFile.read(from: out) == plan)
+    }
+
     @Test("a header longer than the room kept for it still gives a correct file")
     func headerOverflow() throws {
         let paths = try Self.export(rows: 10)

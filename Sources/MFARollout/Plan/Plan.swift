@@ -7,8 +7,10 @@ import Foundation
 public struct Plan: Sendable, Hashable, Codable {
     /// The plan file format this build writes and reads.
     public static let currentFormatVersion = 1
+    /// The `format` field of every plan file.
+    public static let formatName = "mfa-rollout-plan"
 
-    public var format: String = "mfa-rollout-plan"
+    public var format: String = Plan.formatName
     public var formatVersion: Int = Plan.currentFormatVersion
     public var producer: Producer
     public var inputs: [InputFile]
@@ -56,11 +58,7 @@ public struct Plan: Sendable, Hashable, Codable {
         self.operations = operations
         self.rejected = rejected
         self.fingerprint = fingerprint
-        if guards.contains(where: \.tripped) {
-            outcome = .guardTripped
-        } else {
-            outcome = operations.isEmpty ? .noChanges : .changes
-        }
+        outcome = PlanOutcome(guards: guards, operationCount: operations.count)
         applicable = outcome != .guardTripped
     }
 
@@ -137,27 +135,12 @@ public struct Plan: Sendable, Hashable, Codable {
         }
     }
 
-    /// Set in an encoder's `userInfo` to leave `operations` and `rejected` out (``PlanFile``
-    /// streams them itself, after the other fields).
-    static let headerOnlyKey = CodingUserInfoKey(rawValue: "mfa-rollout.headerOnly")!
-
+    /// The header fields (see ``PlanOutline``), then `operations` and `rejected`.
     public func encode(to encoder: any Encoder) throws {
+        try outline.encode(to: encoder)
         var values = encoder.container(keyedBy: CodingKeys.self)
-        try values.encode(format, forKey: .format)
-        try values.encode(formatVersion, forKey: .formatVersion)
-        try values.encode(producer, forKey: .producer)
-        try values.encode(inputs, forKey: .inputs)
-        try values.encode(flag, forKey: .flag)
-        try values.encode(mode, forKey: .mode)
-        try values.encode(summary, forKey: .summary)
-        try values.encode(guards, forKey: .guards)
-        try values.encode(outcome, forKey: .outcome)
-        try values.encode(applicable, forKey: .applicable)
-        try values.encode(fingerprint, forKey: .fingerprint)
-        if encoder.userInfo[Self.headerOnlyKey] as? Bool != true {
-            try values.encode(operations, forKey: .operations)
-            try values.encode(rejected, forKey: .rejected)
-        }
+        try values.encode(operations, forKey: .operations)
+        try values.encode(rejected, forKey: .rejected)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -26,7 +26,8 @@ public enum PlanFile {
 
     /// Produces the file in chunks of about 256 KiB.
     static func stream(_ plan: Plan, into sink: ([UInt8]) throws -> Void) throws {
-        var text = try header(plan)
+        let outline = plan.outline
+        var text = try header(outline)
         text.append(contentsOf: Array(",\n".utf8))
         text.append(contentsOf: operationsOpening)
         text.reserveCapacity(chunkSize + 4096)
@@ -38,7 +39,7 @@ public enum PlanFile {
                 text.removeAll(keepingCapacity: true)
             }
         }
-        text.append(contentsOf: try tail(plan))
+        text.append(contentsOf: try tail(outline))
         try sink(text)
     }
 
@@ -46,12 +47,11 @@ public enum PlanFile {
 
     /// The header fields (all but `operations` and `rejected`) as an unclosed object: `{`, the
     /// fields pretty-printed with sorted keys, no trailing comma or newline.
-    static func header(_ plan: Plan) throws -> [UInt8] {
+    static func header(_ outline: PlanOutline) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        encoder.userInfo[Plan.headerOnlyKey] = true
-        var text = Array(try encoder.encode(plan))
+        var text = Array(try encoder.encode(outline))
         // The header ends with "\n}": reopen it.
         while let last = text.last, last != UInt8(ascii: "}") { text.removeLast() }
         text.removeLast()
@@ -71,16 +71,16 @@ public enum PlanFile {
     }
 
     /// What follows the operations: their closing bracket, `rejected` one a line, the end.
-    static func tail(_ plan: Plan) throws -> [UInt8] {
-        var text = Array((plan.operations.isEmpty ? "],\n" : "\n  ],\n").utf8)
+    static func tail(_ outline: PlanOutline) throws -> [UInt8] {
+        var text = Array((outline.operationCount == 0 ? "],\n" : "\n  ],\n").utf8)
         text.append(contentsOf: Array("  \"rejected\" : [".utf8))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        for (index, row) in plan.rejected.enumerated() {
+        for (index, row) in outline.rejected.enumerated() {
             text.append(contentsOf: Array((index == 0 ? "\n    " : ",\n    ").utf8))
             text.append(contentsOf: try encoder.encode(row))
         }
-        text.append(contentsOf: Array((plan.rejected.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8))
+        text.append(contentsOf: Array((outline.rejected.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8))
         return text
     }
 
@@ -110,7 +110,7 @@ public enum PlanFile {
         } catch {
             throw .malformed(path: path, reason: "not JSON, or not a JSON object")
         }
-        guard envelope.format == "mfa-rollout-plan" else {
+        guard envelope.format == Plan.formatName else {
             throw .malformed(path: path, reason: "the \"format\" field is not \"mfa-rollout-plan\"")
         }
         guard envelope.formatVersion == Plan.currentFormatVersion else {

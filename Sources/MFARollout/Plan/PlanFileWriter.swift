@@ -14,8 +14,9 @@ extension PlanFile {
     /// is spaces, which JSON allows between fields. The result reads exactly as a file from
     /// `PlanFile.write`. Nothing appears at `path` until `finish`, which writes the header
     /// and the rejected rows, flushes to disk and renames into place; `abandon` removes the
-    /// temporary file. Should the header not fit after all, `finish` writes the file again
-    /// the ordinary way.
+    /// temporary file. Should the header not fit after all, `finish` moves what follows it
+    /// further into the file to make room. The operations need not be kept in memory: the
+    /// file can be finished from a ``PlanOutline``.
     ///
     /// `append` is called by one thread at a time (the planner's deciding thread), `finish`
     /// after planning has ended.
@@ -23,7 +24,8 @@ extension PlanFile {
         public let path: String
         private let temporary: String
         private var fd: Int32
-        private let reserved: Int
+        /// Bytes kept at the start for the header.
+        private var reserved: Int
         @exclusivity(unchecked) private var buffer: [UInt8] = []
         @exclusivity(unchecked) private var count = 0
         @exclusivity(unchecked) private var offset: Int
@@ -40,9 +42,9 @@ extension PlanFile {
             self.path = path
             temporary = AtomicFile.temporaryPath(for: path)
             let header: [UInt8]
-            do { header = try PlanFile.header(shape) } catch { throw .cannotWrite(path: path, reason: "\(error)") }
+            do { header = try PlanFile.header(shape.outline) } catch { throw .cannotWrite(path: path, reason: "\(error)") }
             reserved = header.count + 64
-            fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            fd = open(temporary, O_RDWR | O_CREAT | O_TRUNC, 0o644)
             guard fd >= 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
             offset = reserved
             previous = Self.openRegularFile(path)
@@ -67,14 +69,30 @@ extension PlanFile {
         /// Completes the file for `plan` (whose operations are those appended, in order) and
         /// renames it into place.
         public func finish(_ plan: Plan) throws(PlanFileError) {
+            guard fd < 0 || count == plan.operations.count else {
+                // Not the operations appended: write the plan the ordinary way.
+                abandon()
+                return try PlanFile.write(plan, to: path)
+            }
+            try finish(plan.outline)
+        }
+
+        /// Completes the file for the plan `outline` describes, whose operations are those
+        /// appended, in order, and renames it into place.
+        /// - Throws: `cannotWrite` when writing fails, or when `outline` counts another
+        ///   number of operations than were appended (nothing is then written at `path`).
+        public func finish(_ outline: PlanOutline) throws(PlanFileError) {
             guard fd >= 0 else { throw .cannotWrite(path: path, reason: "the plan file was abandoned") }
             do {
-                guard count == plan.operations.count else { return try rewrite(plan) }
-                buffer.append(contentsOf: try PlanFile.tail(plan))
+                guard count == outline.operationCount else {
+                    throw PlanFileError.cannotWrite(
+                        path: path, reason: "the plan has \(outline.operationCount) operations, but \(count) were written")
+                }
+                buffer.append(contentsOf: try PlanFile.tail(outline))
                 flush()
-                var header = try PlanFile.header(plan)
+                var header = try PlanFile.header(outline)
                 header.append(contentsOf: Array(",\n".utf8))
-                guard header.count < reserved else { return try rewrite(plan) }
+                if header.count >= reserved { try shiftOperations(by: header.count + 1 - reserved) }
                 header.append(contentsOf: repeatElement(UInt8(ascii: " "), count: reserved - header.count - 1))
                 header.append(UInt8(ascii: "\n"))
                 write(header, at: 0)
@@ -100,9 +118,27 @@ extension PlanFile {
             unlink(temporary)
         }
 
-        private func rewrite(_ plan: Plan) throws {
-            abandon()
-            try PlanFile.write(plan, to: path)
+        /// Makes the room kept for the header `distance` bytes longer, for a header that did
+        /// not fit after all: moves everything after it that much further, last bytes first.
+        private func shiftOperations(by distance: Int) throws {
+            if let failure { throw PlanFileError.cannotWrite(path: path, reason: failure) }
+            var chunk = [UInt8](repeating: 0, count: 1 << 20)
+            var end = offset
+            while end > reserved {
+                let start = Swift.max(reserved, end - chunk.count)
+                let length = end - start
+                var done = 0
+                while done < length {
+                    let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, length - done, off_t(start + done)) }
+                    if n < 0 && errno == EINTR { continue }
+                    guard n > 0 else { throw POSIXError(POSIXErrorCode(rawValue: n < 0 ? errno : EIO) ?? .EIO) }
+                    done += n
+                }
+                try AtomicFile.writeAll(Array(chunk[0..<length]), to: fd, at: start + distance)
+                end = start
+            }
+            offset += distance
+            reserved += distance
         }
 
         private func flush() {

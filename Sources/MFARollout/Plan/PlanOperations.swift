@@ -203,12 +203,22 @@ public struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codabl
     final class Builder {
         private var storage = Storage()
         private var finished = false
+        /// False when each operation is wanted only until the next call (written and
+        /// fingerprinted, then dropped): memory then stays that of one operation.
+        private let retaining: Bool
+        /// Where the last table string ends in `storage.text`; without `retaining`, each
+        /// operation's text goes there, over the one before.
+        private var tableEnd = 0
+
+        init(retaining: Bool = true) {
+            self.retaining = retaining
+        }
         /// Table strings past the first `scanLimit`, by value. The first few are found by a
         /// linear scan of their bytes (a plan has a handful of reasons, connections and files).
         private var byString: [String: Int32] = [:]
         private static let scanLimit = 32
 
-        /// Number of operations so far.
+        /// Number of operations kept so far.
         var count: Int { storage.count }
 
         /// The table index of the string whose UTF-8 is `bytes`, adding it when new.
@@ -229,6 +239,7 @@ public struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codabl
         private func add(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
             let index = Int32(storage.table.count)
             let start = storage.appendText(bytes)
+            tableEnd = storage.textCount
             storage.table.append((start, bytes.count))
             storage.tableStrings.append(string)
             if index >= Self.scanLimit { byString[string] = index }
@@ -244,6 +255,10 @@ public struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codabl
             reason: Int32, connection: Int32, file: Int32, line: Int
         ) -> OperationFields {
             precondition(!finished, "PlanOperations.Builder used after finish()")
+            if !retaining {
+                storage.textCount = tableEnd
+                storage.count = 0
+            }
             guard id.count <= Int32.max, userID.count <= Int32.max, (email?.count ?? 0) <= Int32.max else {
                 fatalError("an operation's id, user id or email is longer than 2 GiB")
             }

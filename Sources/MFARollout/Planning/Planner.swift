@@ -43,12 +43,60 @@ public struct Planner: Sendable {
     public func makePlan(
         writingTo writer: PlanFile.Writer? = nil, progress: (@Sendable (Int) -> Void)? = nil
     ) throws(PlanningError) -> Plan {
+        let decided = try decideRows(writingTo: writer, keepingOperations: true, progress: progress)
+        return Plan(
+            producer: .init(createdAt: request.createdAt, asOf: request.asOf),
+            inputs: inputFiles(exportSHA256: decided.exportSHA256),
+            flag: flagTarget,
+            mode: request.policy.mode.rawValue,
+            summary: decided.summary,
+            guards: Self.checkGuards(request.policy.guards, summary: decided.summary),
+            operations: decided.decider.finishOperations(),
+            rejected: decided.rejected,
+            fingerprint: decided.decider.fingerprintValue
+        )
+    }
+
+    /// Makes the plan as `makePlan` does, but keeps only its outline: each operation is
+    /// written to `writer` (when given) and fingerprinted as it is made, then dropped. For a
+    /// caller that needs the plan file and the counts, not the operations in memory; the
+    /// caller then calls `writer.finish(outline)`, or `abandon()` when this throws.
+    public func makeOutline(
+        writingTo writer: PlanFile.Writer?, progress: (@Sendable (Int) -> Void)? = nil
+    ) throws(PlanningError) -> PlanOutline {
+        let decided = try decideRows(writingTo: writer, keepingOperations: false, progress: progress)
+        return PlanOutline(
+            producer: .init(createdAt: request.createdAt, asOf: request.asOf),
+            inputs: inputFiles(exportSHA256: decided.exportSHA256),
+            flag: flagTarget,
+            mode: request.policy.mode.rawValue,
+            summary: decided.summary,
+            guards: Self.checkGuards(request.policy.guards, summary: decided.summary),
+            fingerprint: decided.decider.fingerprintValue,
+            operationCount: decided.summary.changes,
+            rejected: decided.rejected
+        )
+    }
+
+    /// What reading and deciding every row leaves: the counts, the rows set aside, the
+    /// inputs' digests, and the decider with the operations (or only their fingerprint).
+    private struct DecidedRows {
+        var summary: PlanSummary
+        var rejected: [RejectedRow]
+        var exportSHA256: [String: String]
+        var decider: RowDecider
+    }
+
+    private func decideRows(
+        writingTo writer: PlanFile.Writer?, keepingOperations: Bool, progress: (@Sendable (Int) -> Void)?
+    ) throws(PlanningError) -> DecidedRows {
         let policy = request.policy
         let columns = policy.columnsNeeded
         let reader = ExportReader(sources: request.sources, dialect: policy.dialect, userIDColumn: policy.columns.userID)
         let expectedLines = reader.estimatedLineCount()
         let decider = RowDecider(
-            policy: policy, skipInvalid: request.onInvalid == .skip, asOf: request.asOf, writer: writer)
+            policy: policy, skipInvalid: request.onInvalid == .skip, asOf: request.asOf, writer: writer,
+            keepingOperations: keepingOperations)
         let pipeline = DecisionPipeline(slots: columns.count) { batch in try decider.decide(batch) }
         var readerRejected: [RejectedRow] = []
         let onRejected: ((RejectedRow) throws -> Void)? =
@@ -89,18 +137,12 @@ public struct Planner: Sendable {
         let rejected = decider.rejected + readerRejected
         summary.rows += exportSummary.rejected
         summary.rejected = rejected.count
+        return DecidedRows(summary: summary, rejected: rejected, exportSHA256: exportSummary.sha256, decider: decider)
+    }
 
-        return Plan(
-            producer: .init(createdAt: request.createdAt, asOf: request.asOf),
-            inputs: inputFiles(exportSHA256: exportSummary.sha256),
-            flag: .init(container: policy.flag.container.rawValue, key: policy.flag.key, column: policy.flagColumn),
-            mode: policy.mode.rawValue,
-            summary: summary,
-            guards: Self.checkGuards(policy.guards, summary: summary),
-            operations: decider.finishOperations(),
-            rejected: rejected,
-            fingerprint: decider.fingerprintValue
-        )
+    private var flagTarget: Plan.FlagTarget {
+        let policy = request.policy
+        return .init(container: policy.flag.container.rawValue, key: policy.flag.key, column: policy.flagColumn)
     }
 
     /// A plan whose header is at least as long as that of any plan this planner can make:
@@ -132,7 +174,7 @@ public struct Planner: Sendable {
         var plan = Plan(
             producer: .init(createdAt: request.createdAt, asOf: request.asOf),
             inputs: inputFiles(exportSHA256: [:]),
-            flag: .init(container: policy.flag.container.rawValue, key: policy.flag.key, column: policy.flagColumn),
+            flag: flagTarget,
             mode: policy.mode.rawValue, summary: summary, guards: guards, operations: [], rejected: [],
             fingerprint: "sha256:" + String(repeating: "0", count: 64))
         plan.outcome = [PlanOutcome.noChanges, .changes, .guardTripped].max { $0.rawValue.count < $1.rawValue.count }!

@@ -18,8 +18,9 @@ final class RowDecider: @unchecked Sendable {
     private let connectionSlot: Int?
 
     @exclusivity(unchecked) private(set) var summary = PlanSummary()
-    /// The operations made so far; `finishOperations()` hands them over.
-    private let operations = PlanOperations.Builder()
+    /// The operations made so far; `finishOperations()` hands them over. Without
+    /// `keepingOperations`, only the last one: the others are written and fingerprinted.
+    private let operations: PlanOperations.Builder
     /// Rows whose flag value cannot be read, in input order (`--on-invalid skip`).
     @exclusivity(unchecked) private(set) var rejected: [RejectedRow] = []
     @exclusivity(unchecked) private var fingerprint: Fingerprint
@@ -37,8 +38,9 @@ final class RowDecider: @unchecked Sendable {
     /// Receives each operation as it is made.
     private let writer: PlanFile.Writer?
 
-    init(policy: Policy, skipInvalid: Bool, asOf: Date, writer: PlanFile.Writer? = nil) {
+    init(policy: Policy, skipInvalid: Bool, asOf: Date, writer: PlanFile.Writer? = nil, keepingOperations: Bool = true) {
         self.writer = writer
+        operations = PlanOperations.Builder(retaining: keepingOperations)
         self.policy = policy
         self.skipInvalid = skipInvalid
         now = asOf.timeIntervalSince1970

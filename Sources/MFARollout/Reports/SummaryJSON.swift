@@ -14,14 +14,18 @@ public struct SummaryJSON: Sendable, Codable, Hashable {
     public var plan: String?
 
     public init(plan: Plan, planPath: String?) {
-        outcome = plan.outcome
-        exitCode = plan.outcome.exitCode
-        applicable = plan.applicable
-        fingerprint = plan.fingerprint
-        flag = plan.flag.location
-        mode = plan.mode
-        summary = plan.summary
-        guards = plan.guards
+        self.init(outline: plan.outline, planPath: planPath)
+    }
+
+    public init(outline: PlanOutline, planPath: String?) {
+        outcome = outline.outcome
+        exitCode = outline.outcome.exitCode
+        applicable = outline.applicable
+        fingerprint = outline.fingerprint
+        flag = outline.flag.location
+        mode = outline.mode
+        summary = outline.summary
+        guards = outline.guards
         self.plan = planPath
     }
 

@@ -1,0 +1,98 @@
+import Foundation
+
+/// A plan without its operations: what it was made from, its counts, guards, outcome and
+/// fingerprint, and the rows set aside.
+///
+/// All a summary needs, and what `Planner.makeOutline` returns when the operations go only to
+/// the plan file: a plan of a million changes then never sits whole in memory. Encoded, it is
+/// the plan file's header (``Plan`` encodes its operations and rejected rows after it).
+public struct PlanOutline: Sendable, Hashable, Encodable {
+    public var format: String
+    public var formatVersion: Int
+    public var producer: Plan.Producer
+    public var inputs: [Plan.InputFile]
+    public var flag: Plan.FlagTarget
+    /// `enable-only` or `enforce`.
+    public var mode: String
+    public var summary: PlanSummary
+    public var guards: [GuardCheck]
+    public var outcome: PlanOutcome
+    /// False when a guard tripped: `apply` refuses such a plan.
+    public var applicable: Bool
+    public var fingerprint: String
+    /// How many operations the plan holds (they are not here).
+    public var operationCount: Int
+    public var rejected: [RejectedRow]
+
+    /// The outline of a plan made now, in the current format; its outcome follows from the
+    /// guards and the number of operations, as a ``Plan``'s does.
+    init(
+        producer: Plan.Producer, inputs: [Plan.InputFile], flag: Plan.FlagTarget, mode: String,
+        summary: PlanSummary, guards: [GuardCheck], fingerprint: String, operationCount: Int, rejected: [RejectedRow]
+    ) {
+        let outcome = PlanOutcome(guards: guards, operationCount: operationCount)
+        self.init(
+            format: Plan.formatName, formatVersion: Plan.currentFormatVersion, producer: producer, inputs: inputs,
+            flag: flag, mode: mode, summary: summary, guards: guards, outcome: outcome,
+            applicable: outcome != .guardTripped, fingerprint: fingerprint, operationCount: operationCount,
+            rejected: rejected)
+    }
+
+    init(
+        format: String, formatVersion: Int, producer: Plan.Producer, inputs: [Plan.InputFile], flag: Plan.FlagTarget,
+        mode: String, summary: PlanSummary, guards: [GuardCheck], outcome: PlanOutcome, applicable: Bool,
+        fingerprint: String, operationCount: Int, rejected: [RejectedRow]
+    ) {
+        self.format = format
+        self.formatVersion = formatVersion
+        self.producer = producer
+        self.inputs = inputs
+        self.flag = flag
+        self.mode = mode
+        self.summary = summary
+        self.guards = guards
+        self.outcome = outcome
+        self.applicable = applicable
+        self.fingerprint = fingerprint
+        self.operationCount = operationCount
+        self.rejected = rejected
+    }
+
+    /// The header fields; not `operationCount` (the file holds the operations themselves)
+    /// nor `rejected` (which the file holds after the operations).
+    public func encode(to encoder: any Encoder) throws {
+        var values = encoder.container(keyedBy: Plan.CodingKeys.self)
+        try values.encode(format, forKey: .format)
+        try values.encode(formatVersion, forKey: .formatVersion)
+        try values.encode(producer, forKey: .producer)
+        try values.encode(inputs, forKey: .inputs)
+        try values.encode(flag, forKey: .flag)
+        try values.encode(mode, forKey: .mode)
+        try values.encode(summary, forKey: .summary)
+        try values.encode(guards, forKey: .guards)
+        try values.encode(outcome, forKey: .outcome)
+        try values.encode(applicable, forKey: .applicable)
+        try values.encode(fingerprint, forKey: .fingerprint)
+    }
+}
+
+extension Plan {
+    /// Everything but the operations.
+    public var outline: PlanOutline {
+        PlanOutline(
+            format: format, formatVersion: formatVersion, producer: producer, inputs: inputs, flag: flag,
+            mode: mode, summary: summary, guards: guards, outcome: outcome, applicable: applicable,
+            fingerprint: fingerprint, operationCount: operations.count, rejected: rejected)
+    }
+}
+
+extension PlanOutcome {
+    /// A guard tripped, else whether there is anything to do.
+    init(guards: [GuardCheck], operationCount: Int) {
+        if guards.contains(where: \.tripped) {
+            self = .guardTripped
+        } else {
+            self = operationCount == 0 ? .noChanges : .changes
+        }
+    }
+}
