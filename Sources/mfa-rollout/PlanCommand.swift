@@ -84,8 +84,8 @@ struct PlanCommand: ParsableCommand {
         let outline: PlanOutline
         do {
             if report != nil || html != nil || changes != nil {
-                plan = try planner.makePlan(writingTo: writer, progress: onProgress)
-                outline = plan!.outline
+                let made = try planner.makePlan(writingTo: writer, progress: onProgress)
+                (plan, outline) = (made, made.outline)
             } else {
                 plan = nil
                 outline = try planner.makeOutline(writingTo: writer, progress: onProgress)

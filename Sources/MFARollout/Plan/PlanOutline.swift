@@ -77,6 +77,15 @@ public struct PlanOutline: Sendable, Hashable, Encodable {
 }
 
 extension Plan {
+    /// The plan `outline` describes, with its operations (as many as it counts).
+    init(outline: PlanOutline, operations: PlanOperations) {
+        precondition(outline.operationCount == operations.count, "an outline with other operations than it counts")
+        self.init(
+            producer: outline.producer, inputs: outline.inputs, flag: outline.flag, mode: outline.mode,
+            summary: outline.summary, guards: outline.guards, operations: operations, rejected: outline.rejected,
+            fingerprint: outline.fingerprint)
+    }
+
     /// Everything but the operations.
     public var outline: PlanOutline {
         PlanOutline(

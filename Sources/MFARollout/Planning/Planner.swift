@@ -44,17 +44,7 @@ public struct Planner: Sendable {
         writingTo writer: PlanFile.Writer? = nil, progress: (@Sendable (Int) -> Void)? = nil
     ) throws(PlanningError) -> Plan {
         let decided = try decideRows(writingTo: writer, keepingOperations: true, progress: progress)
-        return Plan(
-            producer: .init(createdAt: request.createdAt, asOf: request.asOf),
-            inputs: inputFiles(exportSHA256: decided.exportSHA256),
-            flag: flagTarget,
-            mode: request.policy.mode.rawValue,
-            summary: decided.summary,
-            guards: Self.checkGuards(request.policy.guards, summary: decided.summary),
-            operations: decided.decider.finishOperations(),
-            rejected: decided.rejected,
-            fingerprint: decided.decider.fingerprintValue
-        )
+        return Plan(outline: outline(of: decided), operations: decided.decider.finishOperations())
     }
 
     /// Makes the plan as `makePlan` does, but keeps only its outline: each operation is
@@ -64,8 +54,13 @@ public struct Planner: Sendable {
     public func makeOutline(
         writingTo writer: PlanFile.Writer?, progress: (@Sendable (Int) -> Void)? = nil
     ) throws(PlanningError) -> PlanOutline {
-        let decided = try decideRows(writingTo: writer, keepingOperations: false, progress: progress)
-        return PlanOutline(
+        outline(of: try decideRows(writingTo: writer, keepingOperations: false, progress: progress))
+    }
+
+    /// The plan's outline: what it was made from, its counts and guards, and the fingerprint
+    /// of the operations the decider made.
+    private func outline(of decided: DecidedRows) -> PlanOutline {
+        PlanOutline(
             producer: .init(createdAt: request.createdAt, asOf: request.asOf),
             inputs: inputFiles(exportSHA256: decided.exportSHA256),
             flag: flagTarget,
