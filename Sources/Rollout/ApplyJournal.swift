@@ -304,17 +304,25 @@ public final class ApplyJournal: Sendable {
     }
 
     /// The records with one of `statuses` (all when nil) and, given one, that ticket status,
-    /// in plan order. Rows left out are not turned into records.
+    /// in plan order. SQLite picks the statuses (through the `status` index), so a status report
+    /// over a million operations reads only the few it lists; rows left out are not turned
+    /// into records.
     public func records(
         _ statuses: Set<OperationStatus>? = nil, ticketStatus: TicketStatus? = nil
     ) throws(JournalError) -> [JournalRecord] {
+        let wanted = statuses.map { $0.map(\.rawValue).sorted() }
         let rows = try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM operation ORDER BY seq")
+            if let wanted {
+                let placeholders = Array(repeating: "?", count: wanted.count).joined(separator: ", ")
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM operation WHERE status IN (\(placeholders)) ORDER BY seq",
+                    arguments: StatementArguments(wanted))
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM operation ORDER BY seq")
         }
         var records: [JournalRecord] = []
         for row in rows {
             guard let status = OperationStatus(rawValue: row["status"]) else { continue }
-            if let statuses, !statuses.contains(status) { continue }
             let rowTicketStatus = (row["ticket_status"] as String?).flatMap(TicketStatus.init(rawValue:)) ?? .none
             if let ticketStatus, rowTicketStatus != ticketStatus { continue }
             guard let action = PlanAction(rawValue: row["action"]),
