@@ -231,3 +231,17 @@ struct PlanFileFastPathTests {
         #expect(Fingerprint.of(flagLocation: "app_metadata.use_mfa", operations: operations) == expected)
     }
 }
+
+extension JSONString {
+    /// Appends `value` as a JSON string literal, with room for its worst case (what the
+    /// plan's writer reserves for each string).
+    static func append(_ value: String, to out: inout [UInt8]) {
+        out.append(addingCapacity: 2 + 6 * value.utf8.count) { span in
+            span.withUnsafeMutableBufferPointer { buffer, initialized in
+                var json = JSONOutput(buffer.baseAddress!, at: initialized)
+                json.string(value)
+                initialized = json.position
+            }
+        }
+    }
+}

@@ -177,17 +177,6 @@ struct JSONOutput {
 
 /// JSON string literals (RFC 8259 §7).
 enum JSONString {
-    /// Appends `value` as a JSON string literal.
-    static func append(_ value: String, to out: inout [UInt8]) {
-        out.append(addingCapacity: 2 + 6 * value.utf8.count) { span in
-            span.withUnsafeMutableBufferPointer { buffer, initialized in
-                var json = JSONOutput(buffer.baseAddress!, at: initialized)
-                json.string(value)
-                initialized = json.position
-            }
-        }
-    }
-
     /// Whether any byte is a control character, `"` or `\\`. Eight bytes at a time: a plan
     /// escapes-checks every value of every operation, some hundred bytes each.
     @inline(__always)
