@@ -147,6 +147,14 @@ struct PlannerPipelineTests {
         #expect(throws: PlanningError.export(ExportError(file: badQuoteFirst[0], line: 3_002, reason: .malformedQuote))) {
             try Self.plan(badQuoteFirst)
         }
+        // Both in the batch the reader was still filling: its rows are decided before the
+        // reader's error is reported.
+        let sameBatch = try Self.export(rows: 100) { i, line in
+            i == 10 ? "auth0|u\(i),u\(i)@x.com,it,maybe" : i == 20 ? "auth0|u\(i),u\(i)@x.com,it,false,extra" : line
+        }
+        #expect(throws: PlanningError.unparsableFlag(file: sameBatch[0], line: 12, column: "use_mfa", value: "maybe")) {
+            try Self.plan(sameBatch)
+        }
     }
 
     @Test("skip mode: unparsable flags, then the reader's rejections, and the rest planned")

@@ -49,10 +49,13 @@ final class DecisionPipeline: @unchecked Sendable {
         if let error = stop() { throw error }
     }
 
-    /// Stops after the rows already handed over and waits for the decider (after a reading
-    /// error); returns the decider's error, which concerns an earlier row, if it failed.
+    /// After a reading error: hands over the rows read so far, waits until the decider has
+    /// been through them, and returns the decider's error, which concerns an earlier row, if
+    /// it failed.
     func cancel() -> (any Error)? {
-        stop()
+        // The rows of the batch being filled precede the reader's error too.
+        if current.count > 0 { try? handOver() }
+        return stop()
     }
 
     private func handOver() throws {
