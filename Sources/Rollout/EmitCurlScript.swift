@@ -25,16 +25,17 @@ public enum EmitCurlScript {
         return (group, seconds)
     }
 
-    /// The script for `requests`.
+    /// Writes the script for `requests`.
     /// - Parameters:
     ///   - origin: `https://TENANT.auth0.com`.
     ///   - rate: requests a second at most (> 0).
     ///   - header: comment lines describing the batch (fingerprint, batch number); must not
     ///     hold data from the export.
     ///   - label: names the batch in messages (`batch 1/3`).
-    public static func render(
-        _ requests: [EmittedRequest], origin: String, rate: Double, header: [String], label: String
-    ) -> [UInt8] {
+    static func write(
+        _ requests: some Collection<EmittedRequest>, origin: String, rate: Double, header: [String], label: String,
+        to output: inout EmitOutput
+    ) throws {
         let (group, seconds) = pacing(rate: rate)
         let q = EmitShellQuoting.quote
         var lines: [String] = ["#!/bin/sh"]
@@ -67,10 +68,11 @@ public enum EmitCurlScript {
             "}",
             "",
         ]
+        for line in lines { try output.append(line + "\n") }
         for (offset, request) in requests.enumerated() {
             let number = "\(offset + 1)/\(requests.count)"
             let who = EmitShellQuoting.isPrintable(request.userID) ? request.userID : request.path
-            lines += [
+            var block = [
                 "printf '%s\\n' \(q("[\(number)] \(request.operationID) \(request.action.rawValue) \(who)")) >&2",
                 "printf 'header = \"Authorization: Bearer %s\"\\n' \"$AUTH0_TOKEN\" |",
                 "  curl --fail-with-body -sS -X PATCH --retry 3 --config - -w '\\n' \\",
@@ -81,11 +83,11 @@ public enum EmitCurlScript {
                 "  mfa_rollout_failed \(q(number)) \(q(request.operationID))",
             ]
             if (offset + 1) % group == 0 || offset + 1 == requests.count {
-                lines.append("sleep \(seconds)")
+                block.append("sleep \(seconds)")
             }
+            for line in block { try output.append(line + "\n") }
         }
-        lines += ["printf '%s\\n' \(q("mfa-rollout \(label): \(requests.count) request(s) sent")) >&2", ""]
-        return Array(lines.joined(separator: "\n").utf8)
+        try output.append("printf '%s\\n' \(q("mfa-rollout \(label): \(requests.count) request(s) sent")) >&2\n")
     }
 
     static func formatRate(_ rate: Double) -> String {

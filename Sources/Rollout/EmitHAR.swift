@@ -9,17 +9,6 @@ public enum EmitHAR {
     /// The placeholder written in the `Authorization` header.
     public static let authorizationPlaceholder = "Bearer ${AUTH0_TOKEN}"
 
-    struct Document: Encodable {
-        var log: Log
-    }
-
-    struct Log: Encodable {
-        var version = "1.2"
-        var creator: Creator
-        var comment: String
-        var entries: [Entry]
-    }
-
     struct Creator: Encodable {
         var name: String
         var version: String
@@ -88,20 +77,32 @@ public enum EmitHAR {
         var ssl = -1
     }
 
-    /// The HAR document for `requests`, pretty-printed with sorted keys.
+    /// Writes the HAR document for `requests`, pretty-printed with sorted keys, as
+    /// `JSONEncoder` prints the whole document, one entry at a time.
     /// - Parameters:
     ///   - origin: `https://TENANT.auth0.com` (see ``ManagementEndpoint/origin``).
     ///   - startedAt: written as every entry's `startedDateTime` (the plan's creation time, so
     ///     the same plan always gives the same file).
     ///   - comment: the log's comment (plan fingerprint, batch).
-    public static func render(
-        _ requests: some Sequence<EmittedRequest>, origin: String, startedAt: Date, comment: String
-    ) -> [UInt8] {
+    static func write(
+        _ requests: some Sequence<EmittedRequest>, origin: String, startedAt: Date, comment: String,
+        to output: inout EmitOutput
+    ) throws {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let started = formatter.string(from: startedAt)
-        let entries = requests.map { request in
-            Entry(
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // The document's members in sorted order: comment, creator, entries, version. Each
+        // value is encoded on its own and indented to its depth in the document.
+        try output.append("{\n  \"log\" : {\n    \"comment\" : ")
+        try output.append(encoder.encode(comment))
+        try output.append(",\n    \"creator\" : ")
+        try output.append(indented(encoder.encode(Creator(name: "mfa-rollout", version: MFARolloutInfo.version)), by: 4))
+        try output.append(",\n    \"entries\" : [")
+        var first = true
+        for request in requests {
+            let entry = Entry(
                 startedDateTime: started,
                 request: Request(
                     method: request.method,
@@ -114,13 +115,29 @@ public enum EmitHAR {
                     postData: PostData(text: request.body),
                     bodySize: request.body.utf8.count),
                 comment: "\(request.operationID) \(request.action.rawValue) \(request.userID)")
+            try output.append(first ? "\n      " : ",\n      ")
+            try output.append(indented(encoder.encode(entry), by: 6))
+            first = false
         }
-        let document = Document(
-            log: Log(creator: Creator(name: "mfa-rollout", version: MFARolloutInfo.version), comment: comment, entries: entries))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var out = Array((try? encoder.encode(document)) ?? Data())
-        out.append(UInt8(ascii: "\n"))
+        try output.append(first ? "\n\n    ],\n" : "\n    ],\n")
+        try output.append("    \"version\" : \"1.2\"\n  }\n}\n")
+    }
+
+    /// `json` (pretty-printed at depth 0) as it prints `depth` spaces further in: every line
+    /// after the first is shifted; empty lines (inside `{}` and `[]`) stay empty, as
+    /// `JSONEncoder` leaves them. Strings cannot hold a raw newline, so every one is a line end.
+    static func indented(_ json: Data, by depth: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(json.count + json.count / 4)
+        let newline = UInt8(ascii: "\n")
+        var previous: UInt8 = 0
+        for byte in json {
+            if previous == newline && byte != newline {
+                out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth))
+            }
+            out.append(byte)
+            previous = byte
+        }
         return out
     }
 }

@@ -20,19 +20,17 @@ public enum EmitNDJSON {
         }
     }
 
-    /// The lines for `requests`, each ending in `\n`.
-    public static func render(_ requests: some Sequence<EmittedRequest>) -> [UInt8] {
+    /// Writes a line for each of `requests`, each ending in `\n`.
+    static func write(_ requests: some Sequence<EmittedRequest>, to output: inout EmitOutput) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var out: [UInt8] = []
         for request in requests {
             let line = Line(
                 action: request.action.rawValue, body: request.bodyValue, correlationID: request.correlationID,
                 method: request.method, operationID: request.operationID, path: request.path, userID: request.userID)
             // Strings, booleans and null always encode.
-            out.append(contentsOf: (try? encoder.encode(line)) ?? Data())
-            out.append(UInt8(ascii: "\n"))
+            try output.append((try? encoder.encode(line)) ?? Data())
+            try output.append(CollectionOfOne(UInt8(ascii: "\n")))
         }
-        return out
     }
 }

@@ -19,11 +19,29 @@ public struct EmittedRequest: Sendable, Hashable {
 
     /// Builds the request for `operation`, after checking that it is what the planner makes:
     /// its id derives from the flag, user id and action, and its desired value follows from the
-    /// action. (The id becomes a header value and a shell word; it must be exactly `op_` + hex.)
+    /// action. (The id becomes a header value and a shell word; it must be exactly what
+    /// `OperationID` makes.)
     public init(operation: PlanOperation, index: Int, flag: Plan.FlagTarget) throws(EmitError) {
-        guard let container = MetadataContainer(rawValue: flag.container) else {
-            throw .invalidFlag(location: flag.location, reason: "the container must be app_metadata or user_metadata")
-        }
+        let bodies = try Bodies(flag: flag)
+        try Self.check(operation, index: index, flag: flag)
+        self.init(checked: operation, bodies: bodies)
+    }
+
+    /// The request for an operation `check` accepted.
+    init(checked operation: PlanOperation, bodies: Bodies) {
+        let body = bodies[operation.desired]
+        method = "PATCH"
+        path = "/api/v2/users/" + PathEncoding.encodeSegment(operation.userID)
+        self.body = body.text
+        bodyValue = body.value
+        correlationID = operation.id
+        operationID = operation.id
+        userID = operation.userID
+        action = operation.action
+    }
+
+    /// Refuses an operation the planner would not have made.
+    static func check(_ operation: PlanOperation, index: Int, flag: Plan.FlagTarget) throws(EmitError) {
         let expectedID = OperationID.make(flagLocation: flag.location, userID: operation.userID, action: operation.action)
         guard operation.id == expectedID else {
             throw .invalidOperation(
@@ -35,38 +53,77 @@ public struct EmittedRequest: Sendable, Hashable {
                 index: index, operationID: operation.id,
                 reason: "desired value \(operation.desired) does not follow from the action \(operation.action.rawValue)")
         }
-        let value: Bool? =
-            switch operation.desired {
-            case .on: true
-            case .off: false
-            case .absent: nil
-            }
-        let patch: FlagPatch
-        do {
-            patch = try FlagPatch(container: container, key: flag.key, value: value)
-        } catch {
-            throw .invalidFlag(location: flag.location, reason: "\(error)")
-        }
-        method = "PATCH"
-        path = "/api/v2/users/" + PathEncoding.encodeSegment(operation.userID)
-        body = String(decoding: patch.jsonBody(), as: UTF8.self)
-        bodyValue = [container.rawValue: [flag.key: patch.jsonValue]]
-        correlationID = operation.id
-        operationID = operation.id
-        userID = operation.userID
-        action = operation.action
     }
 
     /// Every operation of `plan` as a request; refuses a plan whose guards tripped.
     public static func all(in plan: Plan) throws(EmitError) -> [EmittedRequest] {
+        let requests = try EmittedRequests(plan)
+        return requests.indices.map { requests[$0] }
+    }
+
+    /// The three bodies a flag's requests can carry (set true, set false, delete), made once:
+    /// every request with the same desired value sends the same body.
+    struct Bodies: Sendable {
+        private let on: (text: String, value: [String: [String: JSONValue]])
+        private let off: (text: String, value: [String: [String: JSONValue]])
+        private let absent: (text: String, value: [String: [String: JSONValue]])
+
+        init(flag: Plan.FlagTarget) throws(EmitError) {
+            guard let container = MetadataContainer(rawValue: flag.container) else {
+                throw .invalidFlag(location: flag.location, reason: "the container must be app_metadata or user_metadata")
+            }
+            func body(_ value: Bool?) throws(EmitError) -> (text: String, value: [String: [String: JSONValue]]) {
+                let patch: FlagPatch
+                do {
+                    patch = try FlagPatch(container: container, key: flag.key, value: value)
+                } catch {
+                    throw .invalidFlag(location: flag.location, reason: "\(error)")
+                }
+                return (String(decoding: patch.jsonBody(), as: UTF8.self), [container.rawValue: [flag.key: patch.jsonValue]])
+            }
+            on = try body(true)
+            off = try body(false)
+            absent = try body(nil)
+        }
+
+        subscript(desired: FlagValue) -> (text: String, value: [String: [String: JSONValue]]) {
+            switch desired {
+            case .on: on
+            case .off: off
+            case .absent: absent
+            }
+        }
+    }
+}
+
+/// A plan's operations as requests, each made when it is asked for: a large plan's requests
+/// are never all in memory. Every operation is checked when this is made, so nothing is
+/// written for a plan with a bad operation anywhere in it.
+public struct EmittedRequests: RandomAccessCollection, Sendable {
+    private let operations: PlanOperations
+    private let bodies: EmittedRequest.Bodies?
+
+    /// Checks every operation of `plan`; refuses a plan whose guards tripped.
+    public init(_ plan: Plan) throws(EmitError) {
         guard plan.applicable, plan.outcome != .guardTripped, !plan.guards.contains(where: \.tripped) else {
             throw .planNotApplicable(tripped: plan.guards.filter(\.tripped).map(\.explanation))
         }
-        var requests: [EmittedRequest] = []
-        requests.reserveCapacity(plan.operations.count)
-        for (index, operation) in plan.operations.enumerated() {
-            requests.append(try EmittedRequest(operation: operation, index: index, flag: plan.flag))
+        operations = plan.operations
+        guard !operations.isEmpty else {
+            bodies = nil
+            return
         }
-        return requests
+        bodies = try EmittedRequest.Bodies(flag: plan.flag)
+        for (index, operation) in operations.enumerated() {
+            try EmittedRequest.check(operation, index: index, flag: plan.flag)
+        }
+    }
+
+    public var startIndex: Int { operations.startIndex }
+    public var endIndex: Int { operations.endIndex }
+
+    public subscript(index: Int) -> EmittedRequest {
+        // `bodies` is nil only when there are no operations to subscript.
+        EmittedRequest(checked: operations[index], bodies: bodies!)
     }
 }

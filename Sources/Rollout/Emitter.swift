@@ -30,16 +30,69 @@ public struct EmitOptions: Sendable {
 }
 
 /// One file `emit` writes: `ops-0001.ndjson`, `ops-0002.ndjson`, …
-public struct EmitFile: Sendable, Hashable {
+///
+/// Rendered when it is written, a piece at a time: a plan of a few hundred thousand
+/// operations never has all its requests, or a whole file, in memory.
+public struct EmitFile: Sendable {
     public var name: String
-    public var bytes: [UInt8]
     /// Which operations of the plan it holds (indexes into `plan.operations`).
     public var operations: Range<Int>
+    private let requests: Slice<EmittedRequests>
+    private let options: EmitOptions
+    /// The comment and label naming the batch (no export data).
+    private let comment: String
+    private let label: String
+    private let startedAt: Date
+
+    fileprivate init(
+        name: String, requests: Slice<EmittedRequests>, options: EmitOptions, comment: String, label: String,
+        startedAt: Date
+    ) {
+        self.name = name
+        operations = requests.startIndex..<requests.endIndex
+        self.requests = requests
+        self.options = options
+        self.comment = comment
+        self.label = label
+        self.startedAt = startedAt
+    }
+
+    /// Renders the file and hands its bytes to `sink` in order, in pieces of about 64 KiB.
+    /// - Throws: what `sink` throws.
+    public func write(to sink: ([UInt8]) throws -> Void) throws {
+        try withoutActuallyEscaping(sink) { sink in
+            var output = EmitOutput(sink: sink)
+            try render(to: &output)
+            try output.flush()
+        }
+    }
+
+    private func render(to output: inout EmitOutput) throws {
+        let origin = options.endpoint.origin
+        switch options.format {
+        case .ndjson:
+            try EmitNDJSON.write(requests, to: &output)
+        case .har:
+            try EmitHAR.write(requests, origin: origin, startedAt: startedAt, comment: comment, to: &output)
+        case .curl:
+            try EmitCurlScript.write(
+                requests, origin: origin, rate: options.rate, header: [comment], label: label, to: &output)
+        }
+    }
+
+    /// The whole file at once (for small plans and tests; `write(to:)` streams it).
+    public var bytes: [UInt8] {
+        var bytes: [UInt8] = []
+        // Appending to an array cannot fail.
+        try? write { bytes.append(contentsOf: $0) }
+        return bytes
+    }
 }
 
 /// Turns a plan into request files for other tooling (NDJSON, HAR, curl script): `mfa-rollout emit`.
 public enum Emitter {
-    /// The files for `plan`, in order; none when the plan has no operations.
+    /// The files for `plan`, in order; none when the plan has no operations. Every operation
+    /// is checked here; the files' contents are rendered when they are written.
     /// - Throws: ``EmitError/planNotApplicable(tripped:)`` for a plan whose guards tripped,
     ///   ``EmitError/invalidOperation(index:operationID:reason:)`` for an edited operation,
     ///   ``EmitError/invalidOption(_:)`` for a batch size below 1 or a rate that is not > 0.
@@ -50,27 +103,17 @@ public enum Emitter {
         guard options.rate > 0, options.rate.isFinite else {
             throw .invalidOption("--rate must be a number of requests a second above 0, not \(options.rate)")
         }
-        let requests = try EmittedRequest.all(in: plan)
+        let requests = try EmittedRequests(plan)
         guard !requests.isEmpty else { return [] }
         let size = options.batchSize ?? requests.count
         let batches = stride(from: 0, to: requests.count, by: size).map { $0..<min($0 + size, requests.count) }
-        let origin = options.endpoint.origin
         return batches.enumerated().map { number, range in
-            let name = fileName(batch: number + 1, format: options.format)
-            let description = "mfa-rollout emit: plan \(plan.fingerprint), batch \(number + 1) of \(batches.count), operations \(range.lowerBound + 1)-\(range.upperBound) of \(requests.count)"
-            let slice = requests[range]
-            let bytes: [UInt8]
-            switch options.format {
-            case .ndjson:
-                bytes = EmitNDJSON.render(slice)
-            case .har:
-                bytes = EmitHAR.render(slice, origin: origin, startedAt: plan.producer.createdAt, comment: description)
-            case .curl:
-                bytes = EmitCurlScript.render(
-                    Array(slice), origin: origin, rate: options.rate, header: [description],
-                    label: "batch \(number + 1)/\(batches.count)")
-            }
-            return EmitFile(name: name, bytes: bytes, operations: range)
+            EmitFile(
+                name: fileName(batch: number + 1, format: options.format),
+                requests: requests[range], options: options,
+                comment: "mfa-rollout emit: plan \(plan.fingerprint), batch \(number + 1) of \(batches.count), operations \(range.lowerBound + 1)-\(range.upperBound) of \(requests.count)",
+                label: "batch \(number + 1)/\(batches.count)",
+                startedAt: plan.producer.createdAt)
         }
     }
 
@@ -100,7 +143,7 @@ public enum Emitter {
         for file in files {
             let path = (directory as NSString).appendingPathComponent(file.name)
             do {
-                try AtomicFile.write(file.bytes, to: path, permissions: 0o644)
+                try AtomicFile.write(to: path, permissions: 0o644) { sink in try file.write(to: sink) }
             } catch {
                 throw .cannotWrite(path: path, reason: "\(error)")
             }

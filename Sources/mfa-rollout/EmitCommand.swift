@@ -61,7 +61,12 @@ struct EmitCommand: ParsableCommand {
             let options = EmitOptions(format: format, batchSize: batchSize, endpoint: endpoint, rate: rate ?? EmitOptions.defaultRate)
             let files = try Emitter.render(plan, options: options)
             guard let out else {
-                for file in files { FileHandle.standardOutput.write(Data(file.bytes)) }
+                do {
+                    for file in files { try file.write { try FileHandle.standardOutput.write(contentsOf: $0) } }
+                } catch {
+                    Terminal.error("cannot write to standard output: \(error.localizedDescription)")
+                    throw ExitCode(1)
+                }
                 Terminal.note("emitted \(plan.operations.count) operation(s) as \(format.rawValue) (plan \(plan.fingerprint))")
                 return
             }

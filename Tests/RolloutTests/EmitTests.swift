@@ -101,6 +101,65 @@ struct EmitTests {
         }
     }
 
+    /// The whole HAR document as one `JSONEncoder` value: what `EmitHAR` writes entry by entry.
+    struct HARDocument: Encodable {
+        struct Log: Encodable {
+            var version = "1.2"
+            var creator: EmitHAR.Creator
+            var comment: String
+            var entries: [EmitHAR.Entry]
+        }
+        var log: Log
+    }
+
+    @Test("HAR written entry by entry is byte for byte JSONEncoder's whole document", arguments: [1, 3])
+    func harStreamedEqualsWhole(count: Int) throws {
+        let plan = TestPlans.plan(Array(self.plan.operations.prefix(count)))
+        let file = try #require(try Emitter.render(plan, options: EmitOptions(format: .har)).first)
+        let requests = try EmittedRequest.all(in: plan)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let entries = requests.map { request in
+            EmitHAR.Entry(
+                startedDateTime: formatter.string(from: plan.producer.createdAt),
+                request: EmitHAR.Request(
+                    method: "PATCH", url: "https://YOUR_TENANT.auth0.com" + request.path,
+                    headers: [
+                        EmitHAR.NameValue(name: "Authorization", value: "Bearer ${AUTH0_TOKEN}"),
+                        EmitHAR.NameValue(name: "Content-Type", value: "application/json"),
+                        EmitHAR.NameValue(name: "X-Correlation-ID", value: request.operationID),
+                    ],
+                    postData: EmitHAR.PostData(text: request.body), bodySize: request.body.utf8.count),
+                comment: "\(request.operationID) \(request.action.rawValue) \(request.userID)")
+        }
+        let document = HARDocument(log: .init(
+            creator: .init(name: "mfa-rollout", version: MFARolloutInfo.version),
+            comment: "mfa-rollout emit: plan \(plan.fingerprint), batch 1 of 1, operations 1-\(count) of \(count)",
+            entries: entries))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let whole = Array(try encoder.encode(document)) + [UInt8(ascii: "\n")]
+        #expect(String(decoding: file.bytes, as: UTF8.self) == String(decoding: whole, as: UTF8.self))
+    }
+
+    @Test("A large file is handed over in pieces of about 64 KiB that add up to the file", arguments: EmitFormat.allCases)
+    func streamedInPieces(format: EmitFormat) throws {
+        let plan = TestPlans.plan((0..<1_500).map { TestPlans.operation("auth0|user-\($0)") })
+        let file = try #require(try Emitter.render(plan, options: EmitOptions(format: format)).first)
+        var pieces: [[UInt8]] = []
+        try file.write { pieces.append($0) }
+        #expect(pieces.count > 1)
+        #expect(pieces.dropLast().allSatisfy { $0.count >= 64 * 1024 && $0.count < 80 * 1024 }, "\(pieces.map(\.count))")
+        #expect(Array(pieces.joined()) == file.bytes)
+        // Every operation is in it once, in order.
+        let text = String(decoding: file.bytes, as: UTF8.self)
+        var position = text.startIndex
+        for operation in plan.operations {
+            let found = try #require(text.range(of: operation.id, range: position..<text.endIndex), "\(operation.id)")
+            position = found.upperBound
+        }
+    }
+
     @Test("HAR without --domain names the placeholder tenant")
     func harPlaceholder() throws {
         let text = String(decoding: try render(EmitOptions(format: .har))[0].bytes, as: UTF8.self)
