@@ -17,16 +17,6 @@ public struct EmittedRequest: Sendable, Hashable {
     public var userID: String
     public var action: PlanAction
 
-    /// Builds the request for `operation`, after checking that it is what the planner makes:
-    /// its id derives from the flag, user id and action, and its desired value follows from the
-    /// action. (The id becomes a header value and a shell word; it must be exactly what
-    /// `OperationID` makes.)
-    public init(operation: PlanOperation, index: Int, flag: Plan.FlagTarget) throws(EmitError) {
-        let bodies = try Bodies(flag: flag)
-        try Self.check(operation, index: index, flag: flag)
-        self.init(checked: operation, bodies: bodies)
-    }
-
     /// The request for an operation `check` accepted.
     init(checked operation: PlanOperation, bodies: Bodies) {
         let body = bodies[operation.desired]
@@ -40,7 +30,9 @@ public struct EmittedRequest: Sendable, Hashable {
         action = operation.action
     }
 
-    /// Refuses an operation the planner would not have made.
+    /// Refuses an operation the planner would not have made: its id must derive from the flag,
+    /// user id and action, and its desired value follow from the action. (The id becomes a
+    /// header value and a shell word; it must be exactly what `OperationID` makes.)
     static func check(_ operation: PlanOperation, index: Int, flag: Plan.FlagTarget) throws(EmitError) {
         let expectedID = OperationID.make(flagLocation: flag.location, userID: operation.userID, action: operation.action)
         guard operation.id == expectedID else {
@@ -53,12 +45,6 @@ public struct EmittedRequest: Sendable, Hashable {
                 index: index, operationID: operation.id,
                 reason: "desired value \(operation.desired) does not follow from the action \(operation.action.rawValue)")
         }
-    }
-
-    /// Every operation of `plan` as a request; refuses a plan whose guards tripped.
-    public static func all(in plan: Plan) throws(EmitError) -> [EmittedRequest] {
-        let requests = try EmittedRequests(plan)
-        return requests.indices.map { requests[$0] }
     }
 
     /// The three bodies a flag's requests can carry (set true, set false, delete), made once:

@@ -116,7 +116,7 @@ struct EmitTests {
     func harStreamedEqualsWhole(count: Int) throws {
         let plan = TestPlans.plan(Array(self.plan.operations.prefix(count)))
         let file = try #require(try Emitter.render(plan, options: EmitOptions(format: .har)).first)
-        let requests = try EmittedRequest.all(in: plan)
+        let requests = Array(try EmittedRequests(plan))
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let entries = requests.map { request in
