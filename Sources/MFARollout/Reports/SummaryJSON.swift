@@ -13,10 +13,6 @@ public struct SummaryJSON: Sendable, Codable, Hashable {
     /// Where the plan was written, if it was.
     public var plan: String?
 
-    public init(plan: Plan, planPath: String?) {
-        self.init(outline: plan.outline, planPath: planPath)
-    }
-
     public init(outline: PlanOutline, planPath: String?) {
         outcome = outline.outcome
         exitCode = outline.outcome.exitCode
