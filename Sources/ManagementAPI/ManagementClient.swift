@@ -217,19 +217,27 @@ public struct ManagementClient: Sendable {
         return try decode([Enrollment].self, exchange, operation: operation)
     }
 
+    /// How many times one call refreshes its token after a 401 before it gives up.
+    static let maxRefreshesPerCall = 3
+
     // MARK: The request loop
 
-    /// Sends one API call with rate limiting, retries and the one-time token refresh.
+    /// Sends one API call with rate limiting, retries and token refreshes.
     /// Returns the 2xx answer; throws the last error otherwise.
+    ///
+    /// The token is taken from the provider for every attempt, after the wait in the rate
+    /// limiter: a long run at a low rate waits longer than a token lives, and a token fetched
+    /// before the wait would arrive expired. A 401 refreshes it (single-flight, shared with
+    /// every worker) up to ``maxRefreshesPerCall`` times for one call; a 401 after that means
+    /// the credentials themselves are refused.
     func perform(
         _ method: HTTPMethod, path: String, operation: String, body: [UInt8]? = nil, correlationID: String?,
         observer callObserver: AttemptObserver?
     ) async throws(ManagementAPIError) -> HTTPExchange {
         try Self.validate(correlationID: correlationID)
         let url = endpoint.baseURL + path
-        var token = try await tokens.token()
         var attempt = 0
-        var refreshed = false
+        var refreshes = 0
         while true {
             attempt += 1
             if let rateLimiter {
@@ -238,6 +246,13 @@ public struct ManagementClient: Sendable {
                 } catch {
                     throw .cancelled
                 }
+            }
+            let token: BearerToken
+            do {
+                token = try await tokens.token()
+            } catch {
+                await rateLimiter?.release()
+                throw error
             }
             var headers = HTTPHeaders()
             headers.add(name: "Authorization", value: "Bearer \(token.value)")
@@ -283,22 +298,21 @@ public struct ManagementClient: Sendable {
             }
             if error == .cancelled { throw error }
 
-            // One token refresh after a 401, then the request once more.
-            if status == 401, !refreshed, tokens.canRefresh {
-                refreshed = true
+            // A 401: the token expired or was revoked; refresh it and send the request again.
+            if status == 401, refreshes < Self.maxRefreshesPerCall, tokens.canRefresh {
+                refreshes += 1
                 await report(
                     AttemptReport(
                         operation: operation, attempt: attempt, status: status, error: error, retryDelay: .zero,
                         correlationID: correlationID), callObserver)
                 logger.info(
-                    "management API answered 401; refreshing the token once",
+                    "management API answered 401; refreshing the token",
                     metadata: Self.metadata(operation, attempt, status, correlationID))
-                guard let fresh = try await tokens.refresh(rejected: token) else { throw error }
-                token = fresh
+                guard try await tokens.refresh(rejected: token) != nil else { throw error }
                 continue
             }
 
-            let policyAttempt = refreshed ? attempt - 1 : attempt
+            let policyAttempt = attempt - refreshes
             let delay = retryPolicy.delay(after: error, attempt: policyAttempt, serverWait: serverWait)
             if case .rateLimited = error, let rateLimiter {
                 // Everyone waits, not only this worker.

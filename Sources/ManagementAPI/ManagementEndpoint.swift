@@ -1,7 +1,8 @@
 /// Where the Management API lives: the scheme and `domain` (`tenant.eu.auth0.com` or `HOST:PORT`).
 ///
 /// `https` always, except when plain `http` is explicitly allowed AND the host is a loopback
-/// address (`127.0.0.0/8`, `localhost`, `::1`): that is for the local emulator only.
+/// address written literally (`127.0.0.0/8`, `::1`) or exactly `localhost`: that is for the local
+/// emulator only.
 public struct ManagementEndpoint: Sendable, Equatable, CustomStringConvertible {
     public enum Scheme: String, Sendable {
         case https
@@ -50,10 +51,12 @@ public struct ManagementEndpoint: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { baseURL }
 
-    /// `true` for `127.0.0.0/8`, `localhost` and `::1`.
+    /// `true` for a literal `127.0.0.0/8` address, `::1`, and exactly `localhost`. Nothing is
+    /// looked up: `localhost.` (a fully qualified name) and `localhost.example.com` go through
+    /// DNS, which may answer anything, so they are not loopback.
     public static func isLoopback(_ host: String) -> Bool {
         let lowered = host.lowercased()
-        if lowered == "localhost" || lowered == "localhost." { return true }
+        if lowered == "localhost" { return true }
         if lowered == "::1" || lowered == "0:0:0:0:0:0:0:1" { return true }
         let octets = lowered.split(separator: ".", omittingEmptySubsequences: false)
         guard octets.count == 4 else { return false }

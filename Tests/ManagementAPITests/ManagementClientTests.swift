@@ -106,7 +106,8 @@ import Testing
         }
     }
 
-    @Test func secondConsecutive401IsFinal() async throws {
+    @Test("401 after every refresh: the credentials are refused; the call ends after a bounded number of refreshes")
+    func repeated401IsFinal() async throws {
         let log = RequestLog()
         let issuer = TokenIssuer()
         try await TestServer.with(log: log) { router in
@@ -123,204 +124,67 @@ import Testing
                 (error as? ManagementAPIError)?.statusCode == 401
             }
             try await harness.shutdown()
-            #expect(await log.matching("GET", prefix: "/api/v2/users/").count == 2)
-            #expect(await issuer.issued == 2)
+            let refreshes = ManagementClient.maxRefreshesPerCall
+            #expect(await log.matching("GET", prefix: "/api/v2/users/").count == refreshes + 1)
+            #expect(await issuer.issued == refreshes + 1)
         }
     }
 
-    @Test func tokenEndpoint401IsInvalidCredentialsWithoutEcho() async throws {
-        let log = RequestLog()
-        try await TestServer.with(log: log) { router in
-            router.post("/oauth/token") { _, _ in
-                Canned.json(#"{"error":"access_denied","error_description":"Unauthorized"}"#, status: .unauthorized).response()
-            }
-        } _: { port in
-            let harness = Harness(port: port)
-            let client = harness.client()
-            do throws(ManagementAPIError) {
-                _ = try await client.getUser(id: "auth0|1")
-                Issue.record("expected invalidCredentials")
-            } catch {
-                #expect(error == .invalidCredentials(status: 401))
-                #expect(!"\(error)".contains(Harness.secret))
-                #expect(!"\(error)".contains(Harness.clientID))
-            }
-            try await harness.shutdown()
-            #expect(await log.matching("GET", prefix: "/api/v2/").isEmpty)
-            // The logs did record the failure, without the secret.
-            #expect(harness.logs.text.contains("token request failed"))
-            #expect(!harness.logs.text.contains(Harness.secret))
-        }
-    }
-
-    @Test func a429StormIsRidden() async throws {
+    @Test("a token that expires while its request waits in the rate limiter is refreshed before it is sent")
+    func tokenExpiringInTheLimiter() async throws {
+        // Tokens live 1 s; the server refuses an older one, as Auth0 refuses an expired token.
+        // At 4 requests a second with 12 requests queued, the last waits about 3 s in the
+        // limiter: a token taken before that wait arrives expired, and so does its one refresh
+        // when the request has to queue again.
         let log = RequestLog()
         let issuer = TokenIssuer()
-        let tooMany = Canned.json(
-            #"{"statusCode":429,"error":"Too Many Requests","message":"Global limit has been reached","errorCode":"too_many_requests"}"#,
-            status: .tooManyRequests,
-            headers: ["Retry-After": "3", "x-ratelimit-limit": "2", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "0"])
-        let script = Script([tooMany, tooMany, tooMany, .json(Self.user, headers: ["x-ratelimit-limit": "2", "x-ratelimit-remaining": "1"])])
+        let issuedAt = IssueTimes()
         try await TestServer.with(log: log) { router in
-            addTokenRoute(router, issuer: issuer)
-            router.patch("/api/v2/users/:id") { _, _ in await script.next().response() }
-        } _: { port in
-            let harness = Harness(port: port)
-            let limiter = RateLimiter(.free, clock: harness.clock)
-            let attempts = AttemptLog()
-            let client = harness.client(
-                rateLimiter: limiter, retryPolicy: RetryPolicy(maxAttempts: 5, random: .seeded(3)),
-                observer: { await attempts.append($0) })
-            let start = harness.clock.now
-            let user = try await client.patchUser(
-                id: "auth0|1", body: try FlagPatch(container: .appMetadata, key: "use_mfa", value: true))
-            try await harness.shutdown()
-            #expect(user.userID != nil)
-            let reports = await attempts.reports
-            #expect(reports.map(\.attempt) == [1, 2, 3, 4])
-            #expect(reports.map(\.status) == [429, 429, 429, 200])
-            for report in reports.prefix(3) {
-                let delay = try #require(report.retryDelay)
-                #expect(delay >= .seconds(3))
-                guard case .rateLimited(let wait, let body, _) = report.error else {
-                    Issue.record("expected rateLimited, got \(String(describing: report.error))")
-                    continue
+            router.post("/oauth/token") { _, _ -> Response in
+                let token = await issuer.next()
+                await issuedAt.record(token, ContinuousClock.now)
+                return Canned.json(
+                    #"{"access_token":"\#(token)","expires_in":1,"scope":"read:users","token_type":"Bearer"}"#
+                ).response()
+            }
+            router.get("/api/v2/users/:id") { request, _ -> Response in
+                let token = String(request.headers[.authorization]?.dropFirst("Bearer ".count) ?? "")
+                guard let issued = await issuedAt.time(of: token), ContinuousClock.now - issued < .seconds(1) else {
+                    return Canned.json(
+                        #"{"statusCode":401,"error":"Unauthorized","message":"Expired token received for JSON Web Token validation"}"#,
+                        status: .unauthorized
+                    ).response()
                 }
-                #expect(wait == .seconds(3))
-                #expect(body?.errorCode == "too_many_requests")
-            }
-            #expect(harness.clock.now - start >= .seconds(9))
-            #expect(await limiter.acquiredCount == 4)
-            #expect(await script.served == 4)
-        }
-    }
-
-    @Test func exhausted429sThrowRateLimited() async throws {
-        let log = RequestLog()
-        let issuer = TokenIssuer()
-        try await TestServer.with(log: log) { router in
-            addTokenRoute(router, issuer: issuer)
-            router.get("/api/v2/users/:id") { _, _ in
-                Canned.json(#"{"statusCode":429,"error":"Too Many Requests","message":"Global limit has been reached"}"#, status: .tooManyRequests).response()
+                return Canned.json(#"{"user_id":"auth0|1"}"#).response()
             }
         } _: { port in
             let harness = Harness(port: port)
-            let client = harness.client(retryPolicy: RetryPolicy(maxAttempts: 3, random: .seeded(1)))
-            do throws(ManagementAPIError) {
-                _ = try await client.getUser(id: "auth0|1")
-                Issue.record("expected rateLimited")
-            } catch {
-                guard case .rateLimited = error else {
-                    Issue.record("expected rateLimited, got \(error)")
-                    return
-                }
-            }
-            try await harness.shutdown()
-            #expect(await log.matching("GET", prefix: "/api/v2/users/").count == 3)
-        }
-    }
-
-    @Test func serverErrorsAreRetriedAndNotFoundIsTerminal() async throws {
-        let log = RequestLog()
-        let issuer = TokenIssuer()
-        let flaky = Script([.json("oops", status: .serviceUnavailable), .json("{}", status: .badGateway), .json(Self.user)])
-        try await TestServer.with(log: log) { router in
-            addTokenRoute(router, issuer: issuer)
-            router.get("/api/v2/users/flaky") { _, _ in await flaky.next().response() }
-            router.get("/api/v2/users/gone") { _, _ in
-                Canned.json(#"{"statusCode":404,"error":"Not Found","message":"The user does not exist.","errorCode":"inexistent_user"}"#, status: .notFound).response()
-            }
-            router.get("/api/v2/users/bad") { _, _ in
-                Canned.json(#"{"statusCode":"400","error":"Bad Request","message":"Payload validation error","errorCode":"invalid_body"}"#, status: .badRequest).response()
-            }
-        } _: { port in
-            let harness = Harness(port: port)
-            let client = harness.client(retryPolicy: RetryPolicy(maxAttempts: 5, random: .seeded(5)))
-            _ = try await client.getUser(id: "flaky")
-            #expect(await flaky.served == 3)
-            do throws(ManagementAPIError) {
-                _ = try await client.getUser(id: "gone")
-                Issue.record("expected 404")
-            } catch {
-                #expect(error.isNotFound)
-                #expect(error.auth0ErrorCode == "inexistent_user")
-            }
-            do throws(ManagementAPIError) {
-                _ = try await client.getUser(id: "bad")
-                Issue.record("expected 400")
-            } catch {
-                #expect(error.statusCode == 400)
-                #expect(error.auth0ErrorCode == "invalid_body")
-            }
-            try await harness.shutdown()
-            #expect(await log.matching("GET", prefix: "/api/v2/users/gone").count == 1)
-            #expect(await log.matching("GET", prefix: "/api/v2/users/bad").count == 1)
-        }
-    }
-
-    @Test func connectionRefusedIsARetryableTransportError() async throws {
-        // A port that was just free: a server started and stopped.
-        let port = try await TestServer.with(log: RequestLog()) { _ in } _: { port in port }
-        let harness = Harness(port: port, connectTimeout: .milliseconds(300))
-        let client = harness.client(tokens: TokenProvider(staticToken: BearerToken("static-token")))
-        do throws(ManagementAPIError) {
-            _ = try await client.getUser(id: "auth0|1")
-            Issue.record("expected a transport error")
-        } catch {
-            guard case .transport(_, let underlying, _) = error else {
-                Issue.record("expected transport, got \(error)")
-                try await harness.shutdown()
-                return
-            }
-            #expect(!underlying.isEmpty)
-            #expect(error.isRetryable)
-            #expect(!"\(error)".contains("static-token"))
-        }
-        try await harness.shutdown()
-    }
-
-    @Test func redirectsAreNotFollowed() async throws {
-        let log = RequestLog()
-        try await TestServer.with(log: log) { router in
-            router.get("/api/v2/users/:id") { _, _ in
-                Canned(status: .found, headers: ["Location": "http://localhost:1/steal"], body: "").response()
-            }
-        } _: { port in
-            let harness = Harness(port: port)
-            let client = harness.client(tokens: TokenProvider(staticToken: BearerToken("static-token")))
-            do throws(ManagementAPIError) {
-                _ = try await client.getUser(id: "auth0|1")
-                Issue.record("expected invalidResponse")
-            } catch {
-                guard case .invalidResponse(302, _, _) = error else {
-                    Issue.record("expected invalidResponse 302, got \(error)")
-                    try await harness.shutdown()
-                    return
-                }
-            }
-            try await harness.shutdown()
-            #expect(await log.count == 1)
-        }
-    }
-
-    @Test func clientBuiltFromCredentialsFetchesItsOwnToken() async throws {
-        let log = RequestLog()
-        let issuer = TokenIssuer()
-        try await TestServer.with(log: log) { router in
-            addTokenRoute(router, issuer: issuer)
-            router.get("/api/v2/users/:id") { _, _ in Canned.json(Self.user).response() }
-        } _: { port in
-            let harness = Harness(port: port)
+            let clock = SystemAPIClock()
+            let tokens = TokenProvider(
+                credentials: .clientCredentials(clientID: Harness.clientID, secret: ClientSecret(Harness.secret)),
+                endpoint: harness.endpoint, httpClient: harness.httpClient, clock: clock, retryPolicy: .none,
+                logger: harness.logs.logger())
             let client = ManagementClient(
-                endpoint: harness.endpoint,
-                credentials: .clientCredentials(clientID: "cid", secret: ClientSecret("csecret")),
-                httpClient: harness.httpClient, retryPolicy: .none, clock: harness.clock)
-            _ = try await client.getUser(id: "auth0|1")
-            _ = try await client.getUser(id: "auth0|2")
+                endpoint: harness.endpoint, tokens: tokens, httpClient: harness.httpClient,
+                rateLimiter: RateLimiter(RateLimit(rate: 4, burst: 1), clock: clock), retryPolicy: .none,
+                clock: clock, logger: harness.logs.logger(), observer: nil)
+            let results = await withTaskGroup(of: Bool.self) { group in
+                for index in 0..<12 {
+                    group.addTask { (try? await client.getUser(id: "auth0|\(index)")) != nil }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
             try await harness.shutdown()
-            #expect(await issuer.issued == 1)
-            let gets = await log.matching("GET", prefix: "/api/v2/users/")
-            #expect(gets.map { $0.header("authorization") } == ["Bearer tok-1", "Bearer tok-1"])
+            #expect(results.allSatisfy { $0 }, "\(results.filter { !$0 }.count) of 12 calls failed")
+            #expect(await issuer.issued >= 3, "tokens were renewed as they expired")
         }
     }
+
+}
+
+/// When each token was issued.
+actor IssueTimes {
+    private var times: [String: ContinuousClock.Instant] = [:]
+    func record(_ token: String, _ time: ContinuousClock.Instant) { times[token] = time }
+    func time(of token: String) -> ContinuousClock.Instant? { times[token] }
 }

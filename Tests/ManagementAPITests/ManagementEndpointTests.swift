@@ -25,7 +25,11 @@ import Testing
         #expect(endpoint.audience == "http://\(domain)/api/v2/")
     }
 
-    @Test(arguments: ["tenant.eu.auth0.com", "10.0.0.1:8080", "128.0.0.1", "127.0.0.1.evil.com", "localhost.evil.com", "[::2]:80"])
+    // `localhost.` is a fully qualified name: it is resolved through DNS, which may answer anything.
+    @Test(arguments: [
+        "tenant.eu.auth0.com", "10.0.0.1:8080", "128.0.0.1", "127.0.0.1.evil.com", "localhost.evil.com", "[::2]:80",
+        "localhost.", "localhost.:8080", "LOCALHOST.",
+    ])
     func plainHTTPRefusedElsewhere(domain: String) {
         #expect(throws: ManagementAPIError.self) {
             try ManagementEndpoint(domain: domain, allowInsecureHTTP: true)
