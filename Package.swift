@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "MFARollout",
                 "ManagementAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -10,21 +10,7 @@ echo "==> Building mfa-rollout" >&2
 swift build --product mfa-rollout >&2
 bin="$(swift build --show-bin-path)/mfa-rollout"
 
-echo "==> Planning: samples/users.csv.gz against samples/policy.yaml" >&2
-set +e
-"$bin" plan --users samples/users.csv.gz --policy samples/policy.yaml --as-of 2026-11-20T00:00:00Z \
-  --out "$out/plan.json" --report "$out/report.md" --html "$out/report.html" --changes "$out/changes.csv"
-status=$?
-set -e
-case $status in
-  0) echo "==> plan: no changes needed (exit 0)" >&2 ;;
-  2) echo "==> plan: changes planned (exit 2). Review $out/report.md, then approve the fingerprint." >&2 ;;
-  3) echo "==> plan: a guard tripped (exit 3)" >&2 ;;
-  *) echo "==> plan failed (exit $status)" >&2; exit "$status" ;;
-esac
-
-# --- Apply: the plan against a local emulated tenant, then a fresh export shows no drift ---
-[ "$status" = 2 ] || exit 0
+# --- A local emulated tenant, seeded from the same users: the tenant the plan is made for ---
 echo "==> Starting a local emulated tenant seeded from samples/users.csv" >&2
 "$bin" emulator --users samples/users.csv --port 0 >"$out/emulator.log" 2>&1 &
 emulator_pid=$!
@@ -38,9 +24,30 @@ for _ in $(seq 1 100); do
 done
 [ -n "$url" ] || { echo "==> the emulator did not start" >&2; exit 1; }
 domain="${url#http://}"
+echo "==> Emulator at $url" >&2
+
+echo "==> Planning: samples/users.csv.gz against samples/policy.yaml, for tenant $domain" >&2
+# The plan names its tenant: apply refuses any other. Replace the previous demo's plan and
+# journal (moved aside, never deleted).
+set +e
+"$bin" plan --users samples/users.csv.gz --policy samples/policy.yaml --as-of 2026-11-20T00:00:00Z \
+  --tenant "$domain" --force \
+  --out "$out/plan.json" --report "$out/report.md" --html "$out/report.html" --changes "$out/changes.csv"
+status=$?
+set -e
+case $status in
+  0) echo "==> plan: no changes needed (exit 0)" >&2 ;;
+  2) echo "==> plan: changes planned (exit 2). Review $out/report.md, then approve the fingerprint." >&2 ;;
+  3) echo "==> plan: a guard tripped (exit 3)" >&2 ;;
+  *) echo "==> plan failed (exit $status)" >&2; exit "$status" ;;
+esac
+
+# --- Apply: the approved plan against the local tenant, then a fresh export shows no drift ---
+[ "$status" = 2 ] || exit 0
 fingerprint="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["fingerprint"])' "$out/plan.json")"
-echo "==> Emulator at $url. Applying the approved plan ($fingerprint)" >&2
-rm -f "$out/plan.json.journal.sqlite" "$out/plan.json.journal.sqlite-wal" "$out/plan.json.journal.sqlite-shm"
+echo "==> Applying the approved plan ($fingerprint)" >&2
+# Each demo run is a new plan (its own creation time): host-wide run locks of old ones go too.
+export MFA_ROLLOUT_STATE_DIR="$out/state"
 # The emulator's demo credentials; a real secret comes from AUTH0_CLIENT_SECRET or --client-secret-file.
 export AUTH0_CLIENT_SECRET=emulator-secret
 "$bin" apply "$out/plan.json" --domain "$domain" --allow-http --client-id emulator-client \

@@ -32,6 +32,9 @@ typedef struct mfa_fields {
     /* Nonzero once the input is known to use Auth0's export escaping: a kept field's leading
      * `'` is dropped as it is copied. Zero until the first data row decides it. */
     int strip_quote;
+    /* Bit `slot` (for slots below 63) is set when the current record's value of that slot had
+     * its `'` dropped: in Auth0's export a string, as opposed to a bare boolean or number. */
+    uint64_t quoted_slots;
     /* The OR of the current record's kept bytes, a word at a time: the record is ASCII when no
      * byte of it has bit 7 set (see `mfa_fields_ascii`). */
     uint64_t high_bits;
@@ -135,6 +138,7 @@ static inline void mfa_fields_add(void *data, size_t length, void *state_) {
     if (state->strip_quote && length > 0 && from[0] == '\'') {
         from++;
         length--;
+        if (slot < 63) state->quoted_slots |= (uint64_t)1 << slot;
     }
     ptrdiff_t count = state->bytes_count;
     if (count + (ptrdiff_t)length > state->bytes_capacity) {

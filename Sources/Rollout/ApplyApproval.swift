@@ -5,14 +5,19 @@ import ManagementAPI
 /// The checks `apply` makes before it sends anything. (The plan's own fingerprint is already
 /// verified by `PlanFile.read`.)
 public enum ApplyApproval {
-    /// Throws the first reason not to apply `plan` with `options` at `now`.
-    public static func check(_ plan: Plan, options: ApplyOptions, now: Date = Date()) throws(ApplyRefusal) {
+    /// The fewest hex digits of a fingerprint `--approve` accepts: 48 bits, so that no other
+    /// plan a person could be shown matches by chance.
+    public static let shortestPrefix = 12
+
+    /// Throws the first reason not to apply `plan` to `tenant` (a domain as given to
+    /// `--domain`) with `options` at `now`.
+    public static func check(_ plan: Plan, tenant: String, options: ApplyOptions, now: Date = Date()) throws(ApplyRefusal) {
         guard plan.applicable, plan.outcome != .guardTripped, !plan.guards.contains(where: \.tripped) else {
             throw .notApplicable(trippedGuards: plan.guards.filter(\.tripped).map(\.explanation))
         }
-        if let approved = options.approvedFingerprint, normalize(approved) != normalize(plan.fingerprint) {
-            throw .fingerprintNotApproved(approved: approved, actual: plan.fingerprint)
-        }
+        guard let approved = options.approvedFingerprint else { throw .notApproved(fingerprint: plan.fingerprint) }
+        try checkApproval(approved, of: plan.fingerprint)
+        try checkTenant(plan, target: tenant)
         let age = now.timeIntervalSince(plan.producer.createdAt)
         if age > options.maxAge, !options.allowStale {
             throw .stale(createdAt: plan.producer.createdAt, ageSeconds: age, maxAgeSeconds: options.maxAge)
@@ -21,6 +26,36 @@ public enum ApplyApproval {
         let turningOff = plan.operations.count { $0.action.turnsMFAOff }
         if turningOff > 0, !options.allowDisable {
             throw .disableNotAllowed(count: turningOff)
+        }
+    }
+
+    /// Refuses a plan without a tenant, and `target` when it is not the plan's tenant.
+    public static func checkTenant(_ plan: Plan, target: String) throws(ApplyRefusal) {
+        guard let planned = plan.tenant else { throw .noTenant }
+        let canonical: String
+        do {
+            canonical = try TenantDomain(target).canonical
+        } catch {
+            throw .wrongTenant(planned: planned, given: target)
+        }
+        guard canonical == planned else { throw .wrongTenant(planned: planned, given: target) }
+    }
+
+    /// `approved` names `fingerprint`: the whole of it, or its first `shortestPrefix` or more
+    /// hex digits, with or without `sha256:`, in any case.
+    public static func checkApproval(_ approved: String, of fingerprint: String) throws(ApplyRefusal) {
+        var digits = Substring(approved.trimmingCharacters(in: .whitespaces).lowercased())
+        if digits.hasPrefix("sha256:") { digits = digits.dropFirst(7) }
+        guard !digits.isEmpty, digits.allSatisfy(\.isHexDigit) else {
+            throw .invalidApproval(approved: approved, reason: "it is not a fingerprint (sha256: and hex digits)")
+        }
+        guard digits.count >= shortestPrefix else {
+            throw .invalidApproval(
+                approved: approved, reason: "give at least its first \(shortestPrefix) hex digits, or all of it")
+        }
+        let actual = fingerprint.dropFirst("sha256:".count)
+        guard digits.count <= actual.count, actual.hasPrefix(digits) else {
+            throw .fingerprintNotApproved(approved: approved, actual: fingerprint)
         }
     }
 
@@ -35,11 +70,5 @@ public enum ApplyApproval {
             throw .unsupportedFlag(location: plan.flag.location, reason: "\(error)")
         }
         return (container, plan.flag.key)
-    }
-
-    /// `sha256:ABC…` and `abc…` name the same fingerprint; nothing shorter is accepted.
-    static func normalize(_ fingerprint: String) -> String {
-        let trimmed = fingerprint.trimmingCharacters(in: .whitespaces).lowercased()
-        return trimmed.hasPrefix("sha256:") ? trimmed : "sha256:" + trimmed
     }
 }

@@ -50,7 +50,8 @@ public final class ApplyEngine: Sendable {
         state.snapshot()
     }
 
-    /// Checks the plan (``ApplyApproval/check(_:options:now:)``), then applies every operation
+    /// Checks the plan (``ApplyApproval/check(_:tenant:options:now:)``, against the journal's
+    /// tenant), then applies every operation
     /// the journal does not record as done or skipped.
     /// - Throws: ``ApplyRefusal`` before anything is sent, ``JournalError`` when the journal
     ///   cannot be prepared, ``ManagementAPIError`` when no token can be had, ``TicketFileError``
@@ -60,7 +61,8 @@ public final class ApplyEngine: Sendable {
             throw JournalError.boundToAnotherPlan(
                 path: journal.path, journalFingerprint: journal.fingerprint, planFingerprint: plan.fingerprint)
         }
-        try ApplyApproval.check(plan, options: options, now: now)
+        guard let tenant = journal.tenant else { throw ApplyRefusal.noTenant }
+        try ApplyApproval.check(plan, tenant: tenant, options: options, now: now)
         let target = try ApplyApproval.flagPatchTarget(plan)
         let counts = try journal.counts()
         let ticketFile = try openTicketFile()
@@ -133,7 +135,7 @@ public final class ApplyEngine: Sendable {
                 let user = try await client.getUser(id: operation.userID, correlationID: operation.id, observer: observer)
                 let actual = Self.flagValue(of: user, container: container, key: key)
                 guard actual == operation.current else {
-                    let found = actual?.rawValue ?? "a non-boolean value"
+                    let found = actual == .other ? "a non-boolean value" : actual.rawValue
                     await record(
                         index,
                         OperationOutcome(
@@ -183,6 +185,7 @@ public final class ApplyEngine: Sendable {
         guard let enroll = options.enroll else { return }
         let operation = plan.operations[index]
         let (attempts, observer) = tallied()
+        let (lookups, lookupObserver) = tallied()
         do {
             try await journal.markTicketInFlight(index)
         } catch {
@@ -191,6 +194,15 @@ public final class ApplyEngine: Sendable {
         }
         let ticket: EnrollmentTicket
         do {
+            // A user who already enrolled a factor needs no ticket, and a second run of the
+            // same plan (a copy, a crash before the journal caught up) sends no second email.
+            let enrolled = try await client.getEnrollments(
+                userID: operation.userID, correlationID: operation.id, observer: lookupObserver)
+            if enrolled.contains(where: \.isConfirmed) {
+                await recordTicket(
+                    index, TicketOutcome(status: .alreadyEnrolled, ticketID: nil, attempts: lookups.count, error: nil))
+                return
+            }
             // No `email`: Auth0 mails the address the account has now, not the export's.
             ticket = try await client.createEnrollmentTicket(
                 userID: operation.userID, sendMail: enroll.sendMail, factor: enroll.factor,
@@ -230,7 +242,7 @@ public final class ApplyEngine: Sendable {
     private func recordTicket(_ index: Int, _ outcome: TicketOutcome) async {
         do {
             try await journal.finishTicket(index, outcome)
-            state.finishTicket(created: outcome.status == .done)
+            if outcome.status != .alreadyEnrolled { state.finishTicket(created: outcome.status == .done) }
         } catch {
             state.fail(fatal: error.description)
         }
@@ -313,13 +325,13 @@ public final class ApplyEngine: Sendable {
         }
     }
 
-    /// The flag as the tenant holds it; nil when it holds something other than a boolean.
-    static func flagValue(of user: ManagementUser, container: MetadataContainer, key: String) -> FlagValue? {
+    /// The flag as the tenant holds it.
+    static func flagValue(of user: ManagementUser, container: MetadataContainer, key: String) -> FlagValue {
         switch user.metadata(container)[key] {
         case nil, .null?: return .absent
         case .bool(true)?: return .on
         case .bool(false)?: return .off
-        default: return nil
+        default: return .other
         }
     }
 
@@ -328,7 +340,7 @@ public final class ApplyEngine: Sendable {
         switch desired {
         case .on: true
         case .off: false
-        case .absent: nil
+        case .absent, .other: nil
         }
     }
 
@@ -352,6 +364,7 @@ public final class ApplyEngine: Sendable {
                 created: ticketCounts[.done] ?? 0, createdThisRun: snapshot.ticketsCreated,
                 failed: ticketCounts[.failed] ?? 0,
                 pending: (ticketCounts[.pending] ?? 0) + (ticketCounts[.inFlight] ?? 0),
+                alreadyEnrolled: ticketCounts[.alreadyEnrolled] ?? 0,
                 failures: failedTickets.map {
                     .init(id: $0.id, userID: $0.userID, httpStatus: nil, reason: $0.ticketError ?? "")
                 })

@@ -15,13 +15,17 @@ public final class ApplyJournal: Sendable {
     public let path: String
     /// The fingerprint of the plan this journal belongs to.
     public let fingerprint: String
+    /// The tenant (canonical) the plan is applied to; nil for a journal opened read-only
+    /// that records none.
+    public let tenant: String?
     private let pool: DatabasePool
     /// The `.lock` file's lock, held while a run owns the journal.
     private let lock: RunLock?
 
-    private init(path: String, fingerprint: String, pool: DatabasePool, lock: RunLock? = nil) {
+    private init(path: String, fingerprint: String, tenant: String?, pool: DatabasePool, lock: RunLock? = nil) {
         self.path = path
         self.fingerprint = fingerprint
+        self.tenant = tenant
         self.pool = pool
         self.lock = lock
     }
@@ -35,15 +39,16 @@ public final class ApplyJournal: Sendable {
         planPath + ".journal.sqlite"
     }
 
-    /// Opens the journal of `plan` at `path`, creating it (every operation `pending`) when
-    /// there is none.
+    /// Opens the journal of `plan` applied to `tenant` (canonical) at `path`, creating it
+    /// (every operation `pending`) when there is none.
     /// - Throws: ``JournalError/boundToAnotherPlan(path:journalFingerprint:planFingerprint:)``
-    ///   when the file belongs to another plan.
-    public static func open(path: String, plan: Plan) throws(JournalError) -> ApplyJournal {
+    ///   when the file belongs to another plan, ``JournalError/boundToAnotherTenant(path:journalTenant:tenant:)``
+    ///   when it records another tenant.
+    public static func open(path: String, plan: Plan, tenant: String) throws(JournalError) -> ApplyJournal {
         let lock = try lockExclusively(path + ".lock")
         let journal: ApplyJournal
         do {
-            journal = try connect(path: path, fingerprint: plan.fingerprint, lock: lock)
+            journal = try connect(path: path, fingerprint: plan.fingerprint, tenant: tenant, lock: lock)
         } catch {
             lock.release()
             throw error
@@ -57,6 +62,11 @@ public final class ApplyJournal: Sendable {
                         throw JournalError.boundToAnotherPlan(
                             path: path, journalFingerprint: recorded, planFingerprint: plan.fingerprint)
                     }
+                    let recordedTenant = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'tenant'")
+                    guard recordedTenant == tenant else {
+                        throw JournalError.boundToAnotherTenant(
+                            path: path, journalTenant: recordedTenant ?? "(none)", tenant: tenant)
+                    }
                     let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM operation") ?? 0
                     guard count == plan.operations.count else {
                         throw JournalError.notAJournal(
@@ -66,7 +76,7 @@ public final class ApplyJournal: Sendable {
                 }
                 let now = Self.timestamp()
                 for (key, value) in [
-                    ("schema_version", schemaVersion), ("fingerprint", plan.fingerprint),
+                    ("schema_version", schemaVersion), ("fingerprint", plan.fingerprint), ("tenant", tenant),
                     ("flag_location", plan.flag.location), ("created_at", now),
                 ] {
                     try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
@@ -94,16 +104,21 @@ public final class ApplyJournal: Sendable {
     /// Opens an existing journal for reading (`status`, `undo`), checking it belongs to `plan`.
     public static func openExisting(path: String, plan: Plan) throws(JournalError) -> ApplyJournal {
         guard FileManager.default.fileExists(atPath: path) else { throw .notFound(path: path) }
-        let journal = try connect(path: path, fingerprint: plan.fingerprint)
+        let probe = try connect(path: path, fingerprint: plan.fingerprint, tenant: nil)
         let recorded: String?
+        let tenant: String?
         do {
-            recorded = try journal.pool.read { db in
-                guard try db.tableExists("meta") else { return nil }
-                return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'fingerprint'")
+            (recorded, tenant) = try probe.pool.read { db in
+                guard try db.tableExists("meta") else { return (nil, nil) }
+                return (
+                    try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'fingerprint'"),
+                    try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'tenant'")
+                )
             }
         } catch {
             throw .notAJournal(path: path, reason: describe(error))
         }
+        let journal = ApplyJournal(path: path, fingerprint: plan.fingerprint, tenant: tenant, pool: probe.pool)
         guard let recorded else { throw .notAJournal(path: path, reason: "it records no plan") }
         guard recorded == plan.fingerprint else {
             throw .boundToAnotherPlan(path: path, journalFingerprint: recorded, planFingerprint: plan.fingerprint)
@@ -124,7 +139,7 @@ public final class ApplyJournal: Sendable {
         }
     }
 
-    private static func connect(path: String, fingerprint: String, lock: RunLock? = nil) throws(JournalError)
+    private static func connect(path: String, fingerprint: String, tenant: String?, lock: RunLock? = nil) throws(JournalError)
         -> ApplyJournal
     {
         var configuration = Configuration()
@@ -136,7 +151,7 @@ public final class ApplyJournal: Sendable {
         do {
             // A DatabasePool always runs in WAL mode.
             let pool = try DatabasePool(path: path, configuration: configuration)
-            return ApplyJournal(path: path, fingerprint: fingerprint, pool: pool, lock: lock)
+            return ApplyJournal(path: path, fingerprint: fingerprint, tenant: tenant, pool: pool, lock: lock)
         } catch {
             throw .notAJournal(path: path, reason: describe(error))
         }

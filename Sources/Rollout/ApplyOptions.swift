@@ -2,7 +2,9 @@ import Foundation
 
 /// How `apply` carries out a plan.
 public struct ApplyOptions: Sendable {
-    /// The fingerprint a person approved (`--approve`); nil skips that check.
+    /// The fingerprint a person approved (`--approve`): the whole of it, or a prefix of at
+    /// least ``ApplyApproval/shortestPrefix`` hex digits. Nil: nothing is approved, and
+    /// `apply` refuses.
     public var approvedFingerprint: String?
     /// A plan older than this (from `producer.created_at`) needs ``allowStale``. Default 24 h.
     public var maxAge: TimeInterval

@@ -5,8 +5,16 @@ import Foundation
 public enum ApplyRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     /// A guard tripped when the plan was made (`applicable: false`).
     case notApplicable(trippedGuards: [String])
+    /// No `--approve`: nothing runs that a person did not approve.
+    case notApproved(fingerprint: String)
+    /// `--approve` is not a fingerprint, or too short a prefix of one.
+    case invalidApproval(approved: String, reason: String)
     /// `--approve` names another fingerprint than the plan's.
     case fingerprintNotApproved(approved: String, actual: String)
+    /// The plan names no tenant (made without `--tenant`).
+    case noTenant
+    /// `--domain` is not the tenant the plan was made for.
+    case wrongTenant(planned: String, given: String)
     /// The plan is older than the allowed age.
     case stale(createdAt: Date, ageSeconds: Double, maxAgeSeconds: Double)
     /// The plan turns MFA off for some users and `--allow-disable` was not given.
@@ -19,6 +27,14 @@ public enum ApplyRefusal: Error, Sendable, Equatable, CustomStringConvertible {
         case .notApplicable(let guards):
             let list = guards.isEmpty ? "" : ": " + guards.joined(separator: "; ")
             return "the plan is not applicable: a guard tripped when it was made\(list). Fix the policy or the export and plan again"
+        case .notApproved(let fingerprint):
+            return "nothing is approved: pass --approve with the plan's fingerprint (\(fingerprint)), or its first \(ApplyApproval.shortestPrefix) hex digits, as the approver quoted it from the report"
+        case .invalidApproval(let approved, let reason):
+            return "--approve \(approved): \(reason)"
+        case .noTenant:
+            return "the plan names no tenant: plan again with --tenant DOMAIN (or tenant: in the policy), so that it can be applied to that tenant only"
+        case .wrongTenant(let planned, let given):
+            return "the plan was made for tenant \(planned), not \(given): nothing was sent. Plan again for \(given) if that is the tenant you mean"
         case .fingerprintNotApproved(let approved, let actual):
             return "--approve \(approved) does not match the plan's fingerprint \(actual): this is not the plan that was approved"
         case .stale(let createdAt, let age, let maxAge):

@@ -36,11 +36,13 @@ public struct ApplySummary: Sendable, Codable, Equatable {
         public var failed: Int
         /// Owed and not requested yet (the run stopped first).
         public var pending: Int
+        /// Not requested: the user had already enrolled a factor.
+        public var alreadyEnrolled: Int = 0
         public var failures: [Failure]
 
         enum CodingKeys: String, CodingKey {
             case sendMail = "send_mail", ticketFile = "ticket_file", created, createdThisRun = "created_this_run"
-            case failed, pending, failures
+            case failed, pending, alreadyEnrolled = "already_enrolled", failures
         }
     }
 

@@ -77,6 +77,7 @@ public struct EmittedRequest: Sendable, Hashable {
             case .on: on
             case .off: off
             case .absent: absent
+            case .other: preconditionFailure("no operation writes a non-boolean value (plans are checked when read)")
             }
         }
     }

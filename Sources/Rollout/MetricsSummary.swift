@@ -45,8 +45,11 @@ public struct ReconcileSummary: Sendable, Codable, Equatable {
         public var rateLimited: Int
         /// Enrollment tickets (`--enroll`); nil otherwise.
         public var tickets: ApplySummary.Tickets? = nil
+        /// The fingerprint `--auto-apply` approved: always that of the plan this run made.
+        public var approvedFingerprint: String? = nil
 
         enum CodingKeys: String, CodingKey {
+            case approvedFingerprint = "approved_fingerprint"
             case journal, done, failed, skippedDrift = "skipped_drift", pending, doneThisRun = "done_this_run"
             case failedThisRun = "failed_this_run", requests, retries, rateLimited = "rate_limited", tickets
         }

@@ -18,6 +18,8 @@ public enum ReconcileError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The export did not plan (bad rows, missing columns).
     case planning(PlanningError)
     case cannotWrite(path: String, reason: String)
+    /// `--domain` is not a tenant domain.
+    case invalidTenant(TenantDomainError)
 
     public var description: String {
         switch self {
@@ -37,6 +39,8 @@ public enum ReconcileError: Error, Sendable, Equatable, CustomStringConvertible 
             "\(error)"
         case .cannotWrite(let path, let reason):
             "\(path): cannot write: \(reason)"
+        case .invalidTenant(let error):
+            "--domain: \(error)"
         }
     }
 }

@@ -19,12 +19,16 @@ public struct ReconcileRequest: Sendable {
     /// Keep the downloaded export in `outDirectory` instead of deleting it.
     public var keepExport: Bool
     public var onInvalid: InvalidRowHandling
+    /// Where the host-wide lock of an applied plan lives (``PlanRunLock``).
+    public var stateDirectory: String
 
     public init(
         policyPath: String, outDirectory: String, connection: ConnectionSettings, autoApply: Bool = false,
         applyOptions: ApplyOptions = ApplyOptions(), polling: ReconcileExporter.Polling = .init(),
-        keepExport: Bool = false, onInvalid: InvalidRowHandling = .fail
+        keepExport: Bool = false, onInvalid: InvalidRowHandling = .fail,
+        stateDirectory: String = PlanRunLock.defaultDirectory()
     ) {
+        self.stateDirectory = stateDirectory
         self.policyPath = policyPath
         self.outDirectory = outDirectory
         self.connection = connection
@@ -119,6 +123,17 @@ public struct Reconciler: Sendable {
 
     private func work(stamp: String, summary: inout ReconcileSummary, onEvent: (@Sendable (Event) -> Void)?) async throws {
         let policy = try Policy.load(path: request.policyPath)
+        // The plan is for the tenant exported from; a policy that names another is refused
+        // before anything is started.
+        let tenant: String
+        do {
+            tenant = try TenantDomain(request.connection.domain).canonical
+        } catch {
+            throw ReconcileError.invalidTenant(error)
+        }
+        if let named = policy.tenant, named != tenant {
+            throw ApplyRefusal.wrongTenant(planned: named, given: request.connection.domain)
+        }
         let fields = try ReconcileExportFields.fields(for: policy)
         let exportPath = join("export-\(stamp).csv.gz")
         defer {
@@ -140,17 +155,20 @@ public struct Reconciler: Sendable {
         onEvent?(.exported(exported))
 
         let planTime = Date()
+        let planPath = join("plan-\(stamp).json")
         let plan: Plan
         do {
-            plan = try Planner(
-                PlanRequest(sources: [.file(exportPath)], policy: policy, onInvalid: request.onInvalid, asOf: planTime, createdAt: planTime)
-            ).makePlan()
-        } catch {
+            let planner = Planner(
+                PlanRequest(
+                    sources: [.file(exportPath)], policy: policy, onInvalid: request.onInvalid, tenant: tenant,
+                    asOf: planTime, createdAt: planTime))
+            plan = try planner.makePlan(writingTo: try PlanFile.Writer(path: planPath, heading: planner.heading))
+        } catch let error as PlanningError {
             throw ReconcileError.planning(error)
+        } catch let error as PlanFileError {
+            throw ReconcileError.planning(.planFile(error))
         }
-        let planPath = join("plan-\(stamp).json")
         let model = ReportModel(plan: plan)
-        try write(planPath) { try PlanFile.encode(plan) }
         let reports = [
             (join("report-\(stamp).md"), { Array(MarkdownReport.render(model, planPath: planPath).utf8) }),
             (join("report-\(stamp).html"), { Array(HTMLReport.render(model, planPath: planPath).utf8) }),
@@ -184,8 +202,12 @@ public struct Reconciler: Sendable {
             enroll.ticketFile = EnrollmentOptions.defaultTicketFile(forPlan: planPath)
             options.enroll = enroll
         }
-        try ApplyApproval.check(plan, options: options)
-        let journal = try ApplyJournal.open(path: ApplyJournal.defaultPath(forPlan: planPath), plan: plan)
+        try ApplyApproval.check(plan, tenant: tenant, options: options)
+        let journalPath = ApplyJournal.defaultPath(forPlan: planPath)
+        let planLock = try PlanRunLock.acquire(
+            tenant: tenant, fingerprint: plan.fingerprint, directory: request.stateDirectory, journal: journalPath)
+        defer { planLock.release() }
+        let journal = try ApplyJournal.open(path: journalPath, plan: plan, tenant: tenant)
         let applied = try await ManagementConnection.with(request.connection, scope: .writeUsers, logger: logger) {
             connection in
             let engine = ApplyEngine(plan: plan, journal: journal, client: connection.client, options: options, logger: logger)
@@ -197,7 +219,7 @@ public struct Reconciler: Sendable {
             journal: applied.journal, done: applied.done, failed: applied.failed, skippedDrift: applied.skippedDrift,
             pending: applied.pending, doneThisRun: applied.doneThisRun, failedThisRun: applied.failedThisRun,
             requests: applied.requests, retries: applied.retries, rateLimited: applied.rateLimited,
-            tickets: applied.tickets)
+            tickets: applied.tickets, approvedFingerprint: plan.fingerprint)
         switch applied.exitCode {
         case 0: summary.outcome = .applied
         case 4: summary.outcome = .applyFailed

@@ -24,6 +24,10 @@ public enum UndoError: Error, Sendable, Equatable, CustomStringConvertible {
 public enum UndoPlanner {
     /// The undo plan, and how many done operations needed no undo (the value before already
     /// equalled the value written).
+    ///
+    /// An operation that replaced a non-boolean value (the string `"true"`, …) is not undone:
+    /// no PATCH of a boolean brings that value back, and the boolean is what the Action reads.
+    /// The undo plan inherits the plan's tenant.
     public static func makeUndoPlan(of plan: Plan, journal: ApplyJournal, now: Date = Date()) throws -> Plan {
         guard journal.fingerprint == plan.fingerprint else {
             throw JournalError.boundToAnotherPlan(
@@ -36,7 +40,7 @@ public enum UndoPlanner {
             let original = plan.operations[record.index]
             let before = record.valueBefore ?? original.current
             guard before != original.desired else { continue }
-            let action = PlanAction(restoring: before)
+            guard let action = PlanAction(restoring: before) else { continue }
             summary.rows += 1
             let reason = "undo of \(original.id) (\(original.reason))"
             switch action {
@@ -57,7 +61,8 @@ public enum UndoPlanner {
         }
         guard !operations.isEmpty else { throw UndoError.nothingApplied(journal: journal.path) }
         return Plan(
-            producer: .init(createdAt: now, asOf: now), inputs: [], flag: plan.flag, mode: "undo", summary: summary,
+            producer: .init(createdAt: now, asOf: now), tenant: plan.tenant, inputs: [], flag: plan.flag, mode: "undo",
+            summary: summary,
             guards: [], operations: operations, rejected: [])
     }
 }

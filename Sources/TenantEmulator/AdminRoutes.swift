@@ -9,6 +9,8 @@ import Hummingbird
 ///   moves) to existing users. Answers the resulting users.
 /// - `GET /__emulator/requests`, `DELETE /__emulator/requests`: the request log.
 /// - `GET /__emulator/tickets`: enrollment tickets issued (`user_id`, `send_mail`, `factor`, …).
+/// - `POST /__emulator/enrollments`: `{"user_id": …, "type": "otp"}` records a confirmed
+///   enrollment of an existing user, as if they had enrolled a factor.
 enum AdminRoutes {
     static func isAdmin(_ path: String) -> Bool {
         path == "/__emulator" || path.hasPrefix("/__emulator/")
@@ -74,6 +76,16 @@ enum AdminRoutes {
 
         admin.get("/tickets") { _, _ in
             Response.json(.array(await tenant.enrollments.allTickets().map(\.json)))
+        }
+
+        admin.post("/enrollments") { request, _ in
+            var request = request
+            guard case .object(let fields) = try await request.jsonBody(), let id = fields["user_id"]?.stringValue else {
+                throw Auth0ErrorBody.badRequest("Expected {\"user_id\": …, \"type\": …}.")
+            }
+            guard await tenant.store.user(id: id) != nil else { throw Auth0ErrorBody.inexistentUser }
+            let type = fields["type"]?.stringValue ?? "otp"
+            return Response.json(await tenant.enrollments.addConfirmed(userID: id, type: type))
         }
     }
 }

@@ -74,6 +74,18 @@ actor Enrollments {
         return (ticket.id, RandomToken.alphanumeric(32))
     }
 
+    /// Records a confirmed enrollment, as if the user had enrolled a factor of `type`.
+    func addConfirmed(userID: String, type: String) -> JSONValue {
+        let enrollment: JSONValue = [
+            "id": .string("dev_" + RandomToken.alphanumeric(16)),
+            "status": "confirmed",
+            "type": .string(type),
+            "enrolled_at": .string(clock.timestamp()),
+        ]
+        enrollments[userID, default: []].append(enrollment)
+        return enrollment
+    }
+
     /// The enrollments of one user.
     func enrollments(userID: String) -> [JSONValue] { enrollments[userID] ?? [] }
 

@@ -20,9 +20,11 @@ struct ApplyCommand: AsyncParsableCommand {
             operation is journaled (SQLite, beside the plan) before and after its request: run the same \
             command again after an interruption or a crash to resume; done operations are never sent twice.
 
-            Refuses (exit 1, nothing sent) a plan that was edited, a plan whose guards tripped, a \
-            fingerprint other than --approve, a plan older than --max-age without --allow-stale, and disable \
-            operations without --allow-disable.
+            Refuses (exit 1, nothing sent) a plan that was edited, a plan whose guards tripped, a plan \
+            without --approve (on a terminal it asks for the fingerprint's first 12 hex digits instead) or \
+            with another fingerprint, a --domain other than the tenant the plan was made for, a plan older \
+            than --max-age without --allow-stale, disable operations without --allow-disable, and a second \
+            run of the same plan against the same tenant while one is in progress on this host.
 
             SIGINT/SIGTERM stop gracefully: no new operation starts, requests in flight finish and are \
             journaled. A second signal exits at once (the journal is still consistent).
@@ -43,8 +45,18 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup(title: "Connection")
     var connection: ConnectionOptions
 
-    @Option(help: ArgumentHelp("Apply only if the plan's fingerprint is this one (sha256:…).", valueName: "fingerprint"))
+    @Option(
+        help: ArgumentHelp(
+            "The approved fingerprint (sha256:…), or at least its first 12 hex digits. Required: without it, apply asks on a terminal and refuses elsewhere.",
+            valueName: "fingerprint"))
     var approve: String?
+
+    @Option(
+        name: .customLong("state-dir"),
+        help: ArgumentHelp(
+            "Where the host-wide run locks live (default: $MFA_ROLLOUT_STATE_DIR, else $XDG_STATE_HOME/mfa-rollout, else ~/.local/state/mfa-rollout).",
+            valueName: "dir"))
+    var stateDirectory: String?
 
     @Option(
         name: .customLong("max-age"),
@@ -96,16 +108,23 @@ struct ApplyCommand: AsyncParsableCommand {
 
     private func apply() async throws {
         let plan = try PlanFile.read(from: self.plan)
+        let tenant = try TenantDomain(connection.domain).canonical
+        try ApplyApproval.checkTenant(plan, target: connection.domain)
         let options = ApplyOptions(
-            approvedFingerprint: approve, maxAge: Self.parseAge(maxAge) ?? ApplyOptions.defaultMaxAge,
+            approvedFingerprint: try approve ?? ApprovalPrompt.ask(for: plan), maxAge: Self.parseAge(maxAge) ?? ApplyOptions.defaultMaxAge,
             allowStale: allowStale, allowDisable: allowDisable, verifyCurrent: verifyCurrent, maxFailures: maxFailures,
             concurrency: connection.concurrency, enroll: enrollment.options(forPlan: self.plan))
         // Refusals first: nothing is created or sent for a plan that will not be applied.
-        try ApplyApproval.check(plan, options: options)
+        try ApplyApproval.check(plan, tenant: connection.domain, options: options)
         let settings = try connection.settings()
         _ = try settings.endpoint()
+        // One run of this plan against this tenant on this host at a time, whatever the journal.
         let journalPath = journal ?? ApplyJournal.defaultPath(forPlan: self.plan)
-        let journal = try ApplyJournal.open(path: journalPath, plan: plan)
+        let planLock = try PlanRunLock.acquire(
+            tenant: tenant, fingerprint: plan.fingerprint, directory: stateDirectory ?? PlanRunLock.defaultDirectory(),
+            journal: journalPath)
+        defer { planLock.release() }
+        let journal = try ApplyJournal.open(path: journalPath, plan: plan, tenant: tenant)
 
         // Failures are in the journal and the summary; the log only gets what is worse.
         var logger = Logger(label: "mfa-rollout.apply")

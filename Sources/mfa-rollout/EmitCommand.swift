@@ -39,8 +39,11 @@ struct EmitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("curl scripts: requests a second at most (default 2, safe on the Free plan).", valueName: "R"))
     var rate: Double?
 
-    @Option(help: ArgumentHelp("The tenant named in URLs (HAR, curl).", valueName: "domain"))
-    var domain: String = EmitOptions.placeholderDomain
+    @Option(
+        help: ArgumentHelp(
+            "The tenant named in URLs (HAR, curl): the plan's tenant, which is also the default (a plan made without --tenant: the placeholder YOUR_TENANT.auth0.com). Another tenant is refused.",
+            valueName: "domain"))
+    var domain: String?
 
     @Flag(name: .customLong("allow-http"), help: "Write http:// URLs; only for a loopback domain (the local emulator).")
     var allowHTTP = false
@@ -56,8 +59,11 @@ struct EmitCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let endpoint = try ManagementEndpoint(domain: domain, allowInsecureHTTP: allowHTTP)
             let plan = try PlanFile.read(from: self.plan)
+            // URLs name the tenant the plan was made for, and no other.
+            if let domain { try ApplyApproval.checkTenant(plan, target: domain) }
+            let endpoint = try ManagementEndpoint(
+                domain: domain ?? plan.tenant ?? EmitOptions.placeholderDomain, allowInsecureHTTP: allowHTTP)
             let options = EmitOptions(format: format, batchSize: batchSize, endpoint: endpoint, rate: rate ?? EmitOptions.defaultRate)
             let files = try Emitter.render(plan, options: options)
             guard let out else {
@@ -85,6 +91,9 @@ struct EmitCommand: ParsableCommand {
             throw ExitCode(1)
         } catch let error as ManagementAPIError {
             Terminal.error("--domain: \(error)")
+            throw ExitCode(1)
+        } catch let error as ApplyRefusal {
+            Terminal.error("refusing to emit: \(error.description)")
             throw ExitCode(1)
         }
     }

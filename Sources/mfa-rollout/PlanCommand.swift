@@ -25,8 +25,18 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The policy file (YAML).", valueName: "file"))
     var policy: String
 
+    @Option(
+        help: ArgumentHelp(
+            "The tenant the plan is for (tenant.eu.auth0.com, or HOST:PORT for the local emulator); apply refuses any other. Or tenant: in the policy. A plan without one cannot be applied.",
+            valueName: "domain"))
+    var tenant: String?
+
     @Option(help: ArgumentHelp("Write the plan (JSON) here. Without it no plan file is written.", valueName: "file"))
     var out: String?
+
+    @Flag(
+        help: "Replace a plan that has been applied (it has a journal): the old plan and its journal are moved aside, never deleted.")
+    var force = false
 
     @Option(help: ArgumentHelp("Write the Markdown report for approvers here.", valueName: "file"))
     var report: String?
@@ -66,11 +76,17 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let policy = try Policy.load(path: self.policy)
+        let tenant = try resolvedTenant(policy: policy)
+        let outputs = [out, report, html, changes].compactMap { $0 }
+        try OutputGuard.refuseOverwritingInputs(
+            outputs: outputs, inputs: users.filter { $0 != "-" } + policy.inputFiles.map(\.path))
+        if let out { try OutputGuard.keepAppliedPlan(out, force: force) }
         let now = Date()
         let request = PlanRequest(
             sources: users.map { $0 == "-" ? .standardInput : .file($0) },
             policy: policy,
             onInvalid: onInvalid,
+            tenant: tenant,
             asOf: asOf.flatMap(ISO8601Timestamp.date) ?? now,
             createdAt: now
         )
@@ -78,25 +94,19 @@ struct PlanCommand: ParsableCommand {
         let planner = Planner(request)
         // The plan file is written while planning, so the operations need no second pass;
         // only the reports need them in memory.
-        let writer = try out.map { path throws(PlanFileError) in try PlanFile.Writer(path: path, reservingHeaderFor: planner.headerShape()) }
+        let writer = try out.map { path throws(PlanFileError) in try PlanFile.Writer(path: path, heading: planner.heading) }
         let onProgress: @Sendable (Int) -> Void = { rows in progress.update("reading exports: \(rows) rows") }
         let plan: Plan?
         let outline: PlanOutline
-        do {
-            if report != nil || html != nil || changes != nil {
-                let made = try planner.makePlan(writingTo: writer, progress: onProgress)
-                (plan, outline) = (made, made.outline)
-            } else {
-                plan = nil
-                outline = try planner.makeOutline(writingTo: writer, progress: onProgress)
-            }
-        } catch {
-            writer?.abandon()
-            throw error
+        if report != nil || html != nil || changes != nil {
+            let made = try planner.makePlan(writingTo: writer, progress: onProgress)
+            (plan, outline) = (made, made.outline)
+        } else {
+            plan = nil
+            outline = try planner.makeOutline(writingTo: writer, progress: onProgress)
         }
         progress.finish()
 
-        try writer?.finish(outline)
         if let plan {
             if report != nil || html != nil {
                 let model = ReportModel(plan: plan)
@@ -114,6 +124,21 @@ struct PlanCommand: ParsableCommand {
         let exitCode = outline.outcome.exitCode
         keepUntilExit(plan)
         throw ExitCode(exitCode)
+    }
+
+    /// `--tenant`, else the policy's `tenant:`; the two must agree when both are given.
+    private func resolvedTenant(policy: Policy) throws -> String? {
+        guard let tenant else { return policy.tenant }
+        let canonical: String
+        do {
+            canonical = try TenantDomain(tenant).canonical
+        } catch {
+            throw CLIError.invalidOption("--tenant: \(error.description)")
+        }
+        if let named = policy.tenant, named != canonical {
+            throw CLIError.invalidOption("--tenant \(canonical) is not the policy's tenant \(named) (\(policy.file)); give one or make them agree")
+        }
+        return canonical
     }
 
     private func write(_ path: String?, _ bytes: () throws -> [UInt8]) throws {

@@ -16,9 +16,11 @@ struct ReconcileCommand: AsyncParsableCommand {
             --out (STAMP is the UTC start time, e.g. 20261123T203000Z). The export is deleted \
             afterwards unless --keep-export.
 
+            Each plan is made for the tenant of --domain (a policy naming another tenant is refused). \
             Without --auto-apply it stops there, with the plan's exit codes. With --auto-apply a \
             plan whose guards hold is applied at once through the same engine as `apply` (journal \
-            beside the plan); a tripped guard applies nothing.
+            beside the plan), approved by its own fingerprint: the plan this run just made and no \
+            other. A tripped guard applies nothing.
 
             Two runs on the same --out never overlap: the second exits 1 at once, naming the PID \
             and start time of the first (flock on --out/.mfa-rollout.lock; released by the kernel \
@@ -70,6 +72,12 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(name: .customLong("on-invalid"), help: ArgumentHelp("fail (default) or skip bad export rows.", valueName: "fail|skip"))
     var onInvalid: InvalidRowHandling = .fail
 
+    @Option(
+        name: .customLong("state-dir"),
+        help: ArgumentHelp(
+            "With --auto-apply: where the host-wide run locks live (as for apply).", valueName: "dir"))
+    var stateDirectory: String?
+
     @Flag(help: "Print the run's summary (reconcile-summary.json) on standard output.")
     var json = false
 
@@ -98,7 +106,8 @@ struct ReconcileCommand: AsyncParsableCommand {
                 allowDisable: allowDisable, verifyCurrent: verifyCurrent, maxFailures: maxFailures,
                 concurrency: connection.concurrency, enroll: enrollment.options(forPlan: nil)),
             polling: .init(timeout: .seconds(ApplyCommand.parseAge(exportTimeout) ?? 1800)),
-            keepExport: keepExport, onInvalid: onInvalid)
+            keepExport: keepExport, onInvalid: onInvalid,
+            stateDirectory: stateDirectory ?? PlanRunLock.defaultDirectory())
 
         let signals = SignalHolder()
         defer { signals.cancel() }
@@ -151,6 +160,9 @@ struct ReconcileCommand: AsyncParsableCommand {
         }
         for report in s.reports { out += "  wrote \(report)\n" }
         if let apply = s.apply {
+            if let approved = apply.approvedFingerprint {
+                out += "  auto-approved \(approved): the plan this run made, and no other\n"
+            }
             out += "  applied \(apply.doneThisRun) this run; done \(apply.done), failed \(apply.failed), not done \(apply.pending) (journal \(apply.journal))\n"
             if let t = apply.tickets {
                 out += "  enrollment tickets: \(t.created) created, \(t.failed) failed, \(t.pending) not requested yet"

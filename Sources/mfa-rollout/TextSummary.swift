@@ -14,6 +14,10 @@ enum TextSummary {
             ("rows read", s.rows), ("selected by the policy", s.selected), ("enable", s.enable),
             ("disable", s.disable), ("unchanged", s.unchanged),
         ]
+        if s.normalise > 0 {
+            rows.append(("normalise (not a boolean now)", s.normalise))
+            for line in s.normaliseLines { rows.append(("  normalise: \(line.from) → boolean", line.count)) }
+        }
         if s.keptByEnableOnly > 0 { rows.append(("kept on by enable-only", s.keptByEnableOnly)) }
         rows.append(("rejected rows", s.rejected))
         let width = rows.map(\.0.count).max() ?? 0
@@ -25,7 +29,9 @@ enum TextSummary {
             out += "\nGuards:\n"
             for check in plan.guards { out += "  \(check.tripped ? "✗" : "✓") \(check.explanation)\n" }
         }
-        out += "\nFlag: \(plan.flag.location) (mode \(plan.mode))\nFingerprint: \(plan.fingerprint)\n"
+        out += "\nFlag: \(plan.flag.location) (mode \(plan.mode))\n"
+        out += "Tenant: \(plan.tenant ?? "none (plan with --tenant DOMAIN to make a plan that can be applied)")\n"
+        out += "Fingerprint: \(plan.fingerprint)\n"
         if !written.isEmpty { out += "Wrote: \(written.joined(separator: ", "))\n" }
         return out
     }

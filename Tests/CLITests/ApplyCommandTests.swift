@@ -16,7 +16,7 @@ struct ApplyCommandTests {
         let users = try await emulator.users()
         // One user of the export is gone from the tenant: a 404, exit 4.
         let gone = "auth0|deleted-since-the-export"
-        let (plan, path) = try ApplyFixture.writePlan(for: users + [EmulatedUser(id: gone, flag: "absent")], in: dir)
+        let (plan, path) = try ApplyFixture.writePlan(for: users + [EmulatedUser(id: gone, flag: "absent")], tenant: emulator.domain, in: dir)
 
         let env = ["AUTH0_CLIENT_SECRET": "cli-secret-4711"]
         let connection = [
@@ -44,7 +44,8 @@ struct ApplyCommandTests {
         let undoPlan = try PlanFile.read(from: undoPath)
         #expect(undoPlan.operations.count == plan.operations.count - 1)
         #expect(undo.stdout.contains(undoPlan.fingerprint))
-        let refused = try await ProcessRun.run(["apply", undoPath] + connection, environment: env)
+        let refused = try await ProcessRun.run(
+            ["apply", undoPath, "--approve", undoPlan.fingerprint] + connection, environment: env)
         #expect(refused.status == 1, "undo turns MFA off: needs --allow-disable")
         #expect(refused.stderr.contains("--allow-disable"))
         // This time with a ready token (AUTH0_TOKEN), whose text the test knows.
@@ -69,12 +70,12 @@ struct ApplyCommandTests {
         #expect(!everything.contains(token))
     }
 
-    @Test("refusals exit 1 and send nothing: wrong --approve, an edited plan, a stale plan, bad credentials setup")
+    @Test("refusals exit 1 and send nothing: no or wrong --approve, another tenant, an edited plan, a stale plan, bad credentials setup")
     func refusals() async throws {
         let emulator = try await EmulatorProcess.start(["--generate", "5"])
         defer { emulator.stop() }
         let dir = try CLIRunner.temporaryDirectory()
-        let (plan, path) = try ApplyFixture.writePlan(for: try await emulator.users(), in: dir)
+        let (plan, path) = try ApplyFixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
         let connection = ["--domain", emulator.domain, "--allow-http", "--client-id", "emulator-client"]
         let env = ["AUTH0_CLIENT_SECRET": "emulator-secret"]
 
@@ -87,25 +88,52 @@ struct ApplyCommandTests {
         text = text.replacingOccurrences(of: plan.operations[0].userID, with: "auth0|someone-else")
         let edited = dir.appendingPathComponent("edited.json").path
         try text.write(toFile: edited, atomically: true, encoding: .utf8)
-        let tampered = try await ProcessRun.run(["apply", edited] + connection, environment: env)
+        let tampered = try await ProcessRun.run(["apply", edited, "--approve", plan.fingerprint] + connection, environment: env)
         #expect(tampered.status == 1)
-        #expect(tampered.stderr.contains("fingerprint"))
+        #expect(tampered.stderr.contains("changed after it was made"))
 
-        let stale = try await ProcessRun.run(["apply", path, "--max-age", "0s"] + connection, environment: env)
+        // No --approve, and no terminal to ask on: refused, naming what to pass.
+        let unapproved = try await ProcessRun.run(["apply", path] + connection, environment: env)
+        #expect(unapproved.status == 1)
+        #expect(unapproved.stderr.contains("nothing is approved"), "stderr: \(unapproved.stderr)")
+        let tooShort = try await ProcessRun.run(
+            ["apply", path, "--approve", String(plan.fingerprint.prefix(7 + 11))] + connection, environment: env)
+        #expect(tooShort.status == 1)
+        #expect(tooShort.stderr.contains("at least its first 12 hex digits"))
+
+        // Another tenant than the plan's: refused before any connection.
+        let otherTenant = try await ProcessRun.run(
+            ["apply", path, "--approve", plan.fingerprint, "--domain", "acme.eu.auth0.com", "--client-id", "a"],
+            environment: env)
+        #expect(otherTenant.status == 1)
+        #expect(otherTenant.stderr.contains("was made for tenant \(emulator.domain), not acme.eu.auth0.com"))
+
+        let stale = try await ProcessRun.run(
+            ["apply", path, "--approve", plan.fingerprint, "--max-age", "0s"] + connection, environment: env)
         #expect(stale.status == 1)
         #expect(stale.stderr.contains("--allow-stale"))
 
-        let noSecret = try await ProcessRun.run(["apply", path] + connection, environment: ["AUTH0_CLIENT_SECRET": ""])
+        let noSecret = try await ProcessRun.run(
+            ["apply", path, "--approve", plan.fingerprint] + connection, environment: ["AUTH0_CLIENT_SECRET": ""])
         #expect(noSecret.status == 1)
         #expect(noSecret.stderr.contains("AUTH0_CLIENT_SECRET"))
 
         let bareSecret = try await ProcessRun.run(["apply", path, "--client-secret", "x"] + connection)
         #expect(bareSecret.status == 1, "no option takes a secret on the command line")
 
-        let notLoopback = try await ProcessRun.run(
-            ["apply", path, "--domain", "tenant.example.com", "--allow-http", "--client-id", "a"], environment: env)
-        #expect(notLoopback.status == 1)
-        #expect(notLoopback.stderr.contains("loopback"))
+        // Plain HTTP only to a literal loopback address or exactly `localhost`; `localhost.`
+        // would be resolved through DNS.
+        for host in ["tenant.example.com", "localhost."] {
+            let otherDir = try CLIRunner.temporaryDirectory()
+            let (remote, remotePath) = try ApplyFixture.writePlan(
+                for: try await emulator.users(), tenant: "\(host):\(emulator.port)", in: otherDir)
+            let notLoopback = try await ProcessRun.run(
+                ["apply", remotePath, "--approve", remote.fingerprint, "--domain", "\(host):\(emulator.port)", "--allow-http",
+                 "--client-id", "a"],
+                environment: env)
+            #expect(notLoopback.status == 1)
+            #expect(notLoopback.stderr.contains("loopback"), "\(host): \(notLoopback.stderr)")
+        }
 
         #expect(try await emulator.requests().isEmpty, "nothing was sent")
         #expect(!FileManager.default.fileExists(atPath: path + ".journal.sqlite"), "no journal for a refused plan")
@@ -118,10 +146,10 @@ extension ApplyCommandTests {
         let emulator = try await EmulatorProcess.start(["--generate", "120", "--latency-ms", "20"])
         defer { emulator.stop() }
         let dir = try CLIRunner.temporaryDirectory()
-        let (plan, path) = try ApplyFixture.writePlan(for: try await emulator.users(), in: dir)
+        let (plan, path) = try ApplyFixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
         let arguments = [
-            "apply", path, "--domain", emulator.domain, "--allow-http", "--client-id", "emulator-client",
-            "--rate", "10", "--burst", "2", "--concurrency", "4",
+            "apply", path, "--approve", plan.fingerprint, "--domain", emulator.domain, "--allow-http", "--client-id",
+            "emulator-client", "--rate", "10", "--burst", "2", "--concurrency", "4",
         ]
         let env = ["AUTH0_CLIENT_SECRET": "emulator-secret"]
         // SIGTERM once the run is under way (not timed: the tenant's log says so). At 10/s the
@@ -152,15 +180,57 @@ extension ApplyCommandTests {
         #expect(all.count == plan.operations.count, "no operation sent twice")
     }
 
+    @Test("the same plan from a copy with a journal of its own, during the first run and after it: refused, nothing sent twice")
+    func copiesNeverOverlap() async throws {
+        let emulator = try await EmulatorProcess.start(["--generate", "40", "--latency-ms", "20"])
+        defer { emulator.stop() }
+        let dir = try CLIRunner.temporaryDirectory()
+        let (plan, path) = try ApplyFixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
+        let copy = dir.appendingPathComponent("copy.json").path
+        try FileManager.default.copyItem(atPath: path, toPath: copy)
+        let options = [
+            "--approve", plan.fingerprint, "--domain", emulator.domain, "--allow-http", "--client-id", "emulator-client",
+            "--rate", "5", "--burst", "2", "--concurrency", "2",
+        ]
+        let env = ["AUTH0_CLIENT_SECRET": "emulator-secret"]
+        async let first = ProcessRun.run(["apply", path] + options, environment: env)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline,
+            ((try? await emulator.requests()) ?? []).count(where: { $0["method"] as? String == "PATCH" }) < 2
+        {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let second = try await ProcessRun.run(["apply", copy] + options, environment: env)
+        #expect(second.status == 1)
+        // Refused as overlapping; or, should a loaded machine have let the first run end
+        // before the second started, as applied already.
+        #expect(
+            second.stderr.contains("another run of plan \(plan.fingerprint)")
+                || second.stderr.contains("was applied to \(emulator.domain) from this host"), "\(second.stderr)")
+        let firstRun = try await first
+        #expect(firstRun.status == 0, "\(firstRun.stderr)")
+        // After the first run ended, the copy still does not apply the plan again.
+        let third = try await ProcessRun.run(["apply", copy] + options, environment: env)
+        #expect(third.status == 1)
+        #expect(third.stderr.contains("was applied to \(emulator.domain) from this host"), "\(third.stderr)")
+        // The original resumes (nothing left to do).
+        let again = try await ProcessRun.run(["apply", path] + options, environment: env)
+        #expect(again.status == 0, "\(again.stderr)")
+        let patches = try await emulator.requests().filter { $0["method"] as? String == "PATCH" }
+        #expect(patches.count == plan.operations.count, "every operation once")
+    }
+
     @Test("credentials from files; conflicting credential options are refused")
     func credentialFiles() async throws {
         let emulator = try await EmulatorProcess.start(["--generate", "6"])
         defer { emulator.stop() }
         let dir = try CLIRunner.temporaryDirectory()
-        let (_, path) = try ApplyFixture.writePlan(for: try await emulator.users(), in: dir)
+        let (plan, path) = try ApplyFixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
         let secretFile = dir.appendingPathComponent("secret").path
         try "emulator-secret\n".write(toFile: secretFile, atomically: true, encoding: .utf8)
-        let base = ["apply", path, "--domain", emulator.domain, "--allow-http"]
+        // Approved by the fingerprint's first 12 hex digits, as a person may type them.
+        let approval = String(plan.fingerprint.dropFirst("sha256:".count).prefix(12))
+        let base = ["apply", path, "--approve", approval, "--domain", emulator.domain, "--allow-http"]
         let clean = ["AUTH0_CLIENT_SECRET": "", "AUTH0_TOKEN": ""]
 
         let conflicting = try await ProcessRun.run(
@@ -192,7 +262,9 @@ enum ApplyFixture {
     static let flagLocation = "app_metadata.use_mfa"
 
     /// A plan that enables the flag for every user that does not have it; written to `dir/plan.json`.
-    static func writePlan(for users: [EmulatedUser], in dir: URL, createdAt: Date = Date()) throws -> (Plan, String) {
+    static func writePlan(
+        for users: [EmulatedUser], tenant: String, in dir: URL, createdAt: Date = Date()
+    ) throws -> (Plan, String) {
         let operations = users.filter { $0.flag != "true" }.map { user in
             PlanOperation(
                 id: OperationID.make(flagLocation: flagLocation, userID: user.id, action: .enable), userID: user.id,
@@ -203,7 +275,7 @@ enum ApplyFixture {
         summary.rows = users.count
         summary.enable = operations.count
         let plan = Plan(
-            producer: .init(createdAt: createdAt, asOf: createdAt), inputs: [],
+            producer: .init(createdAt: createdAt, asOf: createdAt), tenant: try TenantDomain(tenant).canonical, inputs: [],
             flag: .init(container: "app_metadata", key: "use_mfa", column: "use_mfa"), mode: "enable-only",
             summary: summary, guards: [], operations: operations, rejected: [])
         let path = dir.appendingPathComponent("plan.json").path
@@ -258,6 +330,8 @@ struct ProcessRun: Sendable {
         process.executableURL = CLIRunner.binary
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
+        // Host-wide run locks in a folder of the test's, not the user's state directory.
+        env["MFA_ROLLOUT_STATE_DIR"] = CLIRunner.stateDirectory.path
         for (key, value) in environment { env[key] = value }
         process.environment = env
         process.standardOutput = try FileHandle(forWritingTo: outURL)

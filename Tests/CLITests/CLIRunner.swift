@@ -39,9 +39,18 @@ struct CLIRunner {
     ) async throws -> Result {
         try await runProcessAsync(
             binary.path, arguments,
-            environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new },
+            environment: ProcessInfo.processInfo.environment
+                .merging(["MFA_ROLLOUT_STATE_DIR": stateDirectory.path]) { _, new in new }
+                .merging(environment) { _, new in new },
             stdin: stdin, directory: directory?.path)
     }
+
+    /// Where the runs of this test process keep their host-wide locks (`MFA_ROLLOUT_STATE_DIR`).
+    static let stateDirectory: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mfa-rollout-state-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }()
 
     /// A fresh temporary directory.
     static func temporaryDirectory() throws -> URL {

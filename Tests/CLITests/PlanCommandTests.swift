@@ -52,18 +52,23 @@ struct PlanCommandTests {
     @Test("the gzip export plans exactly what the plain one does")
     func gzipMatchesPlain() async throws {
         let dir = try CLIRunner.temporaryDirectory()
-        var fingerprints: [String] = []
+        var plans: [Plan] = []
         for file in ["users.csv", "users.csv.gz"] {
+            let out = dir.appendingPathComponent("\(file).plan.json").path
             let result = try await CLIRunner.run([
                 "plan", "--users", CLIRunner.sample(file), "--policy", CLIRunner.sample("policy.yaml"),
-                "--as-of", asOf, "--json", "--out", dir.appendingPathComponent("\(file).plan.json").path,
+                "--as-of", asOf, "--json", "--out", out,
             ])
             #expect(result.status == 2, "stderr: \(result.stderr)")
             let summary = try JSONDecoder().decode(SummaryJSON.self, from: Data(result.stdout.utf8))
             #expect(summary.exitCode == 2)
-            fingerprints.append(summary.fingerprint)
+            plans.append(try PlanFile.read(from: out))
         }
-        #expect(fingerprints[0] == fingerprints[1])
+        // The same operations and counts; the fingerprints differ, as they cover the inputs'
+        // names and digests too.
+        #expect(Array(plans[0].operations).map { var o = $0; o.file = ""; return o }
+            == Array(plans[1].operations).map { var o = $0; o.file = ""; return o })
+        #expect(plans[0].summary == plans[1].summary)
     }
 
     @Test("standard input works as an export")
@@ -211,8 +216,11 @@ struct PlanCommandTests {
             ] + extra)
             #expect(result.status == 2, "stderr: \(result.stderr)")
             var plan = try PlanFile.read(from: path)
+            // The two runs differ in their creation time, and so in their fingerprints.
+            let fingerprint = plan.fingerprint
             plan.producer.createdAt = Date(timeIntervalSince1970: 0)
-            return (plan, result.stdout)
+            plan.fingerprint = ""
+            return (plan, result.stdout.replacingOccurrences(of: fingerprint, with: "FINGERPRINT"))
         }
         let (bare, bareSummary) = try await plan("bare.json", [])
         let (full, fullSummary) = try await plan("full.json", ["--changes", dir.appendingPathComponent("changes.csv").path])
@@ -262,6 +270,76 @@ struct PlanCommandTests {
         #expect(!html.contains("<script>"))
         #expect(html.contains("&lt;script&gt;"))
         #expect(!html.contains("auth0|<b>1"))
+    }
+
+    @Test("plan never writes over its own inputs: the export, the policy, a list file, also through a link")
+    func neverOverwritesInputs() async throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let export = "user_id,email,app_metadata.use_mfa\nauth0|1,a@corp.com,\n"
+        try write(dir, "users.csv", export)
+        try write(dir, "allow.txt", "auth0|1\n")
+        let policy = "version: 1\nallow: { files: [allow.txt] }\n"
+        try write(dir, "policy.yaml", policy)
+        try FileManager.default.linkItem(atPath: dir.appendingPathComponent("users.csv").path, toPath: dir.appendingPathComponent("hard.csv").path)
+        let base = ["plan", "--users", "users.csv", "--policy", "policy.yaml"]
+        for (option, target) in [("--out", "users.csv"), ("--report", "policy.yaml"), ("--html", "allow.txt"),
+                                 ("--changes", "./users.csv"), ("--out", "hard.csv")] {
+            let result = try await CLIRunner.run(base + [option, target], in: dir)
+            #expect(result.status == 1, "\(option) \(target)")
+            #expect(result.stderr.contains("one of this run's inputs"), "\(option) \(target): \(result.stderr)")
+        }
+        #expect(try String(contentsOf: dir.appendingPathComponent("users.csv"), encoding: .utf8) == export)
+        #expect(try String(contentsOf: dir.appendingPathComponent("policy.yaml"), encoding: .utf8) == policy)
+        #expect(try String(contentsOf: dir.appendingPathComponent("allow.txt"), encoding: .utf8) == "auth0|1\n")
+    }
+
+    @Test("plan refuses to replace a plan that has a journal; --force moves both aside, deleting nothing")
+    func keepsAppliedPlans() async throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        try write(dir, "users.csv", "user_id,email,app_metadata.use_mfa\nauth0|1,a@corp.com,\n")
+        try write(dir, "policy.yaml", "version: 1\nallow: { ids: [auth0|1] }\n")
+        let base = ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", "plan.json"]
+        #expect(try await CLIRunner.run(base, in: dir).status == 2)
+        let first = try Data(contentsOf: dir.appendingPathComponent("plan.json"))
+        // A plan that was applied has a journal beside it.
+        try write(dir, "plan.json.journal.sqlite", "journal")
+        let refused = try await CLIRunner.run(base, in: dir)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("has been applied"), "\(refused.stderr)")
+        #expect(try Data(contentsOf: dir.appendingPathComponent("plan.json")) == first)
+
+        let forced = try await CLIRunner.run(base + ["--force"], in: dir)
+        #expect(forced.status == 2, "\(forced.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        let moved = try #require(names.first { $0.hasPrefix("plan.json.replaced-") && !$0.contains("journal") })
+        #expect(try Data(contentsOf: dir.appendingPathComponent(moved)) == first)
+        #expect(names.contains(moved + ".journal.sqlite"), "the journal moved with its plan: \(names)")
+        #expect(!names.contains("plan.json.journal.sqlite"))
+        #expect(try PlanFile.read(from: dir.appendingPathComponent("plan.json").path).operations.count == 1)
+    }
+
+    @Test("--tenant is canonical in the plan; a policy's tenant: is the default, and the two must agree")
+    func tenantOption() async throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        try write(dir, "users.csv", "user_id,email,app_metadata.use_mfa\nauth0|1,a@corp.com,\n")
+        try write(dir, "policy.yaml", "version: 1\nallow: { ids: [auth0|1] }\n")
+        try write(dir, "named.yaml", "version: 1\ntenant: acme.eu.auth0.com\nallow: { ids: [auth0|1] }\n")
+        let given = try await CLIRunner.run(
+            ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--tenant", "ACME.eu.auth0.com.", "--out", "a.json"], in: dir)
+        #expect(given.status == 2, "\(given.stderr)")
+        #expect(try PlanFile.read(from: dir.appendingPathComponent("a.json").path).tenant == "acme.eu.auth0.com")
+        let fromPolicy = try await CLIRunner.run(
+            ["plan", "--users", "users.csv", "--policy", "named.yaml", "--out", "b.json"], in: dir)
+        #expect(fromPolicy.status == 2)
+        #expect(try PlanFile.read(from: dir.appendingPathComponent("b.json").path).tenant == "acme.eu.auth0.com")
+        let disagree = try await CLIRunner.run(
+            ["plan", "--users", "users.csv", "--policy", "named.yaml", "--tenant", "other.eu.auth0.com"], in: dir)
+        #expect(disagree.status == 1)
+        #expect(disagree.stderr.contains("is not the policy's tenant"))
+        let bad = try await CLIRunner.run(
+            ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--tenant", "https://acme.eu.auth0.com/"], in: dir)
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("without a scheme"))
     }
 
     private func write(_ dir: URL, _ name: String, _ text: String) throws {

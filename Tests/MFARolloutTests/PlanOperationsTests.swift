@@ -55,9 +55,6 @@ struct PlanOperationsTests {
         #expect(stored == PlanOperations(Self.varied))
         #expect(stored != PlanOperations(Self.varied.dropLast()))
         #expect(stored.hashValue == PlanOperations(Self.varied).hashValue)
-        #expect(
-            Fingerprint.of(flagLocation: "app_metadata.use_mfa", operations: stored)
-                == Fingerprint.of(flagLocation: "app_metadata.use_mfa", operations: Self.varied))
         #expect(PlanOperations() == [] && PlanOperations().isEmpty)
     }
 

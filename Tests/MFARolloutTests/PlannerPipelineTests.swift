@@ -109,7 +109,7 @@ struct PlannerPipelineTests {
             #expect(operation.file == paths[i / perFile])
             #expect(operation.line == i % perFile + 2)
         }
-        #expect(plan.fingerprint == Fingerprint.of(flagLocation: "app_metadata.use_mfa", operations: plan.operations))
+        #expect(plan.fingerprint == Fingerprint.of(plan))
     }
 
     @Test("each operation names its own file, also after inputs that made no operation")
@@ -172,24 +172,26 @@ struct PlannerPipelineTests {
 
     // MARK: The plan file written while planning
 
-    @Test("the streamed plan file reads back as the plan, like PlanFile.write's")
+    @Test("the streamed plan file reads back as the plan, byte for byte PlanFile.encode's")
     func streamedFileMatches() throws {
         let paths = try Self.export(rows: 2 * RecordBatch.rowCapacity + 5) { i, line in
             i == 17 ? "auth0|u\(i),u\(i)@x.com,it,perhaps" : line
         }
         let out = (paths[0] as NSString).deletingLastPathComponent + "/plan.json"
         let planner = Self.planner(paths, skip: true)
-        let writer = try PlanFile.Writer(path: out, reservingHeaderFor: planner.headerShape())
+        let writer = try PlanFile.Writer(path: out, heading: planner.heading)
         let plan = try planner.makePlan(writingTo: writer)
-        #expect(!FileManager.default.fileExists(atPath: out), "nothing at the path before finish")
-        try writer.finish(plan)
         let read = try PlanFile.read(from: out)
         #expect(read == plan)
         #expect(read.rejected.count == 1)
-        #expect(try PlanFile.decode(Data(PlanFile.encode(plan)), path: "x") == read)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == Data(PlanFile.encode(plan)))
+        // The plan made without a file has the fingerprint of the file it would be.
+        #expect(try planner.makePlan().fingerprint == plan.fingerprint)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: (out as NSString).deletingLastPathComponent)
             .filter { $0.hasSuffix(".tmp") }
         #expect(leftovers.isEmpty)
+        // Readable in a diff: no run of padding anywhere.
+        #expect(!String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self).contains("        \n"))
     }
 
     @Test("a failed plan leaves no file and no temporary file behind")
@@ -198,13 +200,12 @@ struct PlannerPipelineTests {
         let directory = (paths[0] as NSString).deletingLastPathComponent
         let out = directory + "/plan.json"
         let planner = Self.planner(paths)
-        let writer = try PlanFile.Writer(path: out, reservingHeaderFor: planner.headerShape())
+        let writer = try PlanFile.Writer(path: out, heading: planner.heading)
         #expect(throws: PlanningError.self) { try planner.makePlan(writingTo: writer) }
-        writer.abandon()
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["users-0.csv"])
     }
 
-    @Test("a plan over a previous one leaves it byte for byte until finish, also when planning fails")
+    @Test("a plan over a previous one leaves it byte for byte when planning fails")
     func previousPlanUntouched() throws {
         // Enough operations that the writer flushes (and drops the previous file's cached
         // pages) well before the bad row near the end stops planning.
@@ -216,17 +217,13 @@ struct PlannerPipelineTests {
         try previous.write(to: URL(fileURLWithPath: out))
 
         let failing = Self.planner(bad)
-        let writer = try PlanFile.Writer(path: out, reservingHeaderFor: failing.headerShape())
+        let writer = try PlanFile.Writer(path: out, heading: failing.heading)
         #expect(throws: PlanningError.self) { try failing.makePlan(writingTo: writer) }
-        writer.abandon()
         #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == previous)
 
         let planner = Self.planner(good)
-        let replacing = try PlanFile.Writer(path: out, reservingHeaderFor: planner.headerShape())
-        let plan = try planner.makePlan(writingTo: replacing)
+        let plan = try planner.makePlan(writingTo: try PlanFile.Writer(path: out, heading: planner.heading))
         #expect(plan.operations.count == rows / 2)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == previous, "nothing replaced before finish")
-        try replacing.finish(plan)
         #expect(try PlanFile.read(from: out) == plan)
     }
 
@@ -241,12 +238,9 @@ struct PlannerPipelineTests {
         let directory = (paths[0] as NSString).deletingLastPathComponent
         let planner = Self.planner(paths, skip: true)
 
-        let planWriter = try PlanFile.Writer(path: directory + "/plan.json", reservingHeaderFor: planner.headerShape())
-        let plan = try planner.makePlan(writingTo: planWriter)
-        try planWriter.finish(plan)
-        let outlineWriter = try PlanFile.Writer(path: directory + "/outline.json", reservingHeaderFor: planner.headerShape())
-        let outline = try planner.makeOutline(writingTo: outlineWriter)
-        try outlineWriter.finish(outline)
+        let plan = try planner.makePlan(writingTo: try PlanFile.Writer(path: directory + "/plan.json", heading: planner.heading))
+        let outline = try planner.makeOutline(
+            writingTo: try PlanFile.Writer(path: directory + "/outline.json", heading: planner.heading))
 
         #expect(outline == plan.outline)
         #expect(outline.operationCount == (withChanges ? (rows + 1) / 2 : 0), "the even rows are in it")
@@ -264,41 +258,15 @@ struct PlannerPipelineTests {
         let paths = try Self.export(rows: 10)
         let out = (paths[0] as NSString).deletingLastPathComponent + "/plan.json"
         let planner = Self.planner(paths)
-        let writer = try PlanFile.Writer(path: out, reservingHeaderFor: planner.headerShape())
-        var outline = try planner.makeOutline(writingTo: writer)
+        let plan = try planner.makePlan()
+        let writer = try PlanFile.Writer(path: out, heading: planner.heading)
+        for operation in plan.operations { writer.append(operation) }
+        var outline = plan.outline
         outline.operationCount += 1
         #expect(throws: PlanFileError.self) { try writer.finish(outline) }
         #expect(!FileManager.default.fileExists(atPath: out))
-    }
-
-    @Test("a header longer than the room kept for it moves the operations, also when finished from an outline")
-    func headerOverflowFromOutline() throws {
-        // Enough operations that moving them takes more than one 1 MiB step.
-        let paths = try Self.export(rows: 20_000)
-        let out = (paths[0] as NSString).deletingLastPathComponent + "/plan.json"
-        let planner = Self.planner(paths)
-        let plan = try planner.makePlan()
-        var small = plan
-        small.inputs = []
-        small.summary = PlanSummary()
-        let writer = try PlanFile.Writer(path: out, reservingHeaderFor: small)
-        let outline = try planner.makeOutline(writingTo: writer)
-        try writer.finish(outline)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: out)).count > 2 << 20)
-        #expect(try PlanFile.read(from: out) == plan)
-    }
-
-    @Test("a header longer than the room kept for it still gives a correct file")
-    func headerOverflow() throws {
-        let paths = try Self.export(rows: 10)
-        let out = (paths[0] as NSString).deletingLastPathComponent + "/plan.json"
-        let plan = try Self.plan(paths)
-        var small = plan
-        small.inputs = []
-        small.summary = PlanSummary()
-        let writer = try PlanFile.Writer(path: out, reservingHeaderFor: small)
-        for operation in plan.operations { writer.append(operation) }
-        try writer.finish(plan)
-        #expect(try PlanFile.read(from: out) == plan)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: (out as NSString).deletingLastPathComponent).filter {
+            $0.hasSuffix(".tmp")
+        }.isEmpty)
     }
 }

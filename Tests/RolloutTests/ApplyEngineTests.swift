@@ -209,7 +209,7 @@ struct ApplyEngineTests {
         let (users, plan) = Fixture.enableAll(5)
         try await withTenant(users) { tenant in
             do {
-                let journal = try ApplyJournal.open(path: tenant.journalPath(), plan: plan)
+                let journal = try ApplyJournal.open(path: tenant.journalPath(), plan: plan, tenant: Fixture.tenant)
                 // A crash right after the request for operation 2 went out (and was applied).
                 try await journal.markInFlight(2)
                 await tenant.store.put(Fixture.user(plan.operations[2].userID, .on))

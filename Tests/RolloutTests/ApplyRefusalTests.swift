@@ -52,19 +52,49 @@ struct ApplyRefusalTests {
         }
     }
 
-    @Test("--approve with another fingerprint is refused; the right one, with or without sha256:, is accepted")
+    @Test("--approve with another fingerprint is refused; the whole of it or 12+ leading digits, in any case, is accepted")
     func wrongApproval() async throws {
         let plan = Fixture.enableAll(3).plan
         let other = Fixture.enableAll(4).plan.fingerprint
         try await Self.expectRefused(plan, ApplyOptions(approvedFingerprint: other)) {
             $0 == .fingerprintNotApproved(approved: other, actual: plan.fingerprint)
         }
-        try ApplyApproval.check(plan, options: ApplyOptions(approvedFingerprint: plan.fingerprint))
-        try ApplyApproval.check(
-            plan, options: ApplyOptions(approvedFingerprint: String(plan.fingerprint.dropFirst("sha256:".count))))
-        // A prefix is not an approval.
-        #expect(throws: ApplyRefusal.self) {
-            try ApplyApproval.check(plan, options: ApplyOptions(approvedFingerprint: String(plan.fingerprint.prefix(20))))
+        let hex = String(plan.fingerprint.dropFirst("sha256:".count))
+        for accepted in [plan.fingerprint, hex, hex.uppercased(), String(hex.prefix(12)), "sha256:" + hex.prefix(20)] {
+            try ApplyApproval.check(plan, tenant: Fixture.tenant, options: ApplyOptions(approvedFingerprint: accepted))
+        }
+        // Too short a prefix, or not hex, is not an approval.
+        for refused in [String(hex.prefix(11)), "sha256:", "", String(hex.prefix(12)) + "z", hex + "0"] {
+            #expect(throws: ApplyRefusal.self, "\(refused)") {
+                try ApplyApproval.check(plan, tenant: Fixture.tenant, options: ApplyOptions(approvedFingerprint: refused))
+            }
+        }
+    }
+
+    @Test("without --approve nothing runs, even a plan whose fingerprint verifies")
+    func approvalIsRequired() throws {
+        let plan = Fixture.enableAll(3).plan
+        #expect(throws: ApplyRefusal.notApproved(fingerprint: plan.fingerprint)) {
+            try ApplyApproval.check(plan, tenant: Fixture.tenant, options: ApplyOptions())
+        }
+    }
+
+    @Test("a plan is applied to its own tenant only, compared in canonical form; a plan without one never")
+    func tenantBinding() throws {
+        let plan = Fixture.plan(Array(Fixture.enableAll(2).plan.operations), tenant: "acme.eu.auth0.com")
+        let options = ApplyOptions(approvedFingerprint: plan.fingerprint)
+        for same in ["acme.eu.auth0.com", "ACME.eu.Auth0.com", "acme.eu.auth0.com.", "acme.eu.auth0.com:443"] {
+            try ApplyApproval.check(plan, tenant: same, options: options)
+        }
+        for other in ["other.eu.auth0.com", "acme.eu.auth0.com:8443", "acme.us.auth0.com", "127.0.0.1:8787"] {
+            #expect(throws: ApplyRefusal.wrongTenant(planned: "acme.eu.auth0.com", given: other)) {
+                try ApplyApproval.check(plan, tenant: other, options: options)
+            }
+        }
+        let untethered = Fixture.plan(Array(Fixture.enableAll(2).plan.operations), tenant: nil)
+        #expect(throws: ApplyRefusal.noTenant) {
+            try ApplyApproval.check(
+                untethered, tenant: "acme.eu.auth0.com", options: ApplyOptions(approvedFingerprint: untethered.fingerprint))
         }
     }
 
@@ -76,8 +106,9 @@ struct ApplyRefusalTests {
             if case .stale(_, let age, let maxAge) = $0 { return age > 24 * 3600 && maxAge == 24 * 3600 }
             return false
         }
-        try ApplyApproval.check(plan, options: ApplyOptions(allowStale: true))
-        try ApplyApproval.check(plan, options: ApplyOptions(maxAge: 48 * 3600))
+        let approved = plan.fingerprint
+        try ApplyApproval.check(plan, tenant: Fixture.tenant, options: ApplyOptions(approvedFingerprint: approved, allowStale: true))
+        try ApplyApproval.check(plan, tenant: Fixture.tenant, options: ApplyOptions(approvedFingerprint: approved, maxAge: 48 * 3600))
     }
 
     @Test("disable operations need --allow-disable")
@@ -89,7 +120,8 @@ struct ApplyRefusalTests {
             Fixture.operation(ids[2], .unset, current: .on),
         ])
         try await Self.expectRefused(plan, ApplyOptions()) { $0 == .disableNotAllowed(count: 2) }
-        try ApplyApproval.check(plan, options: ApplyOptions(allowDisable: true))
+        try ApplyApproval.check(
+            plan, tenant: Fixture.tenant, options: ApplyOptions(approvedFingerprint: plan.fingerprint, allowDisable: true))
     }
 
     @Test("a journal belongs to one plan: opening it for another is an error")
@@ -98,17 +130,17 @@ struct ApplyRefusalTests {
         let path = directory.appendingPathComponent("j.sqlite").path
         let first = Fixture.enableAll(3).plan
         let second = Fixture.enableAll(3, from: 10).plan
-        do { _ = try ApplyJournal.open(path: path, plan: first) }
+        do { _ = try ApplyJournal.open(path: path, plan: first, tenant: Fixture.tenant) }
         #expect(throws: JournalError.boundToAnotherPlan(
             path: path, journalFingerprint: first.fingerprint, planFingerprint: second.fingerprint)
-        ) { try ApplyJournal.open(path: path, plan: second) }
+        ) { try ApplyJournal.open(path: path, plan: second, tenant: Fixture.tenant) }
         #expect(throws: JournalError.self) { try ApplyJournal.openExisting(path: path, plan: second) }
         do {
             // Reopening for the same plan is fine and keeps the statuses.
-            let again = try ApplyJournal.open(path: path, plan: first)
+            let again = try ApplyJournal.open(path: path, plan: first, tenant: Fixture.tenant)
             #expect(try again.counts()[.pending] == 3)
             // Two runs of one plan at once: the second is refused while the first holds the journal.
-            let refusal = #expect(throws: JournalError.self) { try ApplyJournal.open(path: path, plan: first) }
+            let refusal = #expect(throws: JournalError.self) { try ApplyJournal.open(path: path, plan: first, tenant: Fixture.tenant) }
             guard case .inUse(let lockPath, let holder) = refusal else {
                 Issue.record("expected inUse, got \(String(describing: refusal))")
                 return
@@ -119,7 +151,11 @@ struct ApplyRefusalTests {
             // Reading (status, undo) is not blocked.
             #expect(try ApplyJournal.openExisting(path: path, plan: first).counts()[.pending] == 3)
         }
-        do { _ = try ApplyJournal.open(path: path, plan: first) }  // released: fine again
+        do { _ = try ApplyJournal.open(path: path, plan: first, tenant: Fixture.tenant) }  // released: fine again
+        // A journal records its tenant, and resumes against no other.
+        #expect(throws: JournalError.boundToAnotherTenant(path: path, journalTenant: Fixture.tenant, tenant: "other.test")) {
+            try ApplyJournal.open(path: path, plan: first, tenant: "other.test")
+        }
         #expect(throws: JournalError.notFound(path: path + ".missing")) {
             try ApplyJournal.openExisting(path: path + ".missing", plan: first)
         }

@@ -77,6 +77,30 @@ struct EnrollmentTests {
         }
     }
 
+    @Test("a user who already enrolled a factor gets no ticket (and no second email from a second run)")
+    func alreadyEnrolledGetsNone() async throws {
+        let (users, plan) = Fixture.enableAll(4)
+        try await withTenant(users) { tenant in
+            let enrolled = plan.operations[1].userID
+            var request = URLRequest(url: URL(string: tenant.emulator.baseURL + "/__emulator/enrollments")!)
+            request.httpMethod = "POST"
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try JSONSerialization.data(withJSONObject: ["user_id": enrolled, "type": "otp"])
+            let (_, response) = try await URLSession.shared.data(for: request)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+
+            let summary = try await tenant.apply(plan, options: ApplyOptions(enroll: EnrollmentOptions()))
+            #expect(summary.exitCode == 0)
+            #expect(summary.tickets?.created == 3 && summary.tickets?.alreadyEnrolled == 1)
+            let tickets = try await tenant.tickets()
+            #expect(tickets.count == 3)
+            #expect(!tickets.contains { $0.userID == enrolled })
+            let record = try #require(
+                try ApplyJournal.openExisting(path: tenant.journalPath(), plan: plan).records().first { $0.userID == enrolled })
+            #expect(record.status == .done && record.ticketStatus == .alreadyEnrolled)
+        }
+    }
+
     @Test("without --enroll no ticket is requested")
     func noEnrollNoTickets() async throws {
         let (users, plan) = Fixture.enableAll(5)
@@ -145,7 +169,7 @@ struct EnrollmentTests {
             #expect(try await tenant.tickets().count == 4)
             // What a kill -9 between "in flight" and "done" leaves behind.
             do {
-                let journal = try ApplyJournal.open(path: tenant.journalPath(), plan: plan)
+                let journal = try ApplyJournal.open(path: tenant.journalPath(), plan: plan, tenant: Fixture.tenant)
                 try await journal.markTicketInFlight(2)
             }
             let again = try await tenant.apply(plan, options: options)
@@ -164,7 +188,7 @@ struct EnrollmentTests {
         try await withTenant(users) { tenant in
             // The ghost's PATCH is recorded done (as if the user was deleted right after it).
             do {
-                let journal = try ApplyJournal.open(path: tenant.journalPath(), plan: ghostPlan)
+                let journal = try ApplyJournal.open(path: tenant.journalPath(), plan: ghostPlan, tenant: Fixture.tenant)
                 try await journal.finish(
                     3,
                     OperationOutcome(
@@ -187,8 +211,11 @@ struct EnrollmentTests {
 
             let again = try await tenant.apply(ghostPlan, options: options)
             #expect(again.exitCode == 4 && again.tickets?.failed == 1)
-            let posts = await tenant.store.requests().filter { $0.method == "POST" && $0.path.contains("guardian") }
-            #expect(posts.count == 5, "3 tickets, and the failed one tried once in each run")
+            let requests = await tenant.store.requests()
+            let posts = requests.filter { $0.method == "POST" && $0.path.contains("guardian") }
+            #expect(posts.count == 3, "3 tickets; the ghost's is never requested")
+            let lookups = requests.filter { $0.method == "GET" && $0.path.hasSuffix("/enrollments") && $0.path.contains(String(format: "%024x", 99)) }
+            #expect(lookups.count == 2, "the failed one tried once in each run, stopped at its 404")
         }
     }
 

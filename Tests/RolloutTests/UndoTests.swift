@@ -75,7 +75,7 @@ struct UndoTests {
     func nothingToUndo() throws {
         let plan = Fixture.enableAll(2).plan
         let path = try Fixture.temporaryDirectory().appendingPathComponent("j.sqlite").path
-        let journal = try ApplyJournal.open(path: path, plan: plan)
+        let journal = try ApplyJournal.open(path: path, plan: plan, tenant: Fixture.tenant)
         #expect(throws: UndoError.self) { try UndoPlanner.makeUndoPlan(of: plan, journal: journal) }
     }
 
@@ -83,7 +83,7 @@ struct UndoTests {
     func journalDurability() throws {
         let plan = Fixture.enableAll(2).plan
         let path = try Fixture.temporaryDirectory().appendingPathComponent("j.sqlite").path
-        let journal = try ApplyJournal.open(path: path, plan: plan)
+        let journal = try ApplyJournal.open(path: path, plan: plan, tenant: Fixture.tenant)
         #expect(try journal.pragma("journal_mode") == "wal")
         #expect(try journal.pragma("synchronous") == "2")  // FULL
     }

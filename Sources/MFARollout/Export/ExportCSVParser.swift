@@ -127,7 +127,7 @@ final class ExportCSVParser {
             slot_map: nil, slot_map_count: 0,
             bytes: bytes.assumingMemoryBound(to: UInt8.self), bytes_count: 0, bytes_capacity: initialBytes,
             span_start: spanStart, span_length: spanLength,
-            strip_quote: dialect.auth0Escaping == .on ? 1 : 0, high_bits: 0,
+            strip_quote: dialect.auth0Escaping == .on ? 1 : 0, quoted_slots: 0, high_bits: 0,
             key_field: -1, header_field: exportHeaderField, key_field_parsed: exportUserIDParsed,
             context: UnsafeMutableRawPointer(row)))
         self.table = table
@@ -219,6 +219,7 @@ final class ExportCSVParser {
         defer {
             fields.pointee.bytes_count = 0
             fields.pointee.high_bits = 0
+            fields.pointee.quoted_slots = 0
             row.pointee.fingerprintReady = false
             for slot in 0..<columns.count { spanLength[slot] = -1 }
         }
@@ -275,12 +276,14 @@ final class ExportCSVParser {
                 for slot in 0..<slots where lengths[slot] > 0 && bytes[starts[slot]] == UInt8(ascii: "'") {
                     starts[slot] += 1
                     lengths[slot] -= 1
+                    if slot < 63 { fields.pointee.quoted_slots |= 1 << UInt64(slot) }
                 }
             }
         }
         let record = ExportRecord(
             source: sourceName, line: line, count: slots, base: fields.pointee.bytes.unsafelyUnwrapped,
-            extent: fields.pointee.bytes_count, starts: starts, lengths: lengths)
+            extent: fields.pointee.bytes_count, starts: starts, lengths: lengths,
+            quoting: ValueQuoting(escaped: fields.pointee.strip_quote != 0, quotedSlots: fields.pointee.quoted_slots))
         let userIDBytes = record.bytes(userIDSlot)
         // The C callback ORs the kept bytes as it copies them: when they are ASCII (the usual
         // case), every value is valid UTF-8 and the per-column checks below are skipped.

@@ -29,11 +29,14 @@ public struct ExportRecord {
     private let lengths: UnsafePointer<Int>
     /// Every value lies within `base[0..<extent]`, so the whole record copies as one block.
     let extent: Int
+    /// Which values were strings in an Auth0 export (see ``ValueQuoting``).
+    public let quoting: ValueQuoting
 
     init(
         source: SourceName, line: Int, count: Int, base: UnsafePointer<UInt8>, extent: Int,
-        starts: UnsafePointer<Int>, lengths: UnsafePointer<Int>
+        starts: UnsafePointer<Int>, lengths: UnsafePointer<Int>, quoting: ValueQuoting = ValueQuoting()
     ) {
+        self.quoting = quoting
         self.source = .passUnretained(source)
         self.line = line
         self.count = count
@@ -71,7 +74,8 @@ public struct ExportRecord {
     /// Runs `body` with a record over `values` (one slot per element, `nil` for a missing
     /// column): how the `[String?]` entry points reach the byte-level code.
     public static func withValues<Result>(
-        _ values: [String?], file: String = "", line: Int = 0, _ body: (ExportRecord) throws -> Result
+        _ values: [String?], file: String = "", line: Int = 0, quoting: ValueQuoting = ValueQuoting(),
+        _ body: (ExportRecord) throws -> Result
     ) rethrows -> Result {
         var bytes: [UInt8] = []
         var starts: [Int] = []
@@ -94,11 +98,32 @@ public struct ExportRecord {
                     try body(ExportRecord(
                         source: source, line: line, count: values.count,
                         base: b.baseAddress!, extent: b.count - 1, starts: s.baseAddress ?? UnsafePointer(bitPattern: 8)!,
-                        lengths: l.baseAddress ?? UnsafePointer(bitPattern: 8)!))
+                        lengths: l.baseAddress ?? UnsafePointer(bitPattern: 8)!, quoting: quoting))
                 }
             }
           }
         }
+    }
+}
+
+/// Whether a record comes from an export with Auth0's escaping, where every string value
+/// carries a leading `'` (stripped by the reader) and booleans and numbers are bare, and which
+/// of its values were strings. Plain CSVs carry no types: there `escaped` is false.
+public struct ValueQuoting: Sendable, Hashable {
+    /// Bit `slot` set: that slot's value had Auth0's `'` (slots from 63 on are not tracked).
+    let quotedSlots: UInt64
+    /// The export uses Auth0's escaping.
+    public let escaped: Bool
+
+    public init(escaped: Bool = false, quotedSlots: UInt64 = 0) {
+        self.escaped = escaped
+        self.quotedSlots = quotedSlots
+    }
+
+    /// Whether slot `slot`'s value was a string in an Auth0 export.
+    @inline(__always)
+    public func isString(_ slot: Int) -> Bool {
+        slot < 63 && quotedSlots & (1 << UInt64(slot)) != 0
     }
 }
 

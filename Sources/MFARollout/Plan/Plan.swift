@@ -6,13 +6,17 @@ import Foundation
 /// fingerprint, and nothing else. The file format is versioned JSON (see ``PlanFile``).
 public struct Plan: Sendable, Hashable, Codable {
     /// The plan file format this build writes and reads.
-    public static let currentFormatVersion = 1
+    public static let currentFormatVersion = 2
     /// The `format` field of every plan file.
     public static let formatName = "mfa-rollout-plan"
 
     public var format: String = Plan.formatName
     public var formatVersion: Int = Plan.currentFormatVersion
     public var producer: Producer
+    /// The tenant the plan was made for, in canonical form (see ``TenantDomain``); `apply`,
+    /// `emit` and `undo` refuse another. Nil for a plan made without `--tenant`, which cannot
+    /// be applied.
+    public var tenant: String?
     public var inputs: [InputFile]
     public var flag: FlagTarget
     /// `enable-only` or `enforce`.
@@ -22,34 +26,41 @@ public struct Plan: Sendable, Hashable, Codable {
     public var outcome: PlanOutcome
     /// False when a guard tripped: `apply` refuses such a plan.
     public var applicable: Bool
+    /// SHA-256 over every byte of the plan file but the fingerprint itself (see ``Fingerprint``).
     public var fingerprint: String
     public var operations: PlanOperations
     public var rejected: [RejectedRow]
 
+    /// A plan made now, in the current format; its outcome follows from the guards and the
+    /// number of operations, and its fingerprint from its file's bytes.
     public init(
-        producer: Producer, inputs: [InputFile], flag: FlagTarget, mode: String, summary: PlanSummary,
-        guards: [GuardCheck], operations: PlanOperations, rejected: [RejectedRow]
+        producer: Producer, tenant: String? = nil, inputs: [InputFile], flag: FlagTarget, mode: String,
+        summary: PlanSummary, guards: [GuardCheck], operations: PlanOperations, rejected: [RejectedRow]
     ) {
-        self.init(producer: producer, inputs: inputs, flag: flag, mode: mode, summary: summary, guards: guards,
-                  operations: operations, rejected: rejected,
-                  fingerprint: Fingerprint.of(flagLocation: flag.location, operations: operations))
+        self.init(
+            producer: producer, tenant: tenant, inputs: inputs, flag: flag, mode: mode, summary: summary,
+            guards: guards, operations: operations, rejected: rejected, fingerprint: "")
+        fingerprint = Fingerprint.of(self)
     }
 
     public init(
-        producer: Producer, inputs: [InputFile], flag: FlagTarget, mode: String, summary: PlanSummary,
-        guards: [GuardCheck], operations: [PlanOperation], rejected: [RejectedRow]
+        producer: Producer, tenant: String? = nil, inputs: [InputFile], flag: FlagTarget, mode: String,
+        summary: PlanSummary, guards: [GuardCheck], operations: [PlanOperation], rejected: [RejectedRow]
     ) {
-        self.init(producer: producer, inputs: inputs, flag: flag, mode: mode, summary: summary, guards: guards,
-                  operations: PlanOperations(operations), rejected: rejected)
+        self.init(
+            producer: producer, tenant: tenant, inputs: inputs, flag: flag, mode: mode, summary: summary,
+            guards: guards, operations: PlanOperations(operations), rejected: rejected)
     }
 
-    /// `fingerprint` must be `Fingerprint.of(flagLocation: flag.location, operations: operations)`,
-    /// computed by a caller that made the operations one at a time.
+    /// `fingerprint` must be that of the file these fields make, computed by a caller that
+    /// wrote the file (see ``PlanFile/Writer``).
     init(
-        producer: Producer, inputs: [InputFile], flag: FlagTarget, mode: String, summary: PlanSummary,
-        guards: [GuardCheck], operations: PlanOperations, rejected: [RejectedRow], fingerprint: String
+        producer: Producer, tenant: String?, inputs: [InputFile], flag: FlagTarget, mode: String,
+        summary: PlanSummary, guards: [GuardCheck], operations: PlanOperations, rejected: [RejectedRow],
+        fingerprint: String
     ) {
         self.producer = producer
+        self.tenant = tenant
         self.inputs = inputs
         self.flag = flag
         self.mode = mode
@@ -135,7 +146,8 @@ public struct Plan: Sendable, Hashable, Codable {
         }
     }
 
-    /// The header fields (see ``PlanOutline``), then `operations` and `rejected`.
+    /// The fields of ``PlanOutline``, then `operations` and `rejected`. (The plan file is
+    /// written by ``PlanFile``, in an order of its own.)
     public func encode(to encoder: any Encoder) throws {
         try outline.encode(to: encoder)
         var values = encoder.container(keyedBy: CodingKeys.self)
@@ -144,7 +156,7 @@ public struct Plan: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, formatVersion = "format_version", producer, inputs, flag, mode, summary, guards
+        case format, formatVersion = "format_version", tenant, producer, inputs, flag, mode, summary, guards
         case outcome, applicable, fingerprint, operations, rejected
     }
 }

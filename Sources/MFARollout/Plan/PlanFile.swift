@@ -2,34 +2,38 @@ import Foundation
 
 /// Reading and writing plan files.
 ///
-/// The file is JSON: the header fields pretty-printed with sorted keys, then `operations` with
-/// one operation a line, then `rejected` with one row a line, so that a plan of 100,000
-/// changes stays readable in a diff and is written without building the whole document in
-/// memory. Writes go to a temporary file that is renamed into place, so a crash never leaves
-/// half a plan. `PlanFile.Writer` writes the same layout while the plan is being made.
+/// The file is JSON written in one pass, in this order: what is known before planning starts
+/// (`format`, `format_version`, `tenant`, `producer`, `flag`, `mode`), then `operations` one
+/// a line, `rejected` one a line, then what is known only at the end (`inputs`, `summary`,
+/// `guards`, `outcome`, `applicable`), and last the `fingerprint`, over every byte before it
+/// (see ``Fingerprint``). Nested values are pretty-printed with sorted keys, so a plan of
+/// 100,000 changes stays readable in a diff, and nothing but the current operation needs to
+/// be in memory while the file is written. Writes go to a temporary file that is renamed into
+/// place, so a crash never leaves half a plan.
 public enum PlanFile {
     /// Writes `plan` to `path` atomically, streaming: the file is never whole in memory.
     public static func write(_ plan: Plan, to path: String) throws(PlanFileError) {
         do {
-            try AtomicFile.write(to: path) { sink in try stream(plan, into: sink) }
+            try AtomicFile.write(to: path) { sink in try stream(plan, fingerprint: plan.fingerprint, into: sink) }
         } catch {
             throw .cannotWrite(path: path, reason: error.reason)
         }
     }
 
     /// The plan file's bytes.
-    public static func encode(_ plan: Plan) throws -> [UInt8] {
+    public static func encode(_ plan: Plan) -> [UInt8] {
         var bytes: [UInt8] = []
-        try stream(plan) { bytes.append(contentsOf: $0) }
+        stream(plan, fingerprint: plan.fingerprint) { bytes.append(contentsOf: $0) }
         return bytes
     }
 
-    /// Produces the file in chunks of about 256 KiB.
-    static func stream(_ plan: Plan, into sink: ([UInt8]) throws -> Void) throws {
+    /// Produces the file in chunks of about 256 KiB; without `fingerprint`, all but the
+    /// fingerprint line (the bytes the fingerprint covers).
+    static func stream<Failure: Error>(
+        _ plan: Plan, fingerprint: String?, into sink: ([UInt8]) throws(Failure) -> Void
+    ) throws(Failure) {
         let outline = plan.outline
-        var text = try header(outline)
-        text.append(contentsOf: Array(",\n".utf8))
-        text.append(contentsOf: operationsOpening)
+        var text = opening(outline.heading)
         text.reserveCapacity(chunkSize + 4096)
         let operations = plan.operations
         for index in operations.indices {
@@ -39,27 +43,25 @@ public enum PlanFile {
                 text.removeAll(keepingCapacity: true)
             }
         }
-        text.append(contentsOf: try tail(outline))
+        text.append(contentsOf: closing(outline))
+        if let fingerprint { text.append(contentsOf: Fingerprint.trailer(fingerprint)) }
         try sink(text)
     }
 
     static let chunkSize = 256 * 1024
 
-    /// The header fields (all but `operations` and `rejected`) as an unclosed object: `{`, the
-    /// fields pretty-printed with sorted keys, no trailing comma or newline.
-    static func header(_ outline: PlanOutline) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        var text = Array(try encoder.encode(outline))
-        // The header ends with "\n}": reopen it.
-        while let last = text.last, last != UInt8(ascii: "}") { text.removeLast() }
-        text.removeLast()
-        while let last = text.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: " ") { text.removeLast() }
+    /// `{`, the fields known before planning, and the opening of `operations`.
+    static func opening(_ heading: PlanHeading) -> [UInt8] {
+        var text = Array("{\n".utf8)
+        field("format", Plan.formatName, to: &text)
+        field("format_version", Plan.currentFormatVersion, to: &text)
+        field("tenant", heading.tenant, to: &text)
+        field("producer", heading.producer, to: &text)
+        field("flag", heading.flag, to: &text)
+        field("mode", heading.mode, to: &text)
+        text.append(contentsOf: Array("  \"operations\" : [".utf8))
         return text
     }
-
-    static let operationsOpening = Array("  \"operations\" : [".utf8)
 
     /// One operation's line, after a comma unless it is the first.
     @inline(__always)
@@ -70,22 +72,56 @@ public enum PlanFile {
         operation.appendJSON(to: &text)
     }
 
-    /// What follows the operations: their closing bracket, `rejected` one a line, the end.
-    static func tail(_ outline: PlanOutline) throws -> [UInt8] {
+    /// What follows the operations: their closing bracket, `rejected` one a line, then the
+    /// fields known only at the end, up to the fingerprint line.
+    static func closing(_ outline: PlanOutline) -> [UInt8] {
         var text = Array((outline.operationCount == 0 ? "],\n" : "\n  ],\n").utf8)
         text.append(contentsOf: Array("  \"rejected\" : [".utf8))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for (index, row) in outline.rejected.enumerated() {
             text.append(contentsOf: Array((index == 0 ? "\n    " : ",\n    ").utf8))
-            text.append(contentsOf: try encoder.encode(row))
+            text.append(contentsOf: json(row, pretty: false))
         }
-        text.append(contentsOf: Array((outline.rejected.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8))
+        text.append(contentsOf: Array((outline.rejected.isEmpty ? "],\n" : "\n  ],\n").utf8))
+        field("inputs", outline.inputs, to: &text)
+        field("summary", outline.summary, to: &text)
+        field("guards", outline.guards, to: &text)
+        field("outcome", outline.outcome, to: &text)
+        field("applicable", outline.applicable, to: &text)
         return text
     }
 
-    /// Reads and checks a plan: format, version, and that the operations still hash to the
-    /// recorded fingerprint.
+    /// `  "name" : VALUE,` and a line end, VALUE pretty-printed and indented to its depth.
+    private static func field(_ name: StaticString, _ value: some Encodable, to text: inout [UInt8]) {
+        text.append(contentsOf: Array("  \"".utf8))
+        text.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        text.append(contentsOf: Array("\" : ".utf8))
+        let encoded = json(value, pretty: true)
+        for (index, byte) in encoded.enumerated() {
+            text.append(byte)
+            // A JSON string holds no raw line end: every one is between tokens. Lines after
+            // the first are indented one level more; empty lines stay empty.
+            if byte == UInt8(ascii: "\n"), index + 1 < encoded.count, encoded[index + 1] != UInt8(ascii: "\n") {
+                text.append(contentsOf: [0x20, 0x20])
+            }
+        }
+        text.append(contentsOf: Array(",\n".utf8))
+    }
+
+    private static func json(_ value: some Encodable, pretty: Bool) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        do {
+            return Array(try encoder.encode(value))
+        } catch {
+            // Only a non-finite number fails to encode, and a plan holds none: its guard
+            // measures are counts and shares of counts.
+            preconditionFailure("a plan field cannot be encoded as JSON: \(error)")
+        }
+    }
+
+    /// Reads and checks a plan: format, version, and that the file still hashes to the
+    /// fingerprint it ends with.
     public static func read(from path: String) throws(PlanFileError) -> Plan {
         let data: Data
         do {
@@ -113,8 +149,22 @@ public enum PlanFile {
         guard envelope.format == Plan.formatName else {
             throw .malformed(path: path, reason: "the \"format\" field is not \"mfa-rollout-plan\"")
         }
-        guard envelope.formatVersion == Plan.currentFormatVersion else {
-            throw .unsupportedVersion(path: path, found: envelope.formatVersion ?? 0, supported: Plan.currentFormatVersion)
+        let version = envelope.formatVersion ?? 0
+        guard version >= Plan.currentFormatVersion else {
+            throw .olderVersion(path: path, found: version, supported: Plan.currentFormatVersion)
+        }
+        guard version == Plan.currentFormatVersion else {
+            throw .unsupportedVersion(path: path, found: version, supported: Plan.currentFormatVersion)
+        }
+        let verified: (recorded: String, computed: String)? = data.withUnsafeBytes { file in
+            guard let (covered, recorded) = Fingerprint.recorded(in: file) else { return nil }
+            var hasher = Fingerprint.Hasher()
+            hasher.update(UnsafeRawBufferPointer(rebasing: file[..<covered]))
+            return (recorded, hasher.finalize())
+        }
+        guard let verified else { throw .noFingerprintLine(path: path) }
+        guard verified.recorded == verified.computed else {
+            throw .fingerprintMismatch(path: path, recorded: verified.recorded, computed: verified.computed)
         }
         let plan: Plan
         do {
@@ -124,9 +174,14 @@ public enum PlanFile {
         } catch {
             throw .malformed(path: path, reason: "\(error)")
         }
-        let computed = Fingerprint.of(flagLocation: plan.flag.location, operations: plan.operations)
-        guard computed == plan.fingerprint else {
-            throw .fingerprintMismatch(path: path, recorded: plan.fingerprint, computed: computed)
+        // The last line is what was verified; a second "fingerprint" key earlier in the file
+        // must not stand in for it.
+        guard plan.fingerprint == verified.recorded else {
+            throw .malformed(path: path, reason: "the plan has more than one \"fingerprint\" field")
+        }
+        let operations = plan.operations
+        if let index = operations.indices.first(where: { operations.fields(at: $0).desired != operations.fields(at: $0).action.desired }) {
+            throw .malformed(path: path, reason: "operations[\(index)]: \"desired\" is not what its action writes")
         }
         return plan
     }

@@ -4,9 +4,14 @@ public enum PlanFileError: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotRead(path: String, reason: String)
     /// Valid JSON that is not an mfa-rollout plan, or a plan that does not decode.
     case malformed(path: String, reason: String)
+    /// A plan made by a newer version of mfa-rollout.
     case unsupportedVersion(path: String, found: Int, supported: Int)
-    /// The operations no longer hash to the recorded fingerprint: the file was edited.
+    /// A plan made by an older version of mfa-rollout, whose fingerprint covered less.
+    case olderVersion(path: String, found: Int, supported: Int)
+    /// The file no longer hashes to the fingerprint it records: it was edited.
     case fingerprintMismatch(path: String, recorded: String, computed: String)
+    /// The file does not end with its fingerprint line: it was edited or cut short.
+    case noFingerprintLine(path: String)
 
     public var description: String {
         switch self {
@@ -15,8 +20,12 @@ public enum PlanFileError: Error, Sendable, Equatable, CustomStringConvertible {
         case .malformed(let path, let reason): "\(path): not a valid mfa-rollout plan: \(reason)"
         case .unsupportedVersion(let path, let found, let supported):
             "\(path): plan format version \(found) is not supported by this build (it reads version \(supported))"
+        case .olderVersion(let path, let found, let supported):
+            "\(path): this plan was made by an older version of mfa-rollout (plan format \(found); this build reads \(supported)): plan again"
         case .fingerprintMismatch(let path, let recorded, let computed):
-            "\(path): the operations do not match the plan's fingerprint (recorded \(recorded), computed \(computed)): the plan was changed after it was made"
+            "\(path): the plan was changed after it was made: its bytes hash to \(computed), not to the fingerprint it records (\(recorded)). Plan again"
+        case .noFingerprintLine(let path):
+            "\(path): the plan was changed after it was made, or is cut short: it does not end with its fingerprint line. Plan again"
         }
     }
 }

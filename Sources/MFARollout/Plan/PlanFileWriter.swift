@@ -5,51 +5,54 @@ import Glibc
 #endif
 
 extension PlanFile {
-    /// Writes a plan file while the plan is being made: each operation goes to disk as it is
-    /// decided, and the header, which needs the final counts and fingerprint, goes last into
-    /// room kept for it at the start of the file.
+    /// Writes a plan file while the plan is being made, in one pass: the heading first, each
+    /// operation as it is decided, and at `finish` what is known only at the end, then the
+    /// fingerprint of every byte before it.
     ///
-    /// The room is the encoded size of a header shaped like the real one with every count and
-    /// measure at its longest (see `Planner.headerShape`); what the real header leaves of it
-    /// is spaces, which JSON allows between fields. The result reads exactly as a file from
-    /// `PlanFile.write`. Nothing appears at `path` until `finish`, which writes the header
-    /// and the rejected rows, flushes to disk and renames into place; `abandon` removes the
-    /// temporary file. Should the header not fit after all, `finish` moves what follows it
-    /// further into the file to make room. The operations need not be kept in memory: the
-    /// file can be finished from a ``PlanOutline``.
+    /// Every byte goes through the fingerprint's hash on its way out, so the fingerprint costs
+    /// no second pass. Without a path, nothing is written and only the fingerprint is made:
+    /// a plan has the fingerprint of the file it would be, whether or not it is written. The
+    /// result reads exactly as a file from `PlanFile.write`. Nothing appears at `path` until
+    /// `finish`, which flushes to disk and renames into place; `abandon` removes the temporary
+    /// file. The operations need not be kept in memory: the file is finished from a
+    /// ``PlanOutline``.
     ///
     /// `append` is called by one thread at a time (the planner's deciding thread), `finish`
     /// after planning has ended.
     public final class Writer: @unchecked Sendable {
-        public let path: String
-        private let temporary: String
-        private var fd: Int32
-        /// Bytes kept at the start for the header.
-        private var reserved: Int
+        /// Where the plan goes; nil when only its fingerprint is wanted.
+        public let path: String?
+        private let heading: PlanHeading
+        private let temporary: String?
+        private var fd: Int32 = -1
         @exclusivity(unchecked) private var buffer: [UInt8] = []
         @exclusivity(unchecked) private var count = 0
-        @exclusivity(unchecked) private var offset: Int
+        @exclusivity(unchecked) private var offset = 0
+        @exclusivity(unchecked) private var hasher = Fingerprint.Hasher()
         /// Where early writeback has reached (see `flush`).
         private var writtenBack = 0
         /// The file now at `path`, if a regular one, until its cached pages are dropped (see
         /// `flush`); -1 otherwise.
-        private var previous: Int32
+        private var previous: Int32 = -1
         private var failure: String?
+        private var ended = false
 
-        /// Creates the temporary file beside `path`, keeping room for a header as long as
-        /// `shape`'s.
-        public init(path: String, reservingHeaderFor shape: Plan) throws(PlanFileError) {
+        /// Starts the plan file for a plan with `heading`: creates the temporary file beside
+        /// `path` (when given) and writes the heading.
+        public init(path: String?, heading: PlanHeading) throws(PlanFileError) {
             self.path = path
-            temporary = AtomicFile.temporaryPath(for: path)
-            let header: [UInt8]
-            do { header = try PlanFile.header(shape.outline) } catch { throw .cannotWrite(path: path, reason: "\(error)") }
-            reserved = header.count + 64
-            fd = open(temporary, O_RDWR | O_CREAT | O_TRUNC, 0o644)
-            guard fd >= 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-            offset = reserved
-            previous = Self.openRegularFile(path)
+            self.heading = heading
+            if let path {
+                let temporary = AtomicFile.temporaryPath(for: path)
+                self.temporary = temporary
+                fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+                guard fd >= 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+                previous = Self.openRegularFile(path)
+            } else {
+                temporary = nil
+            }
             buffer.reserveCapacity(PlanFile.chunkSize + 4096)
-            buffer.append(contentsOf: PlanFile.operationsOpening)
+            buffer.append(contentsOf: PlanFile.opening(heading))
         }
 
         deinit { abandon() }
@@ -66,98 +69,76 @@ extension PlanFile {
             if buffer.count >= PlanFile.chunkSize { flush() }
         }
 
-        /// Completes the file for `plan` (whose operations are those appended, in order) and
-        /// renames it into place.
-        public func finish(_ plan: Plan) throws(PlanFileError) {
-            guard fd < 0 || count == plan.operations.count else {
-                // Not the operations appended: write the plan the ordinary way.
-                abandon()
-                return try PlanFile.write(plan, to: path)
-            }
-            try finish(plan.outline)
-        }
-
         /// Completes the file for the plan `outline` describes, whose operations are those
-        /// appended, in order, and renames it into place.
+        /// appended, in order, renames it into place, and returns the outline with its
+        /// fingerprint.
         /// - Throws: `cannotWrite` when writing fails, or when `outline` counts another
-        ///   number of operations than were appended (nothing is then written at `path`).
-        public func finish(_ outline: PlanOutline) throws(PlanFileError) {
-            guard fd >= 0 else { throw .cannotWrite(path: path, reason: "the plan file was abandoned") }
+        ///   number of operations than were appended or has another heading (nothing is then
+        ///   written at `path`).
+        public func finish(_ outline: PlanOutline) throws(PlanFileError) -> PlanOutline {
+            let name = path ?? "(plan)"
+            guard !ended else { throw .cannotWrite(path: name, reason: "the plan file was already finished or abandoned") }
             do {
-                guard count == outline.operationCount else {
+                guard count == outline.operationCount, outline.heading == heading else {
                     throw PlanFileError.cannotWrite(
-                        path: path, reason: "the plan has \(outline.operationCount) operations, but \(count) were written")
+                        path: name,
+                        reason: "the plan has \(outline.operationCount) operations and its heading, but \(count) were written under \(heading == outline.heading ? "the same" : "another") heading")
                 }
-                buffer.append(contentsOf: try PlanFile.tail(outline))
+                buffer.append(contentsOf: PlanFile.closing(outline))
                 flush()
-                var header = try PlanFile.header(outline)
-                header.append(contentsOf: Array(",\n".utf8))
-                if header.count >= reserved { try shiftOperations(by: header.count + 1 - reserved) }
-                header.append(contentsOf: repeatElement(UInt8(ascii: " "), count: reserved - header.count - 1))
-                header.append(UInt8(ascii: "\n"))
-                write(header, at: 0)
-                if let failure { throw PlanFileError.cannotWrite(path: path, reason: failure) }
-                let descriptor = fd
-                fd = -1  // `commit` closes it
-                try AtomicFile.commit(descriptor, temporary: temporary, to: path)
+                var finished = outline
+                finished.fingerprint = hasher.finalize()
+                buffer.append(contentsOf: Fingerprint.trailer(finished.fingerprint))
+                if let failure { throw PlanFileError.cannotWrite(path: name, reason: failure) }
+                ended = true
+                if let path, let temporary {
+                    write(buffer)
+                    if let failure { throw PlanFileError.cannotWrite(path: path, reason: failure) }
+                    let descriptor = fd
+                    fd = -1  // `commit` closes it
+                    try AtomicFile.commit(descriptor, temporary: temporary, to: path)
+                }
+                buffer = []
+                return finished
             } catch let error as PlanFileError {
                 abandon()
                 throw error
             } catch {
                 abandon()
-                throw .cannotWrite(path: path, reason: error.reason)
+                throw .cannotWrite(path: name, reason: error.reason)
             }
         }
 
         /// Removes the temporary file; nothing is written at `path`.
         public func abandon() {
+            ended = true
             closePrevious()
             guard fd >= 0 else { return }
             close(fd)
             fd = -1
-            unlink(temporary)
+            if let temporary { unlink(temporary) }
         }
 
-        /// Makes the room kept for the header `distance` bytes longer, for a header that did
-        /// not fit after all: moves everything after it that much further, last bytes first.
-        private func shiftOperations(by distance: Int) throws {
-            if let failure { throw PlanFileError.cannotWrite(path: path, reason: failure) }
-            var chunk = [UInt8](repeating: 0, count: 1 << 20)
-            var end = offset
-            while end > reserved {
-                let start = Swift.max(reserved, end - chunk.count)
-                let length = end - start
-                var done = 0
-                while done < length {
-                    let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, length - done, off_t(start + done)) }
-                    if n < 0 && errno == EINTR { continue }
-                    guard n > 0 else { throw POSIXError(POSIXErrorCode(rawValue: n < 0 ? errno : EIO) ?? .EIO) }
-                    done += n
-                }
-                try AtomicFile.writeAll(Array(chunk[0..<length]), to: fd, at: start + distance)
-                end = start
-            }
-            offset += distance
-            reserved += distance
-        }
-
+        /// Hashes the buffer and, with a path, writes it at the end of the file.
         private func flush() {
-            // The rename in `finish` makes the kernel drop the replaced plan's cached pages
-            // there and then, at the very end (5 ms for a 77 MB plan). Dropped now, while
-            // planning, they cost the rename nothing. The file on disk is untouched.
-            if previous >= 0 {
-                mfa_drop_cached_pages(previous)
-                closePrevious()
+            hasher.update(buffer)
+            if fd >= 0 {
+                // The rename in `finish` makes the kernel drop the replaced plan's cached
+                // pages there and then, at the very end. Dropped now, while planning, they
+                // cost the rename nothing. The file on disk is untouched.
+                if previous >= 0 {
+                    mfa_drop_cached_pages(previous)
+                    closePrevious()
+                }
+                write(buffer)
+                // Start each 8 MiB on its way to disk now, so that `finish`'s fsync waits
+                // for the last few only.
+                if offset - writtenBack >= 8 << 20 {
+                    _ = mfa_start_writeback(fd, Int64(writtenBack), Int64(offset - writtenBack))
+                    writtenBack = offset
+                }
             }
-            write(buffer, at: offset)
-            offset += buffer.count
             buffer.removeAll(keepingCapacity: true)
-            // Start each 8 MiB on its way to disk now, so that `finish`'s fsync waits for
-            // the last few only (a 77 MB plan's fsync took 22 ms; 3 ms with this).
-            if offset - writtenBack >= 8 << 20 {
-                _ = mfa_start_writeback(fd, Int64(writtenBack), Int64(offset - writtenBack))
-                writtenBack = offset
-            }
         }
 
         private func closePrevious() {
@@ -177,11 +158,13 @@ extension PlanFile {
             return -1
         }
 
-        /// Writes all of `bytes` at `position`; the first failure is kept for `finish`.
-        private func write(_ bytes: [UInt8], at position: Int) {
-            guard failure == nil else { return }
+        /// Writes all of `bytes` at the end of what is written; the first failure is kept
+        /// for `finish`.
+        private func write(_ bytes: [UInt8]) {
+            guard failure == nil, fd >= 0 else { return }
             do {
-                try AtomicFile.writeAll(bytes, to: fd, at: position)
+                try AtomicFile.writeAll(bytes, to: fd, at: offset)
+                offset += bytes.count
             } catch {
                 failure = error.reason
             }

@@ -56,6 +56,7 @@ extension OperationFields {
         case .on: "\"true\""
         case .off: "\"false\""
         case .absent: "\"absent\""
+        case .other: "\"other\""
         }
     }
 

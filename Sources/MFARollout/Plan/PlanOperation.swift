@@ -16,12 +16,14 @@ public enum PlanAction: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
-    /// The action that leaves the flag at `value`.
-    public init(restoring value: FlagValue) {
+    /// The action that leaves the flag at `value`; nil for a non-boolean value, which no
+    /// action writes back.
+    public init?(restoring value: FlagValue) {
         switch value {
         case .on: self = .enable
         case .off: self = .disable
         case .absent: self = .unset
+        case .other: return nil
         }
     }
 

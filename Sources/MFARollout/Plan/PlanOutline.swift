@@ -10,6 +10,8 @@ public struct PlanOutline: Sendable, Hashable, Encodable {
     public var format: String
     public var formatVersion: Int
     public var producer: Plan.Producer
+    /// The tenant the plan is for, canonical; nil when it was made without one.
+    public var tenant: String?
     public var inputs: [Plan.InputFile]
     public var flag: Plan.FlagTarget
     /// `enable-only` or `enforce`.
@@ -25,27 +27,29 @@ public struct PlanOutline: Sendable, Hashable, Encodable {
     public var rejected: [RejectedRow]
 
     /// The outline of a plan made now, in the current format; its outcome follows from the
-    /// guards and the number of operations, as a ``Plan``'s does.
+    /// guards and the number of operations, as a ``Plan``'s does. The fingerprint is set
+    /// once the file is written (see ``PlanFile/Writer/finish(_:)``).
     init(
-        producer: Plan.Producer, inputs: [Plan.InputFile], flag: Plan.FlagTarget, mode: String,
-        summary: PlanSummary, guards: [GuardCheck], fingerprint: String, operationCount: Int, rejected: [RejectedRow]
+        heading: PlanHeading, inputs: [Plan.InputFile], summary: PlanSummary, guards: [GuardCheck],
+        operationCount: Int, rejected: [RejectedRow]
     ) {
         let outcome = PlanOutcome(guards: guards, operationCount: operationCount)
         self.init(
-            format: Plan.formatName, formatVersion: Plan.currentFormatVersion, producer: producer, inputs: inputs,
-            flag: flag, mode: mode, summary: summary, guards: guards, outcome: outcome,
-            applicable: outcome != .guardTripped, fingerprint: fingerprint, operationCount: operationCount,
-            rejected: rejected)
+            format: Plan.formatName, formatVersion: Plan.currentFormatVersion, producer: heading.producer,
+            tenant: heading.tenant, inputs: inputs, flag: heading.flag, mode: heading.mode, summary: summary,
+            guards: guards, outcome: outcome, applicable: outcome != .guardTripped, fingerprint: "",
+            operationCount: operationCount, rejected: rejected)
     }
 
     init(
-        format: String, formatVersion: Int, producer: Plan.Producer, inputs: [Plan.InputFile], flag: Plan.FlagTarget,
-        mode: String, summary: PlanSummary, guards: [GuardCheck], outcome: PlanOutcome, applicable: Bool,
-        fingerprint: String, operationCount: Int, rejected: [RejectedRow]
+        format: String, formatVersion: Int, producer: Plan.Producer, tenant: String?, inputs: [Plan.InputFile],
+        flag: Plan.FlagTarget, mode: String, summary: PlanSummary, guards: [GuardCheck], outcome: PlanOutcome,
+        applicable: Bool, fingerprint: String, operationCount: Int, rejected: [RejectedRow]
     ) {
         self.format = format
         self.formatVersion = formatVersion
         self.producer = producer
+        self.tenant = tenant
         self.inputs = inputs
         self.flag = flag
         self.mode = mode
@@ -58,13 +62,14 @@ public struct PlanOutline: Sendable, Hashable, Encodable {
         self.rejected = rejected
     }
 
-    /// The header fields; not `operationCount` (the file holds the operations themselves)
-    /// nor `rejected` (which the file holds after the operations).
+    /// Every field but `operationCount` (a plan holds the operations themselves) and
+    /// `rejected` (which a plan encodes after its operations).
     public func encode(to encoder: any Encoder) throws {
         var values = encoder.container(keyedBy: Plan.CodingKeys.self)
         try values.encode(format, forKey: .format)
         try values.encode(formatVersion, forKey: .formatVersion)
         try values.encode(producer, forKey: .producer)
+        try values.encode(tenant, forKey: .tenant)
         try values.encode(inputs, forKey: .inputs)
         try values.encode(flag, forKey: .flag)
         try values.encode(mode, forKey: .mode)
@@ -81,17 +86,28 @@ extension Plan {
     init(outline: PlanOutline, operations: PlanOperations) {
         precondition(outline.operationCount == operations.count, "an outline with other operations than it counts")
         self.init(
-            producer: outline.producer, inputs: outline.inputs, flag: outline.flag, mode: outline.mode,
-            summary: outline.summary, guards: outline.guards, operations: operations, rejected: outline.rejected,
-            fingerprint: outline.fingerprint)
+            producer: outline.producer, tenant: outline.tenant, inputs: outline.inputs, flag: outline.flag,
+            mode: outline.mode, summary: outline.summary, guards: outline.guards, operations: operations,
+            rejected: outline.rejected, fingerprint: outline.fingerprint)
+        format = outline.format
+        formatVersion = outline.formatVersion
+        outcome = outline.outcome
+        applicable = outline.applicable
     }
 
     /// Everything but the operations.
     public var outline: PlanOutline {
         PlanOutline(
-            format: format, formatVersion: formatVersion, producer: producer, inputs: inputs, flag: flag,
-            mode: mode, summary: summary, guards: guards, outcome: outcome, applicable: applicable,
+            format: format, formatVersion: formatVersion, producer: producer, tenant: tenant, inputs: inputs,
+            flag: flag, mode: mode, summary: summary, guards: guards, outcome: outcome, applicable: applicable,
             fingerprint: fingerprint, operationCount: operations.count, rejected: rejected)
+    }
+}
+
+extension PlanOutline {
+    /// What the plan file holds before its operations.
+    var heading: PlanHeading {
+        PlanHeading(tenant: tenant, producer: producer, flag: flag, mode: mode)
     }
 }
 

@@ -12,6 +12,11 @@ public struct PlanSummary: Sendable, Hashable, Codable {
     public var keptByEnableOnly: Int = 0
     /// Rows rejected with `--on-invalid skip`; never planned.
     public var rejected: Int = 0
+    /// Operations that write a boolean over a flag that holds something else (the string
+    /// `"true"`, the number `1`, …): counted in `enable`/`disable` too.
+    public var normalise: Int = 0
+    /// Those operations by the value they replace (``FlagValue/describeOther(_:isString:)``).
+    public var normaliseFrom: [String: Int] = [:]
     /// Per reason label: how many rows it decided, and how many of those change.
     public var byReason: [String: ReasonCounts] = [:]
 
@@ -19,6 +24,11 @@ public struct PlanSummary: Sendable, Hashable, Codable {
 
     /// Operations in the plan.
     public var changes: Int { enable + disable }
+
+    /// `normaliseFrom` as report lines, most frequent first: `string "true"` and its count.
+    public var normaliseLines: [(from: String, count: Int)] {
+        normaliseFrom.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) }
+    }
 
     public struct ReasonCounts: Sendable, Hashable, Codable {
         public var rows: Int = 0
@@ -28,7 +38,8 @@ public struct PlanSummary: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case rows, selected, enable, disable, unchanged, rejected
+        case rows, selected, enable, disable, unchanged, rejected, normalise
+        case normaliseFrom = "normalise_from"
         case keptByEnableOnly = "kept_by_enable_only"
         case byReason = "by_reason"
     }

@@ -1,8 +1,52 @@
-/// The value a user's MFA flag has in the export: on, off, or not set at all.
+/// The value a user's MFA flag has in the export: on, off, not set at all, or set to
+/// something that is not a boolean.
 public enum FlagValue: String, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The boolean `true`.
     case on = "true"
+    /// The boolean `false`.
     case off = "false"
     case absent
+    /// Set, but not to a boolean: the string `"true"`, the number `1`, … Only an Auth0 export,
+    /// which tells strings from booleans, can show it. A post-login Action that tests
+    /// `=== true` does not see it as on, so the planner writes the boolean over it.
+    case other
+
+    /// Reads the flag's cell from an export with Auth0's escaping, where a string carries the
+    /// `'` prefix (stripped by the reader; `isString` says it was there) and a boolean is
+    /// bare: on and off are only the bare `true` and `false`, an empty cell is absent, and
+    /// anything else is ``other``.
+    @inline(__always)
+    public init(auth0Bytes raw: UnsafeBufferPointer<UInt8>?, isString: Bool) {
+        guard let raw else {
+            self = .absent
+            return
+        }
+        if isString {
+            self = .other
+            return
+        }
+        switch raw.count {
+        case 0:
+            self = .absent
+        case 4 where raw[0] == 0x74 && raw[1] == 0x72 && raw[2] == 0x75 && raw[3] == 0x65:  // true
+            self = .on
+        case 5 where raw[0] == 0x66 && raw[1] == 0x61 && raw[2] == 0x6C && raw[3] == 0x73 && raw[4] == 0x65:  // false
+            self = .off
+        default:
+            self = .other
+        }
+    }
+
+    /// How a summary names a non-boolean value it replaces: `string "true"`, `number 1`,
+    /// `value yes`; long or unusual values by their kind alone.
+    public static func describeOther(_ raw: UnsafeBufferPointer<UInt8>, isString: Bool) -> String {
+        let text = String(decoding: raw, as: UTF8.self)
+        let isNumber = !isString && Double(text) != nil
+        let kind = isString ? "string" : isNumber ? "number" : "value"
+        let plain = raw.count <= 16 && raw.allSatisfy { (0x21...0x7E).contains($0) && $0 != 0x22 && $0 != 0x5C }
+        guard plain else { return isString && raw.isEmpty ? "string \"\"" : "\(kind) (other)" }
+        return isString ? "string \"\(text)\"" : "\(kind) \(text)"
+    }
 
     /// Parses an export cell. Accepts `true`/`false`, `1`/`0` (any case, surrounding spaces
     /// ignored), an Auth0 `'` prefix if one survived, and empty (the flag is not set).
@@ -48,15 +92,6 @@ public enum FlagValue: String, Sendable, Hashable, Codable, CustomStringConverti
         case "true", "1": return .on
         case "false", "0": return .off
         default: return nil
-        }
-    }
-
-    /// The flag as a JSON value would be written in a PATCH body: `true`, `false` or `null`.
-    public var jsonLiteral: String {
-        switch self {
-        case .on: "true"
-        case .off: "false"
-        case .absent: "null"
         }
     }
 

@@ -5,17 +5,20 @@ public struct PlanRequest: Sendable {
     public var sources: [ExportSource]
     public var policy: Policy
     public var onInvalid: InvalidRowHandling
+    /// The tenant the plan is for, canonical (``TenantDomain``); nil: the plan cannot be applied.
+    public var tenant: String?
     /// The moment date conditions (`within_days`) are evaluated at.
     public var asOf: Date
     public var createdAt: Date
 
     public init(
-        sources: [ExportSource], policy: Policy, onInvalid: InvalidRowHandling = .fail,
+        sources: [ExportSource], policy: Policy, onInvalid: InvalidRowHandling = .fail, tenant: String? = nil,
         asOf: Date = Date(), createdAt: Date = Date()
     ) {
         self.sources = sources
         self.policy = policy
         self.onInvalid = onInvalid
+        self.tenant = tenant
         self.asOf = asOf
         self.createdAt = createdAt
     }
@@ -35,46 +38,72 @@ public struct Planner: Sendable {
     ///
     /// The calling thread reads; rows are decided on a second thread (`DecisionPipeline`).
     /// - Parameters:
-    ///   - writer: when given, each operation is written to it as it is made; the caller
-    ///     then calls `writer.finish(plan)`, or `abandon()` when this throws. Made with
-    ///     `headerShape()`, it writes the same file as `PlanFile.write` would, without a
-    ///     second pass over the operations once planning ends.
+    ///   - writer: made with `heading`, it receives each operation as it is made and is
+    ///     finished here (abandoned when this throws): the plan file is written without a
+    ///     second pass over the operations. Without one, the planner hashes the file it would
+    ///     write, for the fingerprint.
     ///   - progress: called with the number of rows read so far, every 100,000 rows.
     public func makePlan(
         writingTo writer: PlanFile.Writer? = nil, progress: (@Sendable (Int) -> Void)? = nil
     ) throws(PlanningError) -> Plan {
-        let decided = try decideRows(writingTo: writer, keepingOperations: true, progress: progress)
-        return Plan(outline: outline(of: decided), operations: decided.decider.finishOperations())
+        let (outline, decider) = try plan(writingTo: writer, keepingOperations: true, progress: progress)
+        return Plan(outline: outline, operations: decider.finishOperations())
     }
 
     /// Makes the plan as `makePlan` does, but keeps only its outline: each operation is
-    /// written to `writer` (when given) and fingerprinted as it is made, then dropped. For a
-    /// caller that needs the plan file and the counts, not the operations in memory; the
-    /// caller then calls `writer.finish(outline)`, or `abandon()` when this throws.
+    /// written to `writer` (when given) and hashed as it is made, then dropped. For a caller
+    /// that needs the plan file and the counts, not the operations in memory.
     public func makeOutline(
         writingTo writer: PlanFile.Writer?, progress: (@Sendable (Int) -> Void)? = nil
     ) throws(PlanningError) -> PlanOutline {
-        outline(of: try decideRows(writingTo: writer, keepingOperations: false, progress: progress))
+        try plan(writingTo: writer, keepingOperations: false, progress: progress).outline
     }
 
-    /// The plan's outline: what it was made from, its counts and guards, and the fingerprint
-    /// of the operations the decider made.
-    private func outline(of decided: DecidedRows) -> PlanOutline {
-        PlanOutline(
-            producer: .init(createdAt: request.createdAt, asOf: request.asOf),
+    /// What every plan this planner makes starts with.
+    public var heading: PlanHeading {
+        PlanHeading(
+            tenant: request.tenant, producer: .init(createdAt: request.createdAt, asOf: request.asOf),
+            flag: flagTarget, mode: request.policy.mode.rawValue)
+    }
+
+    /// Decides every row, then finishes the plan file (or its hash) with the outline.
+    private func plan(
+        writingTo given: PlanFile.Writer?, keepingOperations: Bool, progress: (@Sendable (Int) -> Void)?
+    ) throws(PlanningError) -> (outline: PlanOutline, decider: RowDecider) {
+        let writer: PlanFile.Writer
+        if let given {
+            writer = given
+        } else {
+            do {
+                writer = try PlanFile.Writer(path: nil, heading: heading)
+            } catch {
+                throw .planFile(error)
+            }
+        }
+        let decided: DecidedRows
+        do {
+            decided = try decideRows(writingTo: writer, keepingOperations: keepingOperations, progress: progress)
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        let outline = PlanOutline(
+            heading: heading,
             inputs: inputFiles(exportSHA256: decided.exportSHA256),
-            flag: flagTarget,
-            mode: request.policy.mode.rawValue,
             summary: decided.summary,
             guards: Self.checkGuards(request.policy.guards, summary: decided.summary),
-            fingerprint: decided.decider.fingerprintValue,
             operationCount: decided.summary.changes,
             rejected: decided.rejected
         )
+        do {
+            return (try writer.finish(outline), decided.decider)
+        } catch {
+            throw .planFile(error)
+        }
     }
 
     /// What reading and deciding every row leaves: the counts, the rows set aside, the
-    /// inputs' digests, and the decider with the operations (or only their fingerprint).
+    /// inputs' digests, and the decider with the operations.
     private struct DecidedRows {
         var summary: PlanSummary
         var rejected: [RejectedRow]
@@ -83,7 +112,7 @@ public struct Planner: Sendable {
     }
 
     private func decideRows(
-        writingTo writer: PlanFile.Writer?, keepingOperations: Bool, progress: (@Sendable (Int) -> Void)?
+        writingTo writer: PlanFile.Writer, keepingOperations: Bool, progress: (@Sendable (Int) -> Void)?
     ) throws(PlanningError) -> DecidedRows {
         let policy = request.policy
         let columns = policy.columnsNeeded
@@ -138,43 +167,6 @@ public struct Planner: Sendable {
     private var flagTarget: Plan.FlagTarget {
         let policy = request.policy
         return .init(container: policy.flag.container.rawValue, key: policy.flag.key, column: policy.flagColumn)
-    }
-
-    /// A plan whose header is at least as long as that of any plan this planner can make:
-    /// the same inputs, flag and guards, every count at `Int.max`, every reason present, every
-    /// measure at the longest a `Double` prints. `PlanFile.Writer` keeps that much room.
-    public func headerShape() -> Plan {
-        let policy = request.policy
-        let longest = -2.2250738585072014e-308
-        var summary = PlanSummary()
-        summary.rows = .max
-        summary.selected = .max
-        summary.enable = .max
-        summary.disable = .max
-        summary.unchanged = .max
-        summary.keptByEnableOnly = .max
-        summary.rejected = .max
-        var counts = PlanSummary.ReasonCounts()
-        counts.rows = .max
-        counts.enable = .max
-        counts.disable = .max
-        for reason in RowDecider.reasons(ruleCount: policy.rules.count) {
-            summary.byReason[policy.selection(for: reason).reason.label] = counts
-        }
-        let guards = Self.checkGuards(policy.guards, summary: PlanSummary()).map { check in
-            var check = GuardCheck(kind: check.kind, limit: longest, actual: longest)
-            check.tripped = false
-            return check
-        }
-        var plan = Plan(
-            producer: .init(createdAt: request.createdAt, asOf: request.asOf),
-            inputs: inputFiles(exportSHA256: [:]),
-            flag: flagTarget,
-            mode: policy.mode.rawValue, summary: summary, guards: guards, operations: [], rejected: [],
-            fingerprint: "sha256:" + String(repeating: "0", count: 64))
-        plan.outcome = [PlanOutcome.noChanges, .changes, .guardTripped].max { $0.rawValue.count < $1.rawValue.count }!
-        plan.applicable = false
-        return plan
     }
 
     /// The exports (with `exportSHA256`'s digests, else 64 zeros) then the policy's files.

@@ -6,6 +6,8 @@ public enum PlanningError: Error, Sendable, Equatable, CustomStringConvertible {
     case policy(export: String, PolicyError)
     /// The flag column holds something that is neither true, false, 1, 0 nor empty.
     case unparsableFlag(file: String, line: Int, column: String, value: String)
+    /// The plan file could not be written.
+    case planFile(PlanFileError)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum PlanningError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(error.description) (export \(export))"
         case .unparsableFlag(let file, let line, let column, let value):
             return "\(file): line \(line): column \"\(column)\": unparsable flag value \"\(value)\" (expected true, false, 1, 0 or empty)"
+        case .planFile(let error):
+            return error.description
         }
     }
 }

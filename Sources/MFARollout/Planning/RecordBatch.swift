@@ -18,6 +18,7 @@ final class RecordBatch: @unchecked Sendable {
     private let starts: UnsafeMutablePointer<Int>
     private let lengths: UnsafeMutablePointer<Int>
     private let lines: UnsafeMutablePointer<Int>
+    private let quotings: UnsafeMutablePointer<ValueQuoting>
     /// Where each row's block starts in `bytes`; one more entry than rows, for the end.
     private let rowOffsets: UnsafeMutablePointer<Int>
 
@@ -28,6 +29,7 @@ final class RecordBatch: @unchecked Sendable {
         starts = .allocate(capacity: Self.rowCapacity * max(slots, 1))
         lengths = .allocate(capacity: Self.rowCapacity * max(slots, 1))
         lines = .allocate(capacity: Self.rowCapacity)
+        quotings = .allocate(capacity: Self.rowCapacity)
         rowOffsets = .allocate(capacity: Self.rowCapacity + 1)
         rowOffsets[0] = 0
     }
@@ -37,6 +39,7 @@ final class RecordBatch: @unchecked Sendable {
         starts.deallocate()
         lengths.deallocate()
         lines.deallocate()
+        quotings.deallocate()
         rowOffsets.deallocate()
     }
 
@@ -65,6 +68,7 @@ final class RecordBatch: @unchecked Sendable {
         }
         bytesCount += extent
         lines[count] = record.line
+        (quotings + count).initialize(to: record.quoting)
         count += 1
         rowOffsets[count] = bytesCount
     }
@@ -75,7 +79,7 @@ final class RecordBatch: @unchecked Sendable {
         let start = rowOffsets[row]
         return ExportRecord(
             source: source!, line: lines[row], count: slots, base: bytes + start, extent: rowOffsets[row + 1] - start,
-            starts: starts + row * slots, lengths: lengths + row * slots)
+            starts: starts + row * slots, lengths: lengths + row * slots, quoting: quotings[row])
     }
 
     /// Empties the batch for reuse, keeping its memory.

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Decides rows one by one and accumulates what the plan needs: counts, operations (with
-/// their fingerprint, computed as they are made) and rows rejected for an unparsable flag.
+/// Decides rows one by one and accumulates what the plan needs: counts, operations (each
+/// handed to the plan's writer as it is made) and rows rejected for an unparsable flag.
 ///
 /// Used by one thread at a time: the deciding thread of a `DecisionPipeline` while the
 /// export is read, then the planner once that thread has finished. Hence
@@ -19,11 +19,10 @@ final class RowDecider: @unchecked Sendable {
 
     @exclusivity(unchecked) private(set) var summary = PlanSummary()
     /// The operations made so far; `finishOperations()` hands them over. Without
-    /// `keepingOperations`, only the last one: the others are written and fingerprinted.
+    /// `keepingOperations`, only the last one: the others are written, then dropped.
     private let operations: PlanOperations.Builder
     /// Rows whose flag value cannot be read, in input order (`--on-invalid skip`).
     @exclusivity(unchecked) private(set) var rejected: [RejectedRow] = []
-    @exclusivity(unchecked) private var fingerprint: Fingerprint
     /// Counts by decision: deny list, allow list, no rule, then matched and held back per rule.
     @exclusivity(unchecked) private var reasonCounts: [PlanSummary.ReasonCounts]
     /// Reason labels' indices in the operations' string table, added the first time a
@@ -38,7 +37,7 @@ final class RowDecider: @unchecked Sendable {
     /// Receives each operation as it is made.
     private let writer: PlanFile.Writer?
 
-    init(policy: Policy, skipInvalid: Bool, asOf: Date, writer: PlanFile.Writer? = nil, keepingOperations: Bool = true) {
+    init(policy: Policy, skipInvalid: Bool, asOf: Date, writer: PlanFile.Writer?, keepingOperations: Bool = true) {
         self.writer = writer
         operations = PlanOperations.Builder(retaining: keepingOperations)
         self.policy = policy
@@ -52,7 +51,6 @@ final class RowDecider: @unchecked Sendable {
         flagSlot = columns.firstIndex(of: policy.flagColumn)!
         emailSlot = columns.firstIndex(of: policy.columns.email)
         connectionSlot = columns.firstIndex(of: policy.columns.connection)
-        fingerprint = Fingerprint(flagLocation: flagLocation)
         reasonCounts = Array(repeating: .init(), count: Self.reasons(ruleCount: policy.rules.count).count)
         labels = Array(repeating: -1, count: reasonCounts.count)
     }
@@ -69,7 +67,13 @@ final class RowDecider: @unchecked Sendable {
     /// Decides one row read with `policy.columnsNeeded` as the columns.
     func decide(_ record: ExportRecord) throws(PlanningError) {
         summary.rows += 1
-        guard let current = FlagValue(exportBytes: record.bytes(flagSlot)) else {
+        let flagIsString = record.quoting.isString(flagSlot)
+        let typed = record.quoting.escaped
+        // An Auth0 export tells a boolean from a string; a plain CSV does not.
+        guard let current = typed
+            ? FlagValue(auth0Bytes: record.bytes(flagSlot), isString: flagIsString)
+            : FlagValue(exportBytes: record.bytes(flagSlot))
+        else {
             let value = record.string(flagSlot) ?? ""
             guard skipInvalid else {
                 throw .unparsableFlag(file: record.file, line: record.line, column: policy.flagColumn, value: value)
@@ -95,12 +99,24 @@ final class RowDecider: @unchecked Sendable {
                 action = nil
                 summary.keptByEnableOnly += 1
             }
+        } else if current == .other, policy.mode == .enforce {
+            action = .disable
         } else {
             action = nil
         }
         guard let action else {
             summary.unchanged += 1
             return
+        }
+        if current == .other, let raw = record.bytes(flagSlot) {
+            summary.normalise += 1
+            let from = FlagValue.describeOther(raw, isString: flagIsString)
+            // Bounded: the values come from the export.
+            if summary.normaliseFrom[from] != nil || summary.normaliseFrom.count < 32 {
+                summary.normaliseFrom[from, default: 0] += 1
+            } else {
+                summary.normaliseFrom["other values", default: 0] += 1
+            }
         }
         if action == .enable {
             summary.enable += 1
@@ -131,7 +147,6 @@ final class RowDecider: @unchecked Sendable {
                 reason: label, connection: connection.map { operations.tableIndex($0) } ?? -1,
                 file: fileIndex, line: record.line)
         }
-        fingerprint.add(operation)
         writer?.append(operation)
     }
 
@@ -139,9 +154,6 @@ final class RowDecider: @unchecked Sendable {
     func finishOperations() -> PlanOperations {
         operations.finish()
     }
-
-    /// The plan's fingerprint over the operations made so far.
-    var fingerprintValue: String { fingerprint.finalize() }
 
     /// Rows per reason label, as `PlanSummary.byReason` holds them.
     var countsByReason: [String: PlanSummary.ReasonCounts] {

@@ -6,6 +6,8 @@ import Foundation
 /// `PolicyError` naming the file, key path, line and column. Then call `decide(values:now:)`
 /// for each row with the values of `columnsNeeded`, in that order.
 public struct Policy: Sendable {
+    /// The tenant plans made from this policy are for (`tenant:`, canonical), if it names one.
+    public var tenant: String?
     /// Where the flag lives on the user (`app_metadata.use_mfa`).
     public var flag: FlagLocation
     /// The export column holding the flag's current value.

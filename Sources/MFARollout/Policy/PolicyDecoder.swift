@@ -7,7 +7,9 @@ struct PolicyDecoder {
     let file: String
     let baseDirectory: String
 
-    static let topLevelKeys = ["version", "flag", "mode", "csv", "columns", "rules", "allow", "deny", "rollout", "guards"]
+    static let topLevelKeys = [
+        "version", "tenant", "flag", "mode", "csv", "columns", "rules", "allow", "deny", "rollout", "guards",
+    ]
 
     func decode(yaml: String) throws(PolicyError) -> Policy {
         let root = PolicyNode(node: try compose(yaml), path: "", file: file)
@@ -16,6 +18,16 @@ struct PolicyDecoder {
         guard let versionNode = fields["version"] else { throw root.error("missing required key 'version' (write version: 1)") }
         let version = try versionNode.int()
         guard version == 1 else { throw versionNode.error("unsupported version \(version); this tool reads version 1") }
+
+        var tenant: String?
+        if let node = fields["tenant"] {
+            let text = try node.string()
+            do {
+                tenant = try TenantDomain(text).canonical
+            } catch {
+                throw node.error("\(error.description) (write the tenant's domain, e.g. acme.eu.auth0.com)")
+            }
+        }
 
         var flag = FlagLocation.default
         var flagColumn: String?
@@ -92,7 +104,7 @@ struct PolicyDecoder {
         }
 
         return Policy(
-            flag: flag, flagColumn: resolvedFlagColumn, mode: mode, dialect: dialect, columns: columns,
+            tenant: tenant, flag: flag, flagColumn: resolvedFlagColumn, mode: mode, dialect: dialect, columns: columns,
             rules: rules, allow: allow, deny: deny, rollout: rollout, guards: guards, inputFiles: inputFiles,
             columnsNeeded: registry.columns, file: file, userIDIndex: userIDIndex, emailIndex: emailIndex,
             rolloutHasher: rollout.map { RolloutBucket.Hasher(salt: $0.salt) },

@@ -17,6 +17,10 @@ public enum HTMLReport {
             ["label": "disable", "value": s.disable, "strong": true],
             ["label": "unchanged", "value": s.unchanged],
         ]
+        if s.normalise > 0 {
+            totals.append(["label": "normalise: a flag that is not a boolean, written as one", "value": s.normalise])
+            for line in s.normaliseLines { totals.append(["label": "normalise: \(line.from) → boolean", "value": line.count]) }
+        }
         if s.keptByEnableOnly > 0 { totals.append(["label": "not selected, kept on by enable-only", "value": s.keptByEnableOnly]) }
         totals.append(["label": "rejected rows", "value": s.rejected])
 
@@ -24,6 +28,8 @@ public enum HTMLReport {
             "headline": model.headline,
             "outcome": plan.outcome.rawValue,
             "fingerprint": plan.fingerprint,
+            "tenant": plan.tenant ?? "none (made without --tenant: it cannot be applied)",
+            "applyDomain": plan.tenant ?? "TENANT",
             "flag": plan.flag.location,
             "column": plan.flag.column,
             "mode": plan.mode,
@@ -84,6 +90,7 @@ public enum HTMLReport {
         <p><span class="outcome {{outcome}}">{{headline}}</span></p>
         <ul>
         <li>Fingerprint: <code>{{fingerprint}}</code></li>
+        <li>Tenant: <code>{{tenant}}</code></li>
         <li>Flag: <code>{{flag}}</code> (current value read from column <code>{{column}}</code>)</li>
         <li>Mode: <code>{{mode}}</code></li>
         <li>Evaluated as of {{asOf}}; made {{createdAt}} by {{tool}}</li>
@@ -130,7 +137,7 @@ public enum HTMLReport {
         {{#canApply}}
         <h2>To apply</h2>
         <p>After approval, apply exactly this plan:</p>
-        <pre><code>mfa-rollout apply {{planPath}} --domain TENANT --approve {{fingerprint}}</code></pre>
+        <pre><code>mfa-rollout apply {{planPath}} --domain {{applyDomain}} --approve {{fingerprint}}</code></pre>
         {{/canApply}}
         </body>
         </html>

@@ -8,6 +8,7 @@ public enum MarkdownReport {
         let s = plan.summary
         var out = "# MFA rollout plan: \(model.headline)\n\n"
         out += "- Fingerprint: `\(plan.fingerprint)`\n"
+        out += "- Tenant: \(plan.tenant.map { "`\(code($0))`" } ?? "none (made without --tenant: it cannot be applied)")\n"
         out += "- Flag: `\(plan.flag.location)` (current value read from column `\(code(plan.flag.column))`)\n"
         out += "- Mode: `\(plan.mode)`\n"
         out += "- Evaluated as of \(iso(plan.producer.asOf)); made \(iso(plan.producer.createdAt)) by \(plan.producer.tool) \(plan.producer.version)\n"
@@ -19,6 +20,10 @@ public enum MarkdownReport {
         out += "| **enable** | **\(s.enable)** |\n"
         out += "| **disable** | **\(s.disable)** |\n"
         out += "| unchanged | \(s.unchanged) |\n"
+        if s.normalise > 0 {
+            out += "| normalise: a flag that is not a boolean, written as one | \(s.normalise) |\n"
+            for line in s.normaliseLines { out += "| normalise: \(cell(line.from)) → boolean | \(line.count) |\n" }
+        }
         if s.keptByEnableOnly > 0 { out += "| not selected, kept on by `enable-only` | \(s.keptByEnableOnly) |\n" }
         out += "| rejected rows | \(s.rejected) |\n\n"
 
@@ -70,7 +75,7 @@ public enum MarkdownReport {
 
         if plan.outcome == .changes {
             out += "## To apply\n\nAfter approval, apply exactly this plan:\n\n"
-            out += "```\nmfa-rollout apply \(planPath ?? "plan.json") --domain TENANT --approve \(plan.fingerprint)\n```\n"
+            out += "```\nmfa-rollout apply \(planPath ?? "plan.json") --domain \(plan.tenant ?? "TENANT") --approve \(plan.fingerprint)\n```\n"
         }
         return out
     }

@@ -6,6 +6,8 @@ public struct SummaryJSON: Sendable, Codable, Hashable {
     public var exitCode: Int32
     public var applicable: Bool
     public var fingerprint: String
+    /// The tenant the plan is for; nil when it was made without one.
+    public var tenant: String?
     public var flag: String
     public var mode: String
     public var summary: PlanSummary
@@ -18,6 +20,7 @@ public struct SummaryJSON: Sendable, Codable, Hashable {
         exitCode = outline.outcome.exitCode
         applicable = outline.applicable
         fingerprint = outline.fingerprint
+        tenant = outline.tenant
         flag = outline.flag.location
         mode = outline.mode
         summary = outline.summary
@@ -34,6 +37,6 @@ public struct SummaryJSON: Sendable, Codable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case outcome, exitCode = "exit_code", applicable, fingerprint, flag, mode, summary, guards, plan
+        case outcome, exitCode = "exit_code", applicable, fingerprint, tenant, flag, mode, summary, guards, plan
     }
 }

@@ -14,6 +14,9 @@ typealias EmulatorJSON = TenantEmulator.JSONValue
 /// Users, plans and an in-process emulator for apply tests.
 enum Fixture {
     static let flagLocation = "app_metadata.use_mfa"
+    /// The tenant fixture plans are made for. The engine knows the tenant only from the
+    /// journal; tying it to `--domain` is the command's part (see the CLI tests).
+    static let tenant = "tenant.test"
 
     /// Ids as Auth0 has them: pipes, an email, a slash.
     static func userID(_ index: Int) -> String {
@@ -31,6 +34,7 @@ enum Fixture {
         case .on: metadata["use_mfa"] = true
         case .off: metadata["use_mfa"] = false
         case .absent: break
+        case .other: metadata["use_mfa"] = "true"
         }
         return User(fields: [
             "user_id": .string(id), "email": .string("\(id.split(separator: "|").last ?? "")@x.test"),
@@ -44,13 +48,15 @@ enum Fixture {
             action: action, current: current, reason: "rule test", email: nil, connection: nil, file: "test.csv", line: 1)
     }
 
-    static func plan(_ operations: [PlanOperation], createdAt: Date = Date(), guards: [GuardCheck] = []) -> Plan {
+    static func plan(
+        _ operations: [PlanOperation], createdAt: Date = Date(), guards: [GuardCheck] = [], tenant: String? = Fixture.tenant
+    ) -> Plan {
         var summary = PlanSummary()
         summary.rows = operations.count
         summary.enable = operations.count { $0.action == .enable }
         summary.disable = operations.count { $0.action != .enable }
         return Plan(
-            producer: .init(createdAt: createdAt, asOf: createdAt), inputs: [],
+            producer: .init(createdAt: createdAt, asOf: createdAt), tenant: tenant, inputs: [],
             flag: .init(container: "app_metadata", key: "use_mfa", column: "use_mfa"), mode: "enforce",
             summary: summary, guards: guards, operations: operations, rejected: [])
     }
@@ -94,14 +100,18 @@ struct TestTenant: Sendable {
         directory.appendingPathComponent("\(name).json.journal.sqlite").path
     }
 
-    /// Applies `plan`; `during` runs beside the engine (to stop it, advance clocks, …).
+    /// Applies `plan`, approved by its own fingerprint unless `options` name one; `during`
+    /// runs beside the engine (to stop it, advance clocks, …).
     func apply(
         _ plan: Plan, options: ApplyOptions = ApplyOptions(), settings: ConnectionSettings? = nil,
         journal name: String = "plan", during: (@Sendable (ApplyEngine) async -> Void)? = nil
     ) async throws -> ApplySummary {
+        var options = options
+        if options.approvedFingerprint == nil { options.approvedFingerprint = plan.fingerprint }
         // As the command does: refuse before a journal (and its lock) exists.
-        try ApplyApproval.check(plan, options: options)
-        let journal = try ApplyJournal.open(path: journalPath(name), plan: plan)
+        let tenant = plan.tenant ?? Fixture.tenant
+        try ApplyApproval.check(plan, tenant: tenant, options: options)
+        let journal = try ApplyJournal.open(path: journalPath(name), plan: plan, tenant: tenant)
         let settings = settings ?? self.settings(concurrency: options.concurrency)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
@@ -145,6 +155,7 @@ struct TestTenant: Sendable {
         case nil: return .absent
         case .bool(true)?: return .on
         case .bool(false)?: return .off
+        case .string?: return .other
         default: return nil
         }
     }

@@ -1,0 +1,31 @@
+import Foundation
+import MFARollout
+import Rollout
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `apply` without `--approve` on a terminal: shows what would run and asks for the
+/// fingerprint's first digits, so that a person approves what they see. Elsewhere (cron, CI,
+/// a pipe) nothing is asked and `apply` refuses.
+enum ApprovalPrompt {
+    /// The digits typed, or nil when there is no terminal to ask on (the approval check then
+    /// refuses with what to pass).
+    static func ask(for plan: Plan) throws -> String? {
+        guard isatty(STDIN_FILENO) == 1, Terminal.standardErrorIsTerminal else { return nil }
+        let enable = plan.operations.count { $0.action == .enable }
+        var text = "Plan \(plan.fingerprint)\n"
+        text += "  tenant      \(plan.tenant ?? "(none)")\n"
+        text += "  flag        \(plan.flag.location)\n"
+        text += "  operations  \(plan.operations.count) (\(enable) turn MFA on, \(plan.operations.count - enable) turn it off)\n"
+        text += "  made        \(plan.producer.createdAt.formatted(.iso8601))\n"
+        text += "Type the fingerprint's first \(ApplyApproval.shortestPrefix) hex digits to approve it: "
+        Terminal.standardError(text)
+        guard let line = readLine(strippingNewline: true) else {
+            Terminal.standardError("\n")
+            return nil
+        }
+        return line.trimmingCharacters(in: .whitespaces)
+    }
+}
