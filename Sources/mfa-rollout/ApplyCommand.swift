@@ -293,7 +293,9 @@ enum ApplySummaryText {
             ("answered 429", "\(s.rateLimited) (\(String(format: "%.2f", s.rateLimitedShare * 100)) %)"),
         ]
         if let t = s.tickets {
-            rows.append(("enrollment tickets", "\(t.created) created (\(t.createdThisRun) in this run), \(t.failed) failed, \(t.pending) not requested yet"))
+            var text = "\(t.created) created (\(t.createdThisRun) in this run), \(t.failed) failed, \(t.pending) not requested yet"
+            if t.alreadyEnrolled > 0 { text += ", \(t.alreadyEnrolled) not needed (already enrolled)" }
+            rows.append(("enrollment tickets", text))
             rows.append(("tickets sent by", t.sendMail ? "Auth0 email" : "no email; URLs in \(t.ticketFile ?? "?") (mode 600)"))
         }
         let width = rows.map(\.0.count).max() ?? 0

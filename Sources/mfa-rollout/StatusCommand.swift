@@ -24,6 +24,8 @@ struct StatusCommand: ParsableCommand {
     struct Report: Encodable {
         var plan: String
         var fingerprint: String
+        /// The tenant the plan is for (nil: made without one).
+        var tenant: String?
         var journal: String
         var started: Bool
         var total: Int
@@ -36,7 +38,7 @@ struct StatusCommand: ParsableCommand {
         var ticketFailures: [Entry] = []
 
         enum CodingKeys: String, CodingKey {
-            case plan, fingerprint, journal, started, total, counts, failures, drifted, tickets
+            case plan, fingerprint, tenant, journal, started, total, counts, failures, drifted, tickets
             case ticketFailures = "ticket_failures"
         }
 
@@ -69,7 +71,7 @@ struct StatusCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: path) else {
             counts[OperationStatus.pending.rawValue] = plan.operations.count
             return Report(
-                plan: self.plan, fingerprint: plan.fingerprint, journal: path, started: false,
+                plan: self.plan, fingerprint: plan.fingerprint, tenant: plan.tenant, journal: path, started: false,
                 total: plan.operations.count, counts: counts, failures: [], drifted: [])
         }
         let journal = try ApplyJournal.openExisting(path: path, plan: plan)
@@ -79,7 +81,7 @@ struct StatusCommand: ParsableCommand {
             .init(id: r.id, userID: r.userID, attempts: r.attempts, httpStatus: r.httpStatus, reason: r.lastError ?? "")
         }
         var report = Report(
-            plan: self.plan, fingerprint: plan.fingerprint, journal: path, started: true, total: plan.operations.count,
+            plan: self.plan, fingerprint: plan.fingerprint, tenant: plan.tenant, journal: path, started: true, total: plan.operations.count,
             counts: counts, failures: records.filter { $0.status == .failed }.map(entry),
             drifted: records.filter { $0.status == .skippedDrift }.map(entry))
         let ticketCounts = try journal.ticketCounts()
@@ -93,7 +95,7 @@ struct StatusCommand: ParsableCommand {
     }
 
     static func text(_ r: Report) -> String {
-        var out = "Plan \(r.plan) (\(r.fingerprint)), \(r.total) operations\n"
+        var out = "Plan \(r.plan) (\(r.fingerprint)), \(r.total) operations, for tenant \(r.tenant ?? "(none)")\n"
         if !r.started {
             return out + "Not applied yet: no journal at \(r.journal).\n"
         }
@@ -114,7 +116,9 @@ struct StatusCommand: ParsableCommand {
         }
         if let tickets = r.tickets {
             out += "\nEnrollment tickets: \(tickets["done"] ?? 0) created, \(tickets["failed"] ?? 0) failed, "
-            out += "\((tickets["pending"] ?? 0) + (tickets["in-flight"] ?? 0)) not requested yet\n"
+            out += "\((tickets["pending"] ?? 0) + (tickets["in-flight"] ?? 0)) not requested yet"
+            if let enrolled = tickets["already-enrolled"], enrolled > 0 { out += ", \(enrolled) not needed (already enrolled)" }
+            out += "\n"
             for f in r.ticketFailures { out += "  \(f.userID) (\(f.id)), \(f.attempts) attempts: \(f.reason)\n" }
             if (tickets["pending"] ?? 0) + (tickets["in-flight"] ?? 0) + (tickets["failed"] ?? 0) > 0 {
                 out += "Running apply again with --enroll requests the tickets not created yet.\n"

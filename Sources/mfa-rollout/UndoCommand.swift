@@ -11,7 +11,8 @@ struct UndoCommand: ParsableCommand {
         discussion: """
             Reads the plan's journal and writes an ordinary plan (own fingerprint) with one operation per \
             done operation: back to true, to false, or unset (the key deleted) when the flag was absent. \
-            Review it, then `mfa-rollout apply UNDO.json --allow-disable …`.
+            The undo plan is for the plan's tenant. Operations that replaced a value that was not a \
+            boolean are not undone. Review it, then `mfa-rollout apply UNDO.json --allow-disable …`.
 
             Exit codes: 0 written, 1 error (including nothing to undo).
             """
@@ -26,6 +27,12 @@ struct UndoCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the undo plan here.", valueName: "file"))
     var out: String
 
+    @Option(
+        help: ArgumentHelp(
+            "The tenant you mean to undo on: refused unless it is the plan's (a check, not a choice: the undo plan is for the plan's tenant).",
+            valueName: "domain"))
+    var domain: String?
+
     func validate() throws {
         guard out != plan else { throw ValidationError("--out must not overwrite the plan being undone") }
     }
@@ -33,6 +40,7 @@ struct UndoCommand: ParsableCommand {
     func run() throws {
         do {
             let plan = try PlanFile.read(from: self.plan)
+            if let domain { try ApplyApproval.checkTenant(plan, target: domain) }
             let path = journal ?? ApplyJournal.defaultPath(forPlan: self.plan)
             let journal = try ApplyJournal.openExisting(path: path, plan: plan)
             let counts = try journal.counts()
@@ -47,7 +55,7 @@ struct UndoCommand: ParsableCommand {
                 """
                 Undo plan written to \(out): \(undo.operations.count) operations (\(undo.summary.enable) back to true, \(undo.summary.disable) back to false or unset).
                 \(unfinished > 0 ? "\(unfinished) operations of the plan are not done and need no undo.\n" : "")Fingerprint: \(undo.fingerprint)
-                Apply it with: mfa-rollout apply \(ApplyCommand.quote(out)) --approve \(undo.fingerprint)\(undo.summary.disable > 0 ? " --allow-disable" : "") --domain …
+                Apply it with: mfa-rollout apply \(ApplyCommand.quote(out)) --approve \(undo.fingerprint)\(undo.summary.disable > 0 ? " --allow-disable" : "") --domain \(undo.tenant.map(ApplyCommand.quote) ?? "…") …
 
                 """)
         } catch {

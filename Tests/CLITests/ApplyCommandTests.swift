@@ -43,6 +43,11 @@ struct ApplyCommandTests {
         #expect(undo.status == 0, "stderr: \(undo.stderr)")
         let undoPlan = try PlanFile.read(from: undoPath)
         #expect(undoPlan.operations.count == plan.operations.count - 1)
+        #expect(undoPlan.tenant == plan.tenant, "an undo plan is for the plan's tenant")
+        let elsewhere = try await ProcessRun.run(
+            ["undo", path, "--out", dir.appendingPathComponent("undo2.json").path, "--domain", "acme.eu.auth0.com"])
+        #expect(elsewhere.status == 1)
+        #expect(elsewhere.stderr.contains("was made for tenant"))
         #expect(undo.stdout.contains(undoPlan.fingerprint))
         let refused = try await ProcessRun.run(
             ["apply", undoPath, "--approve", undoPlan.fingerprint] + connection, environment: env)

@@ -21,19 +21,17 @@ public enum FlagValue: String, Sendable, Hashable, Codable, CustomStringConverti
             self = .absent
             return
         }
-        if isString {
-            self = .other
-            return
-        }
+        self = isString ? .other : Self.exact(raw) ?? .other
+    }
+
+    /// The three spellings exports actually use, read from the bytes: empty, `true`, `false`.
+    @inline(__always)
+    private static func exact(_ raw: UnsafeBufferPointer<UInt8>) -> FlagValue? {
         switch raw.count {
-        case 0:
-            self = .absent
-        case 4 where raw[0] == 0x74 && raw[1] == 0x72 && raw[2] == 0x75 && raw[3] == 0x65:  // true
-            self = .on
-        case 5 where raw[0] == 0x66 && raw[1] == 0x61 && raw[2] == 0x6C && raw[3] == 0x73 && raw[4] == 0x65:  // false
-            self = .off
-        default:
-            self = .other
+        case 0: .absent
+        case 4 where raw[0] == 0x74 && raw[1] == 0x72 && raw[2] == 0x75 && raw[3] == 0x65: .on  // true
+        case 5 where raw[0] == 0x66 && raw[1] == 0x61 && raw[2] == 0x6C && raw[3] == 0x73 && raw[4] == 0x65: .off  // false
+        default: nil
         }
     }
 
@@ -68,17 +66,8 @@ public enum FlagValue: String, Sendable, Hashable, Codable, CustomStringConverti
             self = .absent
             return
         }
-        switch raw.count {
-        case 0:
-            self = .absent
-        case 4 where raw[0] == 0x74 && raw[1] == 0x72 && raw[2] == 0x75 && raw[3] == 0x65:  // true
-            self = .on
-        case 5 where raw[0] == 0x66 && raw[1] == 0x61 && raw[2] == 0x6C && raw[3] == 0x73 && raw[4] == 0x65:  // false
-            self = .off
-        default:
-            guard let value = Self.lenient(String(decoding: raw, as: UTF8.self)) else { return nil }
-            self = value
-        }
+        guard let value = Self.exact(raw) ?? Self.lenient(String(decoding: raw, as: UTF8.self)) else { return nil }
+        self = value
     }
 
     /// Other spellings: spaces and tabs trimmed, one `'` dropped, case ignored.
