@@ -4,9 +4,10 @@ import PackageDescription
 let package = Package(
     name: "mfa-rollout",
     platforms: [.macOS(.v14)],
+    // The command-line tool is the product. Its libraries share their API with each other
+    // through `package` access: none of it is offered, or kept stable, for other packages.
     products: [
-        .executable(name: "mfa-rollout", targets: ["MFARolloutCLI"]),
-        .library(name: "MFARollout", targets: ["MFARollout"]),
+        .executable(name: "mfa-rollout", targets: ["mfa-rollout"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -79,7 +80,7 @@ let package = Package(
             ]
         ),
         .executableTarget(
-            name: "MFARolloutCLI",
+            name: "mfa-rollout",
             dependencies: [
                 "MFARollout",
                 "ManagementAPI",

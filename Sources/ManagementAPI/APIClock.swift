@@ -2,7 +2,7 @@
 ///
 /// Instants are ``Duration``s since an origin chosen by the clock, so a test can substitute a
 /// virtual clock that advances instantly instead of waiting.
-public protocol APIClock: Sendable {
+package protocol APIClock: Sendable {
     /// The current instant, measured from the clock's origin.
     var now: Duration { get }
     /// Suspends until `deadline` (an instant from ``now``); returns at once if it has passed.
@@ -11,18 +11,18 @@ public protocol APIClock: Sendable {
 }
 
 /// The real clock: `ContinuousClock` (keeps counting while the machine sleeps).
-public struct SystemAPIClock: APIClock {
+package struct SystemAPIClock: APIClock {
     private let origin: ContinuousClock.Instant
 
-    public init() {
+    package init() {
         self.origin = ContinuousClock.now
     }
 
-    public var now: Duration {
+    package var now: Duration {
         ContinuousClock.now - origin
     }
 
-    public func sleep(until deadline: Duration) async throws {
+    package func sleep(until deadline: Duration) async throws {
         try await Task.sleep(until: origin + deadline, clock: .continuous)
     }
 }

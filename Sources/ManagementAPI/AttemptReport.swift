@@ -1,19 +1,19 @@
 /// What happened on one attempt of one API call, for the caller's journal.
-public struct AttemptReport: Sendable, Equatable {
+package struct AttemptReport: Sendable, Equatable {
     /// The call without ids, e.g. `PATCH /api/v2/users/{id}`.
-    public var operation: String
+    package var operation: String
     /// 1 for the first attempt.
-    public var attempt: Int
+    package var attempt: Int
     /// The HTTP status when the server answered.
-    public var status: Int?
+    package var status: Int?
     /// Why the attempt failed; nil when it succeeded.
-    public var error: ManagementAPIError?
+    package var error: ManagementAPIError?
     /// When another attempt follows: the wait before it. Nil when this attempt was the last.
-    public var retryDelay: Duration?
+    package var retryDelay: Duration?
     /// The `X-Correlation-ID` sent, if any.
-    public var correlationID: String?
+    package var correlationID: String?
 
-    public init(
+    package init(
         operation: String, attempt: Int, status: Int?, error: ManagementAPIError?, retryDelay: Duration?,
         correlationID: String?
     ) {
@@ -26,10 +26,10 @@ public struct AttemptReport: Sendable, Equatable {
     }
 
     /// The attempt got a 2xx answer.
-    public var succeeded: Bool { error == nil }
+    package var succeeded: Bool { error == nil }
     /// Another attempt follows.
-    public var willRetry: Bool { retryDelay != nil }
+    package var willRetry: Bool { retryDelay != nil }
 }
 
 /// Called after every attempt (success, retryable failure, final failure).
-public typealias AttemptObserver = @Sendable (AttemptReport) async -> Void
+package typealias AttemptObserver = @Sendable (AttemptReport) async -> Void

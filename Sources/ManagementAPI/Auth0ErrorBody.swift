@@ -5,13 +5,13 @@ import Foundation
 ///
 /// `statusCode` is a number in real responses and a string in the published spec; both decode.
 /// Every field is optional so a partial body still decodes.
-public struct Auth0ErrorBody: Sendable, Equatable, Decodable, CustomStringConvertible {
-    public var statusCode: Int?
-    public var error: String?
-    public var message: String?
-    public var errorCode: String?
+package struct Auth0ErrorBody: Sendable, Equatable, Decodable, CustomStringConvertible {
+    package var statusCode: Int?
+    package var error: String?
+    package var message: String?
+    package var errorCode: String?
 
-    public init(statusCode: Int? = nil, error: String? = nil, message: String? = nil, errorCode: String? = nil) {
+    package init(statusCode: Int? = nil, error: String? = nil, message: String? = nil, errorCode: String? = nil) {
         self.statusCode = statusCode
         self.error = error
         self.message = message
@@ -22,7 +22,7 @@ public struct Auth0ErrorBody: Sendable, Equatable, Decodable, CustomStringConver
         case statusCode, error, message, errorCode
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if let number = try? container.decodeIfPresent(Int.self, forKey: .statusCode) {
             statusCode = number
@@ -37,13 +37,13 @@ public struct Auth0ErrorBody: Sendable, Equatable, Decodable, CustomStringConver
     }
 
     /// Decodes `bytes`, or returns nil when they are not a JSON object with any known field.
-    public static func decode(_ bytes: [UInt8]) -> Auth0ErrorBody? {
+    package static func decode(_ bytes: [UInt8]) -> Auth0ErrorBody? {
         guard let body = try? JSONDecoder().decode(Auth0ErrorBody.self, from: Data(bytes)) else { return nil }
         if body.statusCode == nil, body.error == nil, body.message == nil, body.errorCode == nil { return nil }
         return body
     }
 
-    public var description: String {
+    package var description: String {
         var parts: [String] = []
         if let error { parts.append(error) }
         if let errorCode { parts.append("(\(errorCode))") }

@@ -1,22 +1,22 @@
 /// The URL of an MFA enrollment ticket. It is a credential (whoever opens it enrolls a factor
 /// for the user), so its description is redacted and it is not `Codable`.
-public struct TicketURL: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
+package struct TicketURL: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
     CustomReflectable
 {
     /// The URL itself; hand it only to the user it was made for.
-    public let revealedValue: String
+    package let revealedValue: String
 
-    public init(_ value: String) {
+    package init(_ value: String) {
         self.revealedValue = value
     }
 
-    public var description: String { "TicketURL(redacted)" }
-    public var debugDescription: String { description }
-    public var customMirror: Mirror { Mirror(self, children: [:]) }
+    package var description: String { "TicketURL(redacted)" }
+    package var debugDescription: String { description }
+    package var customMirror: Mirror { Mirror(self, children: [:]) }
 }
 
 /// The factor an enrollment ticket asks for.
-public enum EnrollmentFactor: String, Sendable, Equatable, CaseIterable {
+package enum EnrollmentFactor: String, Sendable, Equatable, CaseIterable {
     case phone
     case pushNotification = "push-notification"
     case otp
@@ -26,15 +26,15 @@ public enum EnrollmentFactor: String, Sendable, Equatable, CaseIterable {
 }
 
 /// What `POST /guardian/enrollments/ticket` is asked to create.
-public struct EnrollmentTicketRequest: Sendable, Equatable {
-    public var userID: String
-    public var email: String?
-    public var sendMail: Bool
-    public var emailLocale: String?
-    public var factor: EnrollmentFactor?
-    public var allowMultipleEnrollments: Bool?
+package struct EnrollmentTicketRequest: Sendable, Equatable {
+    package var userID: String
+    package var email: String?
+    package var sendMail: Bool
+    package var emailLocale: String?
+    package var factor: EnrollmentFactor?
+    package var allowMultipleEnrollments: Bool?
 
-    public init(
+    package init(
         userID: String,
         email: String? = nil,
         sendMail: Bool,
@@ -61,11 +61,11 @@ public struct EnrollmentTicketRequest: Sendable, Equatable {
 }
 
 /// A created enrollment ticket.
-public struct EnrollmentTicket: Sendable, Equatable, Decodable {
-    public var ticketID: String
-    public var ticketURL: TicketURL
+package struct EnrollmentTicket: Sendable, Equatable, Decodable {
+    package var ticketID: String
+    package var ticketURL: TicketURL
 
-    public init(ticketID: String, ticketURL: TicketURL) {
+    package init(ticketID: String, ticketURL: TicketURL) {
         self.ticketID = ticketID
         self.ticketURL = ticketURL
     }
@@ -75,7 +75,7 @@ public struct EnrollmentTicket: Sendable, Equatable, Decodable {
         case ticketURL = "ticket_url"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         ticketID = try container.decode(String.self, forKey: .ticketID)
         ticketURL = TicketURL(try container.decode(String.self, forKey: .ticketURL))
@@ -83,17 +83,17 @@ public struct EnrollmentTicket: Sendable, Equatable, Decodable {
 }
 
 /// One MFA enrollment of a user (`GET /users/{id}/enrollments`).
-public struct Enrollment: Sendable, Equatable, Decodable {
-    public var id: String
+package struct Enrollment: Sendable, Equatable, Decodable {
+    package var id: String
     /// `pending` or `confirmed`.
-    public var status: String?
-    public var type: String?
-    public var name: String?
-    public var identifier: String?
-    public var phoneNumber: String?
-    public var authMethod: String?
-    public var enrolledAt: String?
-    public var lastAuth: String?
+    package var status: String?
+    package var type: String?
+    package var name: String?
+    package var identifier: String?
+    package var phoneNumber: String?
+    package var authMethod: String?
+    package var enrolledAt: String?
+    package var lastAuth: String?
 
     private enum CodingKeys: String, CodingKey {
         case id, status, type, name, identifier
@@ -104,5 +104,5 @@ public struct Enrollment: Sendable, Equatable, Decodable {
     }
 
     /// The enrollment is complete.
-    public var isConfirmed: Bool { status == "confirmed" }
+    package var isConfirmed: Bool { status == "confirmed" }
 }

@@ -1,13 +1,13 @@
 import Foundation
 
 /// One column of a user export: `{"name":"app_metadata.use_mfa","export_as":"use_mfa"}`.
-public struct ExportField: Sendable, Equatable, Hashable, Codable {
+package struct ExportField: Sendable, Equatable, Hashable, Codable {
     /// The field path, e.g. `user_id`, `app_metadata.use_mfa`, `identities[0].connection`.
-    public var name: String
+    package var name: String
     /// The header of the column; the name when nil.
-    public var exportAs: String?
+    package var exportAs: String?
 
-    public init(name: String, exportAs: String? = nil) {
+    package init(name: String, exportAs: String? = nil) {
         self.name = name
         self.exportAs = exportAs
     }
@@ -17,7 +17,7 @@ public struct ExportField: Sendable, Equatable, Hashable, Codable {
         case exportAs = "export_as"
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
         try container.encodeIfPresent(exportAs, forKey: .exportAs)
@@ -25,24 +25,24 @@ public struct ExportField: Sendable, Equatable, Hashable, Codable {
 }
 
 /// The file format of a user export.
-public enum ExportFormat: String, Sendable, Equatable, Codable {
+package enum ExportFormat: String, Sendable, Equatable, Codable {
     case csv
     case json
 }
 
 /// A URL that grants access by itself (a signed download link). Its description shows only
 /// scheme, host and path; the query, which holds the signature, is redacted.
-public struct SignedURL: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
+package struct SignedURL: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
     CustomReflectable
 {
     /// The full URL; pass it to ``ManagementClient/download(_:to:observer:)`` and nowhere else.
-    public let absoluteString: String
+    package let absoluteString: String
 
-    public init(_ absoluteString: String) {
+    package init(_ absoluteString: String) {
         self.absoluteString = absoluteString
     }
 
-    public var description: String {
+    package var description: String {
         guard let components = URLComponents(string: absoluteString), let host = components.host else {
             return "SignedURL(redacted)"
         }
@@ -51,20 +51,20 @@ public struct SignedURL: Sendable, Equatable, CustomStringConvertible, CustomDeb
         return "\(components.scheme ?? "?")://\(host)\(port)\(components.path)\(query)"
     }
 
-    public var debugDescription: String { description }
-    public var customMirror: Mirror { Mirror(self, children: [:]) }
+    package var debugDescription: String { description }
+    package var customMirror: Mirror { Mirror(self, children: [:]) }
 }
 
 /// A user export job, as answered by `POST /jobs/users-exports` and `GET /jobs/{id}`.
-public struct ExportJob: Sendable, Equatable, Decodable {
-    public enum Status: Sendable, Equatable, Decodable {
+package struct ExportJob: Sendable, Equatable, Decodable {
+    package enum Status: Sendable, Equatable, Decodable {
         case pending
         case processing
         case completed
         case failed
         case other(String)
 
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let text = try decoder.singleValueContainer().decode(String.self)
             switch text {
             case "pending": self = .pending
@@ -76,7 +76,7 @@ public struct ExportJob: Sendable, Equatable, Decodable {
         }
 
         /// The job will not change any more.
-        public var isFinished: Bool {
+        package var isFinished: Bool {
             switch self {
             case .completed, .failed: return true
             default: return false
@@ -84,18 +84,18 @@ public struct ExportJob: Sendable, Equatable, Decodable {
         }
     }
 
-    public var id: String
-    public var type: String?
-    public var status: Status
-    public var format: String?
-    public var connectionID: String?
-    public var connection: String?
-    public var createdAt: String?
-    public var percentageDone: Int?
-    public var timeLeftSeconds: Int?
-    public var fields: [ExportField]?
+    package var id: String
+    package var type: String?
+    package var status: Status
+    package var format: String?
+    package var connectionID: String?
+    package var connection: String?
+    package var createdAt: String?
+    package var percentageDone: Int?
+    package var timeLeftSeconds: Int?
+    package var fields: [ExportField]?
     /// When completed: the signed, short-lived (60 s) link to the gzip file.
-    public var location: SignedURL?
+    package var location: SignedURL?
 
     private enum CodingKeys: String, CodingKey {
         case id, type, status, format, connection, fields, location
@@ -105,7 +105,7 @@ public struct ExportJob: Sendable, Equatable, Decodable {
         case timeLeftSeconds = "time_left_seconds"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
         type = try container.decodeIfPresent(String.self, forKey: .type)

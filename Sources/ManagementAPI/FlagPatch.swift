@@ -1,7 +1,7 @@
 import Foundation
 
 /// Which metadata object of a user holds the flag.
-public enum MetadataContainer: String, Sendable, Equatable, Hashable, CaseIterable {
+package enum MetadataContainer: String, Sendable, Equatable, Hashable, CaseIterable {
     /// `app_metadata`: not editable by end users; writable with `update:users_app_metadata`.
     case appMetadata = "app_metadata"
     /// `user_metadata`: needs `update:users`.
@@ -13,15 +13,15 @@ public enum MetadataContainer: String, Sendable, Equatable, Hashable, CaseIterab
 ///
 /// Auth0 merges metadata at the first level, so sending a single key never touches the user's
 /// other metadata; an empty object (which would WIPE the metadata) cannot be built.
-public struct FlagPatch: Sendable, Equatable, Hashable, CustomStringConvertible {
-    public let container: MetadataContainer
-    public let key: String
+package struct FlagPatch: Sendable, Equatable, Hashable, CustomStringConvertible {
+    package let container: MetadataContainer
+    package let key: String
     /// `true`/`false`, or nil to delete the key.
-    public let value: Bool?
+    package let value: Bool?
 
     /// - Throws: ``ManagementAPIError/invalidRequest(reason:)`` when `key` is empty or contains
     ///   `.` or `$` (Auth0 rejects those in metadata key names).
-    public init(container: MetadataContainer, key: String, value: Bool?) throws(ManagementAPIError) {
+    package init(container: MetadataContainer, key: String, value: Bool?) throws(ManagementAPIError) {
         guard !key.isEmpty else { throw .invalidRequest(reason: "a metadata key may not be empty") }
         guard !key.contains("."), !key.contains("$") else {
             throw .invalidRequest(reason: "metadata key '\(key)' contains '.' or '$', which Auth0 rejects")
@@ -32,19 +32,19 @@ public struct FlagPatch: Sendable, Equatable, Hashable, CustomStringConvertible 
     }
 
     /// The JSON value sent for the key.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         value.map(JSONValue.bool) ?? .null
     }
 
     /// The body as JSON: `{"app_metadata":{"use_mfa":true}}`.
-    public func jsonBody() -> [UInt8] {
+    package func jsonBody() -> [UInt8] {
         let body: [String: [String: JSONValue]] = [container.rawValue: [key: jsonValue]]
         // Encoding a dictionary of strings, booleans and null cannot fail.
         let data = (try? JSONEncoder().encode(body)) ?? Data()
         return Array(data)
     }
 
-    public var description: String {
+    package var description: String {
         "\(container.rawValue).\(key) = \(value.map(String.init) ?? "null (delete)")"
     }
 }

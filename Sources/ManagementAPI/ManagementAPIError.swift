@@ -1,8 +1,8 @@
 /// Everything that can go wrong talking to the Management API. No case ever carries a secret
 /// (client secret, token, ticket URL, signed download URL query).
-public enum ManagementAPIError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ManagementAPIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// How a transport failure happened.
-    public enum TransportKind: String, Sendable, Equatable {
+    package enum TransportKind: String, Sendable, Equatable {
         case connectionReset = "connection reset"
         case connectFailed = "connection failed"
         case timeout
@@ -34,7 +34,7 @@ public enum ManagementAPIError: Error, Sendable, Equatable, CustomStringConverti
     case cancelled
 
     /// The HTTP status when there was one.
-    public var statusCode: Int? {
+    package var statusCode: Int? {
         switch self {
         case .http(let status, _, _): return status
         case .rateLimited: return 429
@@ -46,7 +46,7 @@ public enum ManagementAPIError: Error, Sendable, Equatable, CustomStringConverti
 
     /// Worth another attempt: 429, 408, 5xx and transport failures (except TLS). Other 4xx are
     /// terminal: the same request would get the same answer.
-    public var isRetryable: Bool {
+    package var isRetryable: Bool {
         switch self {
         case .http(let status, _, _):
             return status == 408 || (500...599).contains(status)
@@ -62,20 +62,20 @@ public enum ManagementAPIError: Error, Sendable, Equatable, CustomStringConverti
     }
 
     /// 404 from a user endpoint: the user no longer exists.
-    public var isNotFound: Bool {
+    package var isNotFound: Bool {
         if case .http(404, _, _) = self { return true }
         return false
     }
 
     /// The Auth0 `errorCode` (e.g. `inexistent_user`, `insufficient_scope`) when known.
-    public var auth0ErrorCode: String? {
+    package var auth0ErrorCode: String? {
         switch self {
         case .http(_, let body, _), .rateLimited(_, let body, _): return body?.errorCode
         default: return nil
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .http(let status, let body, let operation):
             let detail = body.map { " \($0)" } ?? ""

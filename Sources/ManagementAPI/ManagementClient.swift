@@ -9,17 +9,17 @@ import NIOHTTP1
 /// Safe to share between many concurrent workers: every call takes a token from the shared
 /// ``RateLimiter`` (each attempt, retries included), feeds the response's rate-limit headers
 /// back into it, retries per ``RetryPolicy``, and refreshes the token once on a 401.
-public struct ManagementClient: Sendable {
+package struct ManagementClient: Sendable {
     /// `User-Agent` sent with every request.
-    public static let userAgent = "mfa-rollout"
+    package static let userAgent = "mfa-rollout"
     /// Longest `X-Correlation-ID` Auth0 accepts.
-    public static let maxCorrelationIDLength = 64
+    package static let maxCorrelationIDLength = 64
 
-    public let endpoint: ManagementEndpoint
-    public let tokens: TokenProvider
+    package let endpoint: ManagementEndpoint
+    package let tokens: TokenProvider
     /// Shared bucket; nil sends unpaced (tests, one-off reads).
-    public let rateLimiter: RateLimiter?
-    public let retryPolicy: RetryPolicy
+    package let rateLimiter: RateLimiter?
+    package let retryPolicy: RetryPolicy
     private let transport: HTTPTransport
     private let clock: any APIClock
     private let logger: Logger
@@ -37,7 +37,7 @@ public struct ManagementClient: Sendable {
     ///   - clock: time source for retry waits (a virtual clock in tests).
     ///   - logger: never receives tokens, secrets or ticket URLs.
     ///   - observer: called after every attempt of every call.
-    public init(
+    package init(
         endpoint: ManagementEndpoint,
         tokens: TokenProvider,
         httpClient: HTTPClient,
@@ -61,7 +61,7 @@ public struct ManagementClient: Sendable {
 
     /// A client whose tokens come from `credentials` (client-credentials grant against
     /// `endpoint`, cached and single-flight, or a static token).
-    public init(
+    package init(
         endpoint: ManagementEndpoint,
         credentials: ManagementCredentials,
         httpClient: HTTPClient,
@@ -86,7 +86,7 @@ public struct ManagementClient: Sendable {
     /// An HTTPClient suited to this client: no redirects (an `Authorization` header must never
     /// follow one), up to `maxConnectionsPerHost` parallel HTTP/1 connections. The caller
     /// shuts it down (`try await client.shutdown()`).
-    public static func makeHTTPClient(maxConnectionsPerHost: Int = 16, connectTimeout: Duration = .seconds(10))
+    package static func makeHTTPClient(maxConnectionsPerHost: Int = 16, connectTimeout: Duration = .seconds(10))
         -> HTTPClient
     {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
@@ -99,7 +99,7 @@ public struct ManagementClient: Sendable {
     // MARK: Users
 
     /// `GET /api/v2/users/{id}`. A 404 throws `.http(status: 404, ...)` (``ManagementAPIError/isNotFound``).
-    public func getUser(id: String, correlationID: String? = nil, observer: AttemptObserver? = nil)
+    package func getUser(id: String, correlationID: String? = nil, observer: AttemptObserver? = nil)
         async throws(ManagementAPIError) -> ManagementUser
     {
         let exchange = try await perform(
@@ -110,7 +110,7 @@ public struct ManagementClient: Sendable {
 
     /// `PATCH /api/v2/users/{id}` with exactly one metadata key: `{"app_metadata":{"use_mfa":true}}`.
     /// Returns the updated user.
-    public func patchUser(
+    package func patchUser(
         id: String, body: FlagPatch, correlationID: String? = nil, observer: AttemptObserver? = nil
     ) async throws(ManagementAPIError) -> ManagementUser {
         let operation = "PATCH /api/v2/users/{id}"
@@ -123,7 +123,7 @@ public struct ManagementClient: Sendable {
     // MARK: Export jobs
 
     /// `POST /api/v2/jobs/users-exports`. Any 2xx is accepted (Auth0 answers 201).
-    public func createUsersExport(
+    package func createUsersExport(
         fields: [ExportField], connectionID: String? = nil, limit: Int? = nil, format: ExportFormat = .csv,
         correlationID: String? = nil, observer: AttemptObserver? = nil
     ) async throws(ManagementAPIError) -> ExportJob {
@@ -140,7 +140,7 @@ public struct ManagementClient: Sendable {
     }
 
     /// `GET /api/v2/jobs/{id}`.
-    public func getJob(id: String, correlationID: String? = nil, observer: AttemptObserver? = nil)
+    package func getJob(id: String, correlationID: String? = nil, observer: AttemptObserver? = nil)
         async throws(ManagementAPIError) -> ExportJob
     {
         let operation = "GET /api/v2/jobs/{id}"
@@ -157,7 +157,7 @@ public struct ManagementClient: Sendable {
     /// emulator); a signed URL on another host gets none. Not rate limited (another host),
     /// but retried per the policy.
     @discardableResult
-    public func download(_ url: SignedURL, to path: String, observer: AttemptObserver? = nil)
+    package func download(_ url: SignedURL, to path: String, observer: AttemptObserver? = nil)
         async throws(ManagementAPIError) -> Int
     {
         try await withDownloadRetries(url, observer: observer) { (response) async throws(ManagementAPIError) -> Int in
@@ -166,7 +166,7 @@ public struct ManagementClient: Sendable {
     }
 
     /// Downloads a signed export URL and hands back its bytes (at most `maxBytes`).
-    public func download(_ url: SignedURL, maxBytes: Int = 512 * 1024 * 1024, observer: AttemptObserver? = nil)
+    package func download(_ url: SignedURL, maxBytes: Int = 512 * 1024 * 1024, observer: AttemptObserver? = nil)
         async throws(ManagementAPIError) -> [UInt8]
     {
         try await withDownloadRetries(url, observer: observer) { (response) async throws(ManagementAPIError) -> [UInt8] in
@@ -182,7 +182,7 @@ public struct ManagementClient: Sendable {
 
     /// `POST /api/v2/guardian/enrollments/ticket`. Any 2xx is accepted. The ticket URL in the
     /// answer is a credential: it is wrapped in ``TicketURL`` and never logged.
-    public func createEnrollmentTicket(
+    package func createEnrollmentTicket(
         _ request: EnrollmentTicketRequest, correlationID: String? = nil, observer: AttemptObserver? = nil
     ) async throws(ManagementAPIError) -> EnrollmentTicket {
         let operation = "POST /api/v2/guardian/enrollments/ticket"
@@ -194,7 +194,7 @@ public struct ManagementClient: Sendable {
     }
 
     /// `POST /api/v2/guardian/enrollments/ticket` from its parts.
-    public func createEnrollmentTicket(
+    package func createEnrollmentTicket(
         userID: String, email: String? = nil, sendMail: Bool, factor: EnrollmentFactor? = nil,
         emailLocale: String? = nil, allowMultipleEnrollments: Bool? = nil, correlationID: String? = nil,
         observer: AttemptObserver? = nil
@@ -207,7 +207,7 @@ public struct ManagementClient: Sendable {
     }
 
     /// `GET /api/v2/users/{id}/enrollments`.
-    public func getEnrollments(userID: String, correlationID: String? = nil, observer: AttemptObserver? = nil)
+    package func getEnrollments(userID: String, correlationID: String? = nil, observer: AttemptObserver? = nil)
         async throws(ManagementAPIError) -> [Enrollment]
     {
         let operation = "GET /api/v2/users/{id}/enrollments"

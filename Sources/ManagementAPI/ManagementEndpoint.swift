@@ -3,20 +3,20 @@
 /// `https` always, except when plain `http` is explicitly allowed AND the host is a loopback
 /// address written literally (`127.0.0.0/8`, `::1`) or exactly `localhost`: that is for the local
 /// emulator only.
-public struct ManagementEndpoint: Sendable, Equatable, CustomStringConvertible {
-    public enum Scheme: String, Sendable {
+package struct ManagementEndpoint: Sendable, Equatable, CustomStringConvertible {
+    package enum Scheme: String, Sendable {
         case https
         case http
     }
 
     /// `https`, or `http` for an explicitly allowed loopback host.
-    public let scheme: Scheme
+    package let scheme: Scheme
     /// The domain as given: `tenant.eu.auth0.com`, `127.0.0.1:8080`, `[::1]:8080`.
-    public let domain: String
+    package let domain: String
     /// The host without port or brackets.
-    public let host: String
+    package let host: String
     /// The explicit port, if one was given.
-    public let port: Int?
+    package let port: Int?
 
     /// Validates `domain` and picks the scheme.
     ///
@@ -24,7 +24,7 @@ public struct ManagementEndpoint: Sendable, Equatable, CustomStringConvertible {
     ///   - domain: `tenant.eu.auth0.com` or `HOST:PORT`; no scheme, path, user info or query.
     ///   - allowInsecureHTTP: use plain `http`; accepted only for a loopback host.
     /// - Throws: ``ManagementAPIError/invalidDomain(_:reason:)`` or ``ManagementAPIError/insecureURL(_:)``.
-    public init(domain: String, allowInsecureHTTP: Bool = false) throws(ManagementAPIError) {
+    package init(domain: String, allowInsecureHTTP: Bool = false) throws(ManagementAPIError) {
         let (host, port) = try Self.split(domain)
         if allowInsecureHTTP {
             guard Self.isLoopback(host) else {
@@ -40,21 +40,21 @@ public struct ManagementEndpoint: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `{scheme}://{domain}`
-    public var origin: String { "\(scheme.rawValue)://\(domain)" }
+    package var origin: String { "\(scheme.rawValue)://\(domain)" }
     /// `{scheme}://{domain}/api/v2/`
-    public var baseURL: String { "\(origin)/api/v2/" }
+    package var baseURL: String { "\(origin)/api/v2/" }
     /// `{scheme}://{domain}/oauth/token`
-    public var tokenURL: String { "\(origin)/oauth/token" }
+    package var tokenURL: String { "\(origin)/oauth/token" }
     /// The audience of Management API tokens: `{scheme}://{domain}/api/v2/`
     /// (for Auth0 always `https://{domain}/api/v2/`).
-    public var audience: String { baseURL }
+    package var audience: String { baseURL }
 
-    public var description: String { baseURL }
+    package var description: String { baseURL }
 
     /// `true` for a literal `127.0.0.0/8` address, `::1`, and exactly `localhost`. Nothing is
     /// looked up: `localhost.` (a fully qualified name) and `localhost.example.com` go through
     /// DNS, which may answer anything, so they are not loopback.
-    public static func isLoopback(_ host: String) -> Bool {
+    package static func isLoopback(_ host: String) -> Bool {
         let lowered = host.lowercased()
         if lowered == "localhost" { return true }
         if lowered == "::1" || lowered == "0:0:0:0:0:0:0:1" { return true }

@@ -7,9 +7,9 @@
 /// Why `@` is encoded: node-auth0 builds paths with `encodeURIComponent`, which encodes `@`;
 /// go-auth0's `url.PathEscape` leaves it. Both forms name the same resource, because the
 /// server decodes the segment; encoding it is the stricter choice and matches node-auth0.
-public enum PathEncoding {
+package enum PathEncoding {
     /// Encodes `value` as a single path segment.
-    public static func encodeSegment(_ value: String) -> String {
+    package static func encodeSegment(_ value: String) -> String {
         var result = ""
         result.reserveCapacity(value.utf8.count)
         for byte in value.utf8 {

@@ -1,12 +1,12 @@
 /// A token-bucket limit: `burst` tokens at most, refilled at `rate` per second.
-public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
+package struct RateLimit: Sendable, Equatable, CustomStringConvertible {
     /// Sustained requests per second.
-    public var rate: Double
+    package var rate: Double
     /// Bucket size.
-    public var burst: Int
+    package var burst: Int
 
     /// - Precondition: `rate > 0`, `burst >= 1`.
-    public init(rate: Double, burst: Int) {
+    package init(rate: Double, burst: Int) {
         precondition(rate > 0 && rate.isFinite, "rate must be a positive number")
         precondition(burst >= 1, "burst must be at least 1")
         self.rate = rate
@@ -14,25 +14,25 @@ public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `n` requests per minute.
-    public static func perMinute(_ n: Double, burst: Int) -> RateLimit {
+    package static func perMinute(_ n: Double, burst: Int) -> RateLimit {
         RateLimit(rate: n / 60, burst: burst)
     }
 
     /// Free: all Management API, burst 2, 2/s.
-    public static let free = RateLimit(rate: 2, burst: 2)
+    package static let free = RateLimit(rate: 2, burst: 2)
     /// Essentials / Professional, write users (POST, PATCH): burst 20, 200/min.
-    public static let essentialsWriteUsers = RateLimit.perMinute(200, burst: 20)
+    package static let essentialsWriteUsers = RateLimit.perMinute(200, burst: 20)
     /// Essentials / Professional, read users: burst 40, 500/min.
-    public static let essentialsReadUsers = RateLimit.perMinute(500, burst: 40)
+    package static let essentialsReadUsers = RateLimit.perMinute(500, burst: 40)
     /// Essentials / Professional, all other endpoints: burst 10, 150/min.
-    public static let essentialsOther = RateLimit.perMinute(150, burst: 10)
+    package static let essentialsOther = RateLimit.perMinute(150, burst: 10)
     /// Enterprise, production, global: burst 50, 16/s.
-    public static let enterprise = RateLimit(rate: 16, burst: 50)
+    package static let enterprise = RateLimit(rate: 16, burst: 50)
     /// Enterprise, non-production, global: burst 10, 2/s.
-    public static let enterpriseNonProduction = RateLimit(rate: 2, burst: 10)
+    package static let enterpriseNonProduction = RateLimit(rate: 2, burst: 10)
 
     /// A plan from the documented table.
-    public enum Plan: String, Sendable, CaseIterable {
+    package enum Plan: String, Sendable, CaseIterable {
         case free
         case essentials
         case enterprise
@@ -40,7 +40,7 @@ public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Which limit of a plan applies.
-    public enum Scope: String, Sendable, CaseIterable {
+    package enum Scope: String, Sendable, CaseIterable {
         /// POST/PATCH users (the apply engine).
         case writeUsers
         /// GET users, export jobs.
@@ -50,7 +50,7 @@ public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The documented limit of `plan` for `scope`.
-    public static func preset(_ plan: Plan, scope: Scope) -> RateLimit {
+    package static func preset(_ plan: Plan, scope: Scope) -> RateLimit {
         switch (plan, scope) {
         case (.free, _): return .free
         case (.essentials, .writeUsers): return .essentialsWriteUsers
@@ -61,7 +61,7 @@ public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         "\(rate)/s, burst \(burst)"
     }
 }

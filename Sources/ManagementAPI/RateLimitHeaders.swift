@@ -6,26 +6,26 @@ import NIOHTTP1
 /// `Retry-After` (seconds or HTTP date) and the server's `Date`.
 ///
 /// Waits are computed against the server's `Date`, not the local clock: `reset - Date`.
-public struct RateLimitHeaders: Sendable, Equatable {
+package struct RateLimitHeaders: Sendable, Equatable {
     /// `Retry-After` as sent.
-    public enum RetryAfter: Sendable, Equatable {
+    package enum RetryAfter: Sendable, Equatable {
         case seconds(Int)
         /// An HTTP date, as seconds since 1970.
         case date(Int64)
     }
 
     /// `x-ratelimit-limit`: the bucket size.
-    public var limit: Int?
+    package var limit: Int?
     /// `x-ratelimit-remaining`: tokens left after this request.
-    public var remaining: Int?
+    package var remaining: Int?
     /// `x-ratelimit-reset`: UNIX seconds when tokens are next added.
-    public var reset: Int64?
+    package var reset: Int64?
     /// `Retry-After`.
-    public var retryAfter: RetryAfter?
+    package var retryAfter: RetryAfter?
     /// The server's `Date`, as seconds since 1970.
-    public var serverDate: Int64?
+    package var serverDate: Int64?
 
-    public init(
+    package init(
         limit: Int? = nil, remaining: Int? = nil, reset: Int64? = nil,
         retryAfter: RetryAfter? = nil, serverDate: Int64? = nil
     ) {
@@ -37,7 +37,7 @@ public struct RateLimitHeaders: Sendable, Equatable {
     }
 
     /// Reads the headers; malformed values count as absent.
-    public init(headers: HTTPHeaders) {
+    package init(headers: HTTPHeaders) {
         func integer(_ name: String) -> Int64? {
             headers.first(name: name).flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
         }
@@ -55,13 +55,13 @@ public struct RateLimitHeaders: Sendable, Equatable {
     }
 
     /// Any rate-limit header was present.
-    public var isEmpty: Bool {
+    package var isEmpty: Bool {
         limit == nil && remaining == nil && reset == nil && retryAfter == nil
     }
 
     /// How long until `x-ratelimit-reset`, measured against the server's `Date`
     /// (or `localNow`, seconds since 1970, when the server sent no `Date`). Never negative.
-    public func resetDelay(localNow: Double) -> Duration? {
+    package func resetDelay(localNow: Double) -> Duration? {
         guard let reset else { return nil }
         let now = serverDate.map(Double.init) ?? localNow
         return .seconds(clamping: Double(reset) - now)
@@ -69,7 +69,7 @@ public struct RateLimitHeaders: Sendable, Equatable {
 
     /// How long `Retry-After` asks to wait; an HTTP date is measured against the server's `Date`
     /// (or `localNow`). Never negative.
-    public func retryAfterDelay(localNow: Double) -> Duration? {
+    package func retryAfterDelay(localNow: Double) -> Duration? {
         switch retryAfter {
         case nil: return nil
         case .seconds(let seconds): return .seconds(seconds)
@@ -81,11 +81,11 @@ public struct RateLimitHeaders: Sendable, Equatable {
 }
 
 /// Parsing of HTTP dates (RFC 9110 IMF-fixdate, plus the obsolete RFC 850 and asctime forms).
-public enum HTTPDate {
+package enum HTTPDate {
     private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
     /// Seconds since 1970 for `Sun, 06 Nov 1994 08:49:37 GMT` (and obsolete forms); nil when malformed.
-    public static func parse(_ text: String) -> Int64? {
+    package static func parse(_ text: String) -> Int64? {
         let words = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
         var day: Int?
         var month: Int?
@@ -131,7 +131,7 @@ public enum HTTPDate {
     }
 
     /// Formats seconds since 1970 as an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
-    public static func format(_ seconds: Int64) -> String {
+    package static func format(_ seconds: Int64) -> String {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
         let z = days + 719_468

@@ -11,9 +11,9 @@
 /// failure) is in. Why: while requests travel, the server's bucket may sit full and stop
 /// refilling, so a local bucket that kept refilling would run ahead of it and earn 429s.
 /// With the cap, local tokens + unprocessed requests never exceed the server's tokens.
-public actor RateLimiter {
+package actor RateLimiter {
     /// The limit this limiter was created with.
-    public nonisolated let configured: RateLimit
+    package nonisolated let configured: RateLimit
     private let clock: any APIClock
     private let rate: Double
     private var burst: Double
@@ -21,17 +21,17 @@ public actor RateLimiter {
     private var lastRefill: Duration
     private var pausedUntil: Duration = .zero
     /// Acquired and not yet released.
-    public private(set) var inFlight = 0
+    package private(set) var inFlight = 0
     /// Requests let through so far.
-    public private(set) var acquiredCount = 0
+    package private(set) var acquiredCount = 0
     /// Times the server's headers lowered the local tokens or paused the bucket.
-    public private(set) var correctionCount = 0
+    package private(set) var correctionCount = 0
 
     /// - Parameters:
     ///   - limit: rate and burst.
     ///   - clock: time source; a virtual clock in tests.
     ///   - initialTokens: tokens at start; a full bucket when nil.
-    public init(_ limit: RateLimit, clock: any APIClock = SystemAPIClock(), initialTokens: Int? = nil) {
+    package init(_ limit: RateLimit, clock: any APIClock = SystemAPIClock(), initialTokens: Int? = nil) {
         self.configured = limit
         self.clock = clock
         self.rate = limit.rate
@@ -42,7 +42,7 @@ public actor RateLimiter {
 
     /// Waits until a token is available and takes it.
     /// - Throws: `CancellationError` when the task is cancelled while waiting.
-    public func acquire() async throws {
+    package func acquire() async throws {
         while true {
             try Task.checkCancellation()
             let now = clock.now
@@ -63,14 +63,14 @@ public actor RateLimiter {
     }
 
     /// Marks one acquired request as answered (or failed); call exactly once per ``acquire()``.
-    public func release() {
+    package func release() {
         refill(clock.now)
         inFlight = max(0, inFlight - 1)
     }
 
     /// Corrects the bucket from a response's rate-limit headers.
     /// - Parameter localNow: local wall-clock seconds since 1970, used only when the response had no `Date`.
-    public func observe(_ headers: RateLimitHeaders, localNow: Double) {
+    package func observe(_ headers: RateLimitHeaders, localNow: Double) {
         let now = clock.now
         refill(now)
         var corrected = false
@@ -102,7 +102,7 @@ public actor RateLimiter {
     }
 
     /// Empties the bucket and lets nothing through for `duration` (after a 429).
-    public func pause(for duration: Duration) {
+    package func pause(for duration: Duration) {
         let now = clock.now
         refill(now)
         tokens = min(tokens, 0)
@@ -111,13 +111,13 @@ public actor RateLimiter {
     }
 
     /// Tokens available now (for diagnostics and tests).
-    public var availableTokens: Double {
+    package var availableTokens: Double {
         refill(clock.now)
         return tokens
     }
 
     /// The bucket size now (lowered when the server reported a smaller `x-ratelimit-limit`).
-    public var currentBurst: Int { Int(burst) }
+    package var currentBurst: Int { Int(burst) }
 
     private func pauseLocked(until deadline: Duration) {
         if deadline > pausedUntil { pausedUntil = deadline }

@@ -1,24 +1,24 @@
 import Foundation
 
 /// A source of uniform random numbers in `0..<1`, injectable so tests can seed it.
-public struct RandomSource: Sendable {
+package struct RandomSource: Sendable {
     private let next: @Sendable () -> Double
 
-    public init(_ next: @escaping @Sendable () -> Double) {
+    package init(_ next: @escaping @Sendable () -> Double) {
         self.next = next
     }
 
     /// The system generator.
-    public static let system = RandomSource { Double.random(in: 0..<1) }
+    package static let system = RandomSource { Double.random(in: 0..<1) }
 
     /// A deterministic generator (SplitMix64) for tests.
-    public static func seeded(_ seed: UInt64) -> RandomSource {
+    package static func seeded(_ seed: UInt64) -> RandomSource {
         let state = SeededState(seed)
         return RandomSource { state.next() }
     }
 
     /// A number in `0..<1`.
-    public func unit() -> Double {
+    package func unit() -> Double {
         min(max(next(), 0), 0.999_999_999_999)
     }
 }
@@ -45,9 +45,9 @@ private final class SeededState: @unchecked Sendable {
 ///
 /// Retried: 429 (wait = `Retry-After`, else `reset - Date`, else backoff), 408, 5xx and
 /// connection errors. Other 4xx are terminal. Each attempt takes a fresh rate-limit token.
-public struct RetryPolicy: Sendable {
+package struct RetryPolicy: Sendable {
     /// How backoff delays are randomised.
-    public enum Jitter: Sendable, Equatable {
+    package enum Jitter: Sendable, Equatable {
         /// Exactly the exponential delay.
         case none
         /// Uniform in `0...delay` (AWS "full jitter").
@@ -57,20 +57,20 @@ public struct RetryPolicy: Sendable {
     }
 
     /// Attempts in total, the first included (1 = no retries).
-    public var maxAttempts: Int
+    package var maxAttempts: Int
     /// Delay before the first retry, doubled for each further one.
-    public var baseDelay: Duration
+    package var baseDelay: Duration
     /// Longest backoff delay.
-    public var maxDelay: Duration
-    public var jitter: Jitter
+    package var maxDelay: Duration
+    package var jitter: Jitter
     /// Extra random wait added to a server-given wait (`reset - Date`), as a fraction of it:
     /// spreads workers that all waited for the same reset. 0.2 like node-auth0.
-    public var serverWaitJitter: Double
+    package var serverWaitJitter: Double
     /// Longest server-given wait (`Retry-After`, reset) honoured; longer ones are capped to it.
-    public var maxServerWait: Duration
-    public var random: RandomSource
+    package var maxServerWait: Duration
+    package var random: RandomSource
 
-    public init(
+    package init(
         maxAttempts: Int = 5,
         baseDelay: Duration = .seconds(1),
         maxDelay: Duration = .seconds(60),
@@ -89,15 +89,15 @@ public struct RetryPolicy: Sendable {
     }
 
     /// No retries at all.
-    public static let none = RetryPolicy(maxAttempts: 1)
+    package static let none = RetryPolicy(maxAttempts: 1)
 
     /// Whether `error` is worth another attempt (see ``ManagementAPIError/isRetryable``).
-    public func isRetryable(_ error: ManagementAPIError) -> Bool {
+    package func isRetryable(_ error: ManagementAPIError) -> Bool {
         error.isRetryable
     }
 
     /// The exponential backoff before retry number `retry` (1 = first retry), capped and jittered.
-    public func backoff(retry: Int) -> Duration {
+    package func backoff(retry: Int) -> Duration {
         let exponent = Double(max(0, retry - 1))
         let raw = baseDelay.secondsValue * pow(2, min(exponent, 60))
         let capped = min(raw, maxDelay.secondsValue)
@@ -116,7 +116,7 @@ public struct RetryPolicy: Sendable {
     /// error is terminal or the attempts are used up.
     ///
     /// - Parameter serverWait: for a 429, `Retry-After` (preferred) or `reset - Date`.
-    public func delay(after error: ManagementAPIError, attempt: Int, serverWait: Duration?) -> Duration? {
+    package func delay(after error: ManagementAPIError, attempt: Int, serverWait: Duration?) -> Duration? {
         guard attempt < maxAttempts, isRetryable(error) else { return nil }
         if case .rateLimited = error, let serverWait {
             let capped = min(serverWait, maxServerWait)

@@ -5,14 +5,14 @@ import NIOCore
 import NIOHTTP1
 
 /// A token as issued by the token endpoint.
-public struct IssuedToken: Sendable, Equatable {
-    public var token: BearerToken
+package struct IssuedToken: Sendable, Equatable {
+    package var token: BearerToken
     /// Lifetime from issue (`expires_in`).
-    public var expiresIn: Duration
+    package var expiresIn: Duration
     /// Granted scopes (`scope`), split on spaces.
-    public var scopes: [String]
+    package var scopes: [String]
 
-    public init(token: BearerToken, expiresIn: Duration, scopes: [String] = []) {
+    package init(token: BearerToken, expiresIn: Duration, scopes: [String] = []) {
         self.token = token
         self.expiresIn = expiresIn
         self.scopes = scopes
@@ -20,13 +20,13 @@ public struct IssuedToken: Sendable, Equatable {
 }
 
 /// Something that can get a fresh token (the client-credentials grant; a stub in tests).
-public protocol TokenFetcher: Sendable {
+package protocol TokenFetcher: Sendable {
     func fetchToken() async throws(ManagementAPIError) -> IssuedToken
 }
 
 /// Hands out the Management API token: fetched once and cached for its lifetime minus a
 /// margin; concurrent callers share one fetch; after a 401 the client asks for ONE refresh.
-public actor TokenProvider {
+package actor TokenProvider {
     private enum Source {
         case fixed(BearerToken)
         case fetcher(any TokenFetcher)
@@ -38,12 +38,12 @@ public actor TokenProvider {
     private var cached: (token: BearerToken, expiresAt: Duration)?
     private var inFlight: Task<IssuedToken, any Error>?
     /// Completed fetches from the token endpoint (for tests and diagnostics).
-    public private(set) var fetchCount = 0
+    package private(set) var fetchCount = 0
     /// Callers currently waiting on a fetch.
-    public private(set) var waitingCallers = 0
+    package private(set) var waitingCallers = 0
 
     /// A provider for a static token: never fetches, cannot refresh.
-    public init(staticToken: BearerToken, clock: any APIClock = SystemAPIClock()) {
+    package init(staticToken: BearerToken, clock: any APIClock = SystemAPIClock()) {
         self.source = .fixed(staticToken)
         self.clock = clock
         self.expiryMargin = .zero
@@ -51,14 +51,14 @@ public actor TokenProvider {
 
     /// A provider that fetches with `fetcher`.
     /// - Parameter expiryMargin: a token is replaced this long before it expires (at most half its lifetime).
-    public init(fetcher: any TokenFetcher, clock: any APIClock = SystemAPIClock(), expiryMargin: Duration = .seconds(300)) {
+    package init(fetcher: any TokenFetcher, clock: any APIClock = SystemAPIClock(), expiryMargin: Duration = .seconds(300)) {
         self.source = .fetcher(fetcher)
         self.clock = clock
         self.expiryMargin = expiryMargin
     }
 
     /// A provider for `credentials`: the client-credentials grant against `endpoint`, or a static token.
-    public init(
+    package init(
         credentials: ManagementCredentials,
         endpoint: ManagementEndpoint,
         httpClient: HTTPClient,
@@ -80,13 +80,13 @@ public actor TokenProvider {
     }
 
     /// Whether ``refresh(rejected:)`` can produce a different token.
-    public nonisolated var canRefresh: Bool {
+    package nonisolated var canRefresh: Bool {
         if case .fetcher = source { return true }
         return false
     }
 
     /// The current token, fetching one when none is cached or it is about to expire.
-    public func token() async throws(ManagementAPIError) -> BearerToken {
+    package func token() async throws(ManagementAPIError) -> BearerToken {
         switch source {
         case .fixed(let token):
             return token
@@ -99,7 +99,7 @@ public actor TokenProvider {
     /// Called after the API answered 401 to `rejected`: returns a new token, or nil when the
     /// token cannot be refreshed (static). When another caller already replaced `rejected`,
     /// the newer cached token is returned without a second fetch.
-    public func refresh(rejected: BearerToken) async throws(ManagementAPIError) -> BearerToken? {
+    package func refresh(rejected: BearerToken) async throws(ManagementAPIError) -> BearerToken? {
         guard case .fetcher(let fetcher) = source else { return nil }
         if let cached, cached.token != rejected, clock.now < cached.expiresAt { return cached.token }
         cached = nil

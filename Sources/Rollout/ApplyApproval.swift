@@ -4,14 +4,14 @@ import ManagementAPI
 
 /// The checks `apply` makes before it sends anything. (The plan's own fingerprint is already
 /// verified by `PlanFile.read`.)
-public enum ApplyApproval {
+package enum ApplyApproval {
     /// The fewest hex digits of a fingerprint `--approve` accepts: 48 bits, so that no other
     /// plan a person could be shown matches by chance.
-    public static let shortestPrefix = 12
+    package static let shortestPrefix = 12
 
     /// Throws the first reason not to apply `plan` to `tenant` (a domain as given to
     /// `--domain`) with `options` at `now`.
-    public static func check(_ plan: Plan, tenant: String, options: ApplyOptions, now: Date = Date()) throws(ApplyRefusal) {
+    package static func check(_ plan: Plan, tenant: String, options: ApplyOptions, now: Date = Date()) throws(ApplyRefusal) {
         guard plan.applicable, plan.outcome != .guardTripped, !plan.guards.contains(where: \.tripped) else {
             throw .notApplicable(trippedGuards: plan.guards.filter(\.tripped).map(\.explanation))
         }
@@ -30,7 +30,7 @@ public enum ApplyApproval {
     }
 
     /// Refuses a plan without a tenant, and `target` when it is not the plan's tenant.
-    public static func checkTenant(_ plan: Plan, target: String) throws(ApplyRefusal) {
+    package static func checkTenant(_ plan: Plan, target: String) throws(ApplyRefusal) {
         guard let planned = plan.tenant else { throw .noTenant }
         let canonical: String
         do {
@@ -43,7 +43,7 @@ public enum ApplyApproval {
 
     /// `approved` names `fingerprint`: the whole of it, or its first `shortestPrefix` or more
     /// hex digits, with or without `sha256:`, in any case.
-    public static func checkApproval(_ approved: String, of fingerprint: String) throws(ApplyRefusal) {
+    package static func checkApproval(_ approved: String, of fingerprint: String) throws(ApplyRefusal) {
         var digits = Substring(approved.trimmingCharacters(in: .whitespaces).lowercased())
         if digits.hasPrefix("sha256:") { digits = digits.dropFirst(7) }
         guard !digits.isEmpty, digits.allSatisfy(\.isHexDigit) else {
@@ -60,7 +60,7 @@ public enum ApplyApproval {
     }
 
     /// The metadata container and key the plan's operations write.
-    public static func flagPatchTarget(_ plan: Plan) throws(ApplyRefusal) -> (container: MetadataContainer, key: String) {
+    package static func flagPatchTarget(_ plan: Plan) throws(ApplyRefusal) -> (container: MetadataContainer, key: String) {
         guard let container = MetadataContainer(rawValue: plan.flag.container) else {
             throw .unsupportedFlag(location: plan.flag.location, reason: "the container must be app_metadata or user_metadata")
         }

@@ -15,11 +15,11 @@ import ManagementAPI
 /// The engine knows nothing about signals: call ``stop()`` (from a signal handler, a test, a
 /// UI) and no new operation starts; the ones in flight finish and are journaled.
 /// One engine serves one ``run(now:)``; make a new one to run again.
-public final class ApplyEngine: Sendable {
-    public let plan: Plan
-    public let journal: ApplyJournal
-    public let client: ManagementClient
-    public let options: ApplyOptions
+package final class ApplyEngine: Sendable {
+    package let plan: Plan
+    package let journal: ApplyJournal
+    package let client: ManagementClient
+    package let options: ApplyOptions
     private let state: RunState
     private let logger: Logger
 
@@ -27,7 +27,7 @@ public final class ApplyEngine: Sendable {
     ///   - plan: a plan read with `PlanFile.read` (its fingerprint verified).
     ///   - journal: the plan's journal (``ApplyJournal/open(path:plan:)``).
     ///   - client: a client with the shared rate limiter (``ManagementConnection``).
-    public init(
+    package init(
         plan: Plan, journal: ApplyJournal, client: ManagementClient, options: ApplyOptions,
         logger: Logger = Logger(label: "mfa-rollout.apply")
     ) {
@@ -41,12 +41,12 @@ public final class ApplyEngine: Sendable {
 
     /// Asks the run to stop: no new operation starts; in-flight ones finish and are journaled.
     /// Safe to call from any thread, any number of times.
-    public func stop() {
+    package func stop() {
         state.requestStop()
     }
 
     /// The current progress (cheap; call it from a timer).
-    public func progress() -> ApplyProgress {
+    package func progress() -> ApplyProgress {
         state.snapshot()
     }
 
@@ -56,7 +56,7 @@ public final class ApplyEngine: Sendable {
     /// - Throws: ``ApplyRefusal`` before anything is sent, ``JournalError`` when the journal
     ///   cannot be prepared, ``ManagementAPIError`` when no token can be had, ``TicketFileError``
     ///   when `--enroll` without email has no usable ticket file (before anything is sent). Failures of single operations are in the summary, not thrown.
-    public func run(now: Date = Date()) async throws -> ApplySummary {
+    package func run(now: Date = Date()) async throws -> ApplySummary {
         guard journal.fingerprint == plan.fingerprint else {
             throw JournalError.boundToAnotherPlan(
                 path: journal.path, journalFingerprint: journal.fingerprint, planFingerprint: plan.fingerprint)

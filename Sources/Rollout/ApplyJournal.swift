@@ -8,16 +8,16 @@ import MFARollout
 /// Because each status change is committed (and fsynced) before the run moves on, a run
 /// killed at any moment loses nothing: the next run finds `done` operations and never sends
 /// them again, and re-sends `in-flight` ones (a PATCH of one key is idempotent).
-public final class ApplyJournal: Sendable {
+package final class ApplyJournal: Sendable {
     /// Schema version written in `meta`.
-    public static let schemaVersion = "1"
+    package static let schemaVersion = "1"
 
-    public let path: String
+    package let path: String
     /// The fingerprint of the plan this journal belongs to.
-    public let fingerprint: String
+    package let fingerprint: String
     /// The tenant (canonical) the plan is applied to; nil for a journal opened read-only
     /// that records none.
-    public let tenant: String?
+    package let tenant: String?
     private let pool: DatabasePool
     /// The `.lock` file's lock, held while a run owns the journal.
     private let lock: RunLock?
@@ -35,7 +35,7 @@ public final class ApplyJournal: Sendable {
     }
 
     /// `plan.json.journal.sqlite` beside the plan.
-    public static func defaultPath(forPlan planPath: String) -> String {
+    package static func defaultPath(forPlan planPath: String) -> String {
         planPath + ".journal.sqlite"
     }
 
@@ -44,7 +44,7 @@ public final class ApplyJournal: Sendable {
     /// - Throws: ``JournalError/boundToAnotherPlan(path:journalFingerprint:planFingerprint:)``
     ///   when the file belongs to another plan, ``JournalError/boundToAnotherTenant(path:journalTenant:tenant:)``
     ///   when it records another tenant.
-    public static func open(path: String, plan: Plan, tenant: String) throws(JournalError) -> ApplyJournal {
+    package static func open(path: String, plan: Plan, tenant: String) throws(JournalError) -> ApplyJournal {
         let lock = try lockExclusively(path + ".lock")
         let journal: ApplyJournal
         do {
@@ -102,7 +102,7 @@ public final class ApplyJournal: Sendable {
     }
 
     /// Opens an existing journal for reading (`status`, `undo`), checking it belongs to `plan`.
-    public static func openExisting(path: String, plan: Plan) throws(JournalError) -> ApplyJournal {
+    package static func openExisting(path: String, plan: Plan) throws(JournalError) -> ApplyJournal {
         guard FileManager.default.fileExists(atPath: path) else { throw .notFound(path: path) }
         let probe = try connect(path: path, fingerprint: plan.fingerprint, tenant: nil)
         let recorded: String?
@@ -199,7 +199,7 @@ public final class ApplyJournal: Sendable {
 
     /// Prepares a run: `in-flight` operations (a crash mid-request) and `failed` ones go back to
     /// `pending`. Returns the plan indexes of the pending operations, in plan order.
-    public func prepareRun() async throws(JournalError) -> [Int] {
+    package func prepareRun() async throws(JournalError) -> [Int] {
         try await write { db in
             try db.execute(sql: "UPDATE operation SET status = 'pending' WHERE status IN ('in-flight', 'failed')")
             return try Int.fetchAll(db, sql: "SELECT seq FROM operation WHERE status = 'pending' ORDER BY seq")
@@ -207,7 +207,7 @@ public final class ApplyJournal: Sendable {
     }
 
     /// Records that the request(s) for operation `index` are about to be sent.
-    public func markInFlight(_ index: Int) async throws(JournalError) {
+    package func markInFlight(_ index: Int) async throws(JournalError) {
         let now = Self.timestamp()
         try await write { db in
             try db.execute(
@@ -218,7 +218,7 @@ public final class ApplyJournal: Sendable {
     /// Records how operation `index` ended. With `owesTicket` (an enable done by a run with
     /// `--enroll`), its ticket becomes `pending` in the same transaction, so a crash between
     /// the PATCH and the ticket request cannot lose the ticket.
-    public func finish(_ index: Int, _ outcome: OperationOutcome, owesTicket: Bool = false) async throws(JournalError) {
+    package func finish(_ index: Int, _ outcome: OperationOutcome, owesTicket: Bool = false) async throws(JournalError) {
         let now = Self.timestamp()
         try await write { db in
             try db.execute(
@@ -240,7 +240,7 @@ public final class ApplyJournal: Sendable {
 
     /// The plan indexes of done operations whose ticket is still owed (`pending`, `in-flight`
     /// after a crash, or `failed`), in plan order.
-    public func ticketsOwed() throws(JournalError) -> [Int] {
+    package func ticketsOwed() throws(JournalError) -> [Int] {
         try read { db in
             try Int.fetchAll(
                 db,
@@ -252,14 +252,14 @@ public final class ApplyJournal: Sendable {
     }
 
     /// Records that the ticket of operation `index` is about to be requested.
-    public func markTicketInFlight(_ index: Int) async throws(JournalError) {
+    package func markTicketInFlight(_ index: Int) async throws(JournalError) {
         try await write { db in
             try db.execute(sql: "UPDATE operation SET ticket_status = 'in-flight' WHERE seq = ?", arguments: [index])
         }
     }
 
     /// Records how the ticket of operation `index` ended: its id (never its URL) or the reason.
-    public func finishTicket(_ index: Int, _ outcome: TicketOutcome) async throws(JournalError) {
+    package func finishTicket(_ index: Int, _ outcome: TicketOutcome) async throws(JournalError) {
         try await write { db in
             try db.execute(
                 sql: """
@@ -272,7 +272,7 @@ public final class ApplyJournal: Sendable {
     }
 
     /// Puts the ticket of operation `index` back to `pending` (the run stopped before its answer).
-    public func releaseTicket(_ index: Int, attempts: Int) async throws(JournalError) {
+    package func releaseTicket(_ index: Int, attempts: Int) async throws(JournalError) {
         try await write { db in
             try db.execute(
                 sql: "UPDATE operation SET ticket_status = 'pending', ticket_attempts = ticket_attempts + ? WHERE seq = ?",
@@ -281,7 +281,7 @@ public final class ApplyJournal: Sendable {
     }
 
     /// Tickets by status (every status present, zero included).
-    public func ticketCounts() throws(JournalError) -> [TicketStatus: Int] {
+    package func ticketCounts() throws(JournalError) -> [TicketStatus: Int] {
         let rows = try read { db -> [Row] in
             let columns = Set(try db.columns(in: "operation").map(\.name))
             guard columns.contains("ticket_status") else { return [] }
@@ -296,7 +296,7 @@ public final class ApplyJournal: Sendable {
     }
 
     /// Puts operation `index` back to `pending` (the run stopped before its answer counted).
-    public func release(_ index: Int, attempts: Int) async throws(JournalError) {
+    package func release(_ index: Int, attempts: Int) async throws(JournalError) {
         try await write { db in
             try db.execute(
                 sql: "UPDATE operation SET status = 'pending', attempts = attempts + ? WHERE seq = ?",
@@ -307,7 +307,7 @@ public final class ApplyJournal: Sendable {
     // MARK: Reading
 
     /// Operations by status (every status present, zero included).
-    public func counts() throws(JournalError) -> [OperationStatus: Int] {
+    package func counts() throws(JournalError) -> [OperationStatus: Int] {
         let rows = try read { db in
             try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM operation GROUP BY status")
         }
@@ -322,7 +322,7 @@ public final class ApplyJournal: Sendable {
     /// in plan order. SQLite picks the statuses (through the `status` index), so a status report
     /// over a million operations reads only the few it lists; rows left out are not turned
     /// into records.
-    public func records(
+    package func records(
         _ statuses: Set<OperationStatus>? = nil, ticketStatus: TicketStatus? = nil
     ) throws(JournalError) -> [JournalRecord] {
         let wanted = statuses.map { $0.map(\.rawValue).sorted() }
@@ -395,17 +395,17 @@ public final class ApplyJournal: Sendable {
 }
 
 /// How one operation ended, for ``ApplyJournal/finish(_:_:)``.
-public struct OperationOutcome: Sendable, Equatable {
-    public var status: OperationStatus
+package struct OperationOutcome: Sendable, Equatable {
+    package var status: OperationStatus
     /// Requests sent in this run (retries and the `--verify-current` GET included).
-    public var attempts: Int
-    public var httpStatus: Int?
+    package var attempts: Int
+    package var httpStatus: Int?
     /// Why it failed or was skipped; no secrets.
-    public var error: String?
-    public var valueBefore: FlagValue?
-    public var valueBeforeObserved: Bool
+    package var error: String?
+    package var valueBefore: FlagValue?
+    package var valueBeforeObserved: Bool
 
-    public init(
+    package init(
         status: OperationStatus, attempts: Int, httpStatus: Int?, error: String?, valueBefore: FlagValue?,
         valueBeforeObserved: Bool
     ) {
@@ -419,17 +419,17 @@ public struct OperationOutcome: Sendable, Equatable {
 }
 
 /// How one enrollment ticket request ended, for ``ApplyJournal/finishTicket(_:_:)``.
-public struct TicketOutcome: Sendable, Equatable {
+package struct TicketOutcome: Sendable, Equatable {
     /// `done` or `failed`.
-    public var status: TicketStatus
+    package var status: TicketStatus
     /// The ticket's id when created (the URL is never journaled).
-    public var ticketID: String?
+    package var ticketID: String?
     /// Requests sent for it in this run (retries included).
-    public var attempts: Int
+    package var attempts: Int
     /// Why it failed; no secrets.
-    public var error: String?
+    package var error: String?
 
-    public init(status: TicketStatus, ticketID: String?, attempts: Int, error: String?) {
+    package init(status: TicketStatus, ticketID: String?, attempts: Int, error: String?) {
         self.status = status
         self.ticketID = ticketID
         self.attempts = attempts

@@ -1,29 +1,29 @@
 import Foundation
 
 /// How `apply` carries out a plan.
-public struct ApplyOptions: Sendable {
+package struct ApplyOptions: Sendable {
     /// The fingerprint a person approved (`--approve`): the whole of it, or a prefix of at
     /// least ``ApplyApproval/shortestPrefix`` hex digits. Nil: nothing is approved, and
     /// `apply` refuses.
-    public var approvedFingerprint: String?
+    package var approvedFingerprint: String?
     /// A plan older than this (from `producer.created_at`) needs ``allowStale``. Default 24 h.
-    public var maxAge: TimeInterval
-    public var allowStale: Bool
+    package var maxAge: TimeInterval
+    package var allowStale: Bool
     /// `disable` and `unset` operations are carried out only with this.
-    public var allowDisable: Bool
+    package var allowDisable: Bool
     /// GET each user first and skip the operation when the flag no longer has the plan's `current`.
-    public var verifyCurrent: Bool
+    package var verifyCurrent: Bool
     /// Stop cleanly once more than this many operations failed in this run; nil: no budget.
-    public var maxFailures: Int?
+    package var maxFailures: Int?
     /// Workers (requests in flight at most).
-    public var concurrency: Int
+    package var concurrency: Int
     /// `--enroll`: create an MFA enrollment ticket for each user whose flag a run turns on;
     /// nil: no tickets.
-    public var enroll: EnrollmentOptions?
+    package var enroll: EnrollmentOptions?
 
-    public static let defaultMaxAge: TimeInterval = 24 * 3600
+    package static let defaultMaxAge: TimeInterval = 24 * 3600
 
-    public init(
+    package init(
         approvedFingerprint: String? = nil, maxAge: TimeInterval = ApplyOptions.defaultMaxAge, allowStale: Bool = false,
         allowDisable: Bool = false, verifyCurrent: Bool = false, maxFailures: Int? = nil, concurrency: Int = 8,
         enroll: EnrollmentOptions? = nil

@@ -2,7 +2,7 @@ import Foundation
 
 /// Why `apply` refuses to start: the plan is not exactly what was approved, or it needs an
 /// explicit permission. Nothing is sent when one of these is thrown.
-public enum ApplyRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ApplyRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     /// A guard tripped when the plan was made (`applicable: false`).
     case notApplicable(trippedGuards: [String])
     /// No `--approve`: nothing runs that a person did not approve.
@@ -22,7 +22,7 @@ public enum ApplyRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     /// The plan's flag is not in `app_metadata` or `user_metadata`, or its key is unusable.
     case unsupportedFlag(location: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notApplicable(let guards):
             let list = guards.isEmpty ? "" : ": " + guards.joined(separator: "; ")

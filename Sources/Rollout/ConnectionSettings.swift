@@ -2,21 +2,21 @@ import ManagementAPI
 
 /// Everything needed to talk to one tenant, resolved from the command line: where, as whom,
 /// how fast. Holds the secret or token only inside redacting wrappers.
-public struct ConnectionSettings: Sendable, CustomStringConvertible {
+package struct ConnectionSettings: Sendable, CustomStringConvertible {
     /// How fast to send: a documented plan (the limit depends on what is called) or a custom limit.
-    public enum Limits: Sendable, Equatable, CustomStringConvertible {
+    package enum Limits: Sendable, Equatable, CustomStringConvertible {
         case preset(RateLimit.Plan)
         case custom(RateLimit)
 
         /// The limit for calls of `scope` (PATCH users is `.writeUsers`, GET users `.readUsers`).
-        public func limit(for scope: RateLimit.Scope) -> RateLimit {
+        package func limit(for scope: RateLimit.Scope) -> RateLimit {
             switch self {
             case .preset(let plan): RateLimit.preset(plan, scope: scope)
             case .custom(let limit): limit
             }
         }
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .preset(let plan): "\(plan.rawValue) plan"
             case .custom(let limit): "\(limit)"
@@ -25,22 +25,22 @@ public struct ConnectionSettings: Sendable, CustomStringConvertible {
     }
 
     /// `tenant.eu.auth0.com` or `HOST:PORT`.
-    public var domain: String
+    package var domain: String
     /// Plain HTTP, accepted only for a loopback host (the local emulator).
-    public var allowInsecureHTTP: Bool
-    public var credentials: ManagementCredentials
-    public var limits: Limits
+    package var allowInsecureHTTP: Bool
+    package var credentials: ManagementCredentials
+    package var limits: Limits
     /// Requests in flight at most (workers).
-    public var concurrency: Int
-    public var retryPolicy: RetryPolicy
+    package var concurrency: Int
+    package var retryPolicy: RetryPolicy
     /// Deadline of each attempt.
-    public var requestTimeout: Duration
+    package var requestTimeout: Duration
 
     /// The default when no limit is given: Essentials/Professional write-users (200/min, burst 20).
-    public static let defaultLimits = Limits.preset(.essentials)
-    public static let defaultConcurrency = 8
+    package static let defaultLimits = Limits.preset(.essentials)
+    package static let defaultConcurrency = 8
 
-    public init(
+    package init(
         domain: String, allowInsecureHTTP: Bool = false, credentials: ManagementCredentials,
         limits: Limits = ConnectionSettings.defaultLimits, concurrency: Int = ConnectionSettings.defaultConcurrency,
         retryPolicy: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(30)
@@ -55,11 +55,11 @@ public struct ConnectionSettings: Sendable, CustomStringConvertible {
     }
 
     /// The validated endpoint (https, or http for a loopback host when allowed).
-    public func endpoint() throws(ManagementAPIError) -> ManagementEndpoint {
+    package func endpoint() throws(ManagementAPIError) -> ManagementEndpoint {
         try ManagementEndpoint(domain: domain, allowInsecureHTTP: allowInsecureHTTP)
     }
 
-    public var description: String {
+    package var description: String {
         "\(domain) (\(credentials), \(limits), concurrency \(concurrency))"
     }
 }

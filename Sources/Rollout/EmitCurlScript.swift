@@ -17,9 +17,9 @@ import MFARollout
 ///   after another stay within the rate.
 /// - The first failed request stops the script, naming the operation; re-running the file is
 ///   harmless (each request sets the flag to a fixed value).
-public enum EmitCurlScript {
+package enum EmitCurlScript {
     /// Requests per group and seconds slept after each group for `rate` requests a second.
-    public static func pacing(rate: Double) -> (group: Int, sleepSeconds: Int) {
+    package static func pacing(rate: Double) -> (group: Int, sleepSeconds: Int) {
         let group = max(1, Int(min(rate, 1_000_000).rounded(.down)))
         let seconds = max(1, Int((Double(group) / rate).rounded(.up)))
         return (group, seconds)

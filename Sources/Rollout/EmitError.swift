@@ -1,5 +1,5 @@
 /// Why `emit` refused a plan or could not write its files.
-public enum EmitError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum EmitError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A guard tripped when the plan was made: like `apply`, emit refuses it.
     case planNotApplicable(tripped: [String])
     /// An operation that is not what the planner makes (edited by hand): index in `operations`, why.
@@ -12,7 +12,7 @@ public enum EmitError: Error, Sendable, Equatable, CustomStringConvertible {
     case outputNotEmpty(directory: String, existing: String)
     case cannotWrite(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .planNotApplicable(let tripped):
             "the plan is not applicable: a guard tripped when it was made (\(tripped.joined(separator: "; "))); emit refuses it as apply would. Review the policy and make a new plan."

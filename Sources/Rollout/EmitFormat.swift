@@ -1,5 +1,5 @@
 /// What `emit` writes the plan's operations as.
-public enum EmitFormat: String, Sendable, Hashable, CaseIterable {
+package enum EmitFormat: String, Sendable, Hashable, CaseIterable {
     /// One JSON object a line: method, path, body, correlation id, operation id, user id.
     case ndjson
     /// An HTTP Archive 1.2 document (browsers' dev tools, Postman, k6, replay tools import it).
@@ -8,7 +8,7 @@ public enum EmitFormat: String, Sendable, Hashable, CaseIterable {
     case curl
 
     /// The file name extension of a batch file.
-    public var fileExtension: String {
+    package var fileExtension: String {
         switch self {
         case .ndjson: "ndjson"
         case .har: "har"

@@ -5,9 +5,9 @@ import MFARollout
 /// An HTTP Archive (HAR 1.2) holding the requests, with a stub response per entry (they have
 /// not been sent). The `Authorization` header carries the placeholder `Bearer ${AUTH0_TOKEN}`,
 /// never a real token: tools that replay HARs substitute it.
-public enum EmitHAR {
+package enum EmitHAR {
     /// The placeholder written in the `Authorization` header.
-    public static let authorizationPlaceholder = "Bearer ${AUTH0_TOKEN}"
+    package static let authorizationPlaceholder = "Bearer ${AUTH0_TOKEN}"
 
     struct Creator: Encodable {
         var name: String

@@ -4,7 +4,7 @@ import MFARollout
 
 /// NDJSON: one request a line, keys sorted, e.g.
 /// `{"action":"enable","body":{"app_metadata":{"use_mfa":true}},"correlation_id":"op_…","method":"PATCH","operation_id":"op_…","path":"/api/v2/users/auth0%7Cabc","user_id":"auth0|abc"}`.
-public enum EmitNDJSON {
+package enum EmitNDJSON {
     struct Line: Encodable {
         var action: String
         var body: [String: [String: JSONValue]]

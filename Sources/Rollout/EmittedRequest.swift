@@ -2,20 +2,20 @@ import ManagementAPI
 import MFARollout
 
 /// One plan operation as the exact HTTP request `apply` would send for it.
-public struct EmittedRequest: Sendable, Hashable {
+package struct EmittedRequest: Sendable, Hashable {
     /// Always `PATCH`.
-    public var method: String
+    package var method: String
     /// `/api/v2/users/{id}` with the id percent-encoded as one segment (`|` → `%7C`, `/` → `%2F`).
-    public var path: String
+    package var path: String
     /// The JSON body: only the key the tool owns, `{"app_metadata":{"use_mfa":true}}`.
-    public var body: String
+    package var body: String
     /// The body as a value, for formats that embed it as JSON.
-    public var bodyValue: [String: [String: JSONValue]]
+    package var bodyValue: [String: [String: JSONValue]]
     /// Sent as `X-Correlation-ID`: the operation id.
-    public var correlationID: String
-    public var operationID: String
-    public var userID: String
-    public var action: PlanAction
+    package var correlationID: String
+    package var operationID: String
+    package var userID: String
+    package var action: PlanAction
 
     /// The request for an operation `check` accepted.
     init(checked operation: PlanOperation, bodies: Bodies) {
@@ -86,12 +86,12 @@ public struct EmittedRequest: Sendable, Hashable {
 /// A plan's operations as requests, each made when it is asked for: a large plan's requests
 /// are never all in memory. Every operation is checked when this is made, so nothing is
 /// written for a plan with a bad operation anywhere in it.
-public struct EmittedRequests: RandomAccessCollection, Sendable {
+package struct EmittedRequests: RandomAccessCollection, Sendable {
     private let operations: PlanOperations
     private let bodies: EmittedRequest.Bodies?
 
     /// Checks every operation of `plan`; refuses a plan whose guards tripped.
-    public init(_ plan: Plan) throws(EmitError) {
+    package init(_ plan: Plan) throws(EmitError) {
         guard plan.applicable, plan.outcome != .guardTripped, !plan.guards.contains(where: \.tripped) else {
             throw .planNotApplicable(tripped: plan.guards.filter(\.tripped).map(\.explanation))
         }
@@ -106,10 +106,10 @@ public struct EmittedRequests: RandomAccessCollection, Sendable {
         }
     }
 
-    public var startIndex: Int { operations.startIndex }
-    public var endIndex: Int { operations.endIndex }
+    package var startIndex: Int { operations.startIndex }
+    package var endIndex: Int { operations.endIndex }
 
-    public subscript(index: Int) -> EmittedRequest {
+    package subscript(index: Int) -> EmittedRequest {
         // `bodies` is nil only when there are no operations to subscript.
         EmittedRequest(checked: operations[index], bodies: bodies!)
     }

@@ -6,21 +6,21 @@ import Glibc
 #endif
 
 /// How `emit` writes a plan.
-public struct EmitOptions: Sendable {
-    public var format: EmitFormat
+package struct EmitOptions: Sendable {
+    package var format: EmitFormat
     /// Operations per file; nil puts them all in one file.
-    public var batchSize: Int?
+    package var batchSize: Int?
     /// The tenant the URLs name (HAR, curl). Default: the placeholder `YOUR_TENANT.auth0.com`.
-    public var endpoint: ManagementEndpoint
+    package var endpoint: ManagementEndpoint
     /// curl scripts: requests a second at most. Default 2 (safe on Auth0's Free plan).
-    public var rate: Double
+    package var rate: Double
 
     /// The domain written when none is given.
-    public static let placeholderDomain = "YOUR_TENANT.auth0.com"
+    package static let placeholderDomain = "YOUR_TENANT.auth0.com"
     /// Free plan: 2 requests a second.
-    public static let defaultRate = 2.0
+    package static let defaultRate = 2.0
 
-    public init(format: EmitFormat, batchSize: Int? = nil, endpoint: ManagementEndpoint? = nil, rate: Double = EmitOptions.defaultRate) {
+    package init(format: EmitFormat, batchSize: Int? = nil, endpoint: ManagementEndpoint? = nil, rate: Double = EmitOptions.defaultRate) {
         self.format = format
         self.batchSize = batchSize
         // The placeholder is a valid domain.
@@ -33,10 +33,10 @@ public struct EmitOptions: Sendable {
 ///
 /// Rendered when it is written, a piece at a time: a plan of a few hundred thousand
 /// operations never has all its requests, or a whole file, in memory.
-public struct EmitFile: Sendable {
-    public var name: String
+package struct EmitFile: Sendable {
+    package var name: String
     /// Which operations of the plan it holds (indexes into `plan.operations`).
-    public var operations: Range<Int>
+    package var operations: Range<Int>
     private let requests: Slice<EmittedRequests>
     private let options: EmitOptions
     /// The comment and label naming the batch (no export data).
@@ -59,7 +59,7 @@ public struct EmitFile: Sendable {
 
     /// Renders the file and hands its bytes to `sink` in order, in pieces of about 64 KiB.
     /// - Throws: what `sink` throws.
-    public func write(to sink: ([UInt8]) throws -> Void) throws {
+    package func write(to sink: ([UInt8]) throws -> Void) throws {
         try withoutActuallyEscaping(sink) { sink in
             var output = EmitOutput(sink: sink)
             try render(to: &output)
@@ -81,7 +81,7 @@ public struct EmitFile: Sendable {
     }
 
     /// The whole file at once (for small plans and tests; `write(to:)` streams it).
-    public var bytes: [UInt8] {
+    package var bytes: [UInt8] {
         var bytes: [UInt8] = []
         // Appending to an array cannot fail.
         try? write { bytes.append(contentsOf: $0) }
@@ -90,13 +90,13 @@ public struct EmitFile: Sendable {
 }
 
 /// Turns a plan into request files for other tooling (NDJSON, HAR, curl script): `mfa-rollout emit`.
-public enum Emitter {
+package enum Emitter {
     /// The files for `plan`, in order; none when the plan has no operations. Every operation
     /// is checked here; the files' contents are rendered when they are written.
     /// - Throws: ``EmitError/planNotApplicable(tripped:)`` for a plan whose guards tripped,
     ///   ``EmitError/invalidOperation(index:operationID:reason:)`` for an edited operation,
     ///   ``EmitError/invalidOption(_:)`` for a batch size below 1 or a rate that is not > 0.
-    public static func render(_ plan: Plan, options: EmitOptions) throws(EmitError) -> [EmitFile] {
+    package static func render(_ plan: Plan, options: EmitOptions) throws(EmitError) -> [EmitFile] {
         if let size = options.batchSize, size < 1 {
             throw .invalidOption("--batch-size must be at least 1, not \(size)")
         }
@@ -118,7 +118,7 @@ public enum Emitter {
     }
 
     /// `ops-0001.ndjson`
-    public static func fileName(batch: Int, format: EmitFormat) -> String {
+    package static func fileName(batch: Int, format: EmitFormat) -> String {
         let digits = String(batch)
         return "ops-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "." + format.fileExtension
     }
@@ -128,7 +128,7 @@ public enum Emitter {
     /// `ops-0007.sh` from a larger earlier plan must not be run by mistake.
     /// - Returns: the paths written.
     @discardableResult
-    public static func write(_ files: [EmitFile], format: EmitFormat, into directory: String) throws(EmitError) -> [String] {
+    package static func write(_ files: [EmitFile], format: EmitFormat, into directory: String) throws(EmitError) -> [String] {
         let manager = FileManager.default
         do {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)

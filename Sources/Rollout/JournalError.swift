@@ -1,5 +1,5 @@
 /// Why an apply journal could not be opened, trusted or written.
-public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The journal records a different plan (another fingerprint).
     case boundToAnotherPlan(path: String, journalFingerprint: String, planFingerprint: String)
     /// The journal records the plan applied to another tenant.
@@ -13,7 +13,7 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     /// SQLite refused an operation.
     case database(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .boundToAnotherPlan(let path, let journalFingerprint, let planFingerprint):
             "\(path): this journal belongs to plan \(journalFingerprint), not to \(planFingerprint); give another --journal file for this plan"

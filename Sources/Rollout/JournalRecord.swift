@@ -1,36 +1,36 @@
 import MFARollout
 
 /// One operation as the journal records it.
-public struct JournalRecord: Sendable, Hashable, Codable {
+package struct JournalRecord: Sendable, Hashable, Codable {
     /// Position in the plan's `operations` (0-based).
-    public var index: Int
-    public var id: String
-    public var userID: String
-    public var action: PlanAction
+    package var index: Int
+    package var id: String
+    package var userID: String
+    package var action: PlanAction
     /// The plan's `current`.
-    public var plannedCurrent: FlagValue
-    public var desired: FlagValue
-    public var status: OperationStatus
+    package var plannedCurrent: FlagValue
+    package var desired: FlagValue
+    package var status: OperationStatus
     /// Requests sent for it over all runs (GETs of `--verify-current` included).
-    public var attempts: Int
+    package var attempts: Int
     /// The last HTTP status received, if any.
-    public var httpStatus: Int?
+    package var httpStatus: Int?
     /// The last error, without secrets.
-    public var lastError: String?
+    package var lastError: String?
     /// The flag's value before the write: read from the tenant with `--verify-current`, else
     /// the plan's `current`. Nil when the tenant held something other than a boolean.
-    public var valueBefore: FlagValue?
+    package var valueBefore: FlagValue?
     /// `valueBefore` was read from the tenant (`--verify-current`) rather than taken from the plan.
-    public var valueBeforeObserved: Bool
+    package var valueBeforeObserved: Bool
     /// ISO-8601 times (UTC).
-    public var startedAt: String?
-    public var finishedAt: String?
+    package var startedAt: String?
+    package var finishedAt: String?
     /// The MFA enrollment ticket (`--enroll`): its status, id (never its URL), requests sent
     /// for it over all runs, and the last error.
-    public var ticketStatus: TicketStatus = .none
-    public var ticketID: String?
-    public var ticketAttempts: Int = 0
-    public var ticketError: String?
+    package var ticketStatus: TicketStatus = .none
+    package var ticketID: String?
+    package var ticketAttempts: Int = 0
+    package var ticketError: String?
 
     enum CodingKeys: String, CodingKey {
         case index, id, userID = "user_id", action, plannedCurrent = "planned_current", desired, status, attempts

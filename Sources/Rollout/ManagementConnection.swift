@@ -6,15 +6,15 @@ import ManagementAPI
 /// Every worker of a run shares this one value: one token cache, one token bucket (corrected
 /// from the server's headers), one connection pool sized to the concurrency.
 /// Call ``shutdown()`` when done (or use ``with(_:scope:logger:_:)``).
-public struct ManagementConnection: Sendable {
-    public let settings: ConnectionSettings
-    public let client: ManagementClient
-    public let rateLimiter: RateLimiter
+package struct ManagementConnection: Sendable {
+    package let settings: ConnectionSettings
+    package let client: ManagementClient
+    package let rateLimiter: RateLimiter
     private let httpClient: HTTPClient
 
     /// Builds the client for `settings`, pacing calls at `settings.limits.limit(for: scope)`.
     /// - Throws: ``ManagementAPIError/invalidDomain(_:reason:)`` or ``ManagementAPIError/insecureURL(_:)``.
-    public init(
+    package init(
         _ settings: ConnectionSettings, scope: RateLimit.Scope = .writeUsers, clock: any APIClock = SystemAPIClock(),
         logger: Logger = Logger(label: "mfa-rollout.management-api")
     ) throws(ManagementAPIError) {
@@ -28,12 +28,12 @@ public struct ManagementConnection: Sendable {
     }
 
     /// Closes the connection pool.
-    public func shutdown() async {
+    package func shutdown() async {
         try? await httpClient.shutdown()
     }
 
     /// Runs `body` with a connection for `settings` and shuts it down afterwards, also on error.
-    public static func with<T: Sendable>(
+    package static func with<T: Sendable>(
         _ settings: ConnectionSettings, scope: RateLimit.Scope = .writeUsers,
         logger: Logger = Logger(label: "mfa-rollout.management-api"),
         _ body: (ManagementConnection) async throws -> T

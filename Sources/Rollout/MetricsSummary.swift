@@ -1,30 +1,30 @@
 import Foundation
 
 /// What a reconcile run did, as `reconcile-summary.json` records it for schedulers and dashboards.
-public struct ReconcileSummary: Sendable, Codable, Equatable {
-    public struct Export: Sendable, Codable, Equatable {
-        public var jobID: String
-        public var bytes: Int
-        public var polls: Int
-        public var downloadAttempts: Int
+package struct ReconcileSummary: Sendable, Codable, Equatable {
+    package struct Export: Sendable, Codable, Equatable {
+        package var jobID: String
+        package var bytes: Int
+        package var polls: Int
+        package var downloadAttempts: Int
         /// Where the export was kept (`--keep-export`); nil when it was deleted.
-        public var keptAt: String?
+        package var keptAt: String?
 
         enum CodingKeys: String, CodingKey {
             case jobID = "job_id", bytes, polls, downloadAttempts = "download_attempts", keptAt = "kept_at"
         }
     }
 
-    public struct PlanPart: Sendable, Codable, Equatable {
-        public var path: String
-        public var fingerprint: String
-        public var rows: Int
-        public var enable: Int
-        public var disable: Int
-        public var unchanged: Int
-        public var rejected: Int
-        public var applicable: Bool
-        public var trippedGuards: [String]
+    package struct PlanPart: Sendable, Codable, Equatable {
+        package var path: String
+        package var fingerprint: String
+        package var rows: Int
+        package var enable: Int
+        package var disable: Int
+        package var unchanged: Int
+        package var rejected: Int
+        package var applicable: Bool
+        package var trippedGuards: [String]
 
         enum CodingKeys: String, CodingKey {
             case path, fingerprint, rows, enable, disable, unchanged, rejected, applicable
@@ -32,21 +32,21 @@ public struct ReconcileSummary: Sendable, Codable, Equatable {
         }
     }
 
-    public struct ApplyPart: Sendable, Codable, Equatable {
-        public var journal: String
-        public var done: Int
-        public var failed: Int
-        public var skippedDrift: Int
-        public var pending: Int
-        public var doneThisRun: Int
-        public var failedThisRun: Int
-        public var requests: Int
-        public var retries: Int
-        public var rateLimited: Int
+    package struct ApplyPart: Sendable, Codable, Equatable {
+        package var journal: String
+        package var done: Int
+        package var failed: Int
+        package var skippedDrift: Int
+        package var pending: Int
+        package var doneThisRun: Int
+        package var failedThisRun: Int
+        package var requests: Int
+        package var retries: Int
+        package var rateLimited: Int
         /// Enrollment tickets (`--enroll`); nil otherwise.
-        public var tickets: ApplySummary.Tickets? = nil
+        package var tickets: ApplySummary.Tickets? = nil
         /// The fingerprint `--auto-apply` approved: always that of the plan this run made.
-        public var approvedFingerprint: String? = nil
+        package var approvedFingerprint: String? = nil
 
         enum CodingKeys: String, CodingKey {
             case approvedFingerprint = "approved_fingerprint"
@@ -55,21 +55,21 @@ public struct ReconcileSummary: Sendable, Codable, Equatable {
         }
     }
 
-    public var outcome: ReconcileOutcome
-    public var exitCode: Int32
-    public var domain: String
-    public var startedAt: Date
-    public var finishedAt: Date
-    public var durationSeconds: Double
+    package var outcome: ReconcileOutcome
+    package var exitCode: Int32
+    package var domain: String
+    package var startedAt: Date
+    package var finishedAt: Date
+    package var durationSeconds: Double
     /// The last run that succeeded (this one, or kept from the previous summary).
-    public var lastSuccessAt: Date?
-    public var export: Export?
-    public var plan: PlanPart?
+    package var lastSuccessAt: Date?
+    package var export: Export?
+    package var plan: PlanPart?
     /// Markdown, HTML and changes CSV written by this run.
-    public var reports: [String]
-    public var apply: ApplyPart?
+    package var reports: [String]
+    package var apply: ApplyPart?
     /// What went wrong (no secrets), for `error` and `apply-stopped`.
-    public var error: String?
+    package var error: String?
 
     enum CodingKeys: String, CodingKey {
         case outcome, exitCode = "exit_code", domain, startedAt = "started_at", finishedAt = "finished_at"
@@ -77,7 +77,7 @@ public struct ReconcileSummary: Sendable, Codable, Equatable {
     }
 
     /// Pretty JSON with sorted keys and ISO-8601 dates.
-    public func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

@@ -7,17 +7,17 @@ import Foundation
 /// previous file and increased by this run, so `increase()` works across runs.
 /// `mfa_rollout_last_success_timestamp_seconds` keeps the previous file's value when this run
 /// did not succeed: alert on `time() - mfa_rollout_last_success_timestamp_seconds`.
-public enum MetricsTextfile {
+package enum MetricsTextfile {
     /// The file name node_exporter picks up (it reads `*.prom`).
-    public static let fileName = "mfa_rollout.prom"
+    package static let fileName = "mfa_rollout.prom"
 
     /// Counters and the last success carried from one file to the next.
-    public struct Carried: Sendable, Equatable {
-        public var appliedTotal: Double = 0
-        public var failedTotal: Double = 0
-        public var lastSuccess: Double?
+    package struct Carried: Sendable, Equatable {
+        package var appliedTotal: Double = 0
+        package var failedTotal: Double = 0
+        package var lastSuccess: Double?
 
-        public init(appliedTotal: Double = 0, failedTotal: Double = 0, lastSuccess: Double? = nil) {
+        package init(appliedTotal: Double = 0, failedTotal: Double = 0, lastSuccess: Double? = nil) {
             self.appliedTotal = appliedTotal
             self.failedTotal = failedTotal
             self.lastSuccess = lastSuccess
@@ -25,7 +25,7 @@ public enum MetricsTextfile {
     }
 
     /// Reads the carried values from a previous file's text (missing or unreadable: zeros).
-    public static func carried(fromPrevious text: String?) -> Carried {
+    package static func carried(fromPrevious text: String?) -> Carried {
         var carried = Carried()
         guard let text else { return carried }
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
@@ -43,7 +43,7 @@ public enum MetricsTextfile {
 
     /// The file's text for `summary`, given what the previous file carried.
     /// - Returns: the text and the values to carry to the next run.
-    public static func render(_ summary: ReconcileSummary, previous: Carried) -> (text: String, carried: Carried) {
+    package static func render(_ summary: ReconcileSummary, previous: Carried) -> (text: String, carried: Carried) {
         var next = previous
         next.appliedTotal += Double(summary.apply?.doneThisRun ?? 0)
         next.failedTotal += Double(summary.apply?.failedThisRun ?? 0)

@@ -3,7 +3,7 @@
 /// `pending` → `in-flight` → `done` | `failed` | `skipped-drift`. A run that finds `in-flight`
 /// (a crash mid-request) or `failed` operations sends them again; `done` and `skipped-drift`
 /// are never sent again.
-public enum OperationStatus: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+package enum OperationStatus: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
     /// Not sent yet.
     case pending
     /// Sent; the answer was not recorded yet.
@@ -15,8 +15,5 @@ public enum OperationStatus: String, Sendable, Hashable, Codable, CaseIterable, 
     /// `--verify-current` found a value other than the plan's `current`; nothing was sent.
     case skippedDrift = "skipped-drift"
 
-    /// Never sent again by a later run.
-    public var isFinal: Bool { self == .done || self == .skippedDrift }
-
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

@@ -16,10 +16,10 @@ import Glibc
 /// journal the plan is applied with is recorded, so that a copy of the plan file (with a
 /// journal of its own) does not apply the plan a second time after the first run ended. Two
 /// hosts share neither; the README says what that leaves.
-public enum PlanRunLock {
+package enum PlanRunLock {
     /// `$MFA_ROLLOUT_STATE_DIR`, else `$XDG_STATE_HOME/mfa-rollout`, else
     /// `~/.local/state/mfa-rollout`.
-    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let explicit = environment["MFA_ROLLOUT_STATE_DIR"], !explicit.isEmpty { return explicit }
         if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return state + "/mfa-rollout" }
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
@@ -27,7 +27,7 @@ public enum PlanRunLock {
     }
 
     /// The lock file for `fingerprint` applied to `tenant` (canonical) in `directory`.
-    public static func path(tenant: String, fingerprint: String, directory: String) -> String {
+    package static func path(tenant: String, fingerprint: String, directory: String) -> String {
         let digest = SHA256.hash(data: Array("\(tenant)\n\(fingerprint)".utf8))
         let name = digest.prefix(16).map { String(format: "%02x", $0) }.joined()
         return directory + "/locks/apply-\(name).lock"
@@ -36,7 +36,7 @@ public enum PlanRunLock {
     /// Takes the lock, creating the directory (mode 0700) when needed, or throws at once. With
     /// `journal`, also refuses when the plan was applied to the tenant on this host with
     /// another journal that still exists, and records `journal` as the plan's.
-    public static func acquire(
+    package static func acquire(
         tenant: String, fingerprint: String, directory: String, journal: String? = nil
     ) throws(PlanRunLockError) -> RunLock {
         let path = path(tenant: tenant, fingerprint: fingerprint, directory: directory)
@@ -76,7 +76,7 @@ public enum PlanRunLock {
 }
 
 /// Why the host-wide lock of a plan and tenant could not be taken.
-public enum PlanRunLockError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum PlanRunLockError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Another run of the same plan against the same tenant holds it.
     case held(tenant: String, fingerprint: String, path: String, by: RunLock.Holder)
     /// The plan was applied to the tenant from this host with another journal, which still
@@ -84,7 +84,7 @@ public enum PlanRunLockError: Error, Sendable, Equatable, CustomStringConvertibl
     case appliedWithAnotherJournal(tenant: String, fingerprint: String, journal: String)
     case cannotCreate(directory: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .held(let tenant, let fingerprint, let path, let holder):
             "another run of plan \(fingerprint) against \(tenant) is in progress (\(holder); lock \(path)): nothing was sent. Wait for it to end; then run again to resume"

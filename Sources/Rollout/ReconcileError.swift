@@ -2,7 +2,7 @@ import ManagementAPI
 import MFARollout
 
 /// Why a reconcile run stopped before it could plan (or apply).
-public enum ReconcileError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ReconcileError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The policy needs more export fields than Auth0's export allows.
     case tooManyFields(count: Int, limit: Int, columns: [String])
     /// The policy's `csv:` settings do not describe an Auth0 export.
@@ -21,7 +21,7 @@ public enum ReconcileError: Error, Sendable, Equatable, CustomStringConvertible 
     /// `--domain` is not a tenant domain.
     case invalidTenant(TenantDomainError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .tooManyFields(let count, let limit, let columns):
             "the policy reads \(count) columns, but an Auth0 export takes at most \(limit) fields: \(columns.joined(separator: ", "))"

@@ -11,12 +11,12 @@ import MFARollout
 /// (`app_metadata.use_mfa`). When the policy names one of those differently (a `column:` of
 /// `use_mfa` from an export made with `export_as`), the field is requested with `export_as`
 /// set to the policy's name, so the header matches what the policy reads.
-public enum ReconcileExportFields {
+package enum ReconcileExportFields {
     /// Auth0's limit on fields per export.
-    public static let maximum = 30
+    package static let maximum = 30
 
     /// The export fields for `policy`, in `columnsNeeded` order.
-    public static func fields(for policy: Policy) throws(ReconcileError) -> [ExportField] {
+    package static func fields(for policy: Policy) throws(ReconcileError) -> [ExportField] {
         try checkDialect(policy.dialect)
         let known: [String: String] = [
             policy.columns.userID: "user_id",

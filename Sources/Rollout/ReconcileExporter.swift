@@ -5,19 +5,19 @@ import ManagementAPI
 /// completes (or a time limit), download the gzip CSV. Download links live 60 s: when a
 /// download is refused as expired or missing (403, 404, 410), the job is read again for a fresh
 /// link and the download retried.
-public struct ReconcileExporter: Sendable {
+package struct ReconcileExporter: Sendable {
     /// How long and how often to poll.
-    public struct Polling: Sendable {
+    package struct Polling: Sendable {
         /// Give up when the job has not completed after this long. Default 30 min.
-        public var timeout: Duration
+        package var timeout: Duration
         /// First wait between polls; doubles up to ``maximumInterval``. Default 1 s.
-        public var initialInterval: Duration
+        package var initialInterval: Duration
         /// Default 30 s.
-        public var maximumInterval: Duration
+        package var maximumInterval: Duration
         /// Fresh links tried when downloads are refused. Default 3.
-        public var downloadAttempts: Int
+        package var downloadAttempts: Int
 
-        public init(
+        package init(
             timeout: Duration = .seconds(30 * 60), initialInterval: Duration = .seconds(1),
             maximumInterval: Duration = .seconds(30), downloadAttempts: Int = 3
         ) {
@@ -29,22 +29,22 @@ public struct ReconcileExporter: Sendable {
     }
 
     /// What happened, for logs and the summary.
-    public struct Result: Sendable, Equatable {
-        public var jobID: String
-        public var polls: Int
-        public var downloadAttempts: Int
-        public var bytes: Int
+    package struct Result: Sendable, Equatable {
+        package var jobID: String
+        package var polls: Int
+        package var downloadAttempts: Int
+        package var bytes: Int
     }
 
-    public let client: ManagementClient
-    public let polling: Polling
-    public let clock: any APIClock
+    package let client: ManagementClient
+    package let polling: Polling
+    package let clock: any APIClock
     /// Called before each download attempt (1-based); tests use it to let a link expire.
     let beforeDownload: (@Sendable (Int) async -> Void)?
     /// Called with each job status seen while polling.
     let onStatus: (@Sendable (ExportJob) -> Void)?
 
-    public init(
+    package init(
         client: ManagementClient, polling: Polling = Polling(), clock: any APIClock = SystemAPIClock(),
         onStatus: (@Sendable (ExportJob) -> Void)? = nil
     ) {
@@ -63,7 +63,7 @@ public struct ReconcileExporter: Sendable {
     }
 
     /// Exports `fields` of every user into `path` (gzip CSV).
-    public func export(fields: [ExportField], to path: String) async throws(ReconcileError) -> Result {
+    package func export(fields: [ExportField], to path: String) async throws(ReconcileError) -> Result {
         let start = clock.now
         var job: ExportJob
         do {

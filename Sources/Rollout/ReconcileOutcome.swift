@@ -1,5 +1,5 @@
 /// How a reconcile run ended; the exit code and the `mfa_rollout_outcome` metric follow from it.
-public enum ReconcileOutcome: String, Sendable, Codable, CaseIterable {
+package enum ReconcileOutcome: String, Sendable, Codable, CaseIterable {
     /// The tenant matches the policy. Exit 0.
     case inSync = "in-sync"
     /// A plan with changes waits for approval (no `--auto-apply`). Exit 2.
@@ -16,7 +16,7 @@ public enum ReconcileOutcome: String, Sendable, Codable, CaseIterable {
     /// The run failed before it could plan or apply (policy, export, API, disk). Exit 1.
     case error
 
-    public var exitCode: Int32 {
+    package var exitCode: Int32 {
         switch self {
         case .inSync, .applied: 0
         case .changesPending: 2
@@ -27,7 +27,7 @@ public enum ReconcileOutcome: String, Sendable, Codable, CaseIterable {
     }
 
     /// The run did its job: `mfa_rollout_last_success_timestamp_seconds` moves.
-    public var isSuccess: Bool {
+    package var isSuccess: Bool {
         self == .inSync || self == .changesPending || self == .applied
     }
 }

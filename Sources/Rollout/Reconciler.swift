@@ -4,25 +4,25 @@ import ManagementAPI
 import MFARollout
 
 /// Everything a reconcile run needs.
-public struct ReconcileRequest: Sendable {
-    public var policyPath: String
+package struct ReconcileRequest: Sendable {
+    package var policyPath: String
     /// Plans, reports, metrics, the lock (and the export while it is read) go here.
-    public var outDirectory: String
-    public var connection: ConnectionSettings
+    package var outDirectory: String
+    package var connection: ConnectionSettings
     /// Apply the plan when its guards hold, through ``ApplyEngine``.
-    public var autoApply: Bool
+    package var autoApply: Bool
     /// For `--auto-apply`: `allowDisable`, `verifyCurrent`, `maxFailures`, `enroll` (tickets
     /// without email go beside the plan unless `enroll.ticketFile` is set). The fingerprint is
     /// set to the plan just made.
-    public var applyOptions: ApplyOptions
-    public var polling: ReconcileExporter.Polling
+    package var applyOptions: ApplyOptions
+    package var polling: ReconcileExporter.Polling
     /// Keep the downloaded export in `outDirectory` instead of deleting it.
-    public var keepExport: Bool
-    public var onInvalid: InvalidRowHandling
+    package var keepExport: Bool
+    package var onInvalid: InvalidRowHandling
     /// Where the host-wide lock of an applied plan lives (``PlanRunLock``).
-    public var stateDirectory: String
+    package var stateDirectory: String
 
-    public init(
+    package init(
         policyPath: String, outDirectory: String, connection: ConnectionSettings, autoApply: Bool = false,
         applyOptions: ApplyOptions = ApplyOptions(), polling: ReconcileExporter.Polling = .init(),
         keepExport: Bool = false, onInvalid: InvalidRowHandling = .fail,
@@ -44,17 +44,17 @@ public struct ReconcileRequest: Sendable {
 /// and (with `autoApply`) apply a plan whose guards hold. Two runs on the same `outDirectory`
 /// never overlap (``RunLock`` on `.mfa-rollout.lock`), and every run that got the lock leaves
 /// `reconcile-summary.json` and `mfa_rollout.prom` behind, also when it failed.
-public struct Reconciler: Sendable {
-    public static let lockFileName = ".mfa-rollout.lock"
-    public static let summaryFileName = "reconcile-summary.json"
+package struct Reconciler: Sendable {
+    package static let lockFileName = ".mfa-rollout.lock"
+    package static let summaryFileName = "reconcile-summary.json"
 
-    public let request: ReconcileRequest
+    package let request: ReconcileRequest
     let clock: any APIClock
     let logger: Logger
     /// Test hook: before each download attempt.
     let beforeDownload: (@Sendable (Int) async -> Void)?
 
-    public init(_ request: ReconcileRequest, clock: any APIClock = SystemAPIClock(), logger: Logger = Reconciler.quietLogger) {
+    package init(_ request: ReconcileRequest, clock: any APIClock = SystemAPIClock(), logger: Logger = Reconciler.quietLogger) {
         self.init(request, clock: clock, logger: logger, beforeDownload: nil)
     }
 
@@ -68,14 +68,14 @@ public struct Reconciler: Sendable {
     }
 
     /// A logger for errors only: the summary tells the rest.
-    public static var quietLogger: Logger {
+    package static var quietLogger: Logger {
         var logger = Logger(label: "mfa-rollout.reconcile")
         logger.logLevel = .error
         return logger
     }
 
     /// Progress notes for a person or a log.
-    public enum Event: Sendable {
+    package enum Event: Sendable {
         case locked(path: String)
         case exportStatus(ExportJob)
         case exported(ReconcileExporter.Result)
@@ -90,7 +90,7 @@ public struct Reconciler: Sendable {
     /// - Throws: only when the run could not start: ``RunLock/Failure`` (another run holds the
     ///   lock: nothing was touched) or ``ReconcileError/cannotWrite(path:reason:)`` for the
     ///   output directory.
-    public func run(now: @Sendable () -> Date = { Date() }, onEvent: (@Sendable (Event) -> Void)? = nil) async throws
+    package func run(now: @Sendable () -> Date = { Date() }, onEvent: (@Sendable (Event) -> Void)? = nil) async throws
         -> ReconcileSummary
     {
         let out = request.outDirectory

@@ -8,14 +8,14 @@ import Glibc
 /// The kernel releases the lock when the process exits, however it dies; the file itself stays
 /// (deleting it would let a third run lock a new file while the second still holds the old).
 /// While held, the file records who holds it: `pid`, `started_at` (ISO-8601) and `host`.
-public final class RunLock: Sendable {
+package final class RunLock: Sendable {
     /// Who held the lock when it could not be taken.
-    public struct Holder: Sendable, Equatable, CustomStringConvertible {
-        public var pid: Int32?
-        public var startedAt: String?
-        public var host: String?
+    package struct Holder: Sendable, Equatable, CustomStringConvertible {
+        package var pid: Int32?
+        package var startedAt: String?
+        package var host: String?
 
-        public var description: String {
+        package var description: String {
             var parts: [String] = []
             if let pid { parts.append("PID \(pid)") }
             if let host { parts.append("on \(host)") }
@@ -24,12 +24,12 @@ public final class RunLock: Sendable {
         }
     }
 
-    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         /// Another run holds the lock.
         case held(path: String, by: Holder)
         case cannotOpen(path: String, reason: String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .held(let path, let holder):
                 "another mfa-rollout run holds \(path) (\(holder)); this run did nothing. The lock is released when that process exits, however it ends."
@@ -39,7 +39,7 @@ public final class RunLock: Sendable {
         }
     }
 
-    public let path: String
+    package let path: String
     private let descriptor: Int32
 
     private init(path: String, descriptor: Int32) {
@@ -48,7 +48,7 @@ public final class RunLock: Sendable {
     }
 
     /// Takes the lock at `path` or throws ``Failure/held(path:by:)`` at once.
-    public static func acquire(path: String, now: Date = Date()) throws(Failure) -> RunLock {
+    package static func acquire(path: String, now: Date = Date()) throws(Failure) -> RunLock {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
@@ -71,7 +71,7 @@ public final class RunLock: Sendable {
     }
 
     /// Releases the lock (also done by the kernel when the process exits).
-    public func release() {
+    package func release() {
         _ = ftruncate(descriptor, 0)
         _ = flock(descriptor, LOCK_UN)
         close(descriptor)

@@ -12,8 +12,8 @@ import Glibc
 /// The file is created with mode 0600 by `open(2)` itself (never widened then narrowed), and an
 /// existing one is appended to only if it is still 0600 and ours: a resumed run adds the
 /// tickets it creates to those of the earlier runs, whose URLs exist nowhere else.
-public final class TicketFile: @unchecked Sendable {
-    public let path: String
+package final class TicketFile: @unchecked Sendable {
+    package let path: String
     private let descriptor: Int32
     private let lock = NSLock()
 
@@ -26,10 +26,10 @@ public final class TicketFile: @unchecked Sendable {
         close(descriptor)
     }
 
-    public static let header = "user_id,email,ticket_url\n"
+    package static let header = "user_id,email,ticket_url\n"
 
     /// Opens `path` for appending, creating it (mode 0600, with a header line) when missing.
-    public static func open(path: String) throws(TicketFileError) -> TicketFile {
+    package static func open(path: String) throws(TicketFileError) -> TicketFile {
         let descriptor = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         var info = stat()
@@ -57,7 +57,7 @@ public final class TicketFile: @unchecked Sendable {
     /// Written by `CSVWriter` (libcsv's quoting), formulas neutralised: people open this file
     /// in a spreadsheet to send the links, and ids and emails are user input, so one that
     /// starts with `=`, `+`, `-` or `@` gets a leading `'`, as in the changes CSV.
-    public func append(userID: String, email: String?, url: TicketURL) throws(TicketFileError) {
+    package func append(userID: String, email: String?, url: TicketURL) throws(TicketFileError) {
         try write(CSVWriter.encodeRow([userID, email ?? "", url.revealedValue]))
     }
 

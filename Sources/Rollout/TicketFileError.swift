@@ -1,5 +1,5 @@
 /// The ticket file (`--ticket-file`) cannot be used. Never carries a ticket URL.
-public enum TicketFileError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum TicketFileError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `--no-send-mail` without a file to write the URLs to.
     case noPath
     case cannotOpen(path: String, reason: String)
@@ -9,7 +9,7 @@ public enum TicketFileError: Error, Sendable, Equatable, CustomStringConvertible
     case notOwned(path: String)
     case cannotWrite(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .noPath:
             "enrollment tickets without email need a file for their URLs (--ticket-file)"

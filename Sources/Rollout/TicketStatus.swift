@@ -3,7 +3,7 @@
 /// `none` (no ticket owed) → `pending` (the flag was turned on by a run with `--enroll`) →
 /// `in-flight` → `done` | `failed` | `already-enrolled`. A run with `--enroll` requests `pending`, `in-flight` (a crash
 /// mid-request) and `failed` tickets; `done` tickets are never requested again.
-public enum TicketStatus: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+package enum TicketStatus: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
     /// No ticket is owed: the operation is not an enable that ended done in a run with `--enroll`.
     case none
     /// Owed, not requested yet.
@@ -18,5 +18,5 @@ public enum TicketStatus: String, Sendable, Hashable, Codable, CaseIterable, Cus
     /// (`GET /api/v2/users/{id}/enrollments`), so a ticket would only send a needless email.
     case alreadyEnrolled = "already-enrolled"
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

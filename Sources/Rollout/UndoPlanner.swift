@@ -2,11 +2,11 @@ import Foundation
 import MFARollout
 
 /// Why no undo plan could be made.
-public enum UndoError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum UndoError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The journal records no operation of the plan as done.
     case nothingApplied(journal: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .nothingApplied(let journal):
             "\(journal): no operation of this plan is done, so there is nothing to undo"
@@ -21,14 +21,14 @@ public enum UndoError: Error, Sendable, Equatable, CustomStringConvertible {
 /// before: `enable` for `true`, `disable` for `false`, `unset` (PATCH `null`, the key
 /// deleted) for a flag that was absent. Operations that are not done are left out: they
 /// changed nothing.
-public enum UndoPlanner {
+package enum UndoPlanner {
     /// The undo plan, and how many done operations needed no undo (the value before already
     /// equalled the value written).
     ///
     /// An operation that replaced a non-boolean value (the string `"true"`, …) is not undone:
     /// no PATCH of a boolean brings that value back, and the boolean is what the Action reads.
     /// The undo plan inherits the plan's tenant.
-    public static func makeUndoPlan(of plan: Plan, journal: ApplyJournal, now: Date = Date()) throws -> Plan {
+    package static func makeUndoPlan(of plan: Plan, journal: ApplyJournal, now: Date = Date()) throws -> Plan {
         guard journal.fingerprint == plan.fingerprint else {
             throw JournalError.boundToAnotherPlan(
                 path: journal.path, journalFingerprint: journal.fingerprint, planFingerprint: plan.fingerprint)

@@ -2,22 +2,22 @@ import Hummingbird
 
 /// An error answered with the Management API's error body:
 /// `{"statusCode":404,"error":"Not Found","message":"…","errorCode":"inexistent_user"}`.
-public struct Auth0ErrorBody: Error, Sendable, Equatable {
+package struct Auth0ErrorBody: Error, Sendable, Equatable {
     /// The HTTP status, also written as the number `statusCode`.
-    public var status: HTTPResponse.Status
+    package var status: HTTPResponse.Status
     /// The human message.
-    public var message: String
+    package var message: String
     /// Auth0's machine code; absent for some errors (401, unknown routes).
-    public var errorCode: String?
+    package var errorCode: String?
 
-    public init(status: HTTPResponse.Status, message: String, errorCode: String? = nil) {
+    package init(status: HTTPResponse.Status, message: String, errorCode: String? = nil) {
         self.status = status
         self.message = message
         self.errorCode = errorCode
     }
 
     /// The JSON body.
-    public var json: JSONValue {
+    package var json: JSONValue {
         var body: [String: JSONValue] = [
             "statusCode": .int(status.code),
             "error": .string(errorName),
@@ -63,9 +63,9 @@ public struct Auth0ErrorBody: Error, Sendable, Equatable {
 }
 
 extension Auth0ErrorBody: HTTPResponseError {
-    public var headers: HTTPFields { [:] }
+    package var headers: HTTPFields { [:] }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
         Response.json(json, status: status)
     }
 }

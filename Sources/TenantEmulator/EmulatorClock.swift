@@ -3,30 +3,30 @@ import Synchronization
 
 /// The emulator's notion of now, in UNIX seconds. Tests inject a ``ManualClock`` so that
 /// buckets, token expiry, export jobs and link expiry are checked without sleeping.
-public protocol EmulatorClock: Sendable {
+package protocol EmulatorClock: Sendable {
     /// Seconds since 1970-01-01T00:00:00Z.
     func now() -> Double
 }
 
 /// The wall clock.
-public struct SystemClock: EmulatorClock {
-    public init() {}
-    public func now() -> Double { Date().timeIntervalSince1970 }
+package struct SystemClock: EmulatorClock {
+    package init() {}
+    package func now() -> Double { Date().timeIntervalSince1970 }
 }
 
 /// A clock that moves only when told to.
-public final class ManualClock: EmulatorClock {
+package final class ManualClock: EmulatorClock {
     private let current: Mutex<Double>
 
     /// Starts at `start` UNIX seconds (default 2026-01-01T00:00:00Z).
-    public init(start: Double = 1_767_225_600) {
+    package init(start: Double = 1_767_225_600) {
         current = Mutex(start)
     }
 
-    public func now() -> Double { current.withLock { $0 } }
+    package func now() -> Double { current.withLock { $0 } }
 
     /// Moves the clock forward by `seconds`.
-    public func advance(by seconds: Double) {
+    package func advance(by seconds: Double) {
         current.withLock { $0 += seconds }
     }
 }

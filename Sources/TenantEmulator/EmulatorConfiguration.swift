@@ -1,7 +1,7 @@
 /// Everything that shapes one emulated tenant. All defaults are documented on the properties.
-public struct EmulatorConfiguration: Sendable {
+package struct EmulatorConfiguration: Sendable {
     /// Where the users come from.
-    public enum Seed: Sendable {
+    package enum Seed: Sendable {
         /// No users.
         case empty
         /// Users given directly.
@@ -13,56 +13,56 @@ public struct EmulatorConfiguration: Sendable {
     }
 
     /// Interface to bind; default `127.0.0.1`.
-    public var host: String = "127.0.0.1"
+    package var host: String = "127.0.0.1"
     /// Port; `0` picks a free one (read it back from `onListening`). Default 8787.
-    public var port: Int = 8787
+    package var port: Int = 8787
     /// The one client allowed to fetch tokens; default `emulator-client`.
-    public var clientID: String = "emulator-client"
+    package var clientID: String = "emulator-client"
     /// Its secret; default `emulator-secret`.
-    public var clientSecret: String = "emulator-secret"
+    package var clientSecret: String = "emulator-secret"
     /// Scopes granted to issued tokens.
-    public var scopes: [String] = EmulatorConfiguration.defaultScopes
+    package var scopes: [String] = EmulatorConfiguration.defaultScopes
     /// Token lifetime in seconds (`expires_in`); default 86,400 like Auth0.
-    public var tokenTTL: Double = 86_400
+    package var tokenTTL: Double = 86_400
     /// Seconds an export job takes from creation to `completed`; default 1.
-    public var exportDelay: Double = 1
+    package var exportDelay: Double = 1
     /// Seconds a download link stays valid; default 60 like Auth0.
-    public var downloadLinkTTL: Double = 60
+    package var downloadLinkTTL: Double = 60
     /// Rate limits; default none.
-    public var limits: RateLimitPlan = .unlimited
+    package var limits: RateLimitPlan = .unlimited
     /// Injected faults; default none.
-    public var faults: FaultConfiguration = .init()
+    package var faults: FaultConfiguration = .init()
     /// The initial users.
-    public var seed: Seed = .empty
+    package var seed: Seed = .empty
     /// JSON file: users are loaded from it on start when it exists (instead of `seed`) and
     /// saved to it when the server stops.
-    public var stateFile: String?
+    package var stateFile: String?
     /// The clock; tests pass a ``ManualClock``.
-    public var clock: any EmulatorClock = SystemClock()
+    package var clock: any EmulatorClock = SystemClock()
 
     /// `read:users update:users update:users_app_metadata create:guardian_enrollment_tickets`.
-    public static let defaultScopes = [
+    package static let defaultScopes = [
         "read:users", "update:users", "update:users_app_metadata", "create:guardian_enrollment_tickets",
     ]
 
-    public init() {}
+    package init() {}
 }
 
 /// Faults the emulator injects into Management API requests (`/api/v2/…`), drawn from a seeded
 /// generator so a run with the same seed and the same request order misbehaves the same way.
-public struct FaultConfiguration: Sendable, Equatable {
+package struct FaultConfiguration: Sendable, Equatable {
     /// Share of requests answered 500, 502 or 503 without being carried out.
-    public var failRate: Double = 0
+    package var failRate: Double = 0
     /// Delay added before every Management API answer, in milliseconds.
-    public var latencyMilliseconds: Int = 0
+    package var latencyMilliseconds: Int = 0
     /// Share of requests whose connection is closed before anything is done or answered.
-    public var dropRate: Double = 0
+    package var dropRate: Double = 0
     /// Share of PATCH requests that are applied and then answered by closing the connection.
-    public var dropAfterWriteRate: Double = 0
+    package var dropAfterWriteRate: Double = 0
     /// Seed of the fault generator.
-    public var seed: UInt64 = 0
+    package var seed: UInt64 = 0
 
-    public init(
+    package init(
         failRate: Double = 0,
         latencyMilliseconds: Int = 0,
         dropRate: Double = 0,
@@ -77,5 +77,5 @@ public struct FaultConfiguration: Sendable, Equatable {
     }
 
     /// True when no fault is configured.
-    public var isNone: Bool { failRate == 0 && latencyMilliseconds == 0 && dropRate == 0 && dropAfterWriteRate == 0 }
+    package var isNone: Bool { failRate == 0 && latencyMilliseconds == 0 && dropRate == 0 && dropAfterWriteRate == 0 }
 }

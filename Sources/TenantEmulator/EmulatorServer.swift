@@ -13,15 +13,15 @@ import ServiceLifecycle
 ///     // talk to emulator.baseURL …
 /// }
 /// ```
-public struct EmulatorServer: Sendable {
+package struct EmulatorServer: Sendable {
     /// The configuration it was made with.
-    public let configuration: EmulatorConfiguration
+    package let configuration: EmulatorConfiguration
     /// The tenant's users and request log; tests read and edit it directly.
-    public let store: TenantStore
+    package let store: TenantStore
 
     /// Loads the users: from ``EmulatorConfiguration/stateFile`` when that file exists, else
     /// from ``EmulatorConfiguration/seed``.
-    public init(configuration: EmulatorConfiguration) throws {
+    package init(configuration: EmulatorConfiguration) throws {
         self.configuration = configuration
         let users: [User]
         if let stateFile = configuration.stateFile, FileManager.default.fileExists(atPath: stateFile) {
@@ -44,7 +44,7 @@ public struct EmulatorServer: Sendable {
     /// Serves until the surrounding task is cancelled or, with `handleSignals`, until SIGINT or
     /// SIGTERM; then saves the users to the state file, if one is configured.
     /// `onListening` receives the bound port (the real one when the configured port is 0).
-    public func run(handleSignals: Bool = false, onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+    package func run(handleSignals: Bool = false, onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         try await run(serviceGroup(handleSignals: handleSignals, onListening: onListening))
     }
 
@@ -82,7 +82,7 @@ public struct EmulatorServer: Sendable {
     }
 
     /// Builds a server from `configuration` and runs it (see ``run(handleSignals:onListening:)``).
-    public static func run(
+    package static func run(
         configuration: EmulatorConfiguration,
         handleSignals: Bool = false,
         onListening: @escaping @Sendable (Int) -> Void
@@ -92,7 +92,7 @@ public struct EmulatorServer: Sendable {
 
     /// Starts a server, runs `body` once it listens, then stops it (and saves state, if any).
     /// Use port 0 in tests.
-    public static func withRunning<T: Sendable>(
+    package static func withRunning<T: Sendable>(
         configuration: EmulatorConfiguration,
         _ body: @Sendable (RunningEmulator) async throws -> T
     ) async throws -> T {
@@ -125,22 +125,22 @@ public struct EmulatorServer: Sendable {
 }
 
 /// A server listening, as ``EmulatorServer/withRunning(configuration:_:)`` hands it over.
-public struct RunningEmulator: Sendable {
+package struct RunningEmulator: Sendable {
     /// The bound interface.
-    public let host: String
+    package let host: String
     /// The bound port.
-    public let port: Int
+    package let port: Int
     /// The tenant's users and request log.
-    public let store: TenantStore
+    package let store: TenantStore
 
     /// `http://HOST:PORT`.
-    public var baseURL: String { "http://\(host):\(port)" }
+    package var baseURL: String { "http://\(host):\(port)" }
     /// The Management API base, `http://HOST:PORT/api/v2`, also the token audience (with a `/`).
-    public var apiURL: String { baseURL + "/api/v2" }
+    package var apiURL: String { baseURL + "/api/v2" }
 }
 
 /// Why the emulator could not start.
-public enum EmulatorError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum EmulatorError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The state file exists but does not hold a JSON array of users.
     case unreadableState(path: String, reason: String)
     /// The export CSV could not be read.
@@ -148,7 +148,7 @@ public enum EmulatorError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The server stopped before it listened.
     case notStarted
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadableState(let path, let reason): "cannot read emulator state \(path): \(reason)"
         case .unreadableExport(let path, let reason): "cannot read export \(path): \(reason)"

@@ -1,29 +1,29 @@
 /// Which buckets a tenant has: one global bucket and/or one per endpoint class, as in Auth0's
 /// documented plans.
-public struct RateLimitPlan: Sendable, Equatable {
+package struct RateLimitPlan: Sendable, Equatable {
     /// One bucket's size and refill.
-    public struct Limit: Sendable, Equatable {
+    package struct Limit: Sendable, Equatable {
         /// Bucket size: how many requests may go at once.
-        public var burst: Int
+        package var burst: Int
         /// Sustained limit: tokens added per second.
-        public var perSecond: Double
+        package var perSecond: Double
 
-        public init(burst: Int, perSecond: Double) {
+        package init(burst: Int, perSecond: Double) {
             self.burst = burst
             self.perSecond = perSecond
         }
     }
 
     /// Checked first, for every Management API request.
-    public var global: Limit?
+    package var global: Limit?
     /// `POST`/`PATCH`/`DELETE` under `/api/v2/users`.
-    public var writeUsers: Limit?
+    package var writeUsers: Limit?
     /// `GET` under `/api/v2/users`.
-    public var readUsers: Limit?
+    package var readUsers: Limit?
     /// Every other Management API endpoint.
-    public var other: Limit?
+    package var other: Limit?
 
-    public init(global: Limit? = nil, writeUsers: Limit? = nil, readUsers: Limit? = nil, other: Limit? = nil) {
+    package init(global: Limit? = nil, writeUsers: Limit? = nil, readUsers: Limit? = nil, other: Limit? = nil) {
         self.global = global
         self.writeUsers = writeUsers
         self.readUsers = readUsers
@@ -31,27 +31,27 @@ public struct RateLimitPlan: Sendable, Equatable {
     }
 
     /// No limits, and no `x-ratelimit-*` headers.
-    public static let unlimited = RateLimitPlan()
+    package static let unlimited = RateLimitPlan()
     /// Free: 2 burst, 2/s for the whole Management API.
-    public static let free = RateLimitPlan(global: .init(burst: 2, perSecond: 2))
+    package static let free = RateLimitPlan(global: .init(burst: 2, perSecond: 2))
     /// Essentials / Professional: write users 20 burst 200/min, read users 40 burst 500/min,
     /// everything else 10 burst 150/min.
-    public static let essentials = RateLimitPlan(
+    package static let essentials = RateLimitPlan(
         writeUsers: .init(burst: 20, perSecond: 200.0 / 60),
         readUsers: .init(burst: 40, perSecond: 500.0 / 60),
         other: .init(burst: 10, perSecond: 150.0 / 60)
     )
     /// Enterprise production: 50 burst, 16/s global.
-    public static let enterprise = RateLimitPlan(global: .init(burst: 50, perSecond: 16))
+    package static let enterprise = RateLimitPlan(global: .init(burst: 50, perSecond: 16))
     /// Enterprise non-production: 10 burst, 2/s global.
-    public static let enterpriseNonProduction = RateLimitPlan(global: .init(burst: 10, perSecond: 2))
+    package static let enterpriseNonProduction = RateLimitPlan(global: .init(burst: 10, perSecond: 2))
 
     /// True when no bucket is configured.
-    public var isUnlimited: Bool { self == .unlimited }
+    package var isUnlimited: Bool { self == .unlimited }
 
     /// Parses `free`, `essentials`, `enterprise`, `enterprise-nonprod` or `RATE/BURST`
     /// (`25/5`: 25 requests a second sustained, bucket of 5, global). Nil when unrecognised.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         switch text.lowercased() {
         case "none", "unlimited": self = .unlimited
         case "free": self = .free

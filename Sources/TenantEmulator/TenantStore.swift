@@ -1,14 +1,14 @@
 import Foundation
 
 /// The tenant's users and the log of requests it answered.
-public actor TenantStore {
+package actor TenantStore {
     private var order: [String] = []
     private var users: [String: User] = [:]
     private var log: [RequestLogEntry] = []
     private let clock: any EmulatorClock
 
     /// A tenant holding `users` (later duplicates of an id replace earlier ones).
-    public init(users: [User] = [], clock: any EmulatorClock = SystemClock()) {
+    package init(users: [User] = [], clock: any EmulatorClock = SystemClock()) {
         self.clock = clock
         for user in users {
             if self.users[user.id] == nil { order.append(user.id) }
@@ -17,13 +17,13 @@ public actor TenantStore {
     }
 
     /// Every user, in insertion order.
-    public func allUsers() -> [User] { order.compactMap { users[$0] } }
+    package func allUsers() -> [User] { order.compactMap { users[$0] } }
 
     /// The user with this id (already percent-decoded).
-    public func user(id: String) -> User? { users[id] }
+    package func user(id: String) -> User? { users[id] }
 
     /// Adds a user or replaces the one with the same id.
-    public func put(_ user: User) {
+    package func put(_ user: User) {
         if users[user.id] == nil { order.append(user.id) }
         users[user.id] = user
     }
@@ -43,48 +43,48 @@ public actor TenantStore {
     // MARK: Request log
 
     /// Appends one line to the request log.
-    public func record(_ entry: RequestLogEntry) { log.append(entry) }
+    package func record(_ entry: RequestLogEntry) { log.append(entry) }
 
     /// The request log, oldest first.
-    public func requests() -> [RequestLogEntry] { log }
+    package func requests() -> [RequestLogEntry] { log }
 
     /// Empties the request log.
-    public func clearRequests() { log.removeAll() }
+    package func clearRequests() { log.removeAll() }
 
     // MARK: State file
 
     /// Writes the users as a JSON array.
-    public func save(to path: String) throws {
+    package func save(to path: String) throws {
         let data = JSONValue.array(allUsers().map(\.json)).encoded()
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     /// Reads users saved by ``save(to:)``.
-    public static func loadUsers(from path: String) throws -> [User] {
+    package static func loadUsers(from path: String) throws -> [User] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         return try JSONDecoder().decode([User].self, from: data)
     }
 }
 
 /// One answered (or dropped) request, as `GET /__emulator/requests` lists it.
-public struct RequestLogEntry: Sendable, Equatable, Codable {
+package struct RequestLogEntry: Sendable, Equatable, Codable {
     /// `GET`, `PATCH`, …
-    public var method: String
+    package var method: String
     /// The path exactly as received, percent-encoding intact, without the query.
-    public var path: String
+    package var path: String
     /// The status answered; for a connection dropped before answering, the status that would
     /// have been sent (drop-after-write) or 0 (dropped before doing anything).
-    public var status: Int
+    package var status: Int
     /// ISO-8601 time the request was answered.
-    public var time: String
+    package var time: String
     /// True only when a PATCH altered a stored value other than `updated_at`.
-    public var changed: Bool
+    package var changed: Bool
     /// The `X-Correlation-ID` header, if any.
-    public var correlationID: String?
+    package var correlationID: String?
     /// True when the connection was closed instead of answered.
-    public var dropped: Bool
+    package var dropped: Bool
 
-    public init(method: String, path: String, status: Int, time: String, changed: Bool, correlationID: String?, dropped: Bool = false) {
+    package init(method: String, path: String, status: Int, time: String, changed: Bool, correlationID: String?, dropped: Bool = false) {
         self.method = method
         self.path = path
         self.status = status
@@ -99,7 +99,7 @@ public struct RequestLogEntry: Sendable, Equatable, Codable {
         case correlationID = "correlation_id"
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(method, forKey: .method)
         try container.encode(path, forKey: .path)

@@ -1,36 +1,36 @@
 /// One user of the emulated tenant: the JSON object `GET /api/v2/users/{id}` answers.
-public struct User: Sendable, Hashable, Codable {
+package struct User: Sendable, Hashable, Codable {
     /// Every field of the user, `user_id` included.
-    public var fields: [String: JSONValue]
+    package var fields: [String: JSONValue]
 
     /// Wraps a user object; `fields["user_id"]` must be a string.
-    public init(fields: [String: JSONValue]) {
+    package init(fields: [String: JSONValue]) {
         self.fields = fields
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         self.fields = try [String: JSONValue](from: decoder)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         try fields.encode(to: encoder)
     }
 
     /// The user's id, e.g. `samlp|my-connection|jane@example.com`.
-    public var id: String { fields["user_id"]?.stringValue ?? "" }
+    package var id: String { fields["user_id"]?.stringValue ?? "" }
 
     /// `app_metadata`, empty when absent.
-    public var appMetadata: [String: JSONValue] { fields["app_metadata"]?.objectValue ?? [:] }
+    package var appMetadata: [String: JSONValue] { fields["app_metadata"]?.objectValue ?? [:] }
 
     /// `user_metadata`, empty when absent.
-    public var userMetadata: [String: JSONValue] { fields["user_metadata"]?.objectValue ?? [:] }
+    package var userMetadata: [String: JSONValue] { fields["user_metadata"]?.objectValue ?? [:] }
 
     /// The user as one JSON value.
-    public var json: JSONValue { .object(fields) }
+    package var json: JSONValue { .object(fields) }
 
     /// The value at an export field path: `email`, `app_metadata.use_mfa`,
     /// `user_metadata.consent.given`, `identities[0].connection`. Nil when any step is missing.
-    public func value(atPath path: String) -> JSONValue? {
+    package func value(atPath path: String) -> JSONValue? {
         var current: JSONValue = .object(fields)
         for step in FieldPath.steps(path) {
             switch step {

@@ -5,11 +5,11 @@ import Foundation
 /// Ids mix providers (`auth0|…`, `google-oauth2|…`, `samlp|acme-saml|jane@…`, and an
 /// `oidc|corp/okta|…` id holding a `/`); `app_metadata.use_mfa` is true, false or absent;
 /// some users have `user_metadata.consent`, roles and departments for policies to select on.
-public struct UserGenerator: Sendable {
+package struct UserGenerator: Sendable {
     /// The seed.
-    public let seed: UInt64
+    package let seed: UInt64
 
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         self.seed = seed
     }
 
@@ -20,7 +20,7 @@ public struct UserGenerator: Sendable {
     static let epoch: Double = 1_735_689_600
 
     /// `count` users.
-    public func users(count: Int) -> [User] {
+    package func users(count: Int) -> [User] {
         var random = SplitMix64(seed: seed)
         return (0..<count).map { index in user(index: index, random: &random) }
     }

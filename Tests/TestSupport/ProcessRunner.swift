@@ -4,14 +4,14 @@ import Foundation
 /// `curl`). Not a test target itself: test targets import it.
 
 /// A finished program: exit status and output.
-public struct ProcessResult: Sendable {
-    public var status: Int32
-    public var stdout: String
-    public var stderr: String
+package struct ProcessResult: Sendable {
+    package var status: Int32
+    package var stdout: String
+    package var stderr: String
 }
 
 /// Runs a program to completion, reading its output while it runs.
-public func runProcess(
+package func runProcess(
     _ executable: String, _ arguments: [String], environment: [String: String]? = nil, stdin: Data? = nil,
     directory: String? = nil
 ) throws -> ProcessResult {
@@ -51,7 +51,7 @@ public func runProcess(
 
 /// ``runProcess(_:_:environment:stdin:directory:)`` off the cooperative thread pool, so a
 /// server running in this process (the emulator) keeps answering while the program waits on it.
-public func runProcessAsync(
+package func runProcessAsync(
     _ executable: String, _ arguments: [String], environment: [String: String]? = nil, stdin: Data? = nil,
     directory: String? = nil
 ) async throws -> ProcessResult {

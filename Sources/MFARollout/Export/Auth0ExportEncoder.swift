@@ -1,5 +1,5 @@
 /// One value of an Auth0 user export, as the encoder writes it.
-public enum Auth0ExportValue: Sendable, Hashable {
+package enum Auth0ExportValue: Sendable, Hashable {
     /// A string: written `"'value"` (quoted, `'` prepended, inner `"` doubled).
     case string(String)
     /// An Auth0-generated ISO-8601 date: written `"2024-01-31T10:00:00.000Z"` (quoted, no `'`).
@@ -23,11 +23,11 @@ public enum Auth0ExportValue: Sendable, Hashable {
 ///
 /// Reading it back with `ExportReader` (Auth0 escaping on or auto) gives the original
 /// strings; `.string("")` and `.empty` both read back as `""`.
-public struct Auth0ExportEncoder: Sendable {
-    public init() {}
+package struct Auth0ExportEncoder: Sendable {
+    package init() {}
 
     /// Appends the header row.
-    public func appendHeader(_ names: [String], to out: inout [UInt8]) {
+    package func appendHeader(_ names: [String], to out: inout [UInt8]) {
         for (index, name) in names.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             CSVWriter.appendQuoted(Array(name.utf8), to: &out)
@@ -36,7 +36,7 @@ public struct Auth0ExportEncoder: Sendable {
     }
 
     /// Appends one data row.
-    public func appendRow(_ values: [Auth0ExportValue], to out: inout [UInt8]) {
+    package func appendRow(_ values: [Auth0ExportValue], to out: inout [UInt8]) {
         for (index, value) in values.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             switch value {
@@ -56,7 +56,7 @@ public struct Auth0ExportEncoder: Sendable {
     }
 
     /// A whole export: header then rows.
-    public func encode(header: [String], rows: some Sequence<[Auth0ExportValue]>) -> [UInt8] {
+    package func encode(header: [String], rows: some Sequence<[Auth0ExportValue]>) -> [UInt8] {
         var out: [UInt8] = []
         appendHeader(header, to: &out)
         for row in rows { appendRow(row, to: &out) }

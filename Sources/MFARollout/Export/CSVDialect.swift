@@ -1,5 +1,5 @@
 /// Whether values carry Auth0's CSV-injection escaping (a `'` prepended to every string value).
-public enum Auth0Escaping: String, Sendable, Codable {
+package enum Auth0Escaping: String, Sendable, Codable {
     /// Decided per input: on when the first data row's user id value starts with `'`.
     case auto
     /// Always strip one leading `'` from every value.
@@ -12,13 +12,13 @@ public enum Auth0Escaping: String, Sendable, Codable {
 ///
 /// Quoting is always RFC 4180 style (`"` quotes, `""` inside), a UTF-8 byte order mark is
 /// stripped, and both CRLF and LF line ends are accepted.
-public struct CSVDialect: Sendable, Hashable {
+package struct CSVDialect: Sendable, Hashable {
     /// The field delimiter byte, `,` by default (`;` and tab are common elsewhere).
-    public var delimiter: UInt8
+    package var delimiter: UInt8
     /// Whether to strip Auth0's `'` prefix from values.
-    public var auth0Escaping: Auth0Escaping
+    package var auth0Escaping: Auth0Escaping
 
-    public init(delimiter: UInt8 = UInt8(ascii: ","), auth0Escaping: Auth0Escaping = .auto) {
+    package init(delimiter: UInt8 = UInt8(ascii: ","), auth0Escaping: Auth0Escaping = .auto) {
         self.delimiter = delimiter
         self.auth0Escaping = auth0Escaping
     }

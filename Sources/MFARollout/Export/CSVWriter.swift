@@ -12,17 +12,17 @@ import Foundation
 /// starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'` and is quoted, so
 /// spreadsheet programs show it as text instead of evaluating it. Negative numbers such as
 /// `-5` are neutralized too; turn the option off for files meant for programs, not people.
-public struct CSVWriter {
-    public var delimiter: UInt8
-    public var neutralizeFormulas: Bool
-    public var lineTerminator: [UInt8]
+package struct CSVWriter {
+    package var delimiter: UInt8
+    package var neutralizeFormulas: Bool
+    package var lineTerminator: [UInt8]
     /// Bytes written and not yet flushed (in memory mode: everything written).
-    public private(set) var bytes: [UInt8] = []
+    package private(set) var bytes: [UInt8] = []
     private let fileHandle: FileHandle?
     private let flushThreshold = 64 * 1024
 
     /// A writer that collects the CSV in `bytes`.
-    public init(delimiter: UInt8 = UInt8(ascii: ","), neutralizeFormulas: Bool = true, lineTerminator: String = "\n") {
+    package init(delimiter: UInt8 = UInt8(ascii: ","), neutralizeFormulas: Bool = true, lineTerminator: String = "\n") {
         self.delimiter = delimiter
         self.neutralizeFormulas = neutralizeFormulas
         self.lineTerminator = Array(lineTerminator.utf8)
@@ -30,7 +30,7 @@ public struct CSVWriter {
     }
 
     /// A writer that writes to `fileHandle` in 64 KiB blocks; call `flush()` at the end.
-    public init(
+    package init(
         fileHandle: FileHandle, delimiter: UInt8 = UInt8(ascii: ","), neutralizeFormulas: Bool = true,
         lineTerminator: String = "\n"
     ) {
@@ -41,7 +41,7 @@ public struct CSVWriter {
     }
 
     /// Appends one row.
-    public mutating func writeRow(_ fields: [String]) throws {
+    package mutating func writeRow(_ fields: [String]) throws {
         for (index, field) in fields.enumerated() {
             var field = field
             field.withUTF8 { appendField($0, first: index == 0) }
@@ -81,14 +81,14 @@ public struct CSVWriter {
     }
 
     /// Writes pending bytes to the file handle (no-op in memory mode).
-    public mutating func flush() throws {
+    package mutating func flush() throws {
         guard let fileHandle, !bytes.isEmpty else { return }
         try fileHandle.write(contentsOf: bytes)
         bytes.removeAll(keepingCapacity: true)
     }
 
     /// One row as CSV bytes (no file involved), with the given options.
-    public static func encodeRow(
+    package static func encodeRow(
         _ fields: [String], delimiter: UInt8 = UInt8(ascii: ","), neutralizeFormulas: Bool = true
     ) -> [UInt8] {
         var writer = CSVWriter(delimiter: delimiter, neutralizeFormulas: neutralizeFormulas)

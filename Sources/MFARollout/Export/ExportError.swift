@@ -1,20 +1,20 @@
 /// A problem reading an export: which input, which line (where the bad record starts), what.
 ///
 /// `description` reads like `users.csv: line 14: unterminated quoted field …`.
-public struct ExportError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct ExportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Display name of the input (path as given, or `<stdin>`).
-    public var file: String
+    package var file: String
     /// Physical line (1-based) where the offending record starts; `nil` for whole-file problems.
-    public var line: Int?
-    public var reason: Reason
+    package var line: Int?
+    package var reason: Reason
 
-    public init(file: String, line: Int?, reason: Reason) {
+    package init(file: String, line: Int?, reason: Reason) {
         self.file = file
         self.line = line
         self.reason = reason
     }
 
-    public enum Reason: Sendable, Equatable, CustomStringConvertible {
+    package enum Reason: Sendable, Equatable, CustomStringConvertible {
         /// The file could not be opened (the system's message).
         case cannotOpen(String)
         /// Reading failed part way (the system's message).
@@ -41,14 +41,14 @@ public struct ExportError: Error, Sendable, Equatable, CustomStringConvertible {
         case parserFailure(String)
 
         /// Whether a row with this problem can be skipped (reported to `onRejected`).
-        public var isRowLevel: Bool {
+        package var isRowLevel: Bool {
             switch self {
             case .fieldCount, .invalidUTF8, .emptyUserID, .duplicateUserID: return true
             default: return false
             }
         }
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .cannotOpen(let message):
                 return "cannot open file: \(message)"
@@ -83,7 +83,7 @@ public struct ExportError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         if let line {
             return "\(file): line \(line): \(reason)"
         }

@@ -180,10 +180,10 @@ struct ExportInput {
 }
 
 /// SHA-256 of inputs, streamed in 64 KiB chunks (for the plan's input hashes).
-public enum InputDigest {
+package enum InputDigest {
     /// SHA-256 of the file's bytes as stored (not decompressed), as lowercase hex.
     /// - Throws: `ExportError` (`.cannotOpen`, `.readFailed`).
-    public static func sha256Hex(ofFile path: String) throws -> String {
+    package static func sha256Hex(ofFile path: String) throws -> String {
         let fd = open(path, O_RDONLY)
         if fd < 0 {
             throw ExportError(file: path, line: nil, reason: .cannotOpen(ExportInput.systemMessage(errno)))

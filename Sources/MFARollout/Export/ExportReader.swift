@@ -9,13 +9,13 @@
 /// empty or duplicate user id) are skipped and reported when an `onRejected` handler is
 /// given; without one the first such problem is thrown. File-level problems (cannot open,
 /// empty, missing column, bad gzip, malformed or unterminated quote) always throw.
-public struct ExportReader {
-    public var sources: [ExportSource]
-    public var dialect: CSVDialect
-    public var userIDColumn: String
-    public var chunkSize: Int
+package struct ExportReader {
+    package var sources: [ExportSource]
+    package var dialect: CSVDialect
+    package var userIDColumn: String
+    package var chunkSize: Int
 
-    public init(
+    package init(
         sources: [ExportSource], dialect: CSVDialect = .init(), userIDColumn: String = "user_id",
         chunkSize: Int = 64 * 1024
     ) {
@@ -28,7 +28,7 @@ public struct ExportReader {
     /// Reads every source in order and hands each accepted row to `onRow` as strings.
     ///
     /// The same as `readRecords`, with each record's values turned into `String`s.
-    public func read(
+    package func read(
         columns: [String], required: Set<String>,
         onRejected: ((RejectedRow) throws -> Void)? = nil,
         onHeader: ((_ file: String, _ header: [String]) throws -> Void)? = nil,
@@ -60,7 +60,7 @@ public struct ExportReader {
     /// - Throws: `ExportError`, or what a callback threw. When it throws, rows already
     ///   delivered must be discarded by the caller: the read as a whole failed.
     /// - Returns: counts, input names and the SHA-256 of each input's bytes.
-    public func readRecords(
+    package func readRecords(
         columns: [String], required: Set<String>,
         onRejected: ((RejectedRow) throws -> Void)? = nil,
         onHeader: ((_ file: String, _ header: [String]) throws -> Void)? = nil,
@@ -76,7 +76,7 @@ public struct ExportReader {
 
     /// About how many lines the file inputs hold together (0 for those that cannot be
     /// estimated: standard input, gzip), from their sizes and first 64 KiB.
-    public func estimatedLineCount() -> Int {
+    package func estimatedLineCount() -> Int {
         sources.reduce(0) { $0 + (ExportInput(source: $1, chunkSize: chunkSize).estimatedLineCount() ?? 0) }
     }
 

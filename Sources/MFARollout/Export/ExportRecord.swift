@@ -13,16 +13,16 @@ import Darwin
 ///
 /// Validity: a view into the reader's buffers, valid only during the callback. Copy out what
 /// must outlive it (`string(_:)`, or `Array(bytes)`).
-public struct ExportRecord {
+package struct ExportRecord {
     /// Display name of the input (`ExportSource.displayName`).
-    public var file: String { source.takeUnretainedValue().value }
+    package var file: String { source.takeUnretainedValue().value }
     /// Kept alive by whoever made the record, for at least as long as the record is valid;
     /// unmanaged so that passing or comparing records costs no reference counting.
     let source: Unmanaged<SourceName>
     /// Physical line (1-based) where the record starts; a quoted field may span lines.
-    public let line: Int
+    package let line: Int
     /// Number of slots (the `columns` of the read).
-    public let count: Int
+    package let count: Int
     private let base: UnsafePointer<UInt8>
     private let starts: UnsafePointer<Int>
     /// -1 for a column the file does not have.
@@ -30,7 +30,7 @@ public struct ExportRecord {
     /// Every value lies within `base[0..<extent]`, so the whole record copies as one block.
     let extent: Int
     /// Which values were strings in an Auth0 export (see ``ValueQuoting``).
-    public let quoting: ValueQuoting
+    package let quoting: ValueQuoting
 
     init(
         source: SourceName, line: Int, count: Int, base: UnsafePointer<UInt8>, extent: Int,
@@ -55,25 +55,25 @@ public struct ExportRecord {
 
     /// The value of slot `slot` as UTF-8 bytes; `nil` when the file has no such column.
     @inline(__always)
-    public func bytes(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {
+    package func bytes(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {
         let length = lengths[slot]
         guard length >= 0 else { return nil }
         return UnsafeBufferPointer(start: base + starts[slot], count: length)
     }
 
     /// The value of slot `slot` as a new `String`; `nil` when the file has no such column.
-    public func string(_ slot: Int) -> String? {
+    package func string(_ slot: Int) -> String? {
         bytes(slot).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Every slot as a `String?`, in order (what `ExportRow.values` holds).
-    public var strings: [String?] {
+    package var strings: [String?] {
         (0..<count).map { string($0) }
     }
 
     /// Runs `body` with a record over `values` (one slot per element, `nil` for a missing
     /// column): how the `[String?]` entry points reach the byte-level code.
-    public static func withValues<Result>(
+    package static func withValues<Result>(
         _ values: [String?], file: String = "", line: Int = 0, quoting: ValueQuoting = ValueQuoting(),
         _ body: (ExportRecord) throws -> Result
     ) rethrows -> Result {
@@ -109,20 +109,20 @@ public struct ExportRecord {
 /// Whether a record comes from an export with Auth0's escaping, where every string value
 /// carries a leading `'` (stripped by the reader) and booleans and numbers are bare, and which
 /// of its values were strings. Plain CSVs carry no types: there `escaped` is false.
-public struct ValueQuoting: Sendable, Hashable {
+package struct ValueQuoting: Sendable, Hashable {
     /// Bit `slot` set: that slot's value had Auth0's `'` (slots from 63 on are not tracked).
     let quotedSlots: UInt64
     /// The export uses Auth0's escaping.
-    public let escaped: Bool
+    package let escaped: Bool
 
-    public init(escaped: Bool = false, quotedSlots: UInt64 = 0) {
+    package init(escaped: Bool = false, quotedSlots: UInt64 = 0) {
         self.escaped = escaped
         self.quotedSlots = quotedSlots
     }
 
     /// Whether slot `slot`'s value was a string in an Auth0 export.
     @inline(__always)
-    public func isString(_ slot: Int) -> Bool {
+    package func isString(_ slot: Int) -> Bool {
         slot < 63 && quotedSlots & (1 << UInt64(slot)) != 0
     }
 }

@@ -5,15 +5,15 @@
 ///
 /// `ExportRow` is an ordinary value and may be kept. It costs a `String` per value; the
 /// planner reads `ExportRecord`s (bytes, valid during the callback) instead.
-public struct ExportRow {
+package struct ExportRow {
     /// Display name of the input (`ExportSource.displayName`).
-    public let file: String
+    package let file: String
     /// Physical line (1-based) where the record starts; a quoted field may span lines.
-    public let line: Int
+    package let line: Int
     /// The requested columns' values, in the order of `columns`.
-    public let values: [String?]
+    package let values: [String?]
 
-    public init(file: String, line: Int, values: [String?]) {
+    package init(file: String, line: Int, values: [String?]) {
         self.file = file
         self.line = line
         self.values = values
@@ -21,29 +21,29 @@ public struct ExportRow {
 }
 
 /// A file and the physical line where a record starts.
-public struct ExportLocation: Sendable, Hashable, Codable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
+package struct ExportLocation: Sendable, Hashable, Codable, CustomStringConvertible {
+    package var file: String
+    package var line: Int
 
-    public init(file: String, line: Int) {
+    package init(file: String, line: Int) {
         self.file = file
         self.line = line
     }
 
-    public var description: String { "\(file) line \(line)" }
+    package var description: String { "\(file) line \(line)" }
 }
 
 /// A row that was skipped, reported to `ExportReader.read`'s `onRejected` handler, and
 /// listed in the plan's `rejected`.
-public struct RejectedRow: Sendable, Hashable, Codable {
-    public var file: String
-    public var line: Int
+package struct RejectedRow: Sendable, Hashable, Codable {
+    package var file: String
+    package var line: Int
     /// The row's user id when it could be read (valid UTF-8, column present), else `nil`.
-    public var userID: String?
+    package var userID: String?
     /// Why the row was skipped, e.g. `expected 4 fields (as in the header), found 3`.
-    public var reason: String
+    package var reason: String
 
-    public init(file: String, line: Int, userID: String?, reason: String) {
+    package init(file: String, line: Int, userID: String?, reason: String) {
         self.file = file
         self.line = line
         self.userID = userID
@@ -56,18 +56,18 @@ public struct RejectedRow: Sendable, Hashable, Codable {
 }
 
 /// What `ExportReader.read` saw.
-public struct ExportReadSummary: Sendable, Equatable {
+package struct ExportReadSummary: Sendable, Equatable {
     /// Rows handed to `onRow`.
-    public var rows: Int
+    package var rows: Int
     /// Rows handed to `onRejected`.
-    public var rejected: Int
+    package var rejected: Int
     /// Display names of the inputs, in reading order.
-    public var files: [String]
+    package var files: [String]
     /// SHA-256 (lowercase hex) of the bytes read from each input, as stored (compressed bytes
     /// for a gzip file), keyed by display name. Computed while reading, so it also covers stdin.
-    public var sha256: [String: String]
+    package var sha256: [String: String]
 
-    public init(rows: Int = 0, rejected: Int = 0, files: [String] = [], sha256: [String: String] = [:]) {
+    package init(rows: Int = 0, rejected: Int = 0, files: [String] = [], sha256: [String: String] = [:]) {
         self.rows = rows
         self.rejected = rejected
         self.files = files

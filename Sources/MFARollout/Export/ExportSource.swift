@@ -1,10 +1,10 @@
 /// One input of an export read: a file (plain or gzip-compressed CSV) or standard input.
-public enum ExportSource: Sendable, Hashable {
+package enum ExportSource: Sendable, Hashable {
     case file(String)
     case standardInput
 
     /// The name used in messages and summaries: the path as given, or `<stdin>`.
-    public var displayName: String {
+    package var displayName: String {
         switch self {
         case .file(let path): return path
         case .standardInput: return "<stdin>"

@@ -3,9 +3,9 @@ import NIOCore
 
 /// Whole-buffer gzip, for the emulator's `.csv.gz` exports and for tests. (Reading uses the
 /// streaming decompressor in `ExportInput`.)
-public enum Gzip {
+package enum Gzip {
     /// `bytes` compressed as one gzip member.
-    public static func compress(_ bytes: [UInt8]) throws -> [UInt8] {
+    package static func compress(_ bytes: [UInt8]) throws -> [UInt8] {
         var input = ByteBufferAllocator().buffer(capacity: bytes.count)
         input.writeBytes(bytes)
         var output = try input.compress(with: .gzip)

@@ -5,14 +5,14 @@ import Glibc
 
 /// Writes a file so that readers see the old content or the whole new content, never half:
 /// write a temporary file beside it, flush it to disk, rename it over the target.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Writes `bytes` to `path` atomically, with `permissions` for a new file.
-    public static func write(_ bytes: [UInt8], to path: String, permissions: mode_t = 0o644) throws {
+    package static func write(_ bytes: [UInt8], to path: String, permissions: mode_t = 0o644) throws {
         try write(to: path, permissions: permissions) { sink in try sink(bytes) }
     }
 
     /// Writes what `body` hands its sink, in pieces, to `path` atomically.
-    public static func write(
+    package static func write(
         to path: String, permissions: mode_t = 0o644, _ body: (_ sink: ([UInt8]) throws -> Void) throws -> Void
     ) throws {
         let temporary = temporaryPath(for: path)
@@ -53,7 +53,7 @@ public enum AtomicFile {
 
     /// Writes all of `bytes` to `fd`, at its current position (the end, for a file opened with
     /// `O_APPEND`) or, given `offset`, there; retries interrupted and partial writes.
-    public static func writeAll(_ bytes: [UInt8], to fd: Int32, at offset: Int? = nil) throws(POSIXError) {
+    package static func writeAll(_ bytes: [UInt8], to fd: Int32, at offset: Int? = nil) throws(POSIXError) {
         let failure: Int32? = bytes.withUnsafeBytes { buffer in
             var written = 0
             while written < buffer.count {

@@ -15,7 +15,7 @@ import Crypto
 /// applicability, times, input digests, every field of every operation — so any edit of the
 /// file, even of one space, is seen. A person quotes the fingerprint when approving; the
 /// commands that read a plan recompute it and refuse a plan that no longer hashes to it.
-public enum Fingerprint {
+package enum Fingerprint {
     /// `sha256:` and 64 lowercase hex digits.
     static let length = 7 + 64
 
@@ -32,7 +32,7 @@ public enum Fingerprint {
     }
 
     /// The fingerprint `plan`'s file has (the plan's own `fingerprint` field is not read).
-    public static func of(_ plan: Plan) -> String {
+    package static func of(_ plan: Plan) -> String {
         var hasher = Hasher()
         PlanFile.stream(plan, fingerprint: nil) { hasher.update($0) }
         return hasher.finalize()
@@ -77,14 +77,14 @@ public enum Fingerprint {
 /// user id + "\n" + action). 75 bits keep a collision among a million operations below one
 /// in ten billion, and 15 ASCII characters fit Swift's inline small strings: a `PlanOperation`
 /// holds its id without a heap allocation.
-public enum OperationID {
-    public static func make(flagLocation: String, userID: String, action: PlanAction) -> String {
+package enum OperationID {
+    package static func make(flagLocation: String, userID: String, action: PlanAction) -> String {
         var id = userID
         return id.withUTF8 { make(flagLocation: flagLocation, userID: $0, action: action) }
     }
 
     /// The id for the user id whose UTF-8 is `userID`.
-    public static func make(flagLocation: String, userID: UnsafeBufferPointer<UInt8>, action: PlanAction) -> String {
+    package static func make(flagLocation: String, userID: UnsafeBufferPointer<UInt8>, action: PlanAction) -> String {
         var flag = flagLocation
         return flag.withUTF8 { flag in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { out in

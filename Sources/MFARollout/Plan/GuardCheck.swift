@@ -1,6 +1,6 @@
 /// One guard of the policy and how this plan measured against it.
-public struct GuardCheck: Sendable, Hashable, Codable {
-    public enum Kind: String, Sendable, Hashable, Codable {
+package struct GuardCheck: Sendable, Hashable, Codable {
+    package enum Kind: String, Sendable, Hashable, Codable {
         /// More operations than `max_changes`.
         case maxChanges = "max_changes"
         /// Operations as a share of the rows read above `max_change_percent`.
@@ -9,12 +9,12 @@ public struct GuardCheck: Sendable, Hashable, Codable {
         case minRows = "min_rows"
     }
 
-    public var kind: Kind
-    public var limit: Double
-    public var actual: Double
-    public var tripped: Bool
+    package var kind: Kind
+    package var limit: Double
+    package var actual: Double
+    package var tripped: Bool
 
-    public init(kind: Kind, limit: Double, actual: Double) {
+    package init(kind: Kind, limit: Double, actual: Double) {
         self.kind = kind
         self.limit = limit
         self.actual = actual
@@ -25,7 +25,7 @@ public struct GuardCheck: Sendable, Hashable, Codable {
     }
 
     /// A sentence for reports: `changes 412 ≤ max_changes 500: holds`.
-    public var explanation: String {
+    package var explanation: String {
         let verdict = tripped ? "TRIPPED" : "holds"
         switch kind {
         case .maxChanges:

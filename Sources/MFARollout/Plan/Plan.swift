@@ -4,36 +4,36 @@ import Foundation
 ///
 /// A plan is a value. `apply` carries out exactly the operations in it, after checking the
 /// fingerprint, and nothing else. The file format is versioned JSON (see ``PlanFile``).
-public struct Plan: Sendable, Hashable, Codable {
+package struct Plan: Sendable, Hashable, Codable {
     /// The plan file format this build writes and reads.
-    public static let currentFormatVersion = 2
+    package static let currentFormatVersion = 2
     /// The `format` field of every plan file.
-    public static let formatName = "mfa-rollout-plan"
+    package static let formatName = "mfa-rollout-plan"
 
-    public var format: String = Plan.formatName
-    public var formatVersion: Int = Plan.currentFormatVersion
-    public var producer: Producer
+    package var format: String = Plan.formatName
+    package var formatVersion: Int = Plan.currentFormatVersion
+    package var producer: Producer
     /// The tenant the plan was made for, in canonical form (see ``TenantDomain``); `apply`,
     /// `emit` and `undo` refuse another. Nil for a plan made without `--tenant`, which cannot
     /// be applied.
-    public var tenant: String?
-    public var inputs: [InputFile]
-    public var flag: FlagTarget
+    package var tenant: String?
+    package var inputs: [InputFile]
+    package var flag: FlagTarget
     /// `enable-only` or `enforce`.
-    public var mode: String
-    public var summary: PlanSummary
-    public var guards: [GuardCheck]
-    public var outcome: PlanOutcome
+    package var mode: String
+    package var summary: PlanSummary
+    package var guards: [GuardCheck]
+    package var outcome: PlanOutcome
     /// False when a guard tripped: `apply` refuses such a plan.
-    public var applicable: Bool
+    package var applicable: Bool
     /// SHA-256 over every byte of the plan file but the fingerprint itself (see ``Fingerprint``).
-    public var fingerprint: String
-    public var operations: PlanOperations
-    public var rejected: [RejectedRow]
+    package var fingerprint: String
+    package var operations: PlanOperations
+    package var rejected: [RejectedRow]
 
     /// A plan made now, in the current format; its outcome follows from the guards and the
     /// number of operations, and its fingerprint from its file's bytes.
-    public init(
+    package init(
         producer: Producer, tenant: String? = nil, inputs: [InputFile], flag: FlagTarget, mode: String,
         summary: PlanSummary, guards: [GuardCheck], operations: PlanOperations, rejected: [RejectedRow]
     ) {
@@ -43,7 +43,7 @@ public struct Plan: Sendable, Hashable, Codable {
         fingerprint = Fingerprint.of(self)
     }
 
-    public init(
+    package init(
         producer: Producer, tenant: String? = nil, inputs: [InputFile], flag: FlagTarget, mode: String,
         summary: PlanSummary, guards: [GuardCheck], operations: [PlanOperation], rejected: [RejectedRow]
     ) {
@@ -74,13 +74,13 @@ public struct Plan: Sendable, Hashable, Codable {
     }
 
     /// Who made the plan, when, and the moment the policy's date conditions were evaluated at.
-    public struct Producer: Sendable, Hashable, Codable {
-        public var tool: String
-        public var version: String
-        public var createdAt: Date
-        public var asOf: Date
+    package struct Producer: Sendable, Hashable, Codable {
+        package var tool: String
+        package var version: String
+        package var createdAt: Date
+        package var asOf: Date
 
-        public init(tool: String = "mfa-rollout", version: String = MFARolloutInfo.version, createdAt: Date, asOf: Date) {
+        package init(tool: String = "mfa-rollout", version: String = MFARolloutInfo.version, createdAt: Date, asOf: Date) {
             self.tool = tool
             self.version = version
             self.createdAt = createdAt
@@ -94,16 +94,16 @@ public struct Plan: Sendable, Hashable, Codable {
 
     /// An input the plan was computed from, with its SHA-256, so an approver can tell which
     /// export and which policy it reflects.
-    public struct InputFile: Sendable, Hashable, Codable {
-        public enum Role: String, Sendable, Hashable, Codable {
+    package struct InputFile: Sendable, Hashable, Codable {
+        package enum Role: String, Sendable, Hashable, Codable {
             case export, policy, list
         }
 
-        public var role: Role
-        public var path: String
-        public var sha256: String
+        package var role: Role
+        package var path: String
+        package var sha256: String
 
-        public init(role: Role, path: String, sha256: String) {
+        package init(role: Role, path: String, sha256: String) {
             self.role = role
             self.path = path
             self.sha256 = sha256
@@ -111,33 +111,33 @@ public struct Plan: Sendable, Hashable, Codable {
     }
 
     /// Where the flag lives in the user object, and which export column held its current value.
-    public struct FlagTarget: Sendable, Hashable, Codable {
+    package struct FlagTarget: Sendable, Hashable, Codable {
         /// `app_metadata` or `user_metadata`.
-        public var container: String
-        public var key: String
-        public var column: String
+        package var container: String
+        package var key: String
+        package var column: String
 
-        public init(container: String, key: String, column: String) {
+        package init(container: String, key: String, column: String) {
             self.container = container
             self.key = key
             self.column = column
         }
 
         /// `app_metadata.use_mfa`.
-        public var location: String { "\(container).\(key)" }
+        package var location: String { "\(container).\(key)" }
 
         enum CodingKeys: String, CodingKey {
             case container, key, column, location
         }
 
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let values = try decoder.container(keyedBy: CodingKeys.self)
             container = try values.decode(String.self, forKey: .container)
             key = try values.decode(String.self, forKey: .key)
             column = try values.decode(String.self, forKey: .column)
         }
 
-        public func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var values = encoder.container(keyedBy: CodingKeys.self)
             try values.encode(container, forKey: .container)
             try values.encode(key, forKey: .key)
@@ -148,7 +148,7 @@ public struct Plan: Sendable, Hashable, Codable {
 
     /// The fields of ``PlanOutline``, then `operations` and `rejected`. (The plan file is
     /// written by ``PlanFile``, in an order of its own.)
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         try outline.encode(to: encoder)
         var values = encoder.container(keyedBy: CodingKeys.self)
         try values.encode(operations, forKey: .operations)

@@ -10,9 +10,9 @@ import Foundation
 /// 100,000 changes stays readable in a diff, and nothing but the current operation needs to
 /// be in memory while the file is written. Writes go to a temporary file that is renamed into
 /// place, so a crash never leaves half a plan.
-public enum PlanFile {
+package enum PlanFile {
     /// Writes `plan` to `path` atomically, streaming: the file is never whole in memory.
-    public static func write(_ plan: Plan, to path: String) throws(PlanFileError) {
+    package static func write(_ plan: Plan, to path: String) throws(PlanFileError) {
         do {
             try AtomicFile.write(to: path) { sink in try stream(plan, fingerprint: plan.fingerprint, into: sink) }
         } catch {
@@ -21,7 +21,7 @@ public enum PlanFile {
     }
 
     /// The plan file's bytes.
-    public static func encode(_ plan: Plan) -> [UInt8] {
+    package static func encode(_ plan: Plan) -> [UInt8] {
         var bytes: [UInt8] = []
         stream(plan, fingerprint: plan.fingerprint) { bytes.append(contentsOf: $0) }
         return bytes
@@ -122,7 +122,7 @@ public enum PlanFile {
 
     /// Reads and checks a plan: format, version, and that the file still hashes to the
     /// fingerprint it ends with.
-    public static func read(from path: String) throws(PlanFileError) -> Plan {
+    package static func read(from path: String) throws(PlanFileError) -> Plan {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -132,7 +132,7 @@ public enum PlanFile {
         return try decode(data, path: path)
     }
 
-    public static func decode(_ data: Data, path: String) throws(PlanFileError) -> Plan {
+    package static func decode(_ data: Data, path: String) throws(PlanFileError) -> Plan {
         struct Envelope: Decodable {
             var format: String?
             var formatVersion: Int?

@@ -1,5 +1,5 @@
 /// Why a plan file could not be written, read or trusted.
-public enum PlanFileError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum PlanFileError: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotWrite(path: String, reason: String)
     case cannotRead(path: String, reason: String)
     /// Valid JSON that is not an mfa-rollout plan, or a plan that does not decode.
@@ -13,7 +13,7 @@ public enum PlanFileError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file does not end with its fingerprint line: it was edited or cut short.
     case noFingerprintLine(path: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .cannotWrite(let path, let reason): "\(path): cannot write the plan: \(reason)"
         case .cannotRead(let path, let reason): "\(path): cannot read the plan: \(reason)"

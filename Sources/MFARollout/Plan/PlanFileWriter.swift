@@ -19,9 +19,9 @@ extension PlanFile {
     ///
     /// `append` is called by one thread at a time (the planner's deciding thread), `finish`
     /// after planning has ended.
-    public final class Writer: @unchecked Sendable {
+    package final class Writer: @unchecked Sendable {
         /// Where the plan goes; nil when only its fingerprint is wanted.
-        public let path: String?
+        package let path: String?
         private let heading: PlanHeading
         private let temporary: String?
         private var fd: Int32 = -1
@@ -39,7 +39,7 @@ extension PlanFile {
 
         /// Starts the plan file for a plan with `heading`: creates the temporary file beside
         /// `path` (when given) and writes the heading.
-        public init(path: String?, heading: PlanHeading) throws(PlanFileError) {
+        package init(path: String?, heading: PlanHeading) throws(PlanFileError) {
             self.path = path
             self.heading = heading
             if let path {
@@ -58,7 +58,7 @@ extension PlanFile {
         deinit { abandon() }
 
         /// Adds the next operation.
-        public func append(_ operation: PlanOperation) {
+        package func append(_ operation: PlanOperation) {
             operation.withFields { append($0) }
         }
 
@@ -75,7 +75,7 @@ extension PlanFile {
         /// - Throws: `cannotWrite` when writing fails, or when `outline` counts another
         ///   number of operations than were appended or has another heading (nothing is then
         ///   written at `path`).
-        public func finish(_ outline: PlanOutline) throws(PlanFileError) -> PlanOutline {
+        package func finish(_ outline: PlanOutline) throws(PlanFileError) -> PlanOutline {
             let name = path ?? "(plan)"
             guard !ended else { throw .cannotWrite(path: name, reason: "the plan file was already finished or abandoned") }
             do {
@@ -110,7 +110,7 @@ extension PlanFile {
         }
 
         /// Removes the temporary file; nothing is written at `path`.
-        public func abandon() {
+        package func abandon() {
             ended = true
             closePrevious()
             guard fd >= 0 else { return }

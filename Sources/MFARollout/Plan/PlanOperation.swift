@@ -1,5 +1,5 @@
 /// What one operation does to a user's flag.
-public enum PlanAction: String, Sendable, Hashable, Codable, CaseIterable {
+package enum PlanAction: String, Sendable, Hashable, Codable, CaseIterable {
     /// Set the flag to `true`.
     case enable
     /// Set the flag to `false` (only in `enforce` mode).
@@ -8,7 +8,7 @@ public enum PlanAction: String, Sendable, Hashable, Codable, CaseIterable {
     case unset
 
     /// The value the flag has after the operation.
-    public var desired: FlagValue {
+    package var desired: FlagValue {
         switch self {
         case .enable: .on
         case .disable: .off
@@ -18,7 +18,7 @@ public enum PlanAction: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// The action that leaves the flag at `value`; nil for a non-boolean value, which no
     /// action writes back.
-    public init?(restoring value: FlagValue) {
+    package init?(restoring value: FlagValue) {
         switch value {
         case .on: self = .enable
         case .off: self = .disable
@@ -29,30 +29,30 @@ public enum PlanAction: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// Whether the action turns MFA off for the user (`disable`, `unset`): `apply` asks for
     /// `--allow-disable` before it carries one out.
-    public var turnsMFAOff: Bool { self != .enable }
+    package var turnsMFAOff: Bool { self != .enable }
 }
 
 /// One change the plan makes: a single PATCH of the one flag key the tool owns.
-public struct PlanOperation: Sendable, Hashable, Codable {
+package struct PlanOperation: Sendable, Hashable, Codable {
     /// A stable id derived from the flag location, the user id and the action: the same change
     /// planned twice has the same id, which is how the journal recognises work already done.
-    public var id: String
-    public var userID: String
-    public var action: PlanAction
+    package var id: String
+    package var userID: String
+    package var action: PlanAction
     /// The flag's value in the export.
-    public var current: FlagValue
+    package var current: FlagValue
     /// The flag's value after the operation.
-    public var desired: FlagValue
+    package var desired: FlagValue
     /// Why: the policy's reason label (`rule staff`, `allow list`, `deny list`, …).
-    public var reason: String
+    package var reason: String
     /// Context for reviewers; not part of the fingerprint.
-    public var email: String?
-    public var connection: String?
+    package var email: String?
+    package var connection: String?
     /// The export the row came from, and the physical line its record starts on.
-    public var file: String
-    public var line: Int
+    package var file: String
+    package var line: Int
 
-    public init(
+    package init(
         id: String, userID: String, action: PlanAction, current: FlagValue, reason: String,
         email: String?, connection: String?, file: String, line: Int
     ) {

@@ -14,7 +14,7 @@ import Darwin
 /// pointing into them. `PlanOperation` values are made when read, so code that uses a plan
 /// sees an ordinary collection of them; the plan's writer, fingerprint and `PlanFile` read
 /// the stored bytes directly (`fields(at:)`).
-public struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codable, ExpressibleByArrayLiteral {
+package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codable, ExpressibleByArrayLiteral {
     let storage: Storage
 
     init(storage: Storage) {
@@ -22,24 +22,24 @@ public struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codabl
     }
 
     /// No operations.
-    public init() {
+    package init() {
         self.init(storage: Storage())
     }
 
-    public init(_ operations: some Sequence<PlanOperation>) {
+    package init(_ operations: some Sequence<PlanOperation>) {
         let builder = Builder()
         for operation in operations { builder.append(operation) }
         self = builder.finish()
     }
 
-    public init(arrayLiteral operations: PlanOperation...) {
+    package init(arrayLiteral operations: PlanOperation...) {
         self.init(operations)
     }
 
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { storage.count }
+    package var startIndex: Int { 0 }
+    package var endIndex: Int { storage.count }
 
-    public subscript(position: Int) -> PlanOperation {
+    package subscript(position: Int) -> PlanOperation {
         precondition(position >= 0 && position < storage.count, "operation index out of range")
         let entry = storage.entries[position]
         let fields = storage.fields(entry)
@@ -71,20 +71,20 @@ public struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codabl
         return index < 0 ? nil : storage.tableString(index)
     }
 
-    public static func == (left: PlanOperations, right: PlanOperations) -> Bool {
+    package static func == (left: PlanOperations, right: PlanOperations) -> Bool {
         left.storage === right.storage || left.elementsEqual(right)
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(count)
         for operation in self { hasher.combine(operation) }
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         self.init(try [PlanOperation](from: decoder))
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.unkeyedContainer()
         for operation in self { try container.encode(operation) }
     }

@@ -1,6 +1,6 @@
 /// What a plan amounts to, and the exit code `plan` reports it with
 /// (like `terraform plan -detailed-exitcode`).
-public enum PlanOutcome: String, Sendable, Hashable, Codable {
+package enum PlanOutcome: String, Sendable, Hashable, Codable {
     /// The tenant already matches the policy. Exit 0.
     case noChanges = "no-changes"
     /// There are operations to approve and apply. Exit 2.
@@ -8,7 +8,7 @@ public enum PlanOutcome: String, Sendable, Hashable, Codable {
     /// A guard tripped: the plan is written for review but cannot be applied. Exit 3.
     case guardTripped = "guard-tripped"
 
-    public var exitCode: Int32 {
+    package var exitCode: Int32 {
         switch self {
         case .noChanges: 0
         case .changes: 2

@@ -6,25 +6,25 @@ import Foundation
 /// All a summary needs, and what `Planner.makeOutline` returns when the operations go only to
 /// the plan file: a plan of a million changes then never sits whole in memory. Encoded, it is
 /// the plan file's header (``Plan`` encodes its operations and rejected rows after it).
-public struct PlanOutline: Sendable, Hashable, Encodable {
-    public var format: String
-    public var formatVersion: Int
-    public var producer: Plan.Producer
+package struct PlanOutline: Sendable, Hashable, Encodable {
+    package var format: String
+    package var formatVersion: Int
+    package var producer: Plan.Producer
     /// The tenant the plan is for, canonical; nil when it was made without one.
-    public var tenant: String?
-    public var inputs: [Plan.InputFile]
-    public var flag: Plan.FlagTarget
+    package var tenant: String?
+    package var inputs: [Plan.InputFile]
+    package var flag: Plan.FlagTarget
     /// `enable-only` or `enforce`.
-    public var mode: String
-    public var summary: PlanSummary
-    public var guards: [GuardCheck]
-    public var outcome: PlanOutcome
+    package var mode: String
+    package var summary: PlanSummary
+    package var guards: [GuardCheck]
+    package var outcome: PlanOutcome
     /// False when a guard tripped: `apply` refuses such a plan.
-    public var applicable: Bool
-    public var fingerprint: String
+    package var applicable: Bool
+    package var fingerprint: String
     /// How many operations the plan holds (they are not here).
-    public var operationCount: Int
-    public var rejected: [RejectedRow]
+    package var operationCount: Int
+    package var rejected: [RejectedRow]
 
     /// The outline of a plan made now, in the current format; its outcome follows from the
     /// guards and the number of operations, as a ``Plan``'s does. The fingerprint is set
@@ -64,7 +64,7 @@ public struct PlanOutline: Sendable, Hashable, Encodable {
 
     /// Every field but `operationCount` (a plan holds the operations themselves) and
     /// `rejected` (which a plan encodes after its operations).
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var values = encoder.container(keyedBy: Plan.CodingKeys.self)
         try values.encode(format, forKey: .format)
         try values.encode(formatVersion, forKey: .formatVersion)
@@ -96,7 +96,7 @@ extension Plan {
     }
 
     /// Everything but the operations.
-    public var outline: PlanOutline {
+    package var outline: PlanOutline {
         PlanOutline(
             format: format, formatVersion: formatVersion, producer: producer, tenant: tenant, inputs: inputs,
             flag: flag, mode: mode, summary: summary, guards: guards, outcome: outcome, applicable: applicable,

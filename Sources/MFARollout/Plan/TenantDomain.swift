@@ -3,13 +3,13 @@
 ///
 /// `Acme.EU.auth0.com.`, `acme.eu.auth0.com:443` and `acme.eu.auth0.com` are one tenant; a
 /// plan made for one is applied to no other.
-public struct TenantDomain: Sendable, Hashable, CustomStringConvertible {
+package struct TenantDomain: Sendable, Hashable, CustomStringConvertible {
     /// The canonical form.
-    public let canonical: String
+    package let canonical: String
 
     /// Checks and canonicalises `text`: a bare host or `HOST:PORT` (`[v6]:PORT`), with no
     /// scheme, path, user info, query or white space.
-    public init(_ text: String) throws(TenantDomainError) {
+    package init(_ text: String) throws(TenantDomainError) {
         guard !text.isEmpty else { throw .invalid(text, reason: "it is empty") }
         if text.contains("://") {
             throw .invalid(text, reason: "give the domain without a scheme, e.g. tenant.eu.auth0.com")
@@ -49,14 +49,14 @@ public struct TenantDomain: Sendable, Hashable, CustomStringConvertible {
         canonical = lowered
     }
 
-    public var description: String { canonical }
+    package var description: String { canonical }
 }
 
 /// Why a text is not a tenant domain.
-public enum TenantDomainError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum TenantDomainError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalid(String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalid(let text, let reason): "tenant domain \"\(text)\": \(reason)"
         }

@@ -1,6 +1,6 @@
 /// The value a user's MFA flag has in the export: on, off, not set at all, or set to
 /// something that is not a boolean.
-public enum FlagValue: String, Sendable, Hashable, Codable, CustomStringConvertible {
+package enum FlagValue: String, Sendable, Hashable, Codable, CustomStringConvertible {
     /// The boolean `true`.
     case on = "true"
     /// The boolean `false`.
@@ -16,7 +16,7 @@ public enum FlagValue: String, Sendable, Hashable, Codable, CustomStringConverti
     /// bare: on and off are only the bare `true` and `false`, an empty cell is absent, and
     /// anything else is ``other``.
     @inline(__always)
-    public init(auth0Bytes raw: UnsafeBufferPointer<UInt8>?, isString: Bool) {
+    package init(auth0Bytes raw: UnsafeBufferPointer<UInt8>?, isString: Bool) {
         guard let raw else {
             self = .absent
             return
@@ -37,7 +37,7 @@ public enum FlagValue: String, Sendable, Hashable, Codable, CustomStringConverti
 
     /// How a summary names a non-boolean value it replaces: `string "true"`, `number 1`,
     /// `value yes`; long or unusual values by their kind alone.
-    public static func describeOther(_ raw: UnsafeBufferPointer<UInt8>, isString: Bool) -> String {
+    package static func describeOther(_ raw: UnsafeBufferPointer<UInt8>, isString: Bool) -> String {
         let text = String(decoding: raw, as: UTF8.self)
         let isNumber = !isString && Double(text) != nil
         let kind = isString ? "string" : isNumber ? "number" : "value"
@@ -49,7 +49,7 @@ public enum FlagValue: String, Sendable, Hashable, Codable, CustomStringConverti
     /// Parses an export cell. Accepts `true`/`false`, `1`/`0` (any case, surrounding spaces
     /// ignored), an Auth0 `'` prefix if one survived, and empty (the flag is not set).
     /// Returns nil for anything else, which the planner reports as an unparsable flag value.
-    public init?(exportValue raw: String?) {
+    package init?(exportValue raw: String?) {
         guard var raw else {
             self = .absent
             return
@@ -61,7 +61,7 @@ public enum FlagValue: String, Sendable, Hashable, Codable, CustomStringConverti
     /// `init(exportValue:)` on a cell's UTF-8 bytes; the spellings exports actually use are
     /// read without making a `String`.
     @inline(__always)
-    public init?(exportBytes raw: UnsafeBufferPointer<UInt8>?) {
+    package init?(exportBytes raw: UnsafeBufferPointer<UInt8>?) {
         guard let raw else {
             self = .absent
             return
@@ -84,5 +84,5 @@ public enum FlagValue: String, Sendable, Hashable, Codable, CustomStringConverti
         }
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

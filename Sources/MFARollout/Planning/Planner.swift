@@ -1,17 +1,17 @@
 import Foundation
 
 /// Everything a plan is computed from.
-public struct PlanRequest: Sendable {
-    public var sources: [ExportSource]
-    public var policy: Policy
-    public var onInvalid: InvalidRowHandling
+package struct PlanRequest: Sendable {
+    package var sources: [ExportSource]
+    package var policy: Policy
+    package var onInvalid: InvalidRowHandling
     /// The tenant the plan is for, canonical (``TenantDomain``); nil: the plan cannot be applied.
-    public var tenant: String?
+    package var tenant: String?
     /// The moment date conditions (`within_days`) are evaluated at.
-    public var asOf: Date
-    public var createdAt: Date
+    package var asOf: Date
+    package var createdAt: Date
 
-    public init(
+    package init(
         sources: [ExportSource], policy: Policy, onInvalid: InvalidRowHandling = .fail, tenant: String? = nil,
         asOf: Date = Date(), createdAt: Date = Date()
     ) {
@@ -27,10 +27,10 @@ public struct PlanRequest: Sendable {
 /// Turns exports and a policy into a ``Plan``: records → decisions → operations.
 ///
 /// The planner has no network client and cannot get one: a plan is dry by construction.
-public struct Planner: Sendable {
-    public var request: PlanRequest
+package struct Planner: Sendable {
+    package var request: PlanRequest
 
-    public init(_ request: PlanRequest) {
+    package init(_ request: PlanRequest) {
         self.request = request
     }
 
@@ -43,7 +43,7 @@ public struct Planner: Sendable {
     ///     second pass over the operations. Without one, the planner hashes the file it would
     ///     write, for the fingerprint.
     ///   - progress: called with the number of rows read so far, every 100,000 rows.
-    public func makePlan(
+    package func makePlan(
         writingTo writer: PlanFile.Writer? = nil, progress: (@Sendable (Int) -> Void)? = nil
     ) throws(PlanningError) -> Plan {
         let (outline, decider) = try plan(writingTo: writer, keepingOperations: true, progress: progress)
@@ -53,14 +53,14 @@ public struct Planner: Sendable {
     /// Makes the plan as `makePlan` does, but keeps only its outline: each operation is
     /// written to `writer` (when given) and hashed as it is made, then dropped. For a caller
     /// that needs the plan file and the counts, not the operations in memory.
-    public func makeOutline(
+    package func makeOutline(
         writingTo writer: PlanFile.Writer?, progress: (@Sendable (Int) -> Void)? = nil
     ) throws(PlanningError) -> PlanOutline {
         try plan(writingTo: writer, keepingOperations: false, progress: progress).outline
     }
 
     /// What every plan this planner makes starts with.
-    public var heading: PlanHeading {
+    package var heading: PlanHeading {
         PlanHeading(
             tenant: request.tenant, producer: .init(createdAt: request.createdAt, asOf: request.asOf),
             flag: flagTarget, mode: request.policy.mode.rawValue)

@@ -1,5 +1,5 @@
 /// Why a plan could not be made. Nothing is written when one of these is thrown.
-public enum PlanningError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum PlanningError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The export could not be read (names the file and line).
     case export(ExportError)
     /// The export lacks a column the policy reads (names the rule, its line and column).
@@ -9,7 +9,7 @@ public enum PlanningError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The plan file could not be written.
     case planFile(PlanFileError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .export(let error):
             return error.description

@@ -43,8 +43,6 @@ final class RecordBatch: @unchecked Sendable {
         rowOffsets.deallocate()
     }
 
-    var isFull: Bool { count == Self.rowCapacity }
-
     /// Whether `record` may join this batch: there is room and it comes from the same file.
     @inline(__always)
     func accepts(_ record: ExportRecord) -> Bool {

@@ -1,6 +1,6 @@
 /// A rule's `when:` condition, as written in the policy (for display and reports).
 /// Evaluation uses a compiled form (`CompiledCondition`) built at load time.
-public indirect enum Condition: Sendable, Hashable, CustomStringConvertible {
+package indirect enum Condition: Sendable, Hashable, CustomStringConvertible {
     /// Every sub-condition holds (at least one is required).
     case all([Condition])
     /// At least one sub-condition holds (at least one is required).
@@ -11,7 +11,7 @@ public indirect enum Condition: Sendable, Hashable, CustomStringConvertible {
     case test(column: String, ColumnOperator)
 
     /// A compact one-line rendering, e.g. `all(email domain [corp.com], logins_count gt 5)`.
-    public var description: String {
+    package var description: String {
         switch self {
         case .all(let cs): "all(" + cs.map(\.description).joined(separator: ", ") + ")"
         case .any(let cs): "any(" + cs.map(\.description).joined(separator: ", ") + ")"
@@ -22,7 +22,7 @@ public indirect enum Condition: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The operator of a column test, with its operand as written.
-public enum ColumnOperator: Sendable, Hashable, CustomStringConvertible {
+package enum ColumnOperator: Sendable, Hashable, CustomStringConvertible {
     case equals(String)
     case oneOf([String])
     case matches(String)
@@ -41,7 +41,7 @@ public enum ColumnOperator: Sendable, Hashable, CustomStringConvertible {
     case `is`(Bool)
 
     /// The policy key of this operator (`one_of`, `within_days`, ...).
-    public var key: String {
+    package var key: String {
         switch self {
         case .equals: "equals"
         case .oneOf: "one_of"
@@ -63,12 +63,12 @@ public enum ColumnOperator: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Every operator key, in documentation order.
-    public static let keys = [
+    package static let keys = [
         "equals", "one_of", "matches", "glob", "domain", "exists", "empty",
         "gt", "gte", "lt", "lte", "eq", "within_days", "before", "after", "is",
     ]
 
-    public var description: String {
+    package var description: String {
         let operand: String
         switch self {
         case .equals(let v), .matches(let v), .glob(let v), .before(let v), .after(let v): operand = quoted(v)

@@ -1,26 +1,26 @@
 /// Where on the Auth0 user the MFA flag lives: `app_metadata.use_mfa` or `user_metadata.X`.
-public struct FlagLocation: Sendable, Hashable, Codable, CustomStringConvertible {
+package struct FlagLocation: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The metadata object that holds the flag.
-    public enum Container: String, Sendable, Hashable, Codable, CaseIterable {
+    package enum Container: String, Sendable, Hashable, Codable, CaseIterable {
         case appMetadata = "app_metadata"
         case userMetadata = "user_metadata"
     }
 
-    public var container: Container
+    package var container: Container
     /// The key inside the container: non-empty, without `.` or `$` (Auth0 forbids both in metadata keys).
-    public var key: String
+    package var key: String
 
     /// The default, `app_metadata.use_mfa`.
-    public static let `default` = FlagLocation(container: .appMetadata, key: "use_mfa")
+    package static let `default` = FlagLocation(container: .appMetadata, key: "use_mfa")
 
-    public init(container: Container, key: String) {
+    package init(container: Container, key: String) {
         self.container = container
         self.key = key
     }
 
     /// Parses `app_metadata.X` or `user_metadata.X`; nil when the text is not one of those
     /// or X is empty or contains `.` or `$`.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         guard let dot = text.firstIndex(of: ".") else { return nil }
         guard let container = Container(rawValue: String(text[..<dot])) else { return nil }
         let key = String(text[text.index(after: dot)...])
@@ -29,10 +29,10 @@ public struct FlagLocation: Sendable, Hashable, Codable, CustomStringConvertible
     }
 
     /// A metadata key Auth0 accepts: non-empty, no `.`, no `$`.
-    public static func isValidKey(_ key: String) -> Bool {
+    package static func isValidKey(_ key: String) -> Bool {
         !key.isEmpty && !key.contains(".") && !key.contains("$")
     }
 
     /// `app_metadata.use_mfa`
-    public var description: String { "\(container.rawValue).\(key)" }
+    package var description: String { "\(container.rawValue).\(key)" }
 }

@@ -1,13 +1,13 @@
 /// Limits that stop a plan before it changes too much. Every limit is optional.
-public struct Guards: Sendable, Hashable, Codable {
+package struct Guards: Sendable, Hashable, Codable {
     /// At most this many changes in one plan.
-    public var maxChanges: Int?
+    package var maxChanges: Int?
     /// At most this share of the rows (0...100) may change.
-    public var maxChangePercent: Double?
+    package var maxChangePercent: Double?
     /// The export must have at least this many rows (a truncated export is not a tenant).
-    public var minRows: Int?
+    package var minRows: Int?
 
-    public init(maxChanges: Int? = nil, maxChangePercent: Double? = nil, minRows: Int? = nil) {
+    package init(maxChanges: Int? = nil, maxChangePercent: Double? = nil, minRows: Int? = nil) {
         self.maxChanges = maxChanges
         self.maxChangePercent = maxChangePercent
         self.minRows = minRows

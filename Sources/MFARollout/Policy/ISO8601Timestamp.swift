@@ -7,9 +7,9 @@ import Foundation
 /// separator is `T`, `t` or a space and zone is `Z`, `z`, `±hh:mm`, `±hhmm` or `±hh`; a time
 /// without a zone is UTC. Fields are range-checked (no February 30th).
 /// Foundation's ISO8601 formatters are avoided on purpose: this runs per row on the hot path.
-public enum ISO8601Timestamp {
+package enum ISO8601Timestamp {
     /// The moment `text` names, in the forms above; nil when it is not one.
-    public static func date(_ text: String) -> Date? {
+    package static func date(_ text: String) -> Date? {
         secondsSince1970(text).map(Date.init(timeIntervalSince1970:))
     }
 

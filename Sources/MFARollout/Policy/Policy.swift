@@ -5,34 +5,34 @@ import Foundation
 /// Load it with `load(path:)` (the YAML and every list file it names); every problem is a
 /// `PolicyError` naming the file, key path, line and column. Then call `decide(values:now:)`
 /// for each row with the values of `columnsNeeded`, in that order.
-public struct Policy: Sendable {
+package struct Policy: Sendable {
     /// The tenant plans made from this policy are for (`tenant:`, canonical), if it names one.
-    public var tenant: String?
+    package var tenant: String?
     /// Where the flag lives on the user (`app_metadata.use_mfa`).
-    public var flag: FlagLocation
+    package var flag: FlagLocation
     /// The export column holding the flag's current value.
-    public var flagColumn: String
-    public var mode: PolicyMode
+    package var flagColumn: String
+    package var mode: PolicyMode
     /// How to read the export CSV.
-    public var dialect: CSVDialect
+    package var dialect: CSVDialect
     /// Columns holding user id, email and connection.
-    public var columns: ColumnMap
+    package var columns: ColumnMap
     /// In order; the first match decides.
-    public var rules: [Rule]
+    package var rules: [Rule]
     /// Always selected (unless denied).
-    public var allow: UserList
+    package var allow: UserList
     /// Never selected.
-    public var deny: UserList
+    package var deny: UserList
     /// The global rollout (percentage and salt), if any.
-    public var rollout: RolloutSettings?
-    public var guards: Guards
+    package var rollout: RolloutSettings?
+    package var guards: Guards
     /// The policy file and every list file, with their SHA-256, in load order (policy first).
-    public var inputFiles: [PolicyInputFile]
+    package var inputFiles: [PolicyInputFile]
     /// Every column the policy reads, without duplicates: `columns.userID`, `columns.email`,
     /// `columns.connection`, `flagColumn`, then the rule columns in order of first use.
-    public var columnsNeeded: [String]
+    package var columnsNeeded: [String]
     /// The policy file's name as given, used in errors.
-    public var file: String
+    package var file: String
 
     // Compiled state for `decide`.
     let userIDIndex: Int
@@ -73,7 +73,7 @@ public struct Policy: Sendable {
     // MARK: Loading
 
     /// Reads and validates the policy at `path` and every list file it names (relative to its directory).
-    public static func load(path: String) throws(PolicyError) -> Policy {
+    package static func load(path: String) throws(PolicyError) -> Policy {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -91,7 +91,7 @@ public struct Policy: Sendable {
 
     /// Parses and validates policy YAML; `file` names it in errors and in `inputFiles`,
     /// list files are read from disk relative to `baseDirectory`.
-    public static func parse(yaml: String, file: String, baseDirectory: String) throws(PolicyError) -> Policy {
+    package static func parse(yaml: String, file: String, baseDirectory: String) throws(PolicyError) -> Policy {
         try PolicyDecoder(file: file, baseDirectory: baseDirectory).decode(yaml: yaml)
     }
 
@@ -101,12 +101,12 @@ public struct Policy: Sendable {
     /// is not in the file; `values` must have at least `columnsNeeded.count` elements.
     ///
     /// Order: deny list, allow list, then the first matching rule (with its rollout), else not selected.
-    public func decide(values: [String?], now: Date) -> Selection {
+    package func decide(values: [String?], now: Date) -> Selection {
         ExportRecord.withValues(values) { decide(record: $0, now: now) }
     }
 
     /// Decides one row read by `ExportReader.readRecords` with `columnsNeeded` as its columns.
-    public func decide(record: ExportRecord, now: Date) -> Selection {
+    package func decide(record: ExportRecord, now: Date) -> Selection {
         selection(for: decision(for: record, now: now.timeIntervalSince1970))
     }
 
@@ -148,7 +148,7 @@ public struct Policy: Sendable {
     /// Checks that every column a rule tests is in the export's `header`, and that the email
     /// column is there when an allow or deny list holds emails. A misspelt column would
     /// otherwise silently match nobody (or, under `not`, everybody).
-    public func checkColumns(header: [String]) throws(PolicyError) {
+    package func checkColumns(header: [String]) throws(PolicyError) {
         let available = Set(header)
         for reference in columnReferences where !available.contains(reference.column) {
             var message = "column '\(reference.column)' is not in the export"

@@ -2,19 +2,19 @@
 ///
 /// Every error says where: the file, the key path inside the policy
 /// (`rules[2].when.all[0].domain`), and the line and column (1-based) when known.
-public struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file the problem is in: the policy file, or a list file it names.
-    public var file: String
+    package var file: String
     /// Where in the policy, e.g. `rules[2].when.all[0].domain`; empty for the document itself.
-    public var keyPath: String
+    package var keyPath: String
     /// 1-based line, when known.
-    public var line: Int?
+    package var line: Int?
     /// 1-based column (in Unicode scalars), when known.
-    public var column: Int?
+    package var column: Int?
     /// What is wrong, and when possible how to fix it.
-    public var message: String
+    package var message: String
 
-    public init(file: String, keyPath: String, line: Int?, column: Int?, message: String) {
+    package init(file: String, keyPath: String, line: Int?, column: Int?, message: String) {
         self.file = file
         self.keyPath = keyPath
         self.line = line
@@ -23,7 +23,7 @@ public struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `policy.yaml:12:5: rules[2].when: unknown key 'domian' (expected one of: ...)`
-    public var description: String {
+    package var description: String {
         var location = file
         if let line {
             location += ":\(line)"

@@ -3,9 +3,9 @@
 /// `h = SHA-256(UTF-8(salt + ":" + userID))`, `x` = the first 8 bytes of `h` read as a
 /// big-endian `UInt64`, `bucket = Double(x) / 2^64 * 100`. A user is in a rollout of
 /// `p` percent when `bucket < p`, so whoever is in at 10% stays in at 25% and 50%.
-public enum RolloutBucket {
+package enum RolloutBucket {
     /// The bucket in `[0, 100)` of `userID` under `salt`.
-    public static func value(userID: String, salt: String) -> Double {
+    package static func value(userID: String, salt: String) -> Double {
         Hasher(salt: salt).bucket(userID: userID)
     }
 

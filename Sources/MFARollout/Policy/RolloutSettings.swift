@@ -1,11 +1,11 @@
 /// The policy's global `rollout:` section.
-public struct RolloutSettings: Sendable, Hashable, Codable {
+package struct RolloutSettings: Sendable, Hashable, Codable {
     /// Share of matched users to select, 0...100; nil: rules without their own `rollout` select everyone they match.
-    public var percentage: Double?
+    package var percentage: Double?
     /// Salt of the bucket hash. Change it and every user gets a new bucket.
-    public var salt: String
+    package var salt: String
 
-    public init(percentage: Double?, salt: String) {
+    package init(percentage: Double?, salt: String) {
         self.percentage = percentage
         self.salt = salt
     }

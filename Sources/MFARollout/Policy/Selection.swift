@@ -1,18 +1,18 @@
 /// The policy's answer for one user.
-public struct Selection: Sendable, Hashable {
+package struct Selection: Sendable, Hashable {
     /// Whether the user should have the flag set.
-    public var selected: Bool
+    package var selected: Bool
     /// Why.
-    public var reason: SelectionReason
+    package var reason: SelectionReason
 
-    public init(selected: Bool, reason: SelectionReason) {
+    package init(selected: Bool, reason: SelectionReason) {
         self.selected = selected
         self.reason = reason
     }
 }
 
 /// Why a user is or is not selected.
-public enum SelectionReason: Sendable, Hashable, Codable {
+package enum SelectionReason: Sendable, Hashable, Codable {
     /// The user id or email is on the deny list (deny always wins).
     case denyList
     /// The user id or email is on the allow list (bypasses rules and rollout).
@@ -26,7 +26,7 @@ public enum SelectionReason: Sendable, Hashable, Codable {
 
     /// Stable short text for reports: `deny list`, `allow list`, `rule staff`,
     /// `rule staff (held back by 25% rollout)`, `no rule matched`.
-    public var label: String {
+    package var label: String {
         switch self {
         case .denyList: "deny list"
         case .allowList: "allow list"

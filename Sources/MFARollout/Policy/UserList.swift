@@ -1,19 +1,19 @@
 /// An allow or deny list: user ids (compared exactly) and emails (compared case-insensitively).
-public struct UserList: Sendable, Hashable {
+package struct UserList: Sendable, Hashable {
     /// User ids, exactly as written.
-    public private(set) var ids: Set<String>
+    package private(set) var ids: Set<String>
     /// Emails, lowercased.
-    public private(set) var emails: Set<String>
+    package private(set) var emails: Set<String>
 
-    public init(ids: Set<String> = [], emails: Set<String> = []) {
+    package init(ids: Set<String> = [], emails: Set<String> = []) {
         self.ids = ids
         self.emails = Set(emails.map { $0.lowercased() })
     }
 
-    public var isEmpty: Bool { ids.isEmpty && emails.isEmpty }
+    package var isEmpty: Bool { ids.isEmpty && emails.isEmpty }
 
     /// Adds one entry, deciding by `UserListEntry.classify`.
-    public mutating func add(_ entry: String) {
+    package mutating func add(_ entry: String) {
         switch UserListEntry.classify(entry) {
         case .id(let id): ids.insert(id)
         case .email(let email): emails.insert(email)
@@ -44,14 +44,14 @@ public struct UserList: Sendable, Hashable {
 }
 
 /// One line of a list file.
-public enum UserListEntry: Sendable, Hashable {
+package enum UserListEntry: Sendable, Hashable {
     case id(String)
     /// Lowercased.
     case email(String)
 
     /// The rule: an entry that contains `@` and no `|` is an email; anything else is a user id.
     /// (`samlp|conn|jane@example.com` is a user id; `Jane@Example.com` is the email `jane@example.com`.)
-    public static func classify(_ entry: String) -> UserListEntry {
+    package static func classify(_ entry: String) -> UserListEntry {
         if entry.contains("@") && !entry.contains("|") { return .email(entry.lowercased()) }
         return .id(entry)
     }

@@ -1,11 +1,11 @@
 /// Every planned change as CSV, for people who review in a spreadsheet. Written with libcsv's
 /// quoting; cells that would start a formula (`= + - @`) are neutralised with a leading `'`.
-public enum ChangesCSV {
-    public static let header = [
+package enum ChangesCSV {
+    package static let header = [
         "operation_id", "user_id", "email", "connection", "action", "current", "desired", "reason", "file", "line",
     ]
 
-    public static func render(_ plan: Plan) -> [UInt8] {
+    package static func render(_ plan: Plan) -> [UInt8] {
         var writer = CSVWriter(neutralizeFormulas: true)
         // Memory mode does not throw.
         try! writer.writeRow(header)

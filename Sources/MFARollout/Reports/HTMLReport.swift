@@ -3,8 +3,8 @@ import Mustache
 
 /// The report as one self-contained HTML file: no scripts, no external resources, and every
 /// value from the export HTML-escaped by the template engine (emails are user input).
-public enum HTMLReport {
-    public static func render(_ model: ReportModel, planPath: String? = nil) -> String {
+package enum HTMLReport {
+    package static func render(_ model: ReportModel, planPath: String? = nil) -> String {
         let plan = model.plan
         let s = plan.summary
         func tallies(_ list: [ReportModel.Tally]) -> [[String: Any]] {

@@ -2,8 +2,8 @@ import Foundation
 
 /// The report an approver reads in a pull request: totals, changes by reason, connection and
 /// email domain, guards, the fingerprint to quote, a sample of changes and the rejected rows.
-public enum MarkdownReport {
-    public static func render(_ model: ReportModel, planPath: String? = nil) -> String {
+package enum MarkdownReport {
+    package static func render(_ model: ReportModel, planPath: String? = nil) -> String {
         let plan = model.plan
         let s = plan.summary
         var out = "# MFA rollout plan: \(model.headline)\n\n"

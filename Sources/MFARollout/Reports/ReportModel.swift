@@ -1,28 +1,28 @@
 /// What every report shows, derived from a plan once: the Markdown and HTML reports are two
 /// renderings of this.
-public struct ReportModel: Sendable {
-    public struct Tally: Sendable, Hashable {
-        public var name: String
-        public var enable: Int
-        public var disable: Int
+package struct ReportModel: Sendable {
+    package struct Tally: Sendable, Hashable {
+        package var name: String
+        package var enable: Int
+        package var disable: Int
         /// Rows decided this way (reason tallies only), changed or not.
-        public var rows: Int = 0
-        public var total: Int { enable + disable }
+        package var rows: Int = 0
+        package var total: Int { enable + disable }
     }
 
-    public var plan: Plan
+    package var plan: Plan
     /// Every reason the policy gave, with the rows it decided and the changes among them,
     /// most changes first: reasons that changed nobody (a rollout holding users back) show too.
-    public var byReason: [Tally]
+    package var byReason: [Tally]
     /// Changes per connection (`(none)` when the export has no connection column).
-    public var byConnection: [Tally]
+    package var byConnection: [Tally]
     /// Changes per email domain, lowercased (`(no email)` when there is none).
-    public var byEmailDomain: [Tally]
+    package var byEmailDomain: [Tally]
     /// The first operations, in plan order.
-    public var sample: [PlanOperation]
-    public var sampleLimit: Int
+    package var sample: [PlanOperation]
+    package var sampleLimit: Int
 
-    public init(plan: Plan, sampleLimit: Int = 25, tallyLimit: Int = 20) {
+    package init(plan: Plan, sampleLimit: Int = 25, tallyLimit: Int = 20) {
         self.plan = plan
         self.sampleLimit = sampleLimit
         byReason = plan.summary.byReason
@@ -48,7 +48,7 @@ public struct ReportModel: Sendable {
     }
 
     /// A headline for the outcome.
-    public var headline: String {
+    package var headline: String {
         switch plan.outcome {
         case .noChanges: "No changes: the tenant matches the policy"
         case .changes: "\(plan.summary.changes) change\(plan.summary.changes == 1 ? "" : "s") to approve"

@@ -1,21 +1,21 @@
 import Foundation
 
 /// The machine-readable summary `plan --json` prints for scripts.
-public struct SummaryJSON: Sendable, Codable, Hashable {
-    public var outcome: PlanOutcome
-    public var exitCode: Int32
-    public var applicable: Bool
-    public var fingerprint: String
+package struct SummaryJSON: Sendable, Codable, Hashable {
+    package var outcome: PlanOutcome
+    package var exitCode: Int32
+    package var applicable: Bool
+    package var fingerprint: String
     /// The tenant the plan is for; nil when it was made without one.
-    public var tenant: String?
-    public var flag: String
-    public var mode: String
-    public var summary: PlanSummary
-    public var guards: [GuardCheck]
+    package var tenant: String?
+    package var flag: String
+    package var mode: String
+    package var summary: PlanSummary
+    package var guards: [GuardCheck]
     /// Where the plan was written, if it was.
-    public var plan: String?
+    package var plan: String?
 
-    public init(outline: PlanOutline, planPath: String?) {
+    package init(outline: PlanOutline, planPath: String?) {
         outcome = outline.outcome
         exitCode = outline.outcome.exitCode
         applicable = outline.applicable
@@ -29,7 +29,7 @@ public struct SummaryJSON: Sendable, Codable, Hashable {
     }
 
     /// Pretty, key-sorted JSON text with a final newline.
-    public func encoded() -> String {
+    package func encoded() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Encoding plain strings and numbers cannot fail.
