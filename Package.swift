@@ -29,14 +29,18 @@ let package = Package(
             name: "CLibCSV",
             providers: [.apt(["libcsv-dev"])]
         ),
-        // Operating-system hints Swift's Glibc module lacks (prefetch, early writeback).
-        .systemLibrary(name: "CPlatform"),
+        // The field callback libcsv calls for every field of every row: C, because a call into
+        // Swift per field would cost as much as the parse.
+        .target(name: "CLibCSVFields", dependencies: ["CLibCSV"]),
+        // Operating-system hints Swift's Glibc module lacks (prefetch, early writeback, memmem).
+        .target(name: "CPlatform", cSettings: [.define("_GNU_SOURCE")]),
         // The pure core: export reading, policy, planning, the plan file, reports.
         // No HTTP client and no terminal code may enter here: `plan` is dry by construction.
         .target(
             name: "MFARollout",
             dependencies: [
                 "CLibCSV",
+                "CLibCSVFields",
                 "CPlatform",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -37,7 +37,7 @@ package enum EmitCurlScript {
         to output: inout EmitOutput
     ) throws {
         let (group, seconds) = pacing(rate: rate)
-        let q = EmitShellQuoting.quote
+        let q = ShellQuoting.quote
         var lines: [String] = ["#!/bin/sh"]
         lines += header.map { "# " + $0.replacingOccurrences(of: "\n", with: " ") }
         lines += [
@@ -71,7 +71,7 @@ package enum EmitCurlScript {
         for line in lines { try output.append(line + "\n") }
         for (offset, request) in requests.enumerated() {
             let number = "\(offset + 1)/\(requests.count)"
-            let who = EmitShellQuoting.isPrintable(request.userID) ? request.userID : request.path
+            let who = ShellQuoting.isPrintable(request.userID) ? request.userID : request.path
             var block = [
                 "printf '%s\\n' \(q("[\(number)] \(request.operationID) \(request.action.rawValue) \(who)")) >&2",
                 "printf 'header = \"Authorization: Bearer %s\"\\n' \"$AUTH0_TOKEN\" |",

@@ -89,7 +89,7 @@ struct ApplyCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard Self.parseAge(maxAge) != nil else {
+        guard DurationText.parse(maxAge) != nil else {
             throw ValidationError("--max-age \(maxAge): expected a duration such as 90m, 24h, 2d or a number of seconds")
         }
         if let maxFailures, maxFailures < 0 { throw ValidationError("--max-failures must be 0 or more") }
@@ -101,7 +101,7 @@ struct ApplyCommand: AsyncParsableCommand {
         } catch let code as ExitCode {
             throw code
         } catch {
-            Terminal.error(Self.describe(error))
+            Terminal.error(Terminal.describe(error))
             throw ExitCode.failure
         }
     }
@@ -111,7 +111,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let tenant = try TenantDomain(connection.domain).canonical
         try ApplyApproval.checkTenant(plan, target: connection.domain)
         let options = ApplyOptions(
-            approvedFingerprint: try approve ?? ApprovalPrompt.ask(for: plan), maxAge: Self.parseAge(maxAge) ?? ApplyOptions.defaultMaxAge,
+            approvedFingerprint: try approve ?? ApprovalPrompt.ask(for: plan), maxAge: DurationText.parse(maxAge) ?? ApplyOptions.defaultMaxAge,
             allowStale: allowStale, allowDisable: allowDisable, verifyCurrent: verifyCurrent, maxFailures: maxFailures,
             concurrency: connection.concurrency, enroll: enrollment.options(forPlan: self.plan))
         // Refusals first: nothing is created or sent for a plan that will not be applied.
@@ -134,7 +134,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 plan: plan, journal: journal, client: connection.client, options: options, logger: logger)
             let limit = connection.rateLimiter.configured
             Terminal.note(
-                "applying plan \(plan.fingerprint) (\(plan.operations.count) operations) to \(settings.domain) at \(Self.format(limit.rate))/s, burst \(limit.burst), \(settings.concurrency) workers")
+                "applying plan \(plan.fingerprint) (\(plan.operations.count) operations) to \(settings.domain) at \(DurationText.rate(limit.rate))/s, burst \(limit.burst), \(settings.concurrency) workers")
             let signals = SignalStopper { signal in
                 Terminal.note("\(signal) received: finishing the requests in flight, starting no new ones (again to quit at once)")
                 engine.stop()
@@ -144,7 +144,7 @@ struct ApplyCommand: AsyncParsableCommand {
             let ticker = Task {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(250))
-                    if !Task.isCancelled { progress.update(Self.render(engine.progress())) }
+                    if !Task.isCancelled { progress.update(ApplyProgressLine.render(engine.progress())) }
                 }
             }
             defer { ticker.cancel() }
@@ -154,7 +154,7 @@ struct ApplyCommand: AsyncParsableCommand {
             return summary
         }
         if json {
-            Terminal.standardOutput(try Self.encode(summary))
+            Terminal.standardOutput(try Terminal.json(summary))
         } else {
             Terminal.standardOutput(ApplySummaryText.render(summary, resume: resumeCommand()))
         }
@@ -163,165 +163,6 @@ struct ApplyCommand: AsyncParsableCommand {
 
     /// The command to run again to resume. Safe to print: secrets never come on the command line.
     private func resumeCommand() -> String {
-        (["mfa-rollout"] + CommandLine.arguments.dropFirst()).map(Self.quote).joined(separator: " ")
-    }
-
-    static func quote(_ text: String) -> String {
-        let safe = text.allSatisfy { $0.isLetter || $0.isNumber || "-_./:@%+=,".contains($0) }
-        return safe ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
-
-    static func render(_ p: ApplyProgress) -> String {
-        let finished = p.done + p.skippedDrift + p.failed
-        let width = 24
-        let filled = p.total > 0 ? min(width, finished * width / p.total) : width
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        var text = "\(bar) \(finished)/\(p.total) · \(format(p.rate)) op/s"
-        if p.finishedThisRun > 0, let eta = p.eta { text += " · ETA \(clock(eta))" }
-        text += " · \(p.retries) retries · \(p.failed) failed"
-        if p.skippedDrift > 0 { text += " · \(p.skippedDrift) drifted" }
-        if p.rateLimited > 0 { text += " · \(p.rateLimited)×429" }
-        if p.ticketsCreated + p.ticketsFailed > 0 {
-            text += " · \(p.ticketsCreated) tickets"
-            if p.ticketsFailed > 0 { text += " (\(p.ticketsFailed) failed)" }
-        }
-        if p.stopping { text += " · stopping (\(p.inFlight) in flight)" }
-        return text
-    }
-
-    static func clock(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded())
-        return total >= 3600
-            ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
-            : String(format: "%d:%02d", total / 60, total % 60)
-    }
-
-    static func format(_ value: Double) -> String {
-        value >= 100 ? String(Int(value.rounded())) : String(format: "%.1f", value)
-    }
-
-    /// `90m`, `24h`, `2d`, `30s` or plain seconds.
-    static func parseAge(_ text: String) -> TimeInterval? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        guard let last = trimmed.last else { return nil }
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
-        let (number, unit) = units[last].map { (String(trimmed.dropLast()), $0) } ?? (trimmed, 1)
-        guard let value = Double(number), value >= 0, value.isFinite else { return nil }
-        return value * unit
-    }
-
-    static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
-    }
-
-    /// Our typed errors print their own sentence.
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case let error as ApplyRefusal: return "refusing to apply: \(error.description)"
-        case let error as CustomStringConvertible: return error.description
-        default: return "\(error)"
-        }
-    }
-}
-
-/// Turns SIGINT/SIGTERM into a graceful stop while it lives; a second signal exits at once.
-final class SignalStopper: @unchecked Sendable {
-    private let sources: [DispatchSourceSignal]
-    private let lock = NSLock()
-    private var received = 0
-
-    init(onFirst: @escaping @Sendable (String) -> Void) {
-        var sources: [DispatchSourceSignal] = []
-        let queue = DispatchQueue(label: "mfa-rollout.signals")
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            sources.append(source)
-        }
-        self.sources = sources
-        for (source, name) in zip(sources, ["SIGINT", "SIGTERM"]) {
-            source.setEventHandler { [weak self] in
-                guard let self else { return }
-                let count = self.lock.withLock { () -> Int in
-                    self.received += 1
-                    return self.received
-                }
-                if count == 1 {
-                    onFirst(name)
-                } else {
-                    Terminal.note("\(name) again: exiting now; run apply again to resume")
-                    _exit(130)
-                }
-            }
-            source.resume()
-        }
-    }
-
-    func cancel() {
-        for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
-    }
-}
-
-/// An apply run's summary as a person reads it.
-enum ApplySummaryText {
-    static func render(_ s: ApplySummary, resume: String) -> String {
-        var out = ""
-        switch s.ending {
-        case .completed:
-            out += s.failed == 0
-                ? "Applied: every operation of the plan is done.\n"
-                : "Finished with failures: \(s.failed) operation\(s.failed == 1 ? "" : "s") failed.\n"
-        case .stopped:
-            out += "Stopped on request: no new operations were started; the ones in flight finished.\n"
-        case .errorBudgetExceeded:
-            out += "Stopped: more operations failed than --max-failures allows.\n"
-        case .fatalError:
-            out += "Stopped by an error that every request would meet: \(s.fatalError ?? "")\n"
-        }
-        var rows: [(String, String)] = [
-            ("operations", "\(s.total)"),
-            ("done", "\(s.done) (\(s.doneThisRun) in this run)"),
-            ("failed", "\(s.failed)"),
-            ("skipped (drift)", "\(s.skippedDrift)"),
-            ("not done yet", "\(s.pending)"),
-            ("requests", "\(s.requests) in \(String(format: "%.1f", s.elapsedSeconds)) s, \(String(format: "%.1f", s.requestsPerSecond))/s (limit \(String(format: "%g", s.configuredRate))/s, burst \(s.configuredBurst))"),
-            ("retries", "\(s.retries)"),
-            ("answered 429", "\(s.rateLimited) (\(String(format: "%.2f", s.rateLimitedShare * 100)) %)"),
-        ]
-        if let t = s.tickets {
-            var text = "\(t.created) created (\(t.createdThisRun) in this run), \(t.failed) failed, \(t.pending) not requested yet"
-            if t.alreadyEnrolled > 0 { text += ", \(t.alreadyEnrolled) not needed (already enrolled)" }
-            rows.append(("enrollment tickets", text))
-            rows.append(("tickets sent by", t.sendMail ? "Auth0 email" : "no email; URLs in \(t.ticketFile ?? "?") (mode 600)"))
-        }
-        let width = rows.map(\.0.count).max() ?? 0
-        out += "\n"
-        for (label, value) in rows {
-            out += "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value + "\n"
-        }
-        if !s.failures.isEmpty {
-            out += "\nFailed:\n"
-            for failure in s.failures.prefix(20) { out += "  \(failure.userID) (\(failure.id)): \(failure.reason)\n" }
-            if s.failures.count > 20 { out += "  … and \(s.failures.count - 20) more (mfa-rollout status --json)\n" }
-        }
-        if !s.drifted.isEmpty {
-            out += "\nSkipped, the flag changed since the export:\n"
-            for drift in s.drifted.prefix(20) { out += "  \(drift.userID) (\(drift.id)): \(drift.reason)\n" }
-            if s.drifted.count > 20 { out += "  … and \(s.drifted.count - 20) more\n" }
-        }
-        if let t = s.tickets, !t.failures.isEmpty {
-            out += "\nEnrollment tickets that failed (the flag stays on; run again with --enroll to retry):\n"
-            for failure in t.failures.prefix(20) { out += "  \(failure.userID) (\(failure.id)): \(failure.reason)\n" }
-            if t.failures.count > 20 { out += "  … and \(t.failures.count - 20) more (mfa-rollout status --json)\n" }
-        }
-        out += "\nFingerprint: \(s.fingerprint)\nJournal: \(s.journal)\n"
-        if s.pending > 0 || s.failed > 0 || (s.tickets.map { $0.failed + $0.pending } ?? 0) > 0 {
-            out += "To resume (done operations are not sent again; failed ones are retried):\n  \(resume)\n"
-        }
-        return out
+        (["mfa-rollout"] + CommandLine.arguments.dropFirst()).map(ShellQuoting.word).joined(separator: " ")
     }
 }

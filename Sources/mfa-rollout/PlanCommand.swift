@@ -119,7 +119,7 @@ struct PlanCommand: ParsableCommand {
         if json {
             Terminal.standardOutput(SummaryJSON(outline: outline, planPath: out).encoded())
         } else {
-            Terminal.standardOutput(TextSummary.render(outline, written: [out, report, html, changes].compactMap { $0 }))
+            Terminal.standardOutput(PlanSummaryText.render(outline, written: [out, report, html, changes].compactMap { $0 }))
         }
         let exitCode = outline.outcome.exitCode
         keepUntilExit(plan)

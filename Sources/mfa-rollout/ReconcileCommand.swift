@@ -82,7 +82,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard let seconds = ApplyCommand.parseAge(exportTimeout), seconds > 0 else {
+        guard let seconds = DurationText.parse(exportTimeout), seconds > 0 else {
             throw ValidationError("--export-timeout \(exportTimeout): expected a duration such as 90s, 30m or 2h")
         }
         if let maxFailures, maxFailures < 0 { throw ValidationError("--max-failures must be 0 or more") }
@@ -97,7 +97,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             settings = try connection.settings()
             _ = try settings.endpoint()
         } catch {
-            Terminal.error(ApplyCommand.describe(error))
+            Terminal.error(Terminal.describe(error))
             throw ExitCode.failure
         }
         let request = ReconcileRequest(
@@ -105,7 +105,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             applyOptions: ApplyOptions(
                 allowDisable: allowDisable, verifyCurrent: verifyCurrent, maxFailures: maxFailures,
                 concurrency: connection.concurrency, enroll: enrollment.options(forPlan: nil)),
-            polling: .init(timeout: .seconds(ApplyCommand.parseAge(exportTimeout) ?? 1800)),
+            polling: .init(timeout: .seconds(DurationText.parse(exportTimeout) ?? 1800)),
             keepExport: keepExport, onInvalid: onInvalid,
             stateDirectory: stateDirectory ?? PlanRunLock.defaultDirectory())
 
@@ -117,7 +117,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                 switch event {
                 case .locked: break
                 case .exportStatus(let job):
-                    Terminal.note("export \(job.id): \(Self.text(job))")
+                    Terminal.note("export \(job.id): \(ReconcileSummaryText.status(of: job))")
                 case .exported(let result):
                     Terminal.note("export \(result.jobID) downloaded (\(result.bytes) bytes)")
                 case .planned(let plan, let path):
@@ -133,59 +133,15 @@ struct ReconcileCommand: AsyncParsableCommand {
                 }
             })
         } catch {
-            Terminal.error(ApplyCommand.describe(error))
+            Terminal.error(Terminal.describe(error))
             throw ExitCode.failure
         }
         if json {
             Terminal.standardOutput(String(decoding: summary.encoded(), as: UTF8.self))
         } else {
-            Terminal.standardOutput(Self.render(summary))
+            Terminal.standardOutput(ReconcileSummaryText.render(summary))
         }
         if let error = summary.error { Terminal.error(error) }
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
-    }
-
-    static func text(_ job: ExportJob) -> String {
-        var text = "\(job.status)"
-        if let done = job.percentageDone { text += " \(done)%" }
-        return text
-    }
-
-    static func render(_ s: ReconcileSummary) -> String {
-        var out = "Reconcile \(s.domain): \(s.outcome.rawValue) (exit \(s.exitCode)) in \(String(format: "%.1f", s.durationSeconds)) s\n"
-        if let plan = s.plan {
-            out += "  rows \(plan.rows), enable \(plan.enable), disable \(plan.disable), unchanged \(plan.unchanged)\n"
-            out += "  plan \(plan.path)\n  fingerprint \(plan.fingerprint)\n"
-            for guardText in plan.trippedGuards { out += "  ✗ \(guardText)\n" }
-        }
-        for report in s.reports { out += "  wrote \(report)\n" }
-        if let apply = s.apply {
-            if let approved = apply.approvedFingerprint {
-                out += "  auto-approved \(approved): the plan this run made, and no other\n"
-            }
-            out += "  applied \(apply.doneThisRun) this run; done \(apply.done), failed \(apply.failed), not done \(apply.pending) (journal \(apply.journal))\n"
-            if let t = apply.tickets {
-                out += "  enrollment tickets: \(t.created) created, \(t.failed) failed, \(t.pending) not requested yet"
-                out += t.sendMail ? " (emailed by Auth0)\n" : " (URLs in \(t.ticketFile ?? "?"), mode 600)\n"
-            }
-        }
-        if s.outcome == .changesPending, let plan = s.plan {
-            out += "To apply after review:\n  mfa-rollout apply \(ApplyCommand.quote(plan.path)) --approve \(plan.fingerprint) --domain \(ApplyCommand.quote(s.domain)) …\n"
-        }
-        return out
-    }
-}
-
-/// Installs the graceful-stop signal handler once the apply starts (not during the export).
-final class SignalHolder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stopper: SignalStopper?
-
-    func install(_ onFirst: @escaping @Sendable (String) -> Void) {
-        lock.withLock { stopper = SignalStopper(onFirst: onFirst) }
-    }
-
-    func cancel() {
-        lock.withLock { stopper?.cancel() }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Rollout
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,39 +23,20 @@ enum Terminal {
     static func note(_ message: String) {
         standardError("mfa-rollout: \(message)\n")
     }
-}
 
-/// Progress on long work: a line rewritten in place on a terminal, a line every few seconds
-/// otherwise (logs from cron and CI stay short).
-final class ProgressLine: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lastPrinted = Date.distantPast
-    private let interval: TimeInterval
-    private var wroteInPlace = false
-
-    init(interval: TimeInterval? = nil) {
-        self.interval = interval ?? (Terminal.standardErrorIsTerminal ? 0.1 : 5)
-    }
-
-    func update(_ text: @autoclosure () -> String) {
-        lock.lock()
-        defer { lock.unlock() }
-        let now = Date()
-        guard now.timeIntervalSince(lastPrinted) >= interval else { return }
-        lastPrinted = now
-        if Terminal.standardErrorIsTerminal {
-            Terminal.standardError("\r\u{1B}[2K" + text())
-            wroteInPlace = true
-        } else {
-            Terminal.standardError(text() + "\n")
+    /// An error's sentence: our typed errors describe themselves, without secrets.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as ApplyRefusal: return "refusing to apply: \(error.description)"
+        case let error as CustomStringConvertible: return error.description
+        default: return "\(error)"
         }
     }
 
-    /// Clears the in-place line before the final output.
-    func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        if wroteInPlace { Terminal.standardError("\r\u{1B}[2K") }
-        wroteInPlace = false
+    /// `value` as pretty JSON with sorted keys and a final line end, for `--json`.
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
     }
 }

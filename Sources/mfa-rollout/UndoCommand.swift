@@ -55,11 +55,11 @@ struct UndoCommand: ParsableCommand {
                 """
                 Undo plan written to \(out): \(undo.operations.count) operations (\(undo.summary.enable) back to true, \(undo.summary.disable) back to false or unset).
                 \(unfinished > 0 ? "\(unfinished) operations of the plan are not done and need no undo.\n" : "")Fingerprint: \(undo.fingerprint)
-                Apply it with: mfa-rollout apply \(ApplyCommand.quote(out)) --approve \(undo.fingerprint)\(undo.summary.disable > 0 ? " --allow-disable" : "") --domain \(undo.tenant.map(ApplyCommand.quote) ?? "…") …
+                Apply it with: mfa-rollout apply \(ShellQuoting.word(out)) --approve \(undo.fingerprint)\(undo.summary.disable > 0 ? " --allow-disable" : "") --domain \(undo.tenant.map(ShellQuoting.word) ?? "…") …
 
                 """)
         } catch {
-            Terminal.error(ApplyCommand.describe(error))
+            Terminal.error(Terminal.describe(error))
             throw ExitCode.failure
         }
     }

@@ -154,11 +154,11 @@ extension ApplyCommandTests {
         let (plan, path) = try ApplyFixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
         let arguments = [
             "apply", path, "--approve", plan.fingerprint, "--domain", emulator.domain, "--allow-http", "--client-id",
-            "emulator-client", "--rate", "10", "--burst", "2", "--concurrency", "4",
+            "emulator-client", "--rate", "5", "--burst", "2", "--concurrency", "4",
         ]
         let env = ["AUTH0_CLIENT_SECRET": "emulator-secret"]
-        // SIGTERM once the run is under way (not timed: the tenant's log says so). At 10/s the
-        // run lasts about 8 s, so a loaded machine still stops it midway.
+        // SIGTERM once the run is under way (not timed: the tenant's log says so). At 5/s the
+        // run lasts about 16 s, so a loaded machine still stops it midway.
         let stopped = try await ProcessRun.run(arguments, environment: env, killAfter: .zero, signal: SIGTERM) {
             ((try? await emulator.requests()) ?? []).count { $0["method"] as? String == "PATCH" } >= 5
         }

@@ -4,8 +4,9 @@ import Glibc
 import Darwin
 #endif
 import CLibCSV
+import CLibCSVFields
 
-/// Per-row state the Swift callbacks share; `fields` (C, see `mfa_fields` in the shim) holds
+/// Per-row state the Swift callbacks share; `fields` (C, see `mfa_fields` in CLibCSVFields) holds
 /// what the per-field callback needs. Both live in raw allocations so the callbacks reach
 /// them without reference counting, exclusivity checks or closures.
 struct CSVRowState {

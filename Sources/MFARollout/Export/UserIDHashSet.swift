@@ -113,7 +113,7 @@ final class UserIDHashSet {
     private var capacity: Int
     /// Holds the ids while `prefault` is faulting `slots` in; nil once they have moved.
     private var staging: UserIDHashSet?
-    private var prefault: UnsafeMutablePointer<mfa_prefault>?
+    private var prefault: OpaquePointer?
 
     /// Number of ids in the set.
     var count: Int { stored + (staging?.count ?? 0) }

@@ -1,7 +1,7 @@
 import MFARollout
 
 /// The plan's summary as a person reads it at a terminal.
-enum TextSummary {
+enum PlanSummaryText {
     static func render(_ plan: PlanOutline, written: [String]) -> String {
         let s = plan.summary
         let headline: String

@@ -1,0 +1,112 @@
+#include "CLibCSVFields.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static inline uint64_t mfa_load64(const unsigned char *from) {
+    uint64_t word;
+    memcpy(&word, from, 8);
+    return word;
+}
+
+static inline void mfa_store64(unsigned char *to, uint64_t word) {
+    memcpy(to, &word, 8);
+}
+
+/* Copies `length` bytes and returns the OR of the bytes copied, spread over a word (every
+ * byte is covered at least once). Fields are short, nearly all under 64 bytes, and a call to
+ * `memcpy` for each of ten million of them costs more than the copy: up to 64 bytes this
+ * copies in whole words, the last ones overlapping those before, as `memcpy`'s own small-size
+ * path does, without the call. No loops below 64 bytes, or the compiler turns them back into
+ * a `memcpy` call. */
+static inline uint64_t mfa_copy_field(unsigned char *restrict to, const unsigned char *restrict from, size_t length) {
+    if (length >= 8) {
+        if (length <= 16) {
+            uint64_t a = mfa_load64(from), b = mfa_load64(from + length - 8);
+            mfa_store64(to, a);
+            mfa_store64(to + length - 8, b);
+            return a | b;
+        }
+        if (length <= 32) {
+            uint64_t a = mfa_load64(from), b = mfa_load64(from + 8);
+            uint64_t c = mfa_load64(from + length - 16), d = mfa_load64(from + length - 8);
+            mfa_store64(to, a);
+            mfa_store64(to + 8, b);
+            mfa_store64(to + length - 16, c);
+            mfa_store64(to + length - 8, d);
+            return a | b | c | d;
+        }
+        if (length <= 64) {
+            uint64_t a = mfa_load64(from), b = mfa_load64(from + 8);
+            uint64_t c = mfa_load64(from + 16), d = mfa_load64(from + 24);
+            const unsigned char *tail = from + length - 32;
+            uint64_t e = mfa_load64(tail), f = mfa_load64(tail + 8);
+            uint64_t g = mfa_load64(tail + 16), h = mfa_load64(tail + 24);
+            unsigned char *tailTo = to + length - 32;
+            mfa_store64(to, a);
+            mfa_store64(to + 8, b);
+            mfa_store64(to + 16, c);
+            mfa_store64(to + 24, d);
+            mfa_store64(tailTo, e);
+            mfa_store64(tailTo + 8, f);
+            mfa_store64(tailTo + 16, g);
+            mfa_store64(tailTo + 24, h);
+            return a | b | c | d | e | f | g | h;
+        }
+        memcpy(to, from, length);
+        uint64_t bits = mfa_load64(from + length - 8);
+        for (size_t offset = 0; offset + 8 <= length; offset += 8) bits |= mfa_load64(from + offset);
+        return bits;
+    }
+    if (length >= 4) {
+        uint32_t head, tail;
+        memcpy(&head, from, 4);
+        memcpy(&tail, from + length - 4, 4);
+        memcpy(to, &head, 4);
+        memcpy(to + length - 4, &tail, 4);
+        return (uint64_t)(head | tail);
+    }
+    if (length == 0) return 0;
+    /* 1 to 3 bytes: the first, the middle and the last cover them. */
+    unsigned char first = from[0], middle = from[length / 2], last = from[length - 1];
+    to[0] = first;
+    to[length / 2] = middle;
+    to[length - 1] = last;
+    return (uint64_t)(first | middle | last);
+}
+
+/* libcsv field callback over an `mfa_fields`. */
+void mfa_fields_add(void *data, size_t length, void *state_) {
+    mfa_fields *state = (mfa_fields *)state_;
+    ptrdiff_t index = state->field_index++;
+    if (__builtin_expect(!state->header_done, 0)) {
+        if (!state->aborted) state->header_field(state->context, data, length);
+        return;
+    }
+    if (index >= state->slot_map_count) return;
+    int32_t slot = state->slot_map[index];
+    if (slot < 0) return;
+    const unsigned char *from = (const unsigned char *)data;
+    if (state->strip_quote && length > 0 && from[0] == '\'') {
+        from++;
+        length--;
+        if (slot < 63) state->quoted_slots |= (uint64_t)1 << slot;
+    }
+    ptrdiff_t count = state->bytes_count;
+    if (count + (ptrdiff_t)length > state->bytes_capacity) {
+        ptrdiff_t capacity = state->bytes_capacity;
+        while (count + (ptrdiff_t)length > capacity) capacity *= 2;
+        unsigned char *grown = (unsigned char *)realloc(state->bytes, (size_t)capacity);
+        if (grown == NULL) {
+            state->out_of_memory = 1;
+            return;
+        }
+        state->bytes = grown;
+        state->bytes_capacity = capacity;
+    }
+    state->high_bits |= mfa_copy_field(state->bytes + count, from, length);
+    state->span_start[slot] = count;
+    state->span_length[slot] = (ptrdiff_t)length;
+    state->bytes_count = count + (ptrdiff_t)length;
+    if (index == state->key_field) state->key_field_parsed(state->context, state->bytes + count, length);
+}
