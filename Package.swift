@@ -29,6 +29,11 @@ let package = Package(
             name: "CLibCSV",
             providers: [.apt(["libcsv-dev"])]
         ),
+        // libcrypto's SHA-256 (OpenSSL, from Debian's libssl-dev), for hashes made by the million.
+        .systemLibrary(
+            name: "CLibCrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // The field callback libcsv calls for every field of every row: C, because a call into
         // Swift per field would cost as much as the parse.
         .target(name: "CLibCSVFields", dependencies: ["CLibCSV"]),
@@ -41,6 +46,7 @@ let package = Package(
             dependencies: [
                 "CLibCSV",
                 "CLibCSVFields",
+                "CLibCrypto",
                 "CPlatform",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),

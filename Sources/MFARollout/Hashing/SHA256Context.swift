@@ -1,28 +1,24 @@
-import CCryptoBoringSSL
+import CLibCrypto
 
 /// A SHA-256 state held inline: copying it or hashing with it allocates nothing.
 ///
-/// swift-crypto's `SHA256` keeps its state in a class instance, one allocation (and two
-/// zeroisations) per hash value. That is right for secrets and bulk data, and it is what
-/// hashes the inputs; but a plan makes a short hash for every rollout bucket and every
-/// operation id, a million of them for a million rows, and there the allocation cost more
-/// than the hashing. This wraps the same BoringSSL functions swift-crypto's `SHA256` calls,
-/// from swift-crypto's own C module, with the state on the stack. Nothing secret is hashed
-/// with it (user ids, flag locations, salts that are written in the plan).
-///
-/// `CCryptoBoringSSL` is not a product of swift-crypto: it is imported because the `Crypto`
-/// product this target depends on is built on it. Its names have been stable since
-/// swift-crypto 1.0; `SHA256ContextTests` checks the results against `Crypto.SHA256`.
+/// swift-crypto's `SHA256` keeps its state in a class instance, one allocation per hash value.
+/// That is right for secrets and bulk data, and it is what hashes the inputs and the plan file;
+/// but a plan makes a short hash for every rollout bucket and every operation id, a million of
+/// them for a million rows, and there the allocation cost more than the hashing. This uses
+/// libcrypto's SHA-256 (OpenSSL, a system library like libcsv) with the state on the stack.
+/// Nothing secret is hashed with it (user ids, flag locations, salts that are written in the
+/// plan). `SHA256ContextTests` checks the results against `Crypto.SHA256`.
 struct SHA256Context {
     private var context = SHA256_CTX()
 
     init() {
-        CCryptoBoringSSL_SHA256_Init(&context)
+        SHA256_Init(&context)
     }
 
     mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        CCryptoBoringSSL_SHA256_Update(&context, base, bytes.count)
+        SHA256_Update(&context, base, bytes.count)
     }
 
     mutating func update(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -34,7 +30,7 @@ struct SHA256Context {
     func withDigest<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         var copy = context
         return try withUnsafeTemporaryAllocation(byteCount: 32, alignment: 8) { digest in
-            CCryptoBoringSSL_SHA256_Final(digest.baseAddress!.assumingMemoryBound(to: UInt8.self), &copy)
+            SHA256_Final(digest.baseAddress!.assumingMemoryBound(to: UInt8.self), &copy)
             return try body(UnsafeRawBufferPointer(digest))
         }
     }
