@@ -1,10 +1,6 @@
 import Foundation
 import ManagementAPI
 import MFARollout
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// How `emit` writes a plan.
 package struct EmitOptions: Sendable {
     package var format: EmitFormat

@@ -2,10 +2,6 @@ import Crypto
 import Foundation
 import MFARollout
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The host-wide lock that keeps two runs of one plan against one tenant from overlapping,
 /// whatever journal each uses: a copy of the plan file, or `apply` beside
 /// `reconcile --auto-apply`, would otherwise send every request (and every enrollment email)

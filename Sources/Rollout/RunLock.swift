@@ -1,8 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
-
+import MFARollout
 /// An exclusive, non-blocking `flock` on a file, so two scheduled runs never overlap.
 ///
 /// The kernel releases the lock when the process exits, however it dies; the file itself stays
@@ -49,37 +46,44 @@ package final class RunLock: Sendable {
 
     /// Takes the lock at `path` or throws ``Failure/held(path:by:)`` at once.
     package static func acquire(path: String, now: Date = Date()) throws(Failure) -> RunLock {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        let fd: Int32
+        do {
+            fd = try POSIX.openFile(path, POSIX.createForLocking)
+        } catch {
+            throw .cannotOpen(path: path, reason: error.message)
         }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            let saved = errno
-            let holder = readHolder(fd)
-            close(fd)
-            if saved == EWOULDBLOCK { throw .held(path: path, by: holder) }
-            throw .cannotOpen(path: path, reason: String(cString: strerror(saved)))
+        do {
+            guard try POSIX.lockExclusively(fd) else {
+                let holder = readHolder(fd)
+                POSIX.closeFile(fd)
+                throw Failure.held(path: path, by: holder)
+            }
+        } catch let error as Failure {
+            throw error
+        } catch {
+            POSIX.closeFile(fd)
+            throw .cannotOpen(path: path, reason: (error as? POSIXError)?.message ?? "\(error)")
         }
         // Record who holds it (best effort: the lock is what counts, not the text).
         let formatter = ISO8601DateFormatter()
         let host = ProcessInfo.processInfo.hostName
-        let text = "pid=\(getpid())\nstarted_at=\(formatter.string(from: now))\nhost=\(host)\n"
-        _ = ftruncate(fd, 0)
-        _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
-        _ = fsync(fd)
+        let text = "pid=\(POSIX.processID)\nstarted_at=\(formatter.string(from: now))\nhost=\(host)\n"
+        POSIX.truncateFile(fd)
+        try? POSIX.writeAll(Array(text.utf8), to: fd, at: 0)
+        try? POSIX.sync(fd)
         return RunLock(path: path, descriptor: fd)
     }
 
     /// Releases the lock (also done by the kernel when the process exits).
     package func release() {
-        _ = ftruncate(descriptor, 0)
-        _ = flock(descriptor, LOCK_UN)
-        close(descriptor)
+        POSIX.truncateFile(descriptor)
+        POSIX.unlock(descriptor)
+        POSIX.closeFile(descriptor)
     }
 
     static func readHolder(_ fd: Int32) -> Holder {
         var buffer = [UInt8](repeating: 0, count: 1024)
-        let count = pread(fd, &buffer, buffer.count, 0)
+        let count = (try? buffer.withUnsafeMutableBytes { try POSIX.readBytes(fd, into: $0, at: 0) }) ?? 0
         guard count > 0 else { return Holder() }
         let text = String(decoding: buffer[0..<count], as: UTF8.self)
         var holder = Holder()

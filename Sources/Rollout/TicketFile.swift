@@ -2,10 +2,6 @@ import Foundation
 import MFARollout
 import ManagementAPI
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The CSV file of enrollment ticket URLs (`--no-send-mail`): `user_id,email,ticket_url`, one
 /// line per ticket, appended and fsynced as each ticket is created.
 ///
@@ -23,32 +19,37 @@ package final class TicketFile: @unchecked Sendable {
     }
 
     deinit {
-        close(descriptor)
+        POSIX.closeFile(descriptor)
     }
 
     package static let header = "user_id,email,ticket_url\n"
 
     /// Opens `path` for appending, creating it (mode 0600, with a header line) when missing.
     package static func open(path: String) throws(TicketFileError) -> TicketFile {
-        let descriptor = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(descriptor)
-            throw .cannotOpen(path: path, reason: reason)
+        let descriptor: Int32
+        let info: POSIX.FileStatus
+        do {
+            descriptor = try POSIX.openFile(path, POSIX.createPrivateForAppending, mode: 0o600)
+        } catch {
+            throw .cannotOpen(path: path, reason: error.message)
         }
-        guard info.st_uid == getuid() else {
-            close(descriptor)
+        do {
+            info = try POSIX.status(descriptor)
+        } catch {
+            POSIX.closeFile(descriptor)
+            throw .cannotOpen(path: path, reason: error.message)
+        }
+        guard info.owner == POSIX.userID else {
+            POSIX.closeFile(descriptor)
             throw .notOwned(path: path)
         }
-        let mode = UInt32(info.st_mode) & 0o777
+        let mode = info.mode & 0o777
         guard mode & 0o077 == 0 else {
-            close(descriptor)
+            POSIX.closeFile(descriptor)
             throw .tooOpen(path: path, mode: mode)
         }
         let file = TicketFile(path: path, descriptor: descriptor)
-        if info.st_size == 0 { try file.write(Array(header.utf8)) }
+        if info.size == 0 { try file.write(Array(header.utf8)) }
         return file
     }
 
@@ -64,11 +65,12 @@ package final class TicketFile: @unchecked Sendable {
     private func write(_ bytes: [UInt8]) throws(TicketFileError) {
         let failure: String? = lock.withLock {
             do throws(POSIXError) {
-                try AtomicFile.writeAll(bytes, to: descriptor)  // O_APPEND: at the end
+                try POSIX.writeAll(bytes, to: descriptor)  // O_APPEND: at the end
+                try POSIX.sync(descriptor)
+                return nil
             } catch {
-                return String(cString: strerror(error.code.rawValue))
+                return error.message
             }
-            return fsync(descriptor) == 0 ? nil : String(cString: strerror(errno))
         }
         if let failure { throw .cannotWrite(path: path, reason: failure) }
     }

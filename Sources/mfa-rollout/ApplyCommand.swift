@@ -6,10 +6,6 @@ import MFARollout
 import ManagementAPI
 import Rollout
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// `mfa-rollout apply`: carries out exactly an approved plan, resumably.
 struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

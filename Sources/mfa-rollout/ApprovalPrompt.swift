@@ -2,10 +2,6 @@ import Foundation
 import MFARollout
 import Rollout
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// `apply` without `--approve` on a terminal: shows what would run and asks for the
 /// fingerprint's first digits, so that a person approves what they see. Elsewhere (cron, CI,
 /// a pipe) nothing is asked and `apply` refuses.
@@ -13,7 +9,7 @@ enum ApprovalPrompt {
     /// The digits typed, or nil when there is no terminal to ask on (the approval check then
     /// refuses with what to pass).
     static func ask(for plan: Plan) throws -> String? {
-        guard isatty(STDIN_FILENO) == 1, Terminal.standardErrorIsTerminal else { return nil }
+        guard POSIX.isTerminal(POSIX.standardInput), Terminal.standardErrorIsTerminal else { return nil }
         let enable = plan.operations.count { $0.action == .enable }
         var text = "Plan \(plan.fingerprint)\n"
         text += "  tenant      \(plan.tenant ?? "(none)")\n"

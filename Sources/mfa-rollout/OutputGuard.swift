@@ -1,9 +1,6 @@
 import Foundation
+import MFARollout
 import Rollout
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// What `plan` checks before it writes anything: it never writes over one of its own inputs,
 /// and never silently replaces a plan that has been applied (its journal would then belong to
@@ -49,8 +46,10 @@ enum OutputGuard {
             guard !FileManager.default.fileExists(atPath: to) else {
                 throw .cannotWrite(path: to, reason: "already exists; plan again in a second")
             }
-            guard rename(from, to) == 0 else {
-                throw .cannotWrite(path: to, reason: "cannot move \(from) aside: \(String(cString: strerror(errno)))")
+            do {
+                try POSIX.renameFile(from, to: to)
+            } catch {
+                throw .cannotWrite(path: to, reason: "cannot move \(from) aside: \(error.message)")
             }
         }
         Terminal.note("moved the applied plan aside: \(moved) (its journal: \(movedJournal))")
@@ -58,8 +57,6 @@ enum OutputGuard {
 
     /// Device and inode of the file at `path` (following links); nil when there is none.
     private static func identity(of path: String) -> [UInt64]? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return [UInt64(info.st_dev), UInt64(info.st_ino)]
+        POSIX.status(ofPath: path).map { [$0.device, $0.inode] }
     }
 }

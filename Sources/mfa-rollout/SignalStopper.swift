@@ -1,9 +1,6 @@
 import Dispatch
 import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import MFARollout
 
 /// Turns SIGINT/SIGTERM into a graceful stop while it lives; a second signal exits at once.
 final class SignalStopper: @unchecked Sendable {
@@ -14,13 +11,13 @@ final class SignalStopper: @unchecked Sendable {
     init(onFirst: @escaping @Sendable (String) -> Void) {
         var sources: [DispatchSourceSignal] = []
         let queue = DispatchQueue(label: "mfa-rollout.signals")
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
+        for (number, _) in POSIX.stopSignals {
+            POSIX.ignoreSignal(number, true)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             sources.append(source)
         }
         self.sources = sources
-        for (source, name) in zip(sources, ["SIGINT", "SIGTERM"]) {
+        for (source, name) in zip(sources, POSIX.stopSignals.map(\.name)) {
             source.setEventHandler { [weak self] in
                 guard let self else { return }
                 let count = self.lock.withLock { () -> Int in
@@ -31,7 +28,7 @@ final class SignalStopper: @unchecked Sendable {
                     onFirst(name)
                 } else {
                     Terminal.note("\(name) again: exiting now; run apply again to resume")
-                    _exit(130)
+                    POSIX.exitNow(130)
                 }
             }
             source.resume()
@@ -40,8 +37,7 @@ final class SignalStopper: @unchecked Sendable {
 
     func cancel() {
         for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        for (number, _) in POSIX.stopSignals { POSIX.ignoreSignal(number, false) }
     }
 }
 

@@ -1,12 +1,9 @@
 import Foundation
+import MFARollout
 import Rollout
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// All terminal output of the executable goes through here; the core never prints.
 enum Terminal {
-    static let standardErrorIsTerminal = isatty(STDERR_FILENO) == 1
+    static let standardErrorIsTerminal = POSIX.isTerminal(POSIX.standardError)
 
     static func standardOutput(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))

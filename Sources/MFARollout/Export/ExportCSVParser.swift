@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CLibCSV
 import CLibCSVFields
 
@@ -122,7 +117,7 @@ final class ExportCSVParser {
         spanStart.initialize(repeating: 0, count: slotCount)
         spanLength = .allocate(capacity: slotCount)
         spanLength.initialize(repeating: -1, count: slotCount)
-        guard let bytes = malloc(initialBytes) else { fatalError("out of memory reading \(file)") }
+        guard let bytes = POSIX.allocate(initialBytes) else { fatalError("out of memory reading \(file)") }
         fields.initialize(to: mfa_fields(
             field_index: 0, header_done: 0, aborted: 0, out_of_memory: 0,
             slot_map: nil, slot_map_count: 0,
@@ -140,7 +135,7 @@ final class ExportCSVParser {
     deinit {
         csv_free(parser)
         parser.deallocate()
-        free(fields.pointee.bytes)
+        POSIX.deallocate(fields.pointee.bytes)
         spanStart.deallocate()
         spanLength.deallocate()
         fields.pointee.slot_map.map { UnsafeMutablePointer(mutating: $0).deallocate() }
@@ -169,7 +164,7 @@ final class ExportCSVParser {
                     row.pointee.recordStartLine = line
                 }
             }
-            let newline = memchr(cursor, 0x0A, remaining)
+            let newline = POSIX.find(0x0A, in: cursor, count: remaining)
             let length = newline.map { cursor.distance(to: UnsafeRawPointer($0)) + 1 } ?? remaining
             let parsed = csv_parse(parser, cursor, length, mfa_fields_add, exportRecordCallback, fields)
             if let error = pendingError { throw error }

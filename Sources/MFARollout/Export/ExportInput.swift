@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CompressNIO
 import Crypto
 import NIOCore
@@ -26,17 +21,17 @@ struct ExportInput {
         case .standardInput:
             fd = 0
         case .file(let path):
-            fd = open(path, O_RDONLY)
-            if fd < 0 {
-                throw ExportError(file: name, line: nil, reason: .cannotOpen(Self.systemMessage(errno)))
+            do {
+                fd = try POSIX.openFile(path, POSIX.readOnly)
+            } catch {
+                throw ExportError(file: name, line: nil, reason: .cannotOpen(error.message))
             }
         }
-        defer { if case .file = source { _ = close(fd) } }
+        defer { if case .file = source { POSIX.closeFile(fd) } }
 
         // Hashing runs on a thread of its own (see `ConcurrentSHA256`), which also reads a
         // regular file ahead; without hashing, one buffer.
-        var info = stat()
-        let regular = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        let regular = (try? POSIX.status(fd))?.isRegular ?? false
         let hasher = hashing
             ? ConcurrentSHA256(chunkSize: chunkSize, readingAhead: regular ? (fd, name) : nil) : nil
         defer { hasher?.close() }
@@ -142,40 +137,25 @@ struct ExportInput {
     /// duplicate detection up front instead of growing it a dozen times.
     func estimatedLineCount() -> Int? {
         guard case .file(let path) = source else { return nil }
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { _ = close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+        guard let fd = try? POSIX.openFile(path, POSIX.readOnly) else { return nil }
+        defer { POSIX.closeFile(fd) }
+        guard let size = (try? POSIX.status(fd))?.size, size > 0 else { return nil }
         let sample = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         defer { sample.deallocate() }
-        let count = pread(fd, sample.baseAddress!, sample.count, 0)
-        guard count > 2, !(sample[0] == 0x1F && sample[1] == 0x8B) else { return nil }
+        guard let count = try? POSIX.readBytes(fd, into: sample, at: 0), count > 2,
+            !(sample[0] == 0x1F && sample[1] == 0x8B)
+        else { return nil }
         let lines = sample[0..<count].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-        return Int(Double(info.st_size) * Double(max(lines, 1)) / Double(count))
+        return Int(Double(size) * Double(max(lines, 1)) / Double(count))
     }
 
     /// Reads until `buffer` is full or the input ends (pipes deliver short reads).
-    static func fill(_ buffer: UnsafeMutableRawBufferPointer, from fd: Int32, name: String) throws -> Int {
-        var total = 0
-        while total < buffer.count {
-            let n = read(fd, buffer.baseAddress! + total, buffer.count - total)
-            if n > 0 {
-                total += n
-            } else if n == 0 {
-                break
-            } else if errno == EINTR {
-                continue
-            } else {
-                throw ExportError(file: name, line: nil, reason: .readFailed(systemMessage(errno)))
-            }
+    static func fill(_ buffer: UnsafeMutableRawBufferPointer, from fd: Int32, name: String) throws(ExportError) -> Int {
+        do {
+            return try POSIX.readFully(fd, into: buffer)
+        } catch {
+            throw ExportError(file: name, line: nil, reason: .readFailed(error.message))
         }
-        return total
-    }
-
-    static func systemMessage(_ code: Int32) -> String {
-        if let message = strerror(code) { return String(cString: message) }
-        return "error \(code)"
     }
 }
 
@@ -184,23 +164,25 @@ package enum InputDigest {
     /// SHA-256 of the file's bytes as stored (not decompressed), as lowercase hex.
     /// - Throws: `ExportError` (`.cannotOpen`, `.readFailed`).
     package static func sha256Hex(ofFile path: String) throws -> String {
-        let fd = open(path, O_RDONLY)
-        if fd < 0 {
-            throw ExportError(file: path, line: nil, reason: .cannotOpen(ExportInput.systemMessage(errno)))
+        let fd: Int32
+        do {
+            fd = try POSIX.openFile(path, POSIX.readOnly)
+        } catch {
+            throw ExportError(file: path, line: nil, reason: .cannotOpen(error.message))
         }
-        defer { _ = close(fd) }
+        defer { POSIX.closeFile(fd) }
         var sha = SHA256()
         let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         defer { raw.deallocate() }
         while true {
-            let n = read(fd, raw.baseAddress!, raw.count)
-            if n > 0 {
-                sha.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[0..<n]))
-            } else if n == 0 {
-                break
-            } else if errno != EINTR {
-                throw ExportError(file: path, line: nil, reason: .readFailed(ExportInput.systemMessage(errno)))
+            let n: Int
+            do {
+                n = try POSIX.readBytes(fd, into: raw)
+            } catch {
+                throw ExportError(file: path, line: nil, reason: .readFailed(error.message))
             }
+            if n == 0 { break }
+            sha.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[0..<n]))
         }
         return sha.finalize().hexString
     }

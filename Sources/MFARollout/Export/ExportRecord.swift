@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// One accepted data row as bytes, handed to `ExportReader.readRecords`'s callback.
 ///
 /// `bytes(i)` is the UTF-8 of `columns[i]` of the read (already validated, Auth0's `'`
@@ -166,6 +160,6 @@ extension UnsafeBufferPointer<UInt8> {
     /// Byte-wise equality.
     @inline(__always)
     func equals(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
-        count == other.count && (count == 0 || memcmp(baseAddress!, other.baseAddress!, count) == 0)
+        count == other.count && (count == 0 || POSIX.equal(baseAddress!, other.baseAddress!, count: count))
     }
 }

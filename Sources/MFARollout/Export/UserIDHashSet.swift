@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CPlatform
 
 /// A 128-bit fingerprint of a user id's UTF-8 bytes.
@@ -146,17 +141,13 @@ final class UserIDHashSet {
     /// kernel flushes the TLBs of the other threads' CPUs). A small table is zeroed up front.
     private static func allocateZeroed(words: Int) -> UnsafeMutablePointer<UInt64> {
         let bytes = words * MemoryLayout<UInt64>.stride
-        #if os(Linux)
         if isMapped(words: words) {
-            let memory = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-            guard let memory, memory != MAP_FAILED else {
+            guard let memory = POSIX.mapMemory(bytes) else {
                 fatalError("out of memory allocating \(bytes) bytes for duplicate detection")
             }
-            _ = madvise(memory, bytes, MADV_HUGEPAGE)  // advice only: 4 KiB pages still work
             return memory.bindMemory(to: UInt64.self, capacity: words)
         }
-        #endif
-        guard let memory = malloc(bytes) else {
+        guard let memory = POSIX.allocate(bytes) else {
             fatalError("out of memory allocating \(bytes) bytes for duplicate detection")
         }
         let table = memory.bindMemory(to: UInt64.self, capacity: words)
@@ -166,13 +157,11 @@ final class UserIDHashSet {
 
     /// Frees what `allocateZeroed(words:)` returned.
     private static func deallocate(_ table: UnsafeMutablePointer<UInt64>, words: Int) {
-        #if os(Linux)
         if isMapped(words: words) {
-            munmap(table, words * MemoryLayout<UInt64>.stride)
+            POSIX.unmapMemory(table, words * MemoryLayout<UInt64>.stride)
             return
         }
-        #endif
-        free(table)
+        POSIX.deallocate(table)
     }
 
     /// Whether a table of `words` is mapped from the kernel rather than taken from `malloc`.

@@ -1,8 +1,5 @@
 import CPlatform
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension PlanFile {
     /// Writes a plan file while the plan is being made, in one pass: the heading first, each
@@ -45,8 +42,11 @@ extension PlanFile {
             if let path {
                 let temporary = AtomicFile.temporaryPath(for: path)
                 self.temporary = temporary
-                fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-                guard fd >= 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+                do {
+                    fd = try POSIX.openFile(temporary, POSIX.createForWriting)
+                } catch {
+                    throw .cannotWrite(path: path, reason: error.message)
+                }
                 previous = Self.openRegularFile(path)
             } else {
                 temporary = nil
@@ -114,9 +114,9 @@ extension PlanFile {
             ended = true
             closePrevious()
             guard fd >= 0 else { return }
-            close(fd)
+            POSIX.closeFile(fd)
             fd = -1
-            if let temporary { unlink(temporary) }
+            if let temporary { POSIX.removeFile(temporary) }
         }
 
         /// Hashes the buffer and, with a path, writes it at the end of the file.
@@ -143,18 +143,16 @@ extension PlanFile {
 
         private func closePrevious() {
             guard previous >= 0 else { return }
-            close(previous)
+            POSIX.closeFile(previous)
             previous = -1
         }
 
         /// A descriptor for reading the regular file at `path` (not following a symbolic
         /// link, which the rename would replace, not its target), or -1.
         private static func openRegularFile(_ path: String) -> Int32 {
-            let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-            guard descriptor >= 0 else { return -1 }
-            var info = stat()
-            if fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG { return descriptor }
-            close(descriptor)
+            guard let descriptor = try? POSIX.openFile(path, POSIX.readNoFollow) else { return -1 }
+            if (try? POSIX.status(descriptor))?.isRegular == true { return descriptor }
+            POSIX.closeFile(descriptor)
             return -1
         }
 
@@ -163,7 +161,7 @@ extension PlanFile {
         private func write(_ bytes: [UInt8]) {
             guard failure == nil, fd >= 0 else { return }
             do {
-                try AtomicFile.writeAll(bytes, to: fd, at: offset)
+                try POSIX.writeAll(bytes, to: fd, at: offset)
                 offset += bytes.count
             } catch {
                 failure = error.reason

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A plan's operations, in order, stored compactly.
 ///
 /// A plan can hold a million operations. As `[PlanOperation]`, each would be a 112-byte
@@ -129,21 +123,21 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
         }
 
         deinit {
-            free(text)
-            free(entries)
+            POSIX.deallocate(text)
+            POSIX.deallocate(entries)
         }
 
         /// Memory from `malloc`, grown with `realloc`: large blocks are mapped, and growing
         /// them remaps pages instead of copying them.
         private static func allocate<T>(_: T.Type, count: Int) -> UnsafeMutablePointer<T> {
-            guard let memory = malloc(count * MemoryLayout<T>.stride) else {
+            guard let memory = POSIX.allocate(count * MemoryLayout<T>.stride) else {
                 fatalError("out of memory storing a plan's operations")
             }
             return memory.bindMemory(to: T.self, capacity: count)
         }
 
         private static func grow<T>(_ pointer: UnsafeMutablePointer<T>, to count: Int) -> UnsafeMutablePointer<T> {
-            guard let memory = realloc(pointer, count * MemoryLayout<T>.stride) else {
+            guard let memory = POSIX.reallocate(pointer, count * MemoryLayout<T>.stride) else {
                 fatalError("out of memory storing a plan's operations")
             }
             return memory.bindMemory(to: T.self, capacity: count)

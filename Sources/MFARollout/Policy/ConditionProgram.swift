@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The rules' conditions flattened into one array of plain instructions, tested against a
 /// row's bytes.
 ///
@@ -186,7 +178,7 @@ final class ConditionProgram: @unchecked Sendable {
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: value.count + 1) { text in
             UnsafeMutableRawPointer(text.baseAddress!).copyMemory(from: value.baseAddress ?? UnsafePointer(pool.baseAddress!), byteCount: value.count)
             text[value.count] = 0
-            return fnmatch(pattern, text.baseAddress!, 0) == 0
+            return POSIX.globMatches(pattern, text.baseAddress!)
         }
     }
 

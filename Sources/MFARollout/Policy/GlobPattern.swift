@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CPlatform
 
 /// A shell glob matched with the C library's `fnmatch(3)`, flags 0: `*` and `?` also match `/`,
@@ -61,7 +54,7 @@ struct GlobPattern: Sendable {
     static func matchStarsAndLiterals(_ pattern: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Bool {
         let star = UInt8(ascii: "*")
         var length = value.count
-        if let base = value.baseAddress, length > 0, let nul = memchr(base, 0, length) {
+        if let base = value.baseAddress, length > 0, let nul = POSIX.find(0, in: base, count: length) {
             length = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(nul))
         }
         let text = UnsafeBufferPointer(rebasing: value[0..<length])
