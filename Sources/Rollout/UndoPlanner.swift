@@ -61,7 +61,7 @@ package enum UndoPlanner {
         }
         guard !operations.isEmpty else { throw UndoError.nothingApplied(journal: journal.path) }
         return Plan(
-            producer: .init(createdAt: now, asOf: now), tenant: plan.tenant, inputs: [], flag: plan.flag, mode: "undo",
+            producer: .init(createdAt: now, asOf: now), tenant: plan.tenant, inputs: [], flag: plan.flag, mode: .undo,
             summary: summary,
             guards: [], operations: operations, rejected: [])
     }

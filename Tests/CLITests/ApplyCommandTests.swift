@@ -281,7 +281,7 @@ enum ApplyFixture {
         summary.enable = operations.count
         let plan = Plan(
             producer: .init(createdAt: createdAt, asOf: createdAt), tenant: try TenantDomain(tenant).canonical, inputs: [],
-            flag: .init(container: "app_metadata", key: "use_mfa", column: "use_mfa"), mode: "enable-only",
+            flag: .init(container: "app_metadata", key: "use_mfa", column: "use_mfa"), mode: .enableOnly,
             summary: summary, guards: [], operations: operations, rejected: [])
         let path = dir.appendingPathComponent("plan.json").path
         try PlanFile.write(plan, to: path)

@@ -22,7 +22,7 @@ struct PlanFileTests {
             producer: .init(createdAt: Date(timeIntervalSince1970: 1_790_000_000), asOf: Date(timeIntervalSince1970: 1_790_000_000)),
             tenant: "acme.eu.auth0.com", inputs: [.init(role: .export, path: "users.csv", sha256: String(repeating: "a", count: 64))],
             flag: .init(container: "app_metadata", key: "use_mfa", column: "use_mfa"),
-            mode: "enable-only", summary: summary, guards: guards, operations: operations, rejected: [])
+            mode: .enableOnly, summary: summary, guards: guards, operations: operations, rejected: [])
     }
 
     @Test("writing and reading gives the same plan back, whatever the ids and emails hold")

@@ -24,7 +24,7 @@ enum TestPlans {
         summary.enable = operations.filter { $0.action == .enable }.count
         summary.disable = operations.count - summary.enable
         return Plan(
-            producer: .init(createdAt: createdAt, asOf: createdAt), inputs: [], flag: flag, mode: "enforce",
+            producer: .init(createdAt: createdAt, asOf: createdAt), inputs: [], flag: flag, mode: .enforce,
             summary: summary, guards: guards, operations: operations, rejected: [])
     }
 

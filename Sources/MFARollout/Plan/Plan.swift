@@ -2,49 +2,43 @@ import Foundation
 
 /// A plan: exactly which flags change and why, computed without any network access.
 ///
-/// A plan is a value. `apply` carries out exactly the operations in it, after checking the
-/// fingerprint, and nothing else. The file format is versioned JSON (see ``PlanFile``).
+/// A plan is a value: its ``PlanOutline`` (what it was made from, counts, guards, outcome,
+/// fingerprint, rows set aside) and its operations. `apply` carries out exactly the operations,
+/// after checking the fingerprint, and nothing else. The outline's fields read as the plan's
+/// own (`plan.fingerprint`). The file format is versioned JSON (see ``PlanFile``).
+@dynamicMemberLookup
 package struct Plan: Sendable, Hashable, Codable {
     /// The plan file format this build writes and reads.
     package static let currentFormatVersion = 2
     /// The `format` field of every plan file.
     package static let formatName = "mfa-rollout-plan"
 
-    package var format: String = Plan.formatName
-    package var formatVersion: Int = Plan.currentFormatVersion
-    package var producer: Producer
-    /// The tenant the plan was made for, in canonical form (see ``TenantDomain``); `apply`,
-    /// `emit` and `undo` refuse another. Nil for a plan made without `--tenant`, which cannot
-    /// be applied.
-    package var tenant: String?
-    package var inputs: [InputFile]
-    package var flag: FlagTarget
-    /// `enable-only` or `enforce`.
-    package var mode: String
-    package var summary: PlanSummary
-    package var guards: [GuardCheck]
-    package var outcome: PlanOutcome
-    /// False when a guard tripped: `apply` refuses such a plan.
-    package var applicable: Bool
-    /// SHA-256 over every byte of the plan file but the fingerprint itself (see ``Fingerprint``).
-    package var fingerprint: String
+    /// Everything but the operations.
+    package var outline: PlanOutline
     package var operations: PlanOperations
-    package var rejected: [RejectedRow]
+
+    package subscript<Value>(dynamicMember field: WritableKeyPath<PlanOutline, Value>) -> Value {
+        get { outline[keyPath: field] }
+        set { outline[keyPath: field] = newValue }
+    }
 
     /// A plan made now, in the current format; its outcome follows from the guards and the
     /// number of operations, and its fingerprint from its file's bytes.
     package init(
-        producer: Producer, tenant: String? = nil, inputs: [InputFile], flag: FlagTarget, mode: String,
+        producer: Producer, tenant: String? = nil, inputs: [InputFile], flag: FlagTarget, mode: PlanMode,
         summary: PlanSummary, guards: [GuardCheck], operations: PlanOperations, rejected: [RejectedRow]
     ) {
+        let heading = PlanHeading(tenant: tenant, producer: producer, flag: flag, mode: mode)
         self.init(
-            producer: producer, tenant: tenant, inputs: inputs, flag: flag, mode: mode, summary: summary,
-            guards: guards, operations: operations, rejected: rejected, fingerprint: "")
-        fingerprint = Fingerprint.of(self)
+            outline: PlanOutline(
+                heading: heading, inputs: inputs, summary: summary, guards: guards, operationCount: operations.count,
+                rejected: rejected),
+            operations: operations)
+        outline.fingerprint = Fingerprint.of(self)
     }
 
     package init(
-        producer: Producer, tenant: String? = nil, inputs: [InputFile], flag: FlagTarget, mode: String,
+        producer: Producer, tenant: String? = nil, inputs: [InputFile], flag: FlagTarget, mode: PlanMode,
         summary: PlanSummary, guards: [GuardCheck], operations: [PlanOperation], rejected: [RejectedRow]
     ) {
         self.init(
@@ -52,25 +46,12 @@ package struct Plan: Sendable, Hashable, Codable {
             guards: guards, operations: PlanOperations(operations), rejected: rejected)
     }
 
-    /// `fingerprint` must be that of the file these fields make, computed by a caller that
-    /// wrote the file (see ``PlanFile/Writer``).
-    init(
-        producer: Producer, tenant: String?, inputs: [InputFile], flag: FlagTarget, mode: String,
-        summary: PlanSummary, guards: [GuardCheck], operations: PlanOperations, rejected: [RejectedRow],
-        fingerprint: String
-    ) {
-        self.producer = producer
-        self.tenant = tenant
-        self.inputs = inputs
-        self.flag = flag
-        self.mode = mode
-        self.summary = summary
-        self.guards = guards
+    /// The plan `outline` describes, with its operations (as many as it counts); the outline's
+    /// fingerprint must be that of the file they make, computed by whoever wrote it.
+    init(outline: PlanOutline, operations: PlanOperations) {
+        precondition(outline.operationCount == operations.count, "an outline with other operations than it counts")
+        self.outline = outline
         self.operations = operations
-        self.rejected = rejected
-        self.fingerprint = fingerprint
-        outcome = PlanOutcome(guards: guards, operationCount: operations.count)
-        applicable = outcome != .guardTripped
     }
 
     /// Who made the plan, when, and the moment the policy's date conditions were evaluated at.
@@ -150,13 +131,16 @@ package struct Plan: Sendable, Hashable, Codable {
     /// written by ``PlanFile``, in an order of its own.)
     package func encode(to encoder: any Encoder) throws {
         try outline.encode(to: encoder)
-        var values = encoder.container(keyedBy: CodingKeys.self)
+        var values = encoder.container(keyedBy: PlanOutline.CodingKeys.self)
         try values.encode(operations, forKey: .operations)
-        try values.encode(rejected, forKey: .rejected)
+        try values.encode(outline.rejected, forKey: .rejected)
     }
 
-    enum CodingKeys: String, CodingKey {
-        case format, formatVersion = "format_version", tenant, producer, inputs, flag, mode, summary, guards
-        case outcome, applicable, fingerprint, operations, rejected
+    package init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: PlanOutline.CodingKeys.self)
+        let operations = try values.decode(PlanOperations.self, forKey: .operations)
+        var outline = try PlanOutline(from: decoder)
+        outline.operationCount = operations.count
+        self.init(outline: outline, operations: operations)
     }
 }

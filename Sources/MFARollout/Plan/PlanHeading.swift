@@ -6,9 +6,9 @@ package struct PlanHeading: Sendable, Hashable {
     package var producer: Plan.Producer
     package var flag: Plan.FlagTarget
     /// `enable-only`, `enforce` or `undo`.
-    package var mode: String
+    package var mode: PlanMode
 
-    package init(tenant: String?, producer: Plan.Producer, flag: Plan.FlagTarget, mode: String) {
+    package init(tenant: String?, producer: Plan.Producer, flag: Plan.FlagTarget, mode: PlanMode) {
         self.tenant = tenant
         self.producer = producer
         self.flag = flag

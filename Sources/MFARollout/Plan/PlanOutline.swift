@@ -3,10 +3,9 @@ import Foundation
 /// A plan without its operations: what it was made from, its counts, guards, outcome and
 /// fingerprint, and the rows set aside.
 ///
-/// All a summary needs, and what `Planner.makeOutline` returns when the operations go only to
-/// the plan file: a plan of a million changes then never sits whole in memory. Encoded, it is
-/// the plan file's header (``Plan`` encodes its operations and rejected rows after it).
-package struct PlanOutline: Sendable, Hashable, Encodable {
+/// All a summary needs, and what `PlanPipeline.makeOutline` returns when the operations go
+/// only to the plan file: a plan of a million changes then never sits whole in memory.
+package struct PlanOutline: Sendable, Hashable, Codable {
     package var format: String
     package var formatVersion: Int
     package var producer: Plan.Producer
@@ -14,58 +13,56 @@ package struct PlanOutline: Sendable, Hashable, Encodable {
     package var tenant: String?
     package var inputs: [Plan.InputFile]
     package var flag: Plan.FlagTarget
-    /// `enable-only` or `enforce`.
-    package var mode: String
+    package var mode: PlanMode
     package var summary: PlanSummary
     package var guards: [GuardCheck]
     package var outcome: PlanOutcome
     /// False when a guard tripped: `apply` refuses such a plan.
     package var applicable: Bool
+    /// SHA-256 over every byte of the plan file but the fingerprint itself (see ``Fingerprint``).
     package var fingerprint: String
     /// How many operations the plan holds (they are not here).
     package var operationCount: Int
     package var rejected: [RejectedRow]
 
     /// The outline of a plan made now, in the current format; its outcome follows from the
-    /// guards and the number of operations, as a ``Plan``'s does. The fingerprint is set
-    /// once the file is written (see ``PlanFile/Writer/finish(_:)``).
+    /// guards and the number of operations. The fingerprint is set once the file is written
+    /// (see ``PlanFile/Writer/finish(_:)``).
     init(
         heading: PlanHeading, inputs: [Plan.InputFile], summary: PlanSummary, guards: [GuardCheck],
         operationCount: Int, rejected: [RejectedRow]
     ) {
-        let outcome = PlanOutcome(guards: guards, operationCount: operationCount)
-        self.init(
-            format: Plan.formatName, formatVersion: Plan.currentFormatVersion, producer: heading.producer,
-            tenant: heading.tenant, inputs: inputs, flag: heading.flag, mode: heading.mode, summary: summary,
-            guards: guards, outcome: outcome, applicable: outcome != .guardTripped, fingerprint: "",
-            operationCount: operationCount, rejected: rejected)
-    }
-
-    init(
-        format: String, formatVersion: Int, producer: Plan.Producer, tenant: String?, inputs: [Plan.InputFile],
-        flag: Plan.FlagTarget, mode: String, summary: PlanSummary, guards: [GuardCheck], outcome: PlanOutcome,
-        applicable: Bool, fingerprint: String, operationCount: Int, rejected: [RejectedRow]
-    ) {
-        self.format = format
-        self.formatVersion = formatVersion
-        self.producer = producer
-        self.tenant = tenant
+        format = Plan.formatName
+        formatVersion = Plan.currentFormatVersion
+        producer = heading.producer
+        tenant = heading.tenant
         self.inputs = inputs
-        self.flag = flag
-        self.mode = mode
+        flag = heading.flag
+        mode = heading.mode
         self.summary = summary
         self.guards = guards
-        self.outcome = outcome
-        self.applicable = applicable
-        self.fingerprint = fingerprint
+        outcome = PlanOutcome(guards: guards, operationCount: operationCount)
+        applicable = outcome != .guardTripped
+        fingerprint = ""
         self.operationCount = operationCount
         self.rejected = rejected
     }
 
-    /// Every field but `operationCount` (a plan holds the operations themselves) and
-    /// `rejected` (which a plan encodes after its operations).
+    /// What the plan file holds before its operations.
+    var heading: PlanHeading {
+        PlanHeading(tenant: tenant, producer: producer, flag: flag, mode: mode)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, formatVersion = "format_version", tenant, producer, inputs, flag, mode, summary, guards
+        case outcome, applicable, fingerprint, operations, rejected
+    }
+
+    /// Every field but `operationCount` (a plan holds the operations themselves; a decoded
+    /// outline counts none until its plan sets it) and `rejected` (which a plan encodes after
+    /// its operations).
     package func encode(to encoder: any Encoder) throws {
-        var values = encoder.container(keyedBy: Plan.CodingKeys.self)
+        var values = encoder.container(keyedBy: CodingKeys.self)
         try values.encode(format, forKey: .format)
         try values.encode(formatVersion, forKey: .formatVersion)
         try values.encode(producer, forKey: .producer)
@@ -79,35 +76,23 @@ package struct PlanOutline: Sendable, Hashable, Encodable {
         try values.encode(applicable, forKey: .applicable)
         try values.encode(fingerprint, forKey: .fingerprint)
     }
-}
 
-extension Plan {
-    /// The plan `outline` describes, with its operations (as many as it counts).
-    init(outline: PlanOutline, operations: PlanOperations) {
-        precondition(outline.operationCount == operations.count, "an outline with other operations than it counts")
-        self.init(
-            producer: outline.producer, tenant: outline.tenant, inputs: outline.inputs, flag: outline.flag,
-            mode: outline.mode, summary: outline.summary, guards: outline.guards, operations: operations,
-            rejected: outline.rejected, fingerprint: outline.fingerprint)
-        format = outline.format
-        formatVersion = outline.formatVersion
-        outcome = outline.outcome
-        applicable = outline.applicable
-    }
-
-    /// Everything but the operations.
-    package var outline: PlanOutline {
-        PlanOutline(
-            format: format, formatVersion: formatVersion, producer: producer, tenant: tenant, inputs: inputs,
-            flag: flag, mode: mode, summary: summary, guards: guards, outcome: outcome, applicable: applicable,
-            fingerprint: fingerprint, operationCount: operations.count, rejected: rejected)
-    }
-}
-
-extension PlanOutline {
-    /// What the plan file holds before its operations.
-    var heading: PlanHeading {
-        PlanHeading(tenant: tenant, producer: producer, flag: flag, mode: mode)
+    package init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        format = try values.decode(String.self, forKey: .format)
+        formatVersion = try values.decode(Int.self, forKey: .formatVersion)
+        producer = try values.decode(Plan.Producer.self, forKey: .producer)
+        tenant = try values.decodeIfPresent(String.self, forKey: .tenant)
+        inputs = try values.decode([Plan.InputFile].self, forKey: .inputs)
+        flag = try values.decode(Plan.FlagTarget.self, forKey: .flag)
+        mode = try values.decode(PlanMode.self, forKey: .mode)
+        summary = try values.decode(PlanSummary.self, forKey: .summary)
+        guards = try values.decode([GuardCheck].self, forKey: .guards)
+        outcome = try values.decode(PlanOutcome.self, forKey: .outcome)
+        applicable = try values.decode(Bool.self, forKey: .applicable)
+        fingerprint = try values.decode(String.self, forKey: .fingerprint)
+        operationCount = 0
+        rejected = try values.decode([RejectedRow].self, forKey: .rejected)
     }
 }
 

@@ -63,7 +63,7 @@ package struct Planner: Sendable {
     package var heading: PlanHeading {
         PlanHeading(
             tenant: request.tenant, producer: .init(createdAt: request.createdAt, asOf: request.asOf),
-            flag: flagTarget, mode: request.policy.mode.rawValue)
+            flag: flagTarget, mode: PlanMode(request.policy.mode))
     }
 
     /// Decides every row, then finishes the plan file (or its hash) with the outline.

@@ -32,7 +32,7 @@ package enum HTMLReport {
             "applyDomain": plan.tenant ?? "TENANT",
             "flag": plan.flag.location,
             "column": plan.flag.column,
-            "mode": plan.mode,
+            "mode": plan.mode.rawValue,
             "asOf": MarkdownReport.iso(plan.producer.asOf),
             "createdAt": MarkdownReport.iso(plan.producer.createdAt),
             "tool": "\(plan.producer.tool) \(plan.producer.version)",

@@ -9,7 +9,7 @@ package struct SummaryJSON: Sendable, Codable, Hashable {
     /// The tenant the plan is for; nil when it was made without one.
     package var tenant: String?
     package var flag: String
-    package var mode: String
+    package var mode: PlanMode
     package var summary: PlanSummary
     package var guards: [GuardCheck]
     /// Where the plan was written, if it was.

@@ -57,7 +57,7 @@ enum Fixture {
         summary.disable = operations.count { $0.action != .enable }
         return Plan(
             producer: .init(createdAt: createdAt, asOf: createdAt), tenant: tenant, inputs: [],
-            flag: .init(container: "app_metadata", key: "use_mfa", column: "use_mfa"), mode: "enforce",
+            flag: .init(container: "app_metadata", key: "use_mfa", column: "use_mfa"), mode: .enforce,
             summary: summary, guards: guards, operations: operations, rejected: [])
     }
 
