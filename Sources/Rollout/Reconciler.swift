@@ -158,15 +158,13 @@ package struct Reconciler: Sendable {
         let planPath = join("plan-\(stamp).json")
         let plan: Plan
         do {
-            let planner = Planner(
+            plan = try PlanPipeline(
                 PlanRequest(
                     sources: [.file(exportPath)], policy: policy, onInvalid: request.onInvalid, tenant: tenant,
-                    asOf: planTime, createdAt: planTime))
-            plan = try planner.makePlan(writingTo: try PlanFile.Writer(path: planPath, heading: planner.heading))
-        } catch let error as PlanningError {
+                    asOf: planTime, createdAt: planTime)
+            ).makePlan(writingTo: planPath)
+        } catch {
             throw ReconcileError.planning(error)
-        } catch let error as PlanFileError {
-            throw ReconcileError.planning(.planFile(error))
         }
         let model = ReportModel(plan: plan)
         let reports = [

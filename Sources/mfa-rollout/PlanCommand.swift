@@ -91,19 +91,18 @@ struct PlanCommand: ParsableCommand {
             createdAt: now
         )
         let progress = ProgressLine()
-        let planner = Planner(request)
+        let pipeline = PlanPipeline(request)
         // The plan file is written while planning, so the operations need no second pass;
         // only the reports need them in memory.
-        let writer = try out.map { path throws(PlanFileError) in try PlanFile.Writer(path: path, heading: planner.heading) }
         let onProgress: @Sendable (Int) -> Void = { rows in progress.update("reading exports: \(rows) rows") }
         let plan: Plan?
         let outline: PlanOutline
         if report != nil || html != nil || changes != nil {
-            let made = try planner.makePlan(writingTo: writer, progress: onProgress)
+            let made = try pipeline.makePlan(writingTo: out, progress: onProgress)
             (plan, outline) = (made, made.outline)
         } else {
             plan = nil
-            outline = try planner.makeOutline(writingTo: writer, progress: onProgress)
+            outline = try pipeline.makeOutline(writingTo: out, progress: onProgress)
         }
         progress.finish()
 

@@ -20,7 +20,7 @@ struct FlagNormalisationTests {
                     when: {column: email, domain: corp.com}
                 """,
             file: "policy.yaml", baseDirectory: directory.path)
-        return try Planner(PlanRequest(sources: [.file(export)], policy: policy)).makePlan()
+        return try PlanPipeline(PlanRequest(sources: [.file(export)], policy: policy)).makePlan()
     }
 
     @Test("Auth0 export: the string \"true\" and the number 1 are not on; the boolean is written over them, counted apart")

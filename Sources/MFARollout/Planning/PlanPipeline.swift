@@ -1,84 +1,73 @@
 import Foundation
 
-/// Everything a plan is computed from.
-package struct PlanRequest: Sendable {
-    package var sources: [ExportSource]
-    package var policy: Policy
-    package var onInvalid: InvalidRowHandling
-    /// The tenant the plan is for, canonical (``TenantDomain``); nil: the plan cannot be applied.
-    package var tenant: String?
-    /// The moment date conditions (`within_days`) are evaluated at.
-    package var asOf: Date
-    package var createdAt: Date
-
-    package init(
-        sources: [ExportSource], policy: Policy, onInvalid: InvalidRowHandling = .fail, tenant: String? = nil,
-        asOf: Date = Date(), createdAt: Date = Date()
-    ) {
-        self.sources = sources
-        self.policy = policy
-        self.onInvalid = onInvalid
-        self.tenant = tenant
-        self.asOf = asOf
-        self.createdAt = createdAt
-    }
-}
-
-/// Turns exports and a policy into a ``Plan``: records → decisions → operations.
+/// Making a plan, stage by stage: the one way `plan` and `reconcile` make and write plans.
 ///
-/// The planner has no network client and cannot get one: a plan is dry by construction.
-package struct Planner: Sendable {
+/// Each stage hands the next one value of the type on its left:
+///
+///     ExportSource            a file, or standard input
+///       │ ExportInput           read in fixed chunks, gunzipped, SHA-256 on the way
+///     bytes
+///       │ ExportReader          libcsv fields → records; the header checked against the
+///       │                       policy; rows checked; duplicate ids refused (UserIDHashSet)
+///     ExportRecord            one row's requested columns, as bytes
+///       │ DecisionPipeline      copied into batches, handed to a second thread
+///     RecordBatch
+///       │ RowDecider            Policy.decision (ConditionProgram, rollout buckets),
+///       │                       diffed against the flag (FlagValue)
+///     PlanOperation           kept in PlanOperations, or only written
+///       │ PlanFile.Writer       written one a line; every byte hashed
+///     PlanOutline / Plan      counts, guards, outcome, and the fingerprint
+///
+/// The byte-level stages live in `FastPath/`; this file is the only one that assembles them.
+/// The pipeline has no network client and cannot get one: a plan is dry by construction.
+package struct PlanPipeline: Sendable {
     package var request: PlanRequest
 
     package init(_ request: PlanRequest) {
         self.request = request
     }
 
-    /// Reads every export once, streaming, and returns the plan.
+    /// Reads every export once, streaming, and returns the plan, with its operations.
     ///
     /// The calling thread reads; rows are decided on a second thread (`DecisionPipeline`).
     /// - Parameters:
-    ///   - writer: made with `heading`, it receives each operation as it is made and is
-    ///     finished here (abandoned when this throws): the plan file is written without a
-    ///     second pass over the operations. Without one, the planner hashes the file it would
-    ///     write, for the fingerprint.
+    ///   - path: where the plan file goes, written while the rows are decided (nothing
+    ///     appears there unless the whole plan is made). Without one, the pipeline hashes the
+    ///     file it would write, for the fingerprint.
     ///   - progress: called with the number of rows read so far, every 100,000 rows.
     package func makePlan(
-        writingTo writer: PlanFile.Writer? = nil, progress: (@Sendable (Int) -> Void)? = nil
+        writingTo path: String? = nil, progress: (@Sendable (Int) -> Void)? = nil
     ) throws(PlanningError) -> Plan {
-        let (outline, decider) = try plan(writingTo: writer, keepingOperations: true, progress: progress)
+        let (outline, decider) = try run(writingTo: path, keepingOperations: true, progress: progress)
         return Plan(outline: outline, operations: decider.finishOperations())
     }
 
     /// Makes the plan as `makePlan` does, but keeps only its outline: each operation is
-    /// written to `writer` (when given) and hashed as it is made, then dropped. For a caller
-    /// that needs the plan file and the counts, not the operations in memory.
+    /// written and hashed as it is made, then dropped. For a caller that needs the plan file
+    /// and the counts, not the operations in memory.
     package func makeOutline(
-        writingTo writer: PlanFile.Writer?, progress: (@Sendable (Int) -> Void)? = nil
+        writingTo path: String?, progress: (@Sendable (Int) -> Void)? = nil
     ) throws(PlanningError) -> PlanOutline {
-        try plan(writingTo: writer, keepingOperations: false, progress: progress).outline
+        try run(writingTo: path, keepingOperations: false, progress: progress).outline
     }
 
-    /// What every plan this planner makes starts with.
+    /// What every plan this pipeline makes starts with.
     package var heading: PlanHeading {
         PlanHeading(
             tenant: request.tenant, producer: .init(createdAt: request.createdAt, asOf: request.asOf),
             flag: flagTarget, mode: PlanMode(request.policy.mode))
     }
 
-    /// Decides every row, then finishes the plan file (or its hash) with the outline.
-    private func plan(
-        writingTo given: PlanFile.Writer?, keepingOperations: Bool, progress: (@Sendable (Int) -> Void)?
+    /// The stages, in order: open the plan file, read and decide every row, finish the file
+    /// (or its hash) with the outline.
+    private func run(
+        writingTo path: String?, keepingOperations: Bool, progress: (@Sendable (Int) -> Void)?
     ) throws(PlanningError) -> (outline: PlanOutline, decider: RowDecider) {
         let writer: PlanFile.Writer
-        if let given {
-            writer = given
-        } else {
-            do {
-                writer = try PlanFile.Writer(path: nil, heading: heading)
-            } catch {
-                throw .planFile(error)
-            }
+        do {
+            writer = try PlanFile.Writer(path: path, heading: heading)
+        } catch {
+            throw .planFile(error)
         }
         let decided: DecidedRows
         do {

@@ -84,10 +84,10 @@ struct PlannerPipelineTests {
         """
 
     /// A planner for `paths` under `policyYAML`, at a fixed moment.
-    static func planner(_ paths: [String], skip: Bool = false) -> Planner {
+    static func planner(_ paths: [String], skip: Bool = false) -> PlanPipeline {
         let policy = try! PolicyFixtures.parse(policyYAML)
         let now = Date(timeIntervalSince1970: 1_790_000_000)
-        return Planner(PlanRequest(
+        return PlanPipeline(PlanRequest(
             sources: paths.map { .file($0) }, policy: policy, onInvalid: skip ? .skip : .fail, asOf: now, createdAt: now))
     }
 
@@ -179,7 +179,7 @@ struct PlannerPipelineTests {
         }
         let out = (paths[0] as NSString).deletingLastPathComponent + "/plan.json"
         let planner = Self.planner(paths, skip: true)
-        let writer = try PlanFile.Writer(path: out, heading: planner.heading)
+        let writer = out
         let plan = try planner.makePlan(writingTo: writer)
         let read = try PlanFile.read(from: out)
         #expect(read == plan)
@@ -200,7 +200,7 @@ struct PlannerPipelineTests {
         let directory = (paths[0] as NSString).deletingLastPathComponent
         let out = directory + "/plan.json"
         let planner = Self.planner(paths)
-        let writer = try PlanFile.Writer(path: out, heading: planner.heading)
+        let writer = out
         #expect(throws: PlanningError.self) { try planner.makePlan(writingTo: writer) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["users-0.csv"])
     }
@@ -217,12 +217,12 @@ struct PlannerPipelineTests {
         try previous.write(to: URL(fileURLWithPath: out))
 
         let failing = Self.planner(bad)
-        let writer = try PlanFile.Writer(path: out, heading: failing.heading)
+        let writer = out
         #expect(throws: PlanningError.self) { try failing.makePlan(writingTo: writer) }
         #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == previous)
 
         let planner = Self.planner(good)
-        let plan = try planner.makePlan(writingTo: try PlanFile.Writer(path: out, heading: planner.heading))
+        let plan = try planner.makePlan(writingTo: out)
         #expect(plan.operations.count == rows / 2)
         #expect(try PlanFile.read(from: out) == plan)
     }
@@ -238,9 +238,9 @@ struct PlannerPipelineTests {
         let directory = (paths[0] as NSString).deletingLastPathComponent
         let planner = Self.planner(paths, skip: true)
 
-        let plan = try planner.makePlan(writingTo: try PlanFile.Writer(path: directory + "/plan.json", heading: planner.heading))
+        let plan = try planner.makePlan(writingTo: directory + "/plan.json")
         let outline = try planner.makeOutline(
-            writingTo: try PlanFile.Writer(path: directory + "/outline.json", heading: planner.heading))
+            writingTo: directory + "/outline.json")
 
         #expect(outline == plan.outline)
         #expect(outline.operationCount == (withChanges ? (rows + 1) / 2 : 0), "the even rows are in it")
