@@ -68,12 +68,6 @@ package struct CSVWriter {
         }
     }
 
-    /// Makes room for `count` more bytes (memory mode), so that a large file is not copied
-    /// each time its buffer grows.
-    mutating func reserveCapacity(_ count: Int) {
-        bytes.reserveCapacity(bytes.count + count)
-    }
-
     /// Ends the row begun with `appendField`.
     mutating func endRow() throws {
         bytes.append(contentsOf: lineTerminator)

@@ -58,13 +58,6 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
         return storage.fields(storage.entries[position])
     }
 
-    /// Operation `position`'s connection, from the string table (no new string), or nil.
-    func connection(at position: Int) -> String? {
-        precondition(position >= 0 && position < storage.count, "operation index out of range")
-        let index = storage.entries[position].connection
-        return index < 0 ? nil : storage.tableString(index)
-    }
-
     package static func == (left: PlanOperations, right: PlanOperations) -> Bool {
         left.storage === right.storage || left.elementsEqual(right)
     }

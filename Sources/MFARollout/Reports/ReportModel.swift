@@ -28,19 +28,13 @@ package struct ReportModel: Sendable {
         byReason = plan.summary.byReason
             .map { Tally(name: $0.key, enable: $0.value.enable, disable: $0.value.disable, rows: $0.value.rows) }
             .sorted { a, b in a.total != b.total ? a.total > b.total : (a.rows != b.rows ? a.rows > b.rows : a.name < b.name) }
-        // From the operations' stored bytes: a plan of a million changes makes no string per
-        // operation (connections come from the plan's string table).
         var connections: [String: Tally] = [:]
         var domains: [String: Tally] = [:]
-        let operations = plan.operations
-        withExtendedLifetime(operations) {
-            for index in operations.indices {
-                let operation = operations.fields(at: index)
-                let connection = operations.connection(at: index) ?? "(none)"
-                let domain = operation.email.flatMap(Self.domain(of:)) ?? "(no email)"
-                connections[connection, default: Tally(name: connection, enable: 0, disable: 0)].count(operation.action)
-                domains[domain, default: Tally(name: domain, enable: 0, disable: 0)].count(operation.action)
-            }
+        for operation in plan.operations {
+            let connection = operation.connection ?? "(none)"
+            let domain = operation.email.flatMap(Self.domain(of:)) ?? "(no email)"
+            connections[connection, default: Tally(name: connection, enable: 0, disable: 0)].count(operation.action)
+            domains[domain, default: Tally(name: domain, enable: 0, disable: 0)].count(operation.action)
         }
         byConnection = Self.top(connections.values.sorted(by: Self.order), limit: tallyLimit)
         byEmailDomain = Self.top(domains.values.sorted(by: Self.order), limit: tallyLimit)
@@ -56,20 +50,7 @@ package struct ReportModel: Sendable {
         }
     }
 
-    /// `domain(of:)` for an email's UTF-8 bytes. An ASCII email (nearly all) is lowercased
-    /// byte by byte; other text goes through `String`, whose `@` is a whole character.
-    static func domain(of email: UnsafeBufferPointer<UInt8>) -> String? {
-        guard email.isASCII else { return domain(of: String(decoding: email, as: UTF8.self)) }
-        guard let at = email.lastIndex(of: UInt8(ascii: "@")), at + 1 < email.count else { return nil }
-        let domain = UnsafeBufferPointer(rebasing: email[(at + 1)...])
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: domain.count) { lower in
-            for (offset, byte) in domain.enumerated() {
-                lower[offset] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-            }
-            return String(decoding: lower, as: UTF8.self)
-        }
-    }
-
+    /// What follows an email's last `@`, lowercased; nil when there is nothing.
     static func domain(of email: String) -> String? {
         guard let at = email.lastIndex(of: "@") else { return nil }
         let domain = email[email.index(after: at)...].lowercased()
