@@ -16,7 +16,7 @@ struct ApplyCommandTests {
         let users = try await emulator.users()
         // One user of the export is gone from the tenant: a 404, exit 4.
         let gone = "auth0|deleted-since-the-export"
-        let (plan, path) = try ApplyFixture.writePlan(for: users + [EmulatedUser(id: gone, flag: "absent")], tenant: emulator.domain, in: dir)
+        let (plan, path) = try Fixture.writePlan(for: users + [EmulatedUser(id: gone, flag: "absent")], tenant: emulator.domain, in: dir)
 
         let env = ["AUTH0_CLIENT_SECRET": "cli-secret-4711"]
         let connection = [
@@ -80,7 +80,7 @@ struct ApplyCommandTests {
         let emulator = try await EmulatorProcess.start(["--generate", "5"])
         defer { emulator.stop() }
         let dir = try CLIRunner.temporaryDirectory()
-        let (plan, path) = try ApplyFixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
+        let (plan, path) = try Fixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
         let connection = ["--domain", emulator.domain, "--allow-http", "--client-id", "emulator-client"]
         let env = ["AUTH0_CLIENT_SECRET": "emulator-secret"]
 
@@ -130,7 +130,7 @@ struct ApplyCommandTests {
         // would be resolved through DNS.
         for host in ["tenant.example.com", "localhost."] {
             let otherDir = try CLIRunner.temporaryDirectory()
-            let (remote, remotePath) = try ApplyFixture.writePlan(
+            let (remote, remotePath) = try Fixture.writePlan(
                 for: try await emulator.users(), tenant: "\(host):\(emulator.port)", in: otherDir)
             let notLoopback = try await ProcessRun.run(
                 ["apply", remotePath, "--approve", remote.fingerprint, "--domain", "\(host):\(emulator.port)", "--allow-http",
@@ -151,7 +151,7 @@ extension ApplyCommandTests {
         let emulator = try await EmulatorProcess.start(["--generate", "120", "--latency-ms", "20"])
         defer { emulator.stop() }
         let dir = try CLIRunner.temporaryDirectory()
-        let (plan, path) = try ApplyFixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
+        let (plan, path) = try Fixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
         let arguments = [
             "apply", path, "--approve", plan.fingerprint, "--domain", emulator.domain, "--allow-http", "--client-id",
             "emulator-client", "--rate", "5", "--burst", "2", "--concurrency", "4",
@@ -190,7 +190,7 @@ extension ApplyCommandTests {
         let emulator = try await EmulatorProcess.start(["--generate", "40", "--latency-ms", "20"])
         defer { emulator.stop() }
         let dir = try CLIRunner.temporaryDirectory()
-        let (plan, path) = try ApplyFixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
+        let (plan, path) = try Fixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
         let copy = dir.appendingPathComponent("copy.json").path
         try FileManager.default.copyItem(atPath: path, toPath: copy)
         let options = [
@@ -230,7 +230,7 @@ extension ApplyCommandTests {
         let emulator = try await EmulatorProcess.start(["--generate", "6"])
         defer { emulator.stop() }
         let dir = try CLIRunner.temporaryDirectory()
-        let (plan, path) = try ApplyFixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
+        let (plan, path) = try Fixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
         let secretFile = dir.appendingPathComponent("secret").path
         try "emulator-secret\n".write(toFile: secretFile, atomically: true, encoding: .utf8)
         // Approved by the fingerprint's first 12 hex digits, as a person may type them.
@@ -250,208 +250,5 @@ extension ApplyCommandTests {
             base + ["--client-id", "emulator-client", "--client-secret-file", secretFile], environment: clean)
         #expect(fromFile.status == 0, "stderr: \(fromFile.stderr)")
         #expect(!(fromFile.stdout + fromFile.stderr).contains("emulator-secret"))
-    }
-}
-
-// MARK: - Support for the apply CLI tests
-
-/// One user as the emulator's admin surface shows it.
-struct EmulatedUser: Sendable {
-    var id: String
-    /// "true", "false" or "absent".
-    var flag: String
-}
-
-/// Plans over emulator users.
-enum ApplyFixture {
-    static let flagLocation = "app_metadata.use_mfa"
-
-    /// A plan that enables the flag for every user that does not have it; written to `dir/plan.json`.
-    static func writePlan(
-        for users: [EmulatedUser], tenant: String, in dir: URL, createdAt: Date = Date()
-    ) throws -> (Plan, String) {
-        let operations = users.filter { $0.flag != "true" }.map { user in
-            PlanOperation(
-                id: OperationID.make(flagLocation: flagLocation, userID: user.id, action: .enable), userID: user.id,
-                action: .enable, current: FlagValue(rawValue: user.flag) ?? .absent, reason: "rule test", email: nil,
-                connection: nil, file: "emulator", line: 1)
-        }
-        var summary = PlanSummary()
-        summary.rows = users.count
-        summary.enable = operations.count
-        let plan = Plan(
-            producer: .init(createdAt: createdAt, asOf: createdAt), tenant: try TenantDomain(tenant).canonical, inputs: [],
-            flag: .init(container: "app_metadata", key: "use_mfa", column: "use_mfa"), mode: .enableOnly,
-            summary: summary, guards: [], operations: operations, rejected: [])
-        let path = dir.appendingPathComponent("plan.json").path
-        try PlanFile.write(plan, to: path)
-        return (plan, path)
-    }
-}
-
-/// Sends `signal` to a running process after a delay, from a thread of its own.
-final class KillTimer: @unchecked Sendable {
-    private let lock = NSLock()
-    private var sent = false
-
-    init(process: Process, signal: Int32, after delay: Duration) {
-        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
-        Thread.detachNewThread { [self] in
-            Thread.sleep(forTimeInterval: seconds)
-            lock.lock()
-            defer { lock.unlock() }
-            if process.isRunning {
-                kill(process.processIdentifier, signal)
-                sent = true
-            }
-        }
-    }
-
-    /// Whether the signal was sent (read after the process ended).
-    var fired: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return sent
-    }
-}
-
-/// A process run without blocking the test's threads; output goes to files.
-struct ProcessRun: Sendable {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var killed: Bool
-
-    static func run(
-        _ arguments: [String], environment: [String: String] = [:], killAfter: Duration? = nil,
-        signal: Int32 = SIGKILL, when trigger: (@Sendable () async -> Bool)? = nil
-    ) async throws -> ProcessRun {
-        let dir = try CLIRunner.temporaryDirectory()
-        let outURL = dir.appendingPathComponent("out")
-        let errURL = dir.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = CLIRunner.binary
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        // Host-wide run locks in a folder of the test's, not the user's state directory.
-        env["MFA_ROLLOUT_STATE_DIR"] = CLIRunner.stateDirectory.path
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        process.standardInput = FileHandle.nullDevice
-        let (ended, continuation) = AsyncStream<Void>.makeStream()
-        process.terminationHandler = { _ in continuation.yield(); continuation.finish() }
-        try process.run()
-        var killed = false
-        if let trigger {
-            let deadline = ContinuousClock.now + .seconds(20)
-            while process.isRunning, ContinuousClock.now < deadline, !(await trigger()) {
-                try? await Task.sleep(for: .milliseconds(20))
-            }
-        }
-        if let killAfter {
-            if trigger != nil {
-                try? await Task.sleep(for: killAfter)
-                if process.isRunning {
-                    kill(process.processIdentifier, signal)
-                    killed = true
-                }
-            } else {
-                // A timed kill runs on a thread of its own: CPU-heavy tests elsewhere in this
-                // process can hold the cooperative pool for seconds, and a Task.sleep would
-                // wake only after the run had finished.
-                let sent = KillTimer(process: process, signal: signal, after: killAfter)
-                for await _ in ended {}
-                killed = sent.fired
-            }
-        }
-        for await _ in ended {}
-        return ProcessRun(
-            status: process.terminationStatus,
-            stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "",
-            killed: killed && (signal != SIGKILL || process.terminationReason == .uncaughtSignal))
-    }
-}
-
-/// `mfa-rollout emulator` as a separate process on a free port.
-final class EmulatorProcess: Sendable {
-    let process: Process
-    let port: Int
-
-    var domain: String { "127.0.0.1:\(port)" }
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-
-    private init(process: Process, port: Int) {
-        self.process = process
-        self.port = port
-    }
-
-    enum Failure: Error { case noURL(String) }
-
-    static func start(_ arguments: [String]) async throws -> EmulatorProcess {
-        let process = Process()
-        process.executableURL = CLIRunner.binary
-        process.arguments = ["emulator", "--port", "0"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var seen = ""
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            let data = out.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            seen += String(decoding: data, as: UTF8.self)
-            if let range = seen.range(of: #"http://[0-9.]+:(\d+)"#, options: .regularExpression),
-                let port = Int(seen[range].split(separator: ":").last ?? "")
-            {
-                return EmulatorProcess(process: process, port: port)
-            }
-        }
-        process.terminate()
-        throw Failure.noURL(seen)
-    }
-
-    func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-    }
-
-    func get(_ path: String) async throws -> Any {
-        let (data, _) = try await URLSession.shared.data(from: URL(string: baseURL + path)!)
-        return try JSONSerialization.jsonObject(with: data)
-    }
-
-    func users() async throws -> [EmulatedUser] {
-        let list = try await get("/__emulator/users") as? [[String: Any]] ?? []
-        return list.map { user in
-            let flag = (user["app_metadata"] as? [String: Any])?["use_mfa"] as? Bool
-            return EmulatedUser(id: user["user_id"] as? String ?? "", flag: flag.map { $0 ? "true" : "false" } ?? "absent")
-        }
-    }
-
-    /// The request log: method, path, status, changed, correlation_id, dropped.
-    func requests() async throws -> [[String: Any]] {
-        try await get("/__emulator/requests") as? [[String: Any]] ?? []
-    }
-
-    /// A fresh token for this secret (fetched here, so a test knows its text).
-    func tokensIssued(secret: String) async throws -> [String] {
-        var request = URLRequest(url: URL(string: baseURL + "/oauth/token")!)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONSerialization.data(withJSONObject: [
-            "grant_type": "client_credentials", "client_id": "emulator-client", "client_secret": secret,
-            "audience": baseURL + "/api/v2/",
-        ])
-        let (data, _) = try await URLSession.shared.data(for: request)
-        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        return [object?["access_token"] as? String].compactMap { $0 }
     }
 }

@@ -13,7 +13,7 @@ struct ApplyCrashTests {
         let emulator = try await EmulatorProcess.start(["--generate", "400", "--seed", "11", "--latency-ms", "5"])
         defer { emulator.stop() }
         let dir = try CLIRunner.temporaryDirectory()
-        let (plan, path) = try ApplyFixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
+        let (plan, path) = try Fixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
         #expect(plan.operations.count > 250, "enough work that every kill lands mid-run")
         let arguments = [
             "apply", path, "--approve", plan.fingerprint, "--domain", emulator.domain, "--allow-http",

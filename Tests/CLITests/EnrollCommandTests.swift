@@ -23,7 +23,7 @@ struct EnrollCommandTests {
         let emulator = try await EmulatorProcess.start(["--generate", "12"])
         defer { emulator.stop() }
         let dir = try CLIRunner.temporaryDirectory()
-        let (plan, path) = try ApplyFixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
+        let (plan, path) = try Fixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
         #expect(!plan.operations.isEmpty)
         let enroll = ["--enroll", "--no-send-mail", "--enroll-factor", "otp"]
 
@@ -76,7 +76,7 @@ struct EnrollCommandTests {
         let emulator = try await EmulatorProcess.start(["--generate", "6"])
         defer { emulator.stop() }
         let dir = try CLIRunner.temporaryDirectory()
-        let (plan, path) = try ApplyFixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
+        let (plan, path) = try Fixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
         let apply = try await ProcessRun.run(
             ["apply", path, "--approve", plan.fingerprint, "--enroll"] + Self.connection(emulator), environment: Self.env)
         #expect(apply.status == 0, "stderr: \(apply.stderr)")

@@ -9,10 +9,12 @@ import Testing
 
 @Suite("emit: the curl script against the emulator")
 struct EmitEmulatorTests {
-    @Test("Running the generated script with sh applies every operation, tricky ids included")
+    @Test(
+        "Running the generated script with sh applies every operation, tricky ids included",
+        .enabled(if: ExternalTool.available("sh", "curl"), "needs sh and curl"))
     func curlScriptApplies() async throws {
-        let sh = try #require(which("sh"))
-        let curl = try #require(which("curl"), "curl is needed to run the generated script")
+        let sh = try #require(ExternalTool.path("sh"))
+        let curl = try #require(ExternalTool.path("curl"), "curl is needed to run the generated script")
         let users = [
             emulatorUser("samlp|conn|a@b.com", email: "a@b.com", mfa: nil),
             emulatorUser("auth0|a/b", email: "ab@example.com", mfa: false),
@@ -48,10 +50,12 @@ struct EmitEmulatorTests {
         }
     }
 
-    @Test("A failing request stops the script with the operation named and a non-zero status")
+    @Test(
+        "A failing request stops the script with the operation named and a non-zero status",
+        .enabled(if: ExternalTool.available("sh", "curl"), "needs sh and curl"))
     func curlScriptStopsOnFailure() async throws {
-        let sh = try #require(which("sh"))
-        let curl = try #require(which("curl"))
+        let sh = try #require(ExternalTool.path("sh"))
+        let curl = try #require(ExternalTool.path("curl"))
         let plan = TestPlans.plan([TestPlans.operation("auth0|missing"), TestPlans.operation("auth0|present")])
         try await withTestEmulator(users: [emulatorUser("auth0|present", email: "p@example.com", mfa: nil)]) { emulator in
             let token = try await fetchToken(curl: curl, emulator: emulator)

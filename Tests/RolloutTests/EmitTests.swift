@@ -225,18 +225,20 @@ struct EmitTests {
         #expect(!script.contains("Bearer ey"))
     }
 
-    @Test("curl: the script parses with sh -n")
+    @Test("curl: the script parses with sh -n", .enabled(if: ExternalTool.available("sh"), "needs sh"))
     func curlParses() async throws {
-        let sh = try #require(which("sh"))
+        let sh = try #require(ExternalTool.path("sh"))
         let directory = try TestPlans.temporaryDirectory()
         let paths = try Emitter.write(render(EmitOptions(format: .curl)), format: .curl, into: directory)
         let result = try await runProcessAsync(sh, ["-n", paths[0]])
         #expect(result.status == 0, "\(result.stderr)")
     }
 
-    @Test("curl: with a stand-in curl, each call gets the exact URL, body and header, and the token only on standard input")
+    @Test(
+        "curl: with a stand-in curl, each call gets the exact URL, body and header, and the token only on standard input",
+        .enabled(if: ExternalTool.available("sh"), "needs sh"))
     func curlArguments() async throws {
-        let sh = try #require(which("sh"))
+        let sh = try #require(ExternalTool.path("sh"))
         let directory = try TestPlans.temporaryDirectory()
         let bin = directory + "/bin"
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
@@ -274,9 +276,9 @@ struct EmitTests {
         #expect(result.stderr.contains(#"auth0|it's "quoted" $x"#))
     }
 
-    @Test("curl: without AUTH0_TOKEN the script stops before sending anything")
+    @Test("curl: without AUTH0_TOKEN the script stops before sending anything", .enabled(if: ExternalTool.available("sh"), "needs sh"))
     func curlNeedsToken() async throws {
-        let sh = try #require(which("sh"))
+        let sh = try #require(ExternalTool.path("sh"))
         let directory = try TestPlans.temporaryDirectory()
         let paths = try Emitter.write(render(EmitOptions(format: .curl)), format: .curl, into: directory)
         let result = try await runProcessAsync(sh, [paths[0]], environment: ["PATH": "/nonexistent"])

@@ -88,7 +88,9 @@ struct ReconcileTests {
         emulatorUser("auth0|customer", email: "c@example.org", mfa: nil),
     ]
 
-    @Test("Round trip: changes found and left for approval, auto-applied, drift found and fixed, then in sync")
+    @Test(
+        "Round trip: changes found and left for approval, auto-applied, drift found and fixed, then in sync",
+        .enabled(if: ExternalTool.available("curl"), "needs curl, to change the tenant as someone else would"))
     func roundTrip() async throws {
         let fixture = try ReconcileFixture()
         try await withTestEmulator(users: Self.users) { emulator in
@@ -118,7 +120,7 @@ struct ReconcileTests {
 
             // 3. Drift, through the emulator's admin API: someone turns MFA off for a staff
             //    user (a PATCH-style merge), a new staff user arrives.
-            let curl = try #require(which("curl"))
+            let curl = try #require(ExternalTool.path("curl"))
             let admin = emulator.baseURL + "/__emulator/users"
             let turnedOff = try await runProcessAsync(curl, [
                 "-sS", "--fail-with-body", "-H", "Content-Type: application/json", "--data-binary",
@@ -161,13 +163,13 @@ struct ReconcileTests {
         }
     }
 
-    @Test("The export asks for exactly the policy's fields")
+    @Test("The export asks for exactly the policy's fields", .enabled(if: ExternalTool.available("gzip"), "needs gzip"))
     func exportFields() async throws {
         let fixture = try ReconcileFixture()
         try await withTestEmulator(users: Self.users) { emulator in
             let summary = try await Reconciler(fixture.request(emulator, keepExport: true)).run()
             let kept = try #require(summary.export?.keptAt)
-            let gzip = try #require(which("gzip"))
+            let gzip = try #require(ExternalTool.path("gzip"))
             let text = try await runProcessAsync(gzip, ["-dc", kept]).stdout
             let header = text.split(separator: "\n").first.map(String.init)
             #expect(header == #""user_id","email","identities[0].connection","app_metadata.use_mfa""#)
@@ -353,9 +355,11 @@ struct ReconcilePieceTests {
         second.release()
     }
 
-    @Test("Run lock: released by the kernel when the holding process dies")
+    @Test(
+        "Run lock: released by the kernel when the holding process dies",
+        .enabled(if: ExternalTool.available("python3"), "needs python3, to hold the lock from another process"))
     func runLockDeadHolder() async throws {
-        let python = try #require(which("python3"))
+        let python = try #require(ExternalTool.path("python3"))
         let path = try TestPlans.temporaryDirectory() + "/lock"
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: python)

@@ -35,15 +35,6 @@ enum TestPlans {
     }
 }
 
-/// The full path of a program on PATH, or nil.
-func which(_ name: String) -> String? {
-    for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-        let path = "\(directory)/\(name)"
-        if FileManager.default.isExecutableFile(atPath: path) { return path }
-    }
-    return nil
-}
-
 /// An emulator on a free port with `users`.
 func withTestEmulator<T: Sendable>(
     users: [User], _ configure: (inout EmulatorConfiguration) -> Void = { _ in },

@@ -169,9 +169,6 @@ final class UserIDHashSet {
         words * MemoryLayout<UInt64>.stride >= 4 << 20
     }
 
-    /// Bytes held by the table (and the staging set, while there is one).
-    var memoryFootprint: Int { capacity * 2 * MemoryLayout<UInt64>.stride + (staging?.memoryFootprint ?? 0) }
-
     @inline(__always)
     private static func home(_ key: UserIDFingerprint, capacity: Int) -> Int {
         Int(truncatingIfNeeded: key.high.multipliedFullWidth(by: UInt64(capacity)).high)

@@ -3,7 +3,7 @@ import Testing
 @testable import MFARollout
 
 /// Helpers shared by the policy tests.
-enum PolicyFixtures {
+enum Fixture {
     /// `Tests/MFARolloutTests/Fixtures/policy` inside the test bundle.
     static var directory: String {
         Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("policy").path

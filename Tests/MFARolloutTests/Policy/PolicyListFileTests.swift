@@ -40,7 +40,7 @@ struct PolicyListFileTests {
     }
 
     @Test func listFileErrorsThroughThePolicyNameTheListFile() {
-        let e = PolicyFixtures.error("""
+        let e = Fixture.error("""
             version: 1
             allow: {files: [lists/bad-comment.txt]}
             """)

@@ -6,8 +6,8 @@ struct CLIRunner {
     typealias Result = ProcessResult
 
     /// The package root, for `samples/`.
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath)  // Tests/CLITests/Support/CLIRunner.swift
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// `mfa-rollout` sits beside the test bundle in the build products folder.
     static let binary: URL = {

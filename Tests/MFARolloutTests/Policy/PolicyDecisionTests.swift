@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Policy decisions")
 struct PolicyDecisionTests {
-    typealias F = PolicyFixtures
+    typealias F = Fixture
     let now = Date(timeIntervalSince1970: 1_780_000_000)
 
     static let yaml = """

@@ -5,7 +5,7 @@ import Testing
 /// Every mistake names the key path, line and column; a typo never silently selects nobody or everybody.
 @Suite("Policy validation")
 struct PolicyValidationTests {
-    typealias F = PolicyFixtures
+    typealias F = Fixture
 
     func expectError(
         _ yaml: String, keyPath: String, line: Int, column: Int, containing text: String,

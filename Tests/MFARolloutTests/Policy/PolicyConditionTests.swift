@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Policy conditions")
 struct PolicyConditionTests {
-    typealias F = PolicyFixtures
+    typealias F = Fixture
 
     @Test func equalsComparesText() throws {
         let p = try F.policy(when: "{column: plan, equals: gold}")

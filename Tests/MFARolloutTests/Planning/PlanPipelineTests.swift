@@ -12,12 +12,12 @@ struct PlannerPipelineTests {
     @Test("equals and one_of compare as Swift strings do: canonical equivalence, not bytes")
     func canonicalEquivalence() throws {
         // U+212A KELVIN SIGN is canonically "K"; "é" precomposed equals "e" + U+0301.
-        let kelvin = try PolicyFixtures.policy(when: "{ column: unit, equals: \"\u{212A}\" }")
+        let kelvin = try Fixture.policy(when: "{ column: unit, equals: \"\u{212A}\" }")
         #expect(kelvin.matches(["unit": "K"]), "an ASCII value against a non-ASCII literal")
         #expect(!kelvin.matches(["unit": "k"]))
-        let ascii = try PolicyFixtures.policy(when: "{ column: unit, one_of: [K, x] }")
+        let ascii = try Fixture.policy(when: "{ column: unit, one_of: [K, x] }")
         #expect(ascii.matches(["unit": "\u{212A}"]), "a non-ASCII value against ASCII literals")
-        let accent = try PolicyFixtures.policy(when: "{ column: city, equals: \"Orl\u{E9}ans\" }")
+        let accent = try Fixture.policy(when: "{ column: city, equals: \"Orl\u{E9}ans\" }")
         #expect(accent.matches(["city": "Orle\u{301}ans"]))
         #expect(!accent.matches(["city": "Orleans"]))
     }
@@ -25,7 +25,7 @@ struct PlannerPipelineTests {
     @Test("a one_of of many members is looked up, not scanned, with the same answers")
     func largeOneOf() throws {
         let members = (0..<40).map { "dept-\($0)" }
-        let p = try PolicyFixtures.policy(when: "{ column: d, one_of: [\(members.joined(separator: ", "))] }")
+        let p = try Fixture.policy(when: "{ column: d, one_of: [\(members.joined(separator: ", "))] }")
         for member in members { #expect(p.matches(["d": member]), "\(member)") }
         #expect(!p.matches(["d": "dept-40"]))
         #expect(!p.matches(["d": "dept-"]))
@@ -34,7 +34,7 @@ struct PlannerPipelineTests {
 
     @Test("numbers read from bytes agree with Double(String) on every spelling")
     func numbers() throws {
-        let p = try PolicyFixtures.policy(when: "{ column: n, gte: 5 }")
+        let p = try Fixture.policy(when: "{ column: n, gte: 5 }")
         for value in ["5", "05", "5.0", "+5", "1e1", "123456789012345", "1234567890123456789", "-0", "4.99", "-5", "-", "", " 5", "5 ", "0x10", "five"] {
             let expected = Double(value).map { $0 >= 5 } ?? false
             #expect(p.matches(["n": value]) == expected, "\(value)")
@@ -48,7 +48,7 @@ struct PlannerPipelineTests {
 
     @Test("a glob sees the value as C does, up to a NUL")
     func globOnBytes() throws {
-        let p = try PolicyFixtures.policy(when: "{ column: email, glob: \"*+test@*\" }")
+        let p = try Fixture.policy(when: "{ column: email, glob: \"*+test@*\" }")
         #expect(p.matches(["email": "a+test@x.com"]))
         #expect(!p.matches(["email": "a@x.com"]))
         #expect(!p.matches(["email": "a\u{0}+test@x.com"]), "fnmatch stops at the NUL, as String.withCString did")
@@ -85,7 +85,7 @@ struct PlannerPipelineTests {
 
     /// A planner for `paths` under `policyYAML`, at a fixed moment.
     static func planner(_ paths: [String], skip: Bool = false) -> PlanPipeline {
-        let policy = try! PolicyFixtures.parse(policyYAML)
+        let policy = try! Fixture.parse(policyYAML)
         let now = Date(timeIntervalSince1970: 1_790_000_000)
         return PlanPipeline(PlanRequest(
             sources: paths.map { .file($0) }, policy: policy, onInvalid: skip ? .skip : .fail, asOf: now, createdAt: now))

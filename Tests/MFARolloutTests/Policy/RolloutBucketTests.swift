@@ -35,7 +35,7 @@ struct RolloutBucketTests {
 
     @Test func policyDecisionsNestAcrossWaves() throws {
         func selected(at percentage: Int) throws -> Set<String> {
-            let p = try PolicyFixtures.parse("""
+            let p = try Fixture.parse("""
                 version: 1
                 rollout: {percentage: \(percentage), salt: wave}
                 rules: [{name: all, when: {column: user_id, exists: true}}]
