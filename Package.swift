@@ -7,7 +7,7 @@ let package = Package(
     // The command-line tool is the product. Its libraries share their API with each other
     // through `package` access: none of it is offered, or kept stable, for other packages.
     products: [
-        .executable(name: "mfa-rollout", targets: ["mfa-rollout"]),
+        .executable(name: "mfa-rollout", targets: ["mfa-rollout"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

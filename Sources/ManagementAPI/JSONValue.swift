@@ -78,7 +78,8 @@ package enum JSONValue: Sendable, Equatable, Hashable, Codable, CustomStringConv
         case .string(let value): return "\"\(value)\""
         case .array(let values): return "[" + values.map(\.description).joined(separator: ",") + "]"
         case .object(let members):
-            return "{" + members.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }
+            return "{"
+                + members.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }
                 .joined(separator: ",") + "}"
         }
     }

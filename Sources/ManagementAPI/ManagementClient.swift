@@ -169,7 +169,8 @@ package struct ManagementClient: Sendable {
     package func download(_ url: SignedURL, maxBytes: Int = 512 * 1024 * 1024, observer: AttemptObserver? = nil)
         async throws(ManagementAPIError) -> [UInt8]
     {
-        try await withDownloadRetries(url, observer: observer) { (response) async throws(ManagementAPIError) -> [UInt8] in
+        try await withDownloadRetries(url, observer: observer) {
+            (response) async throws(ManagementAPIError) -> [UInt8] in
             do {
                 return Array(try await response.body.collect(upTo: maxBytes).readableBytesView)
             } catch {
@@ -395,7 +396,8 @@ package struct ManagementClient: Sendable {
         guard let components = URLComponents(string: url.absoluteString), let scheme = components.scheme?.lowercased(),
             let host = components.host, !host.isEmpty
         else {
-            throw .invalidResponse(status: 0, reason: "the export location is not an absolute URL", operation: "GET /api/v2/jobs/{id}")
+            throw .invalidResponse(
+                status: 0, reason: "the export location is not an absolute URL", operation: "GET /api/v2/jobs/{id}")
         }
         let bareHost = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
         switch scheme {
@@ -414,7 +416,8 @@ package struct ManagementClient: Sendable {
             && (components.port ?? defaultPort) == (endpoint.port ?? (endpoint.scheme == .https ? 443 : 80))
     }
 
-    private static func stream(_ body: HTTPClientResponse.Body, to path: String) async throws(ManagementAPIError) -> Int {
+    private static func stream(_ body: HTTPClientResponse.Body, to path: String) async throws(ManagementAPIError) -> Int
+    {
         let partial = path + ".partial"
         let manager = FileManager.default
         _ = try? manager.removeItem(atPath: partial)
@@ -472,7 +475,8 @@ package struct ManagementClient: Sendable {
             return .rateLimited(wait: serverWait, body: body, operation: operation)
         case 300...399:
             return .invalidResponse(
-                status: exchange.status, reason: "unexpected redirect (redirects are not followed)", operation: operation)
+                status: exchange.status, reason: "unexpected redirect (redirects are not followed)",
+                operation: operation)
         default:
             return .http(status: exchange.status, body: body, operation: operation)
         }
@@ -485,7 +489,8 @@ package struct ManagementClient: Sendable {
             return try JSONDecoder().decode(T.self, from: Data(exchange.body))
         } catch {
             throw .invalidResponse(
-                status: exchange.status, reason: "cannot decode the answer: \(Self.describe(error))", operation: operation)
+                status: exchange.status, reason: "cannot decode the answer: \(Self.describe(error))",
+                operation: operation)
         }
     }
 

@@ -51,7 +51,9 @@ package actor TokenProvider {
 
     /// A provider that fetches with `fetcher`.
     /// - Parameter expiryMargin: a token is replaced this long before it expires (at most half its lifetime).
-    package init(fetcher: any TokenFetcher, clock: any APIClock = SystemAPIClock(), expiryMargin: Duration = .seconds(300)) {
+    package init(
+        fetcher: any TokenFetcher, clock: any APIClock = SystemAPIClock(), expiryMargin: Duration = .seconds(300)
+    ) {
         self.source = .fetcher(fetcher)
         self.clock = clock
         self.expiryMargin = expiryMargin
@@ -73,7 +75,8 @@ package actor TokenProvider {
         case .clientCredentials(let clientID, let secret):
             let fetcher = ClientCredentialsFetcher(
                 endpoint: endpoint, clientID: clientID, secret: secret,
-                transport: HTTPTransport(client: httpClient, timeout: .nanoseconds(Int64(requestTimeout.secondsValue * 1e9))),
+                transport: HTTPTransport(
+                    client: httpClient, timeout: .nanoseconds(Int64(requestTimeout.secondsValue * 1e9))),
                 clock: clock, retryPolicy: retryPolicy, logger: logger)
             self.init(fetcher: fetcher, clock: clock)
         }
@@ -227,8 +230,10 @@ struct ClientCredentialsFetcher: TokenFetcher {
             guard let response = try? JSONDecoder().decode(TokenResponse.self, from: Data(exchange.body)),
                 !response.accessToken.isEmpty
             else {
-                return .failure(.invalidResponse(
-                    status: exchange.status, reason: "the token answer has no access_token", operation: Self.operation))
+                return .failure(
+                    .invalidResponse(
+                        status: exchange.status, reason: "the token answer has no access_token",
+                        operation: Self.operation))
             }
             let lifetime = response.expiresIn ?? 86_400
             return .success(
@@ -242,7 +247,9 @@ struct ClientCredentialsFetcher: TokenFetcher {
             let oauth = try? JSONDecoder().decode(OAuthErrorBody.self, from: Data(exchange.body))
             let body =
                 Auth0ErrorBody.decode(exchange.body)
-                ?? oauth.map { Auth0ErrorBody(statusCode: exchange.status, error: $0.error, message: $0.errorDescription) }
+                ?? oauth.map {
+                    Auth0ErrorBody(statusCode: exchange.status, error: $0.error, message: $0.errorDescription)
+                }
             if exchange.status == 429 {
                 return .failure(.rateLimited(wait: nil, body: body, operation: Self.operation))
             }

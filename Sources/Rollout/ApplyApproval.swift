@@ -11,7 +11,9 @@ package enum ApplyApproval {
 
     /// Throws the first reason not to apply `plan` to `tenant` (a domain as given to
     /// `--domain`) with `options` at `now`.
-    package static func check(_ plan: Plan, tenant: String, options: ApplyOptions, now: Date = Date()) throws(ApplyRefusal) {
+    package static func check(_ plan: Plan, tenant: String, options: ApplyOptions, now: Date = Date())
+        throws(ApplyRefusal)
+    {
         guard plan.applicable, plan.outcome != .guardTripped, !plan.guards.contains(where: \.tripped) else {
             throw .notApplicable(trippedGuards: plan.guards.filter(\.tripped).map(\.explanation))
         }
@@ -60,9 +62,12 @@ package enum ApplyApproval {
     }
 
     /// The metadata container and key the plan's operations write.
-    package static func flagPatchTarget(_ plan: Plan) throws(ApplyRefusal) -> (container: MetadataContainer, key: String) {
+    package static func flagPatchTarget(_ plan: Plan) throws(ApplyRefusal) -> (
+        container: MetadataContainer, key: String
+    ) {
         guard let container = MetadataContainer(rawValue: plan.flag.container) else {
-            throw .unsupportedFlag(location: plan.flag.location, reason: "the container must be app_metadata or user_metadata")
+            throw .unsupportedFlag(
+                location: plan.flag.location, reason: "the container must be app_metadata or user_metadata")
         }
         do {
             _ = try FlagPatch(container: container, key: plan.flag.key, value: true)

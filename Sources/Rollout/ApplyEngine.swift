@@ -78,7 +78,10 @@ package final class ApplyEngine: Sendable {
             skippedBefore: counts[.skippedDrift] ?? 0)
         logger.info(
             "apply starting",
-            metadata: ["fingerprint": "\(plan.fingerprint)", "pending": "\(pending.count)", "total": "\(plan.operations.count)"])
+            metadata: [
+                "fingerprint": "\(plan.fingerprint)", "pending": "\(pending.count)",
+                "total": "\(plan.operations.count)",
+            ])
 
         let workers = min(options.concurrency, max(pending.count, 1))
         await withTaskGroup(of: Void.self) { group in
@@ -89,7 +92,8 @@ package final class ApplyEngine: Sendable {
                         case .ticket(let index):
                             await self.requestTicket(index, file: ticketFile)
                         case .operation(let index):
-                            await self.process(index, container: target.container, key: target.key, ticketFile: ticketFile)
+                            await self.process(
+                                index, container: target.container, key: target.key, ticketFile: ticketFile)
                         }
                     }
                 }
@@ -111,10 +115,13 @@ package final class ApplyEngine: Sendable {
     private func tallied() -> (AttemptTally, AttemptObserver) {
         let attempts = AttemptTally()
         let state = self.state
-        return (attempts, { report in
-            attempts.record(report)
-            state.record(report)
-        })
+        return (
+            attempts,
+            { report in
+                attempts.record(report)
+                state.record(report)
+            }
+        )
     }
 
     private func process(_ index: Int, container: MetadataContainer, key: String, ticketFile: TicketFile?) async {
@@ -132,7 +139,8 @@ package final class ApplyEngine: Sendable {
         var observed = false
         if options.verifyCurrent {
             do {
-                let user = try await client.getUser(id: operation.userID, correlationID: operation.id, observer: observer)
+                let user = try await client.getUser(
+                    id: operation.userID, correlationID: operation.id, observer: observer)
                 let actual = Self.flagValue(of: user, container: container, key: key)
                 guard actual == operation.current else {
                     let found = actual == .other ? "a non-boolean value" : actual.rawValue
@@ -140,21 +148,24 @@ package final class ApplyEngine: Sendable {
                         index,
                         OperationOutcome(
                             status: .skippedDrift, attempts: attempts.count, httpStatus: attempts.lastStatus,
-                            error: "the flag is now \(found), the plan expected \(operation.current.rawValue); not sent",
+                            error:
+                                "the flag is now \(found), the plan expected \(operation.current.rawValue); not sent",
                             valueBefore: actual, valueBeforeObserved: true))
                     return
                 }
                 before = operation.current
                 observed = true
             } catch {
-                await handle(error, index: index, attempts: attempts, before: nil, observed: false, during: "reading the user")
+                await handle(
+                    error, index: index, attempts: attempts, before: nil, observed: false, during: "reading the user")
                 return
             }
         }
 
         do {
             let patch = try FlagPatch(container: container, key: key, value: Self.patchValue(operation.desired))
-            _ = try await client.patchUser(id: operation.userID, body: patch, correlationID: operation.id, observer: observer)
+            _ = try await client.patchUser(
+                id: operation.userID, body: patch, correlationID: operation.id, observer: observer)
             let owesTicket = options.enroll != nil && operation.desired == .on
             let journaled = await record(
                 index,
@@ -171,7 +182,8 @@ package final class ApplyEngine: Sendable {
                 }
             }
         } catch {
-            await handle(error, index: index, attempts: attempts, before: before, observed: observed, during: "writing the flag")
+            await handle(
+                error, index: index, attempts: attempts, before: before, observed: observed, during: "writing the flag")
         }
     }
 
@@ -285,7 +297,9 @@ package final class ApplyEngine: Sendable {
             }
             state.finish(nil)
         }
-        logger.debug("operation did not complete", metadata: ["id": "\(plan.operations[index].id)", "while": "\(during)", "error": "\(error)"])
+        logger.debug(
+            "operation did not complete",
+            metadata: ["id": "\(plan.operations[index].id)", "while": "\(during)", "error": "\(error)"])
     }
 
     /// Journals how an operation ended; false when the journal could not be written.

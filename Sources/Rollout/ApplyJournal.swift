@@ -139,7 +139,8 @@ package final class ApplyJournal: Sendable {
         }
     }
 
-    private static func connect(path: String, fingerprint: String, tenant: String?, lock: RunLock? = nil) throws(JournalError)
+    private static func connect(path: String, fingerprint: String, tenant: String?, lock: RunLock? = nil)
+        throws(JournalError)
         -> ApplyJournal
     {
         var configuration = Configuration()
@@ -218,7 +219,8 @@ package final class ApplyJournal: Sendable {
     /// Records how operation `index` ended. With `owesTicket` (an enable done by a run with
     /// `--enroll`), its ticket becomes `pending` in the same transaction, so a crash between
     /// the PATCH and the ticket request cannot lose the ticket.
-    package func finish(_ index: Int, _ outcome: OperationOutcome, owesTicket: Bool = false) async throws(JournalError) {
+    package func finish(_ index: Int, _ outcome: OperationOutcome, owesTicket: Bool = false) async throws(JournalError)
+    {
         let now = Self.timestamp()
         try await write { db in
             try db.execute(
@@ -275,7 +277,8 @@ package final class ApplyJournal: Sendable {
     package func releaseTicket(_ index: Int, attempts: Int) async throws(JournalError) {
         try await write { db in
             try db.execute(
-                sql: "UPDATE operation SET ticket_status = 'pending', ticket_attempts = ticket_attempts + ? WHERE seq = ?",
+                sql:
+                    "UPDATE operation SET ticket_status = 'pending', ticket_attempts = ticket_attempts + ? WHERE seq = ?",
                 arguments: [attempts, index])
         }
     }
@@ -285,7 +288,8 @@ package final class ApplyJournal: Sendable {
         let rows = try read { db -> [Row] in
             let columns = Set(try db.columns(in: "operation").map(\.name))
             guard columns.contains("ticket_status") else { return [] }
-            return try Row.fetchAll(db, sql: "SELECT ticket_status, COUNT(*) AS n FROM operation GROUP BY ticket_status")
+            return try Row.fetchAll(
+                db, sql: "SELECT ticket_status, COUNT(*) AS n FROM operation GROUP BY ticket_status")
         }
         var counts = Dictionary(uniqueKeysWithValues: TicketStatus.allCases.map { ($0, 0) })
         for row in rows {
@@ -366,7 +370,8 @@ package final class ApplyJournal: Sendable {
 
     // MARK: Plumbing
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(JournalError) -> T {
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(JournalError) -> T
+    {
         do {
             return try await pool.write(body)
         } catch {

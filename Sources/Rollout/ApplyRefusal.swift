@@ -26,21 +26,28 @@ package enum ApplyRefusal: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .notApplicable(let guards):
             let list = guards.isEmpty ? "" : ": " + guards.joined(separator: "; ")
-            return "the plan is not applicable: a guard tripped when it was made\(list). Fix the policy or the export and plan again"
+            return
+                "the plan is not applicable: a guard tripped when it was made\(list). Fix the policy or the export and plan again"
         case .notApproved(let fingerprint):
-            return "nothing is approved: pass --approve with the plan's fingerprint (\(fingerprint)), or its first \(ApplyApproval.shortestPrefix) hex digits, as the approver quoted it from the report"
+            return
+                "nothing is approved: pass --approve with the plan's fingerprint (\(fingerprint)), or its first \(ApplyApproval.shortestPrefix) hex digits, as the approver quoted it from the report"
         case .invalidApproval(let approved, let reason):
             return "--approve \(approved): \(reason)"
         case .noTenant:
-            return "the plan names no tenant: plan again with --tenant DOMAIN (or tenant: in the policy), so that it can be applied to that tenant only"
+            return
+                "the plan names no tenant: plan again with --tenant DOMAIN (or tenant: in the policy), so that it can be applied to that tenant only"
         case .wrongTenant(let planned, let given):
-            return "the plan was made for tenant \(planned), not \(given): nothing was sent. Plan again for \(given) if that is the tenant you mean"
+            return
+                "the plan was made for tenant \(planned), not \(given): nothing was sent. Plan again for \(given) if that is the tenant you mean"
         case .fingerprintNotApproved(let approved, let actual):
-            return "--approve \(approved) does not match the plan's fingerprint \(actual): this is not the plan that was approved"
+            return
+                "--approve \(approved) does not match the plan's fingerprint \(actual): this is not the plan that was approved"
         case .stale(let createdAt, let age, let maxAge):
-            return "the plan was made \(ApplyRefusal.hours(age)) ago (\(createdAt.formatted(.iso8601))), more than the allowed \(ApplyRefusal.hours(maxAge)): plan again from a fresh export, or pass --allow-stale"
+            return
+                "the plan was made \(ApplyRefusal.hours(age)) ago (\(createdAt.formatted(.iso8601))), more than the allowed \(ApplyRefusal.hours(maxAge)): plan again from a fresh export, or pass --allow-stale"
         case .disableNotAllowed(let count):
-            return "the plan turns MFA off for \(count) user\(count == 1 ? "" : "s") (disable or unset): pass --allow-disable to carry that out"
+            return
+                "the plan turns MFA off for \(count) user\(count == 1 ? "" : "s") (disable or unset): pass --allow-disable to carry that out"
         case .unsupportedFlag(let location, let reason):
             return "the plan's flag \(location) cannot be written: \(reason)"
         }

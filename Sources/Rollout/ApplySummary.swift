@@ -21,7 +21,12 @@ package struct ApplySummary: Sendable, Codable, Equatable {
         package var httpStatus: Int?
         package var reason: String
 
-        enum CodingKeys: String, CodingKey { case id, userID = "user_id", httpStatus = "http_status", reason }
+        enum CodingKeys: String, CodingKey {
+            case id
+            case userID = "user_id"
+            case httpStatus = "http_status"
+            case reason
+        }
     }
 
     /// The enrollment tickets of the plan (`--enroll`), earlier runs included.
@@ -41,8 +46,13 @@ package struct ApplySummary: Sendable, Codable, Equatable {
         package var failures: [Failure]
 
         enum CodingKeys: String, CodingKey {
-            case sendMail = "send_mail", ticketFile = "ticket_file", created, createdThisRun = "created_this_run"
-            case failed, pending, alreadyEnrolled = "already_enrolled", failures
+            case sendMail = "send_mail"
+            case ticketFile = "ticket_file"
+            case created
+            case createdThisRun = "created_this_run"
+            case failed, pending
+            case alreadyEnrolled = "already_enrolled"
+            case failures
         }
     }
 
@@ -90,11 +100,20 @@ package struct ApplySummary: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case fingerprint, journal, ending, fatalError = "fatal_error", total, done, failed
-        case skippedDrift = "skipped_drift", pending, doneThisRun = "done_this_run"
-        case failedThisRun = "failed_this_run", skippedThisRun = "skipped_this_run", requests, retries
-        case rateLimited = "rate_limited", elapsedSeconds = "elapsed_seconds"
-        case requestsPerSecond = "requests_per_second", configuredRate = "configured_rate"
-        case configuredBurst = "configured_burst", failures, drifted, tickets
+        case fingerprint, journal, ending
+        case fatalError = "fatal_error"
+        case total, done, failed
+        case skippedDrift = "skipped_drift"
+        case pending
+        case doneThisRun = "done_this_run"
+        case failedThisRun = "failed_this_run"
+        case skippedThisRun = "skipped_this_run"
+        case requests, retries
+        case rateLimited = "rate_limited"
+        case elapsedSeconds = "elapsed_seconds"
+        case requestsPerSecond = "requests_per_second"
+        case configuredRate = "configured_rate"
+        case configuredBurst = "configured_burst"
+        case failures, drifted, tickets
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import ManagementAPI
 import MFARollout
+import ManagementAPI
 
 /// An HTTP Archive (HAR 1.2) holding the requests, with a stub response per entry (they have
 /// not been sent). The `Authorization` header carries the placeholder `Bearer ${AUTH0_TOKEN}`,
@@ -98,7 +98,8 @@ package enum EmitHAR {
         try output.append("{\n  \"log\" : {\n    \"comment\" : ")
         try output.append(encoder.encode(comment))
         try output.append(",\n    \"creator\" : ")
-        try output.append(indented(encoder.encode(Creator(name: "mfa-rollout", version: MFARolloutInfo.version)), by: 4))
+        try output.append(
+            indented(encoder.encode(Creator(name: "mfa-rollout", version: MFARolloutInfo.version)), by: 4))
         try output.append(",\n    \"entries\" : [")
         var first = true
         for request in requests {

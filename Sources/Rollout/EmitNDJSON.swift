@@ -1,6 +1,6 @@
 import Foundation
-import ManagementAPI
 import MFARollout
+import ManagementAPI
 
 /// NDJSON: one request a line, keys sorted, e.g.
 /// `{"action":"enable","body":{"app_metadata":{"use_mfa":true}},"correlation_id":"op_…","method":"PATCH","operation_id":"op_…","path":"/api/v2/users/auth0%7Cabc","user_id":"auth0|abc"}`.
@@ -16,7 +16,9 @@ package enum EmitNDJSON {
 
         enum CodingKeys: String, CodingKey {
             case action, body, method, path
-            case correlationID = "correlation_id", operationID = "operation_id", userID = "user_id"
+            case correlationID = "correlation_id"
+            case operationID = "operation_id"
+            case userID = "user_id"
         }
     }
 

@@ -1,5 +1,5 @@
-import ManagementAPI
 import MFARollout
+import ManagementAPI
 
 /// One plan operation as the exact HTTP request `apply` would send for it.
 package struct EmittedRequest: Sendable, Hashable {
@@ -34,7 +34,8 @@ package struct EmittedRequest: Sendable, Hashable {
     /// user id and action, and its desired value follow from the action. (The id becomes a
     /// header value and a shell word; it must be exactly what `OperationID` makes.)
     static func check(_ operation: PlanOperation, index: Int, flag: Plan.FlagTarget) throws(EmitError) {
-        let expectedID = OperationID.make(flagLocation: flag.location, userID: operation.userID, action: operation.action)
+        let expectedID = OperationID.make(
+            flagLocation: flag.location, userID: operation.userID, action: operation.action)
         guard operation.id == expectedID else {
             throw .invalidOperation(
                 index: index, operationID: operation.id,
@@ -43,7 +44,8 @@ package struct EmittedRequest: Sendable, Hashable {
         guard operation.desired == operation.action.desired else {
             throw .invalidOperation(
                 index: index, operationID: operation.id,
-                reason: "desired value \(operation.desired) does not follow from the action \(operation.action.rawValue)")
+                reason:
+                    "desired value \(operation.desired) does not follow from the action \(operation.action.rawValue)")
         }
     }
 
@@ -56,7 +58,8 @@ package struct EmittedRequest: Sendable, Hashable {
 
         init(flag: Plan.FlagTarget) throws(EmitError) {
             guard let container = MetadataContainer(rawValue: flag.container) else {
-                throw .invalidFlag(location: flag.location, reason: "the container must be app_metadata or user_metadata")
+                throw .invalidFlag(
+                    location: flag.location, reason: "the container must be app_metadata or user_metadata")
             }
             func body(_ value: Bool?) throws(EmitError) -> (text: String, value: [String: [String: JSONValue]]) {
                 let patch: FlagPatch
@@ -65,7 +68,9 @@ package struct EmittedRequest: Sendable, Hashable {
                 } catch {
                     throw .invalidFlag(location: flag.location, reason: "\(error)")
                 }
-                return (String(decoding: patch.jsonBody(), as: UTF8.self), [container.rawValue: [flag.key: patch.jsonValue]])
+                return (
+                    String(decoding: patch.jsonBody(), as: UTF8.self), [container.rawValue: [flag.key: patch.jsonValue]]
+                )
             }
             on = try body(true)
             off = try body(false)

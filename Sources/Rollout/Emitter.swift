@@ -1,6 +1,7 @@
 import Foundation
-import ManagementAPI
 import MFARollout
+import ManagementAPI
+
 /// How `emit` writes a plan.
 package struct EmitOptions: Sendable {
     package var format: EmitFormat
@@ -16,7 +17,10 @@ package struct EmitOptions: Sendable {
     /// Free plan: 2 requests a second.
     package static let defaultRate = 2.0
 
-    package init(format: EmitFormat, batchSize: Int? = nil, endpoint: ManagementEndpoint? = nil, rate: Double = EmitOptions.defaultRate) {
+    package init(
+        format: EmitFormat, batchSize: Int? = nil, endpoint: ManagementEndpoint? = nil,
+        rate: Double = EmitOptions.defaultRate
+    ) {
         self.format = format
         self.batchSize = batchSize
         // The placeholder is a valid domain.
@@ -107,7 +111,8 @@ package enum Emitter {
             EmitFile(
                 name: fileName(batch: number + 1, format: options.format),
                 requests: requests[range], options: options,
-                comment: "mfa-rollout emit: plan \(plan.fingerprint), batch \(number + 1) of \(batches.count), operations \(range.lowerBound + 1)-\(range.upperBound) of \(requests.count)",
+                comment:
+                    "mfa-rollout emit: plan \(plan.fingerprint), batch \(number + 1) of \(batches.count), operations \(range.lowerBound + 1)-\(range.upperBound) of \(requests.count)",
                 label: "batch \(number + 1)/\(batches.count)",
                 startedAt: plan.producer.createdAt)
         }
@@ -124,16 +129,21 @@ package enum Emitter {
     /// `ops-0007.sh` from a larger earlier plan must not be run by mistake.
     /// - Returns: the paths written.
     @discardableResult
-    package static func write(_ files: [EmitFile], format: EmitFormat, into directory: String) throws(EmitError) -> [String] {
+    package static func write(_ files: [EmitFile], format: EmitFormat, into directory: String) throws(EmitError)
+        -> [String]
+    {
         let manager = FileManager.default
         do {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw .cannotWrite(path: directory, reason: "cannot create the directory: \(error.localizedDescription)")
         }
-        let existing = ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).filter { isBatchFile($0, format: format) }.sorted()
+        let existing = ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).filter {
+            isBatchFile($0, format: format)
+        }.sorted()
         if let first = existing.first {
-            throw .outputNotEmpty(directory: directory, existing: existing.count == 1 ? first : "\(first) and \(existing.count - 1) more")
+            throw .outputNotEmpty(
+                directory: directory, existing: existing.count == 1 ? first : "\(first) and \(existing.count - 1) more")
         }
         var written: [String] = []
         for file in files {

@@ -33,10 +33,20 @@ package struct JournalRecord: Sendable, Hashable, Codable {
     package var ticketError: String?
 
     enum CodingKeys: String, CodingKey {
-        case index, id, userID = "user_id", action, plannedCurrent = "planned_current", desired, status, attempts
-        case httpStatus = "http_status", lastError = "last_error", valueBefore = "value_before"
-        case valueBeforeObserved = "value_before_observed", startedAt = "started_at", finishedAt = "finished_at"
-        case ticketStatus = "ticket_status", ticketID = "ticket_id", ticketAttempts = "ticket_attempts"
+        case index, id
+        case userID = "user_id"
+        case action
+        case plannedCurrent = "planned_current"
+        case desired, status, attempts
+        case httpStatus = "http_status"
+        case lastError = "last_error"
+        case valueBefore = "value_before"
+        case valueBeforeObserved = "value_before_observed"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case ticketStatus = "ticket_status"
+        case ticketID = "ticket_id"
+        case ticketAttempts = "ticket_attempts"
         case ticketError = "ticket_error"
     }
 }

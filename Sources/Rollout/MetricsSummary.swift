@@ -11,7 +11,10 @@ package struct ReconcileSummary: Sendable, Codable, Equatable {
         package var keptAt: String?
 
         enum CodingKeys: String, CodingKey {
-            case jobID = "job_id", bytes, polls, downloadAttempts = "download_attempts", keptAt = "kept_at"
+            case jobID = "job_id"
+            case bytes, polls
+            case downloadAttempts = "download_attempts"
+            case keptAt = "kept_at"
         }
     }
 
@@ -50,8 +53,14 @@ package struct ReconcileSummary: Sendable, Codable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case approvedFingerprint = "approved_fingerprint"
-            case journal, done, failed, skippedDrift = "skipped_drift", pending, doneThisRun = "done_this_run"
-            case failedThisRun = "failed_this_run", requests, retries, rateLimited = "rate_limited", tickets
+            case journal, done, failed
+            case skippedDrift = "skipped_drift"
+            case pending
+            case doneThisRun = "done_this_run"
+            case failedThisRun = "failed_this_run"
+            case requests, retries
+            case rateLimited = "rate_limited"
+            case tickets
         }
     }
 
@@ -72,8 +81,14 @@ package struct ReconcileSummary: Sendable, Codable, Equatable {
     package var error: String?
 
     enum CodingKeys: String, CodingKey {
-        case outcome, exitCode = "exit_code", domain, startedAt = "started_at", finishedAt = "finished_at"
-        case durationSeconds = "duration_seconds", lastSuccessAt = "last_success_at", export, plan, reports, apply, error
+        case outcome
+        case exitCode = "exit_code"
+        case domain
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case durationSeconds = "duration_seconds"
+        case lastSuccessAt = "last_success_at"
+        case export, plan, reports, apply, error
     }
 
     /// Pretty JSON with sorted keys and ISO-8601 dates.

@@ -55,12 +55,18 @@ package enum MetricsTextfile {
             for sample in samples { out += "\(name)\(sample.labels) \(format(sample.value))\n" }
         }
         let plan = summary.plan
-        metric("mfa_rollout_rows", "gauge", "Rows read from the user export by the last reconcile run.", [("", Double(plan?.rows ?? 0))])
+        metric(
+            "mfa_rollout_rows", "gauge", "Rows read from the user export by the last reconcile run.",
+            [("", Double(plan?.rows ?? 0))])
         metric(
             "mfa_rollout_changes", "gauge", "Operations in the last run's plan, by action.",
             [("{action=\"enable\"}", Double(plan?.enable ?? 0)), ("{action=\"disable\"}", Double(plan?.disable ?? 0))])
-        metric("mfa_rollout_unchanged", "gauge", "Users the last run's plan leaves as they are.", [("", Double(plan?.unchanged ?? 0))])
-        metric("mfa_rollout_rejected_rows", "gauge", "Export rows set aside as invalid by the last run.", [("", Double(plan?.rejected ?? 0))])
+        metric(
+            "mfa_rollout_unchanged", "gauge", "Users the last run's plan leaves as they are.",
+            [("", Double(plan?.unchanged ?? 0))])
+        metric(
+            "mfa_rollout_rejected_rows", "gauge", "Export rows set aside as invalid by the last run.",
+            [("", Double(plan?.rejected ?? 0))])
         metric(
             "mfa_rollout_guard_tripped", "gauge", "1 when a policy guard tripped in the last run (nothing applied).",
             [("", summary.outcome == .guardTripped ? 1 : 0)])
@@ -82,7 +88,9 @@ package enum MetricsTextfile {
                     ("{state=\"pending\"}", Double(tickets.pending)),
                 ])
         }
-        metric("mfa_rollout_duration_seconds", "gauge", "Wall time of the last reconcile run.", [("", summary.durationSeconds)])
+        metric(
+            "mfa_rollout_duration_seconds", "gauge", "Wall time of the last reconcile run.",
+            [("", summary.durationSeconds)])
         metric(
             "mfa_rollout_last_run_timestamp_seconds", "gauge", "When the last reconcile run finished (UNIX time).",
             [("", summary.finishedAt.timeIntervalSince1970)])
@@ -95,7 +103,8 @@ package enum MetricsTextfile {
         metric(
             "mfa_rollout_outcome", "gauge", "1 for how the last reconcile run ended, 0 for the other outcomes.",
             ReconcileOutcome.allCases.map { ("{outcome=\"\($0.rawValue)\"}", $0 == summary.outcome ? 1 : 0) })
-        metric("mfa_rollout_exit_code", "gauge", "Exit code of the last reconcile run.", [("", Double(summary.exitCode))])
+        metric(
+            "mfa_rollout_exit_code", "gauge", "Exit code of the last reconcile run.", [("", Double(summary.exitCode))])
         return (out, next)
     }
 

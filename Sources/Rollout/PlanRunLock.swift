@@ -15,7 +15,8 @@ import MFARollout
 package enum PlanRunLock {
     /// `$MFA_ROLLOUT_STATE_DIR`, else `$XDG_STATE_HOME/mfa-rollout`, else
     /// `~/.local/state/mfa-rollout`.
-    package static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String
+    {
         if let explicit = environment["MFA_ROLLOUT_STATE_DIR"], !explicit.isEmpty { return explicit }
         if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return state + "/mfa-rollout" }
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
@@ -48,7 +49,8 @@ package enum PlanRunLock {
             lock = try RunLock.acquire(path: path)
         } catch {
             switch error {
-            case .held(let path, let holder): throw .held(tenant: tenant, fingerprint: fingerprint, path: path, by: holder)
+            case .held(let path, let holder):
+                throw .held(tenant: tenant, fingerprint: fingerprint, path: path, by: holder)
             case .cannotOpen(let path, let reason): throw .cannotCreate(directory: path, reason: reason)
             }
         }

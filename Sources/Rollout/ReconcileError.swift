@@ -1,5 +1,5 @@
-import ManagementAPI
 import MFARollout
+import ManagementAPI
 
 /// Why a reconcile run stopped before it could plan (or apply).
 package enum ReconcileError: Error, Sendable, Equatable, CustomStringConvertible {

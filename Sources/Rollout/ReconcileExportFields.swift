@@ -1,5 +1,5 @@
-import ManagementAPI
 import MFARollout
+import ManagementAPI
 
 /// Which fields a reconcile run asks Auth0's users export for: exactly the columns the policy
 /// reads (`policy.columnsNeeded`), at most 30.

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import ManagementAPI
 import MFARollout
+import ManagementAPI
 
 /// Everything a reconcile run needs.
 package struct ReconcileRequest: Sendable {
@@ -54,12 +54,15 @@ package struct Reconciler: Sendable {
     /// Test hook: before each download attempt.
     let beforeDownload: (@Sendable (Int) async -> Void)?
 
-    package init(_ request: ReconcileRequest, clock: any APIClock = SystemAPIClock(), logger: Logger = Reconciler.quietLogger) {
+    package init(
+        _ request: ReconcileRequest, clock: any APIClock = SystemAPIClock(), logger: Logger = Reconciler.quietLogger
+    ) {
         self.init(request, clock: clock, logger: logger, beforeDownload: nil)
     }
 
     init(
-        _ request: ReconcileRequest, clock: any APIClock, logger: Logger, beforeDownload: (@Sendable (Int) async -> Void)?
+        _ request: ReconcileRequest, clock: any APIClock, logger: Logger,
+        beforeDownload: (@Sendable (Int) async -> Void)?
     ) {
         self.request = request
         self.clock = clock
@@ -106,7 +109,8 @@ package struct Reconciler: Sendable {
         let startedAt = now()
         let start = ContinuousClock.now
         var summary = ReconcileSummary(
-            outcome: .error, exitCode: 1, domain: request.connection.domain, startedAt: startedAt, finishedAt: startedAt,
+            outcome: .error, exitCode: 1, domain: request.connection.domain, startedAt: startedAt,
+            finishedAt: startedAt,
             durationSeconds: 0, lastSuccessAt: nil, export: nil, plan: nil, reports: [], apply: nil, error: nil)
         do {
             try await work(stamp: Self.uniqueStamp(startedAt, in: out), summary: &summary, onEvent: onEvent)
@@ -121,7 +125,9 @@ package struct Reconciler: Sendable {
         return summary
     }
 
-    private func work(stamp: String, summary: inout ReconcileSummary, onEvent: (@Sendable (Event) -> Void)?) async throws {
+    private func work(stamp: String, summary: inout ReconcileSummary, onEvent: (@Sendable (Event) -> Void)?)
+        async throws
+    {
         let policy = try Policy.load(path: request.policyPath)
         // The plan is for the tenant exported from; a policy that names another is refused
         // before anything is started.
@@ -150,7 +156,8 @@ package struct Reconciler: Sendable {
             return try await exporter.export(fields: fields, to: exportPath)
         }
         summary.export = .init(
-            jobID: exported.jobID, bytes: exported.bytes, polls: exported.polls, downloadAttempts: exported.downloadAttempts,
+            jobID: exported.jobID, bytes: exported.bytes, polls: exported.polls,
+            downloadAttempts: exported.downloadAttempts,
             keptAt: request.keepExport ? exportPath : nil)
         onEvent?(.exported(exported))
 
@@ -208,7 +215,8 @@ package struct Reconciler: Sendable {
         let journal = try ApplyJournal.open(path: journalPath, plan: plan, tenant: tenant)
         let applied = try await ManagementConnection.with(request.connection, scope: .writeUsers, logger: logger) {
             connection in
-            let engine = ApplyEngine(plan: plan, journal: journal, client: connection.client, options: options, logger: logger)
+            let engine = ApplyEngine(
+                plan: plan, journal: journal, client: connection.client, options: options, logger: logger)
             onEvent?(.applying(engine))
             return try await engine.run()
         }
@@ -224,7 +232,9 @@ package struct Reconciler: Sendable {
         default:
             summary.outcome = .applyStopped
             var left = "\(applied.pending) operation(s)"
-            if let tickets = applied.tickets, tickets.pending > 0 { left += " and \(tickets.pending) enrollment ticket(s)" }
+            if let tickets = applied.tickets, tickets.pending > 0 {
+                left += " and \(tickets.pending) enrollment ticket(s)"
+            }
             summary.error = applied.fatalError ?? "stopped (\(applied.ending.rawValue)) with \(left) not done"
         }
     }
@@ -263,10 +273,13 @@ package struct Reconciler: Sendable {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         let base = String(
-            format: "%04d%02d%02dT%02d%02d%02dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+            format: "%04d%02d%02dT%02d%02d%02dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0,
+            c.second ?? 0)
         var stamp = base
         var counter = 1
-        while FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("plan-\(stamp).json")) {
+        while FileManager.default.fileExists(
+            atPath: (directory as NSString).appendingPathComponent("plan-\(stamp).json"))
+        {
             counter += 1
             stamp = "\(base)-\(counter)"
         }

@@ -1,5 +1,6 @@
 import Foundation
 import MFARollout
+
 /// An exclusive, non-blocking `flock` on a file, so two scheduled runs never overlap.
 ///
 /// The kernel releases the lock when the process exits, however it dies; the file itself stays

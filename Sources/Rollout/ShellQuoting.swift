@@ -10,7 +10,9 @@ package enum ShellQuoting {
     /// `value` as one shell word, quoted only when it holds anything but letters, digits and
     /// `-_./:@%+=,` (so a printed command stays readable).
     package static func word(_ value: String) -> String {
-        let safe = !value.isEmpty && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:@%+=,".contains($0)) }
+        let safe =
+            !value.isEmpty
+            && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:@%+=,".contains($0)) }
         return safe ? value : quote(value)
     }
 

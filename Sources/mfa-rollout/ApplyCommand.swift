@@ -56,18 +56,23 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("max-age"),
-        help: ArgumentHelp("Refuse a plan older than this (from its created_at): 90m, 24h, 2d, or seconds.", valueName: "age"))
+        help: ArgumentHelp(
+            "Refuse a plan older than this (from its created_at): 90m, 24h, 2d, or seconds.", valueName: "age"))
     var maxAge: String = "24h"
 
     @Flag(name: .customLong("allow-stale"), help: "Apply a plan older than --max-age.")
     var allowStale = false
 
-    @Flag(name: .customLong("allow-disable"), help: "Carry out operations that turn MFA off (disable, and undo plans' unset).")
+    @Flag(
+        name: .customLong("allow-disable"),
+        help: "Carry out operations that turn MFA off (disable, and undo plans' unset).")
     var allowDisable = false
 
     @Flag(
         name: .customLong("verify-current"),
-        help: "GET each user first; skip (status skipped-drift) operations whose flag no longer has the plan's current value.")
+        help:
+            "GET each user first; skip (status skipped-drift) operations whose flag no longer has the plan's current value."
+    )
     var verifyCurrent = false
 
     @Option(
@@ -86,7 +91,8 @@ struct ApplyCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard DurationText.parse(maxAge) != nil else {
-            throw ValidationError("--max-age \(maxAge): expected a duration such as 90m, 24h, 2d or a number of seconds")
+            throw ValidationError(
+                "--max-age \(maxAge): expected a duration such as 90m, 24h, 2d or a number of seconds")
         }
         if let maxFailures, maxFailures < 0 { throw ValidationError("--max-failures must be 0 or more") }
     }
@@ -107,7 +113,8 @@ struct ApplyCommand: AsyncParsableCommand {
         let tenant = try TenantDomain(connection.domain).canonical
         try ApplyApproval.checkTenant(plan, target: connection.domain)
         let options = ApplyOptions(
-            approvedFingerprint: try approve ?? ApprovalPrompt.ask(for: plan), maxAge: DurationText.parse(maxAge) ?? ApplyOptions.defaultMaxAge,
+            approvedFingerprint: try approve ?? ApprovalPrompt.ask(for: plan),
+            maxAge: DurationText.parse(maxAge) ?? ApplyOptions.defaultMaxAge,
             allowStale: allowStale, allowDisable: allowDisable, verifyCurrent: verifyCurrent, maxFailures: maxFailures,
             concurrency: connection.concurrency, enroll: enrollment.options(forPlan: self.plan))
         // Refusals first: nothing is created or sent for a plan that will not be applied.
@@ -130,9 +137,12 @@ struct ApplyCommand: AsyncParsableCommand {
                 plan: plan, journal: journal, client: connection.client, options: options, logger: logger)
             let limit = connection.rateLimiter.configured
             Terminal.note(
-                "applying plan \(plan.fingerprint) (\(plan.operations.count) operations) to \(settings.domain) at \(DurationText.rate(limit.rate))/s, burst \(limit.burst), \(settings.concurrency) workers")
+                "applying plan \(plan.fingerprint) (\(plan.operations.count) operations) to \(settings.domain) at \(DurationText.rate(limit.rate))/s, burst \(limit.burst), \(settings.concurrency) workers"
+            )
             let signals = SignalStopper { signal in
-                Terminal.note("\(signal) received: finishing the requests in flight, starting no new ones (again to quit at once)")
+                Terminal.note(
+                    "\(signal) received: finishing the requests in flight, starting no new ones (again to quit at once)"
+                )
                 engine.stop()
             }
             defer { signals.cancel() }

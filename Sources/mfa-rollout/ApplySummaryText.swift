@@ -7,7 +7,8 @@ enum ApplySummaryText {
         var out = ""
         switch s.ending {
         case .completed:
-            out += s.failed == 0
+            out +=
+                s.failed == 0
                 ? "Applied: every operation of the plan is done.\n"
                 : "Finished with failures: \(s.failed) operation\(s.failed == 1 ? "" : "s") failed.\n"
         case .stopped:
@@ -23,15 +24,20 @@ enum ApplySummaryText {
             ("failed", "\(s.failed)"),
             ("skipped (drift)", "\(s.skippedDrift)"),
             ("not done yet", "\(s.pending)"),
-            ("requests", "\(s.requests) in \(String(format: "%.1f", s.elapsedSeconds)) s, \(String(format: "%.1f", s.requestsPerSecond))/s (limit \(String(format: "%g", s.configuredRate))/s, burst \(s.configuredBurst))"),
+            (
+                "requests",
+                "\(s.requests) in \(String(format: "%.1f", s.elapsedSeconds)) s, \(String(format: "%.1f", s.requestsPerSecond))/s (limit \(String(format: "%g", s.configuredRate))/s, burst \(s.configuredBurst))"
+            ),
             ("retries", "\(s.retries)"),
             ("answered 429", "\(s.rateLimited) (\(String(format: "%.2f", s.rateLimitedShare * 100)) %)"),
         ]
         if let t = s.tickets {
-            var text = "\(t.created) created (\(t.createdThisRun) in this run), \(t.failed) failed, \(t.pending) not requested yet"
+            var text =
+                "\(t.created) created (\(t.createdThisRun) in this run), \(t.failed) failed, \(t.pending) not requested yet"
             if t.alreadyEnrolled > 0 { text += ", \(t.alreadyEnrolled) not needed (already enrolled)" }
             rows.append(("enrollment tickets", text))
-            rows.append(("tickets sent by", t.sendMail ? "Auth0 email" : "no email; URLs in \(t.ticketFile ?? "?") (mode 600)"))
+            rows.append(
+                ("tickets sent by", t.sendMail ? "Auth0 email" : "no email; URLs in \(t.ticketFile ?? "?") (mode 600)"))
         }
         let width = rows.map(\.0.count).max() ?? 0
         out += "\n"

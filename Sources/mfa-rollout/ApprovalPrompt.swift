@@ -14,7 +14,8 @@ enum ApprovalPrompt {
         var text = "Plan \(plan.fingerprint)\n"
         text += "  tenant      \(plan.tenant ?? "(none)")\n"
         text += "  flag        \(plan.flag.location)\n"
-        text += "  operations  \(plan.operations.count) (\(enable) turn MFA on, \(plan.operations.count - enable) turn it off)\n"
+        text +=
+            "  operations  \(plan.operations.count) (\(enable) turn MFA on, \(plan.operations.count - enable) turn it off)\n"
         text += "  made        \(plan.producer.createdAt.formatted(.iso8601))\n"
         text += "Type the fingerprint's first \(ApplyApproval.shortestPrefix) hex digits to approve it: "
         Terminal.standardError(text)

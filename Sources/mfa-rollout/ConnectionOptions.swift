@@ -25,7 +25,8 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(
         name: .customLong("client-secret-file"),
-        help: ArgumentHelp("Read the client secret from this file (surrounding whitespace ignored).", valueName: "file"))
+        help: ArgumentHelp("Read the client secret from this file (surrounding whitespace ignored).", valueName: "file")
+    )
     var clientSecretFile: String?
 
     @Option(
@@ -35,7 +36,9 @@ struct ConnectionOptions: ParsableArguments {
             valueName: "file"))
     var tokenFile: String?
 
-    @Flag(name: .customLong("allow-http"), help: "Use plain http; accepted only for a loopback host (the local emulator).")
+    @Flag(
+        name: .customLong("allow-http"), help: "Use plain http; accepted only for a loopback host (the local emulator)."
+    )
     var allowHTTP = false
 
     @Option(
@@ -95,9 +98,11 @@ struct ConnectionOptions: ParsableArguments {
             guard !clientID.isEmpty else { throw CLIError.invalidOption("--client-id is empty") }
             if let clientSecretFile {
                 return .clientCredentials(
-                    clientID: clientID, secret: ClientSecret(try Self.readSecret(clientSecretFile, what: "client secret")))
+                    clientID: clientID,
+                    secret: ClientSecret(try Self.readSecret(clientSecretFile, what: "client secret")))
             }
-            if let secret = environment[Self.secretEnvironmentVariable]?.trimmingCharacters(in: .whitespacesAndNewlines),
+            if let secret = environment[Self.secretEnvironmentVariable]?.trimmingCharacters(
+                in: .whitespacesAndNewlines),
                 !secret.isEmpty
             {
                 return .clientCredentials(clientID: clientID, secret: ClientSecret(secret))
@@ -111,7 +116,8 @@ struct ConnectionOptions: ParsableArguments {
             return .staticToken(BearerToken(token))
         }
         throw CLIError.invalidOption(
-            "no credentials: give --client-id with \(Self.secretEnvironmentVariable) or --client-secret-file, or a token in \(Self.tokenEnvironmentVariable) or --token-file")
+            "no credentials: give --client-id with \(Self.secretEnvironmentVariable) or --client-secret-file, or a token in \(Self.tokenEnvironmentVariable) or --token-file"
+        )
     }
 
     /// Reads a secret file; errors name the file, never its content.

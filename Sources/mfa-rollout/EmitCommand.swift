@@ -1,14 +1,15 @@
 import ArgumentParser
 import Foundation
-import ManagementAPI
 import MFARollout
+import ManagementAPI
 import Rollout
 
 /// `mfa-rollout emit`: the plan's operations as requests for other tooling.
 struct EmitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emit",
-        abstract: "Write a plan's operations as requests for other tooling: NDJSON, HAR 1.2 or a curl script. Sends nothing.",
+        abstract:
+            "Write a plan's operations as requests for other tooling: NDJSON, HAR 1.2 or a curl script. Sends nothing.",
         discussion: """
             Each operation becomes the exact request apply would send: PATCH /api/v2/users/{id} \
             (id percent-encoded), body {"app_metadata":{"use_mfa":true}} with only the flag's key, \
@@ -33,10 +34,15 @@ struct EmitCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: ArgumentHelp("Operations per file (needs --out).", valueName: "N"))
     var batchSize: Int?
 
-    @Option(help: ArgumentHelp("Write ops-0001.EXT, … into this directory (created if missing) instead of standard output.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Write ops-0001.EXT, … into this directory (created if missing) instead of standard output.",
+            valueName: "dir"))
     var out: String?
 
-    @Option(help: ArgumentHelp("curl scripts: requests a second at most (default 2, safe on the Free plan).", valueName: "R"))
+    @Option(
+        help: ArgumentHelp(
+            "curl scripts: requests a second at most (default 2, safe on the Free plan).", valueName: "R"))
     var rate: Double?
 
     @Option(
@@ -50,10 +56,14 @@ struct EmitCommand: ParsableCommand {
 
     func validate() throws {
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
-        if batchSize != nil, out == nil { throw ValidationError("--batch-size needs --out DIR to write the files into") }
+        if batchSize != nil, out == nil {
+            throw ValidationError("--batch-size needs --out DIR to write the files into")
+        }
         if let rate {
             guard format == .curl else { throw ValidationError("--rate applies to --format curl only") }
-            guard rate > 0, rate.isFinite else { throw ValidationError("--rate must be a number of requests a second above 0") }
+            guard rate > 0, rate.isFinite else {
+                throw ValidationError("--rate must be a number of requests a second above 0")
+            }
         }
     }
 
@@ -64,7 +74,8 @@ struct EmitCommand: ParsableCommand {
             if let domain { try ApplyApproval.checkTenant(plan, target: domain) }
             let endpoint = try ManagementEndpoint(
                 domain: domain ?? plan.tenant ?? EmitOptions.placeholderDomain, allowInsecureHTTP: allowHTTP)
-            let options = EmitOptions(format: format, batchSize: batchSize, endpoint: endpoint, rate: rate ?? EmitOptions.defaultRate)
+            let options = EmitOptions(
+                format: format, batchSize: batchSize, endpoint: endpoint, rate: rate ?? EmitOptions.defaultRate)
             let files = try Emitter.render(plan, options: options)
             guard let out else {
                 do {
@@ -73,14 +84,17 @@ struct EmitCommand: ParsableCommand {
                     Terminal.error("cannot write to standard output: \(error.localizedDescription)")
                     throw ExitCode(1)
                 }
-                Terminal.note("emitted \(plan.operations.count) operation(s) as \(format.rawValue) (plan \(plan.fingerprint))")
+                Terminal.note(
+                    "emitted \(plan.operations.count) operation(s) as \(format.rawValue) (plan \(plan.fingerprint))")
                 return
             }
             let written = try Emitter.write(files, format: format, into: out)
             if written.isEmpty {
                 Terminal.note("the plan has no operations: no files written")
             } else {
-                Terminal.note("emitted \(plan.operations.count) operation(s) as \(format.rawValue) into \(written.count) file(s) in \(out) (plan \(plan.fingerprint))")
+                Terminal.note(
+                    "emitted \(plan.operations.count) operation(s) as \(format.rawValue) into \(written.count) file(s) in \(out) (plan \(plan.fingerprint))"
+                )
                 for path in written { Terminal.standardOutput(path + "\n") }
             }
         } catch let error as EmitError {

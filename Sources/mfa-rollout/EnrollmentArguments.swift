@@ -6,7 +6,9 @@ import Rollout
 struct EnrollmentArguments: ParsableArguments {
     @Flag(
         name: .customLong("enroll"),
-        help: "After turning a user's flag on, create an MFA enrollment ticket for the user (emailed by Auth0 unless --no-send-mail).")
+        help:
+            "After turning a user's flag on, create an MFA enrollment ticket for the user (emailed by Auth0 unless --no-send-mail)."
+    )
     var enroll = false
 
     @Flag(
@@ -16,12 +18,14 @@ struct EnrollmentArguments: ParsableArguments {
 
     @Option(
         name: .customLong("enroll-factor"),
-        help: ArgumentHelp("With --enroll: the factor the ticket asks for (default: the user chooses).", valueName: "factor"))
+        help: ArgumentHelp(
+            "With --enroll: the factor the ticket asks for (default: the user chooses).", valueName: "factor"))
     var factor: EnrollmentFactor?
 
     @Option(
         name: .customLong("ticket-file"),
-        help: ArgumentHelp("With --no-send-mail: the CSV for ticket URLs (default: PLAN.tickets.csv).", valueName: "file"))
+        help: ArgumentHelp(
+            "With --no-send-mail: the CSV for ticket URLs (default: PLAN.tickets.csv).", valueName: "file"))
     var ticketFile: String?
 
     func validate() throws {

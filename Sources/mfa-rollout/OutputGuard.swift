@@ -24,7 +24,9 @@ enum OutputGuard {
     /// `undo` of the moved plan find it), never deleting either.
     static func keepAppliedPlan(_ path: String, force: Bool, now: Date = Date()) throws(CLIError) {
         let journal = ApplyJournal.defaultPath(forPlan: path)
-        guard FileManager.default.fileExists(atPath: path), FileManager.default.fileExists(atPath: journal) else { return }
+        guard FileManager.default.fileExists(atPath: path), FileManager.default.fileExists(atPath: journal) else {
+            return
+        }
         guard force else { throw .planHasJournal(plan: path, journal: journal) }
         // Not while an apply of it runs: that apply holds the journal's lock.
         let lock: RunLock

@@ -5,7 +5,8 @@ import MFARollout
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Decide who should have MFA, diff against the export, and write a plan and reports. Never touches the network.",
+        abstract:
+            "Decide who should have MFA, diff against the export, and write a plan and reports. Never touches the network.",
         discussion: """
             Reads one or more user exports (Auth0's gzip CSV export or any CSV) and a policy file, and works \
             out which users' flag must change. Nothing is sent anywhere: the plan is dry by construction.
@@ -35,7 +36,9 @@ struct PlanCommand: ParsableCommand {
     var out: String?
 
     @Flag(
-        help: "Replace a plan that has been applied (it has a journal): the old plan and its journal are moved aside, never deleted.")
+        help:
+            "Replace a plan that has been applied (it has a journal): the old plan and its journal are moved aside, never deleted."
+    )
     var force = false
 
     @Option(help: ArgumentHelp("Write the Markdown report for approvers here.", valueName: "file"))
@@ -65,13 +68,20 @@ struct PlanCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard !users.isEmpty else { throw ValidationError("give at least one export with --users FILE (or --users - for standard input)") }
-        guard users.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("--users - (standard input) can be given only once") }
+        guard !users.isEmpty else {
+            throw ValidationError("give at least one export with --users FILE (or --users - for standard input)")
+        }
+        guard users.filter({ $0 == "-" }).count <= 1 else {
+            throw ValidationError("--users - (standard input) can be given only once")
+        }
         if let asOf, ISO8601Timestamp.date(asOf) == nil {
-            throw ValidationError("--as-of \(asOf): not an ISO-8601 date or time (e.g. 2026-11-23 or 2026-11-23T09:00:00Z)")
+            throw ValidationError(
+                "--as-of \(asOf): not an ISO-8601 date or time (e.g. 2026-11-23 or 2026-11-23T09:00:00Z)")
         }
         let outputs = [out, report, html, changes].compactMap { $0 }
-        guard Set(outputs).count == outputs.count else { throw ValidationError("--out, --report, --html and --changes must name different files") }
+        guard Set(outputs).count == outputs.count else {
+            throw ValidationError("--out, --report, --html and --changes must name different files")
+        }
     }
 
     func run() throws {
@@ -118,7 +128,8 @@ struct PlanCommand: ParsableCommand {
         if json {
             Terminal.standardOutput(SummaryJSON(outline: outline, planPath: out).encoded())
         } else {
-            Terminal.standardOutput(PlanSummaryText.render(outline, written: [out, report, html, changes].compactMap { $0 }))
+            Terminal.standardOutput(
+                PlanSummaryText.render(outline, written: [out, report, html, changes].compactMap { $0 }))
         }
         let exitCode = outline.outcome.exitCode
         keepUntilExit(plan)
@@ -135,7 +146,9 @@ struct PlanCommand: ParsableCommand {
             throw CLIError.invalidOption("--tenant: \(error.description)")
         }
         if let named = policy.tenant, named != canonical {
-            throw CLIError.invalidOption("--tenant \(canonical) is not the policy's tenant \(named) (\(policy.file)); give one or make them agree")
+            throw CLIError.invalidOption(
+                "--tenant \(canonical) is not the policy's tenant \(named) (\(policy.file)); give one or make them agree"
+            )
         }
         return canonical
     }

@@ -7,7 +7,9 @@ enum PlanSummaryText {
         let headline: String
         switch plan.outcome {
         case .noChanges: headline = "No changes: the tenant matches the policy."
-        case .changes: headline = "\(s.changes) change\(s.changes == 1 ? "" : "s") planned (\(s.enable) enable, \(s.disable) disable)."
+        case .changes:
+            headline =
+                "\(s.changes) change\(s.changes == 1 ? "" : "s") planned (\(s.enable) enable, \(s.disable) disable)."
         case .guardTripped: headline = "A guard tripped: the plan is written for review but cannot be applied."
         }
         var rows: [(String, Int)] = [

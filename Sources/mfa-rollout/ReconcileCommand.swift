@@ -8,7 +8,8 @@ import Rollout
 struct ReconcileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile",
-        abstract: "Export the tenant, plan against the policy, write plan, reports and metrics; optionally apply. For schedulers.",
+        abstract:
+            "Export the tenant, plan against the policy, write plan, reports and metrics; optionally apply. For schedulers.",
         discussion: """
             Starts an Auth0 users export with exactly the fields the policy reads, waits for it \
             (--export-timeout), downloads it (fresh links are fetched when one expires), plans, and \
@@ -40,7 +41,9 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The policy file (YAML). Its columns must be Auth0 field paths.", valueName: "file"))
     var policy: String
 
-    @Option(help: ArgumentHelp("Directory for plans, reports, metrics and the lock (created if missing).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp("Directory for plans, reports, metrics and the lock (created if missing).", valueName: "dir")
+    )
     var out: String
 
     @OptionGroup(title: "Connection")
@@ -49,13 +52,19 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Flag(name: .customLong("auto-apply"), help: "Apply the plan at once when its guards hold.")
     var autoApply = false
 
-    @Flag(name: .customLong("allow-disable"), help: "With --auto-apply: carry out operations that turn MFA off (enforce mode).")
+    @Flag(
+        name: .customLong("allow-disable"),
+        help: "With --auto-apply: carry out operations that turn MFA off (enforce mode).")
     var allowDisable = false
 
-    @Flag(name: .customLong("verify-current"), help: "With --auto-apply: GET each user first and skip those whose flag changed since the export.")
+    @Flag(
+        name: .customLong("verify-current"),
+        help: "With --auto-apply: GET each user first and skip those whose flag changed since the export.")
     var verifyCurrent = false
 
-    @Option(name: .customLong("max-failures"), help: ArgumentHelp("With --auto-apply: stop once more than N operations failed.", valueName: "n"))
+    @Option(
+        name: .customLong("max-failures"),
+        help: ArgumentHelp("With --auto-apply: stop once more than N operations failed.", valueName: "n"))
     var maxFailures: Int?
 
     @OptionGroup(title: "Enrollment (with --auto-apply)")
@@ -63,13 +72,17 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("export-timeout"),
-        help: ArgumentHelp("Give up when the export job has not completed after this long: 90s, 30m, 2h. Default 30m.", valueName: "duration"))
+        help: ArgumentHelp(
+            "Give up when the export job has not completed after this long: 90s, 30m, 2h. Default 30m.",
+            valueName: "duration"))
     var exportTimeout: String = "30m"
 
     @Flag(name: .customLong("keep-export"), help: "Keep the downloaded export (export-STAMP.csv.gz) in --out.")
     var keepExport = false
 
-    @Option(name: .customLong("on-invalid"), help: ArgumentHelp("fail (default) or skip bad export rows.", valueName: "fail|skip"))
+    @Option(
+        name: .customLong("on-invalid"),
+        help: ArgumentHelp("fail (default) or skip bad export rows.", valueName: "fail|skip"))
     var onInvalid: InvalidRowHandling = .fail
 
     @Option(
@@ -87,7 +100,8 @@ struct ReconcileCommand: AsyncParsableCommand {
         }
         if let maxFailures, maxFailures < 0 { throw ValidationError("--max-failures must be 0 or more") }
         if !autoApply && (allowDisable || verifyCurrent || maxFailures != nil || enrollment.enroll) {
-            throw ValidationError("--allow-disable, --verify-current, --max-failures and --enroll apply only with --auto-apply")
+            throw ValidationError(
+                "--allow-disable, --verify-current, --max-failures and --enroll apply only with --auto-apply")
         }
     }
 
@@ -121,7 +135,9 @@ struct ReconcileCommand: AsyncParsableCommand {
                 case .exported(let result):
                     Terminal.note("export \(result.jobID) downloaded (\(result.bytes) bytes)")
                 case .planned(let plan, let path):
-                    Terminal.note("planned \(plan.operations.count) change(s) from \(plan.summary.rows) rows: \(path) (\(plan.outcome.rawValue))")
+                    Terminal.note(
+                        "planned \(plan.operations.count) change(s) from \(plan.summary.rows) rows: \(path) (\(plan.outcome.rawValue))"
+                    )
                 case .applying(let engine):
                     Terminal.note("applying \(engine.plan.operations.count) operation(s) to \(settings.domain)")
                     signals.install { signal in
@@ -129,7 +145,8 @@ struct ReconcileCommand: AsyncParsableCommand {
                         engine.stop()
                     }
                 case .applied(let applied):
-                    Terminal.note("applied: \(applied.done) done, \(applied.failed) failed, \(applied.pending) not done")
+                    Terminal.note(
+                        "applied: \(applied.done) done, \(applied.failed) failed, \(applied.pending) not done")
                 }
             })
         } catch {

@@ -8,7 +8,8 @@ struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show how far a plan has been applied, from its journal (no network).",
-        discussion: "Exit codes: 0 shown, 1 error (the plan or the journal cannot be read, or they do not belong together)."
+        discussion:
+            "Exit codes: 0 shown, 1 error (the plan or the journal cannot be read, or they do not belong together)."
     )
 
     @Argument(help: ArgumentHelp("The plan file.", valueName: "plan.json"))
@@ -47,14 +48,17 @@ struct StatusCommand: ParsableCommand {
             .init(id: r.id, userID: r.userID, attempts: r.attempts, httpStatus: r.httpStatus, reason: r.lastError ?? "")
         }
         var report = StatusReport(
-            plan: self.plan, fingerprint: plan.fingerprint, tenant: plan.tenant, journal: path, started: true, total: plan.operations.count,
+            plan: self.plan, fingerprint: plan.fingerprint, tenant: plan.tenant, journal: path, started: true,
+            total: plan.operations.count,
             counts: counts, failures: records.filter { $0.status == .failed }.map(entry),
             drifted: records.filter { $0.status == .skippedDrift }.map(entry))
         let ticketCounts = try journal.ticketCounts()
         if ticketCounts.contains(where: { $0.key != .none && $0.value > 0 }) {
             report.tickets = Dictionary(uniqueKeysWithValues: ticketCounts.map { ($0.key.rawValue, $0.value) })
             report.ticketFailures = try journal.records(ticketStatus: .failed).map {
-                .init(id: $0.id, userID: $0.userID, attempts: $0.ticketAttempts, httpStatus: nil, reason: $0.ticketError ?? "")
+                .init(
+                    id: $0.id, userID: $0.userID, attempts: $0.ticketAttempts, httpStatus: nil,
+                    reason: $0.ticketError ?? "")
             }
         }
         return report

@@ -3,36 +3,40 @@ import Rollout
 
 /// Where an apply stands, as `status` shows it (`--json` prints it as it is).
 struct StatusReport: Encodable {
-        var plan: String
-        var fingerprint: String
-        /// The tenant the plan is for (nil: made without one).
-        var tenant: String?
-        var journal: String
-        var started: Bool
-        var total: Int
-        var counts: [String: Int]
-        var failures: [Entry]
-        var drifted: [Entry]
-        /// Enrollment tickets by status (`none`, `pending`, `in-flight`, `done`, `failed`), when
-        /// a run with `--enroll` owed any.
-        var tickets: [String: Int]? = nil
-        var ticketFailures: [Entry] = []
+    var plan: String
+    var fingerprint: String
+    /// The tenant the plan is for (nil: made without one).
+    var tenant: String?
+    var journal: String
+    var started: Bool
+    var total: Int
+    var counts: [String: Int]
+    var failures: [Entry]
+    var drifted: [Entry]
+    /// Enrollment tickets by status (`none`, `pending`, `in-flight`, `done`, `failed`), when
+    /// a run with `--enroll` owed any.
+    var tickets: [String: Int]? = nil
+    var ticketFailures: [Entry] = []
 
+    enum CodingKeys: String, CodingKey {
+        case plan, fingerprint, tenant, journal, started, total, counts, failures, drifted, tickets
+        case ticketFailures = "ticket_failures"
+    }
+
+    struct Entry: Encodable {
+        var id: String
+        var userID: String
+        var attempts: Int
+        var httpStatus: Int?
+        var reason: String
         enum CodingKeys: String, CodingKey {
-            case plan, fingerprint, tenant, journal, started, total, counts, failures, drifted, tickets
-            case ticketFailures = "ticket_failures"
+            case id
+            case userID = "user_id"
+            case attempts
+            case httpStatus = "http_status"
+            case reason
         }
-
-        struct Entry: Encodable {
-            var id: String
-            var userID: String
-            var attempts: Int
-            var httpStatus: Int?
-            var reason: String
-            enum CodingKeys: String, CodingKey {
-                case id, userID = "user_id", attempts, httpStatus = "http_status", reason
-            }
-        }
+    }
 
     /// The status as a person reads it.
     var text: String {
@@ -45,7 +49,9 @@ struct StatusReport: Encodable {
         let done = r.counts["done"] ?? 0
         let width = OperationStatus.allCases.map(\.rawValue.count).max() ?? 0
         for status in OperationStatus.allCases {
-            out += "  " + status.rawValue.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(r.counts[status.rawValue] ?? 0)\n"
+            out +=
+                "  " + status.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
+                + "  \(r.counts[status.rawValue] ?? 0)\n"
         }
         out += "\n\(r.total > 0 ? done * 100 / r.total : 100)% done.\n"
         if !r.failures.isEmpty {
@@ -59,7 +65,9 @@ struct StatusReport: Encodable {
         if let tickets = r.tickets {
             out += "\nEnrollment tickets: \(tickets["done"] ?? 0) created, \(tickets["failed"] ?? 0) failed, "
             out += "\((tickets["pending"] ?? 0) + (tickets["in-flight"] ?? 0)) not requested yet"
-            if let enrolled = tickets["already-enrolled"], enrolled > 0 { out += ", \(enrolled) not needed (already enrolled)" }
+            if let enrolled = tickets["already-enrolled"], enrolled > 0 {
+                out += ", \(enrolled) not needed (already enrolled)"
+            }
             out += "\n"
             for f in r.ticketFailures { out += "  \(f.userID) (\(f.id)), \(f.attempts) attempts: \(f.reason)\n" }
             if (tickets["pending"] ?? 0) + (tickets["in-flight"] ?? 0) + (tickets["failed"] ?? 0) > 0 {
@@ -67,7 +75,8 @@ struct StatusReport: Encodable {
             }
         }
         if (r.counts["in-flight"] ?? 0) > 0 {
-            out += "\nOperations in flight: an apply is running, or one stopped abruptly; running apply again re-sends them.\n"
+            out +=
+                "\nOperations in flight: an apply is running, or one stopped abruptly; running apply again re-sends them.\n"
         }
         return out
     }

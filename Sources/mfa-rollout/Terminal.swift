@@ -1,6 +1,7 @@
 import Foundation
 import MFARollout
 import Rollout
+
 /// All terminal output of the executable goes through here; the core never prints.
 enum Terminal {
     static let standardErrorIsTerminal = POSIX.isTerminal(POSIX.standardError)

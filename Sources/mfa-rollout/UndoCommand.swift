@@ -49,7 +49,8 @@ struct UndoCommand: ParsableCommand {
             try PlanFile.write(undo, to: out)
             if (counts[.inFlight] ?? 0) > 0 {
                 Terminal.note(
-                    "warning: \(counts[.inFlight] ?? 0) operations are in flight (an apply is running or was killed); they may have been applied and are not undone")
+                    "warning: \(counts[.inFlight] ?? 0) operations are in flight (an apply is running or was killed); they may have been applied and are not undone"
+                )
             }
             Terminal.standardOutput(
                 """

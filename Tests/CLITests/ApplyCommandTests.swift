@@ -3,7 +3,7 @@ import MFARollout
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 @Suite("mfa-rollout apply, status, undo")
@@ -16,13 +16,16 @@ struct ApplyCommandTests {
         let users = try await emulator.users()
         // One user of the export is gone from the tenant: a 404, exit 4.
         let gone = "auth0|deleted-since-the-export"
-        let (plan, path) = try Fixture.writePlan(for: users + [EmulatedUser(id: gone, flag: "absent")], tenant: emulator.domain, in: dir)
+        let (plan, path) = try Fixture.writePlan(
+            for: users + [EmulatedUser(id: gone, flag: "absent")], tenant: emulator.domain, in: dir)
 
         let env = ["AUTH0_CLIENT_SECRET": "cli-secret-4711"]
         let connection = [
-            "--domain", emulator.domain, "--allow-http", "--client-id", "emulator-client", "--rate", "200", "--burst", "20",
+            "--domain", emulator.domain, "--allow-http", "--client-id", "emulator-client", "--rate", "200", "--burst",
+            "20",
         ]
-        let apply = try await ProcessRun.run(["apply", path, "--approve", plan.fingerprint, "--json"] + connection, environment: env)
+        let apply = try await ProcessRun.run(
+            ["apply", path, "--approve", plan.fingerprint, "--json"] + connection, environment: env)
         #expect(apply.status == 4, "stderr: \(apply.stderr)")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(apply.stdout.utf8)) as? [String: Any])
         #expect(summary["done"] as? Int == plan.operations.count - 1)
@@ -68,14 +71,18 @@ struct ApplyCommandTests {
         // Secrets never show: not the client secret, not the token.
         var everything = [apply, status, text, undo, refused, reverted].map { $0.stdout + $0.stderr }.joined()
         for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
-            everything += String(decoding: FileManager.default.contents(atPath: dir.appendingPathComponent(file).path) ?? Data(), as: UTF8.self)
+            everything += String(
+                decoding: FileManager.default.contents(atPath: dir.appendingPathComponent(file).path) ?? Data(),
+                as: UTF8.self)
         }
         #expect(everything.count > 1000)
         #expect(!everything.contains("cli-secret-4711"))
         #expect(!everything.contains(token))
     }
 
-    @Test("refusals exit 1 and send nothing: no or wrong --approve, another tenant, an edited plan, a stale plan, bad credentials setup")
+    @Test(
+        "refusals exit 1 and send nothing: no or wrong --approve, another tenant, an edited plan, a stale plan, bad credentials setup"
+    )
     func refusals() async throws {
         let emulator = try await EmulatorProcess.start(["--generate", "5"])
         defer { emulator.stop() }
@@ -93,7 +100,8 @@ struct ApplyCommandTests {
         text = text.replacingOccurrences(of: plan.operations[0].userID, with: "auth0|someone-else")
         let edited = dir.appendingPathComponent("edited.json").path
         try text.write(toFile: edited, atomically: true, encoding: .utf8)
-        let tampered = try await ProcessRun.run(["apply", edited, "--approve", plan.fingerprint] + connection, environment: env)
+        let tampered = try await ProcessRun.run(
+            ["apply", edited, "--approve", plan.fingerprint] + connection, environment: env)
         #expect(tampered.status == 1)
         #expect(tampered.stderr.contains("changed after it was made"))
 
@@ -133,8 +141,11 @@ struct ApplyCommandTests {
             let (remote, remotePath) = try Fixture.writePlan(
                 for: try await emulator.users(), tenant: "\(host):\(emulator.port)", in: otherDir)
             let notLoopback = try await ProcessRun.run(
-                ["apply", remotePath, "--approve", remote.fingerprint, "--domain", "\(host):\(emulator.port)", "--allow-http",
-                 "--client-id", "a"],
+                [
+                    "apply", remotePath, "--approve", remote.fingerprint, "--domain", "\(host):\(emulator.port)",
+                    "--allow-http",
+                    "--client-id", "a",
+                ],
                 environment: env)
             #expect(notLoopback.status == 1)
             #expect(notLoopback.stderr.contains("loopback"), "\(host): \(notLoopback.stderr)")
@@ -176,7 +187,9 @@ extension ApplyCommandTests {
         #expect(counts["in-flight"] == 0)
         let done = counts["done"] ?? 0
         #expect(done > 0 && done < plan.operations.count)
-        let applied = try await emulator.requests().filter { $0["method"] as? String == "PATCH" && $0["changed"] as? Bool == true }
+        let applied = try await emulator.requests().filter {
+            $0["method"] as? String == "PATCH" && $0["changed"] as? Bool == true
+        }
         #expect(applied.count == done)
 
         let resumed = try await ProcessRun.run(arguments + ["--rate", "500", "--burst", "50"], environment: env)
@@ -185,7 +198,9 @@ extension ApplyCommandTests {
         #expect(all.count == plan.operations.count, "no operation sent twice")
     }
 
-    @Test("the same plan from a copy with a journal of its own, during the first run and after it: refused, nothing sent twice")
+    @Test(
+        "the same plan from a copy with a journal of its own, during the first run and after it: refused, nothing sent twice"
+    )
     func copiesNeverOverlap() async throws {
         let emulator = try await EmulatorProcess.start(["--generate", "40", "--latency-ms", "20"])
         defer { emulator.stop() }
@@ -194,7 +209,8 @@ extension ApplyCommandTests {
         let copy = dir.appendingPathComponent("copy.json").path
         try FileManager.default.copyItem(atPath: path, toPath: copy)
         let options = [
-            "--approve", plan.fingerprint, "--domain", emulator.domain, "--allow-http", "--client-id", "emulator-client",
+            "--approve", plan.fingerprint, "--domain", emulator.domain, "--allow-http", "--client-id",
+            "emulator-client",
             "--rate", "5", "--burst", "2", "--concurrency", "2",
         ]
         let env = ["AUTH0_CLIENT_SECRET": "emulator-secret"]

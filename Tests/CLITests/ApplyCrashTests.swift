@@ -3,7 +3,7 @@ import MFARollout
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 @Suite("mfa-rollout apply survives kill -9")
@@ -57,7 +57,9 @@ struct ApplyCrashTests {
         #expect(Set(sent.keys) == Set(plan.operations.map(\.id)), "nothing outside the plan was sent")
         // Done operations were never re-sent: each kill can orphan at most the 4 requests in
         // flight (sent, not yet journaled done); only those are sent again.
-        #expect(patches.count <= plan.operations.count + kills * 4, "\(patches.count) PATCHes for \(plan.operations.count) operations")
+        #expect(
+            patches.count <= plan.operations.count + kills * 4,
+            "\(patches.count) PATCHes for \(plan.operations.count) operations")
         let users = try await emulator.users()
         #expect(users.allSatisfy { $0.flag == "true" })
         let status = try await ProcessRun.run(["status", path, "--json"])

@@ -3,7 +3,7 @@ import MFARollout
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 @Suite("mfa-rollout apply --enroll")
@@ -11,14 +11,19 @@ struct EnrollCommandTests {
     static let env = ["AUTH0_CLIENT_SECRET": "emulator-secret"]
 
     static func connection(_ emulator: EmulatorProcess) -> [String] {
-        ["--domain", emulator.domain, "--allow-http", "--client-id", "emulator-client", "--rate", "200", "--burst", "20"]
+        [
+            "--domain", emulator.domain, "--allow-http", "--client-id", "emulator-client", "--rate", "200", "--burst",
+            "20",
+        ]
     }
 
     static func tickets(_ emulator: EmulatorProcess) async throws -> [[String: Any]] {
         try await emulator.get("/__emulator/tickets") as? [[String: Any]] ?? []
     }
 
-    @Test("--no-send-mail: URLs only in PLAN.tickets.csv (mode 600), never in output or journal; a rerun requests none again")
+    @Test(
+        "--no-send-mail: URLs only in PLAN.tickets.csv (mode 600), never in output or journal; a rerun requests none again"
+    )
     func noSendMail() async throws {
         let emulator = try await EmulatorProcess.start(["--generate", "12"])
         defer { emulator.stop() }
@@ -64,8 +69,11 @@ struct EnrollCommandTests {
 
         // No URL in any output, nor in the journal (database, WAL) or the plan.
         var everything = [apply, again, status, statusText].map { $0.stdout + $0.stderr }.joined()
-        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where !file.hasSuffix(".tickets.csv") {
-            everything += String(decoding: FileManager.default.contents(atPath: dir.appendingPathComponent(file).path) ?? Data(), as: UTF8.self)
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where !file.hasSuffix(".tickets.csv")
+        {
+            everything += String(
+                decoding: FileManager.default.contents(atPath: dir.appendingPathComponent(file).path) ?? Data(),
+                as: UTF8.self)
         }
         #expect(everything.count > 1000)
         for secret in secrets { #expect(!everything.contains(secret)) }
@@ -78,7 +86,8 @@ struct EnrollCommandTests {
         let dir = try CLIRunner.temporaryDirectory()
         let (plan, path) = try Fixture.writePlan(for: try await emulator.users(), tenant: emulator.domain, in: dir)
         let apply = try await ProcessRun.run(
-            ["apply", path, "--approve", plan.fingerprint, "--enroll"] + Self.connection(emulator), environment: Self.env)
+            ["apply", path, "--approve", plan.fingerprint, "--enroll"] + Self.connection(emulator),
+            environment: Self.env)
         #expect(apply.status == 0, "stderr: \(apply.stderr)")
         let issued = try await Self.tickets(emulator)
         #expect(issued.count == plan.operations.count)
@@ -93,11 +102,17 @@ struct EnrollCommandTests {
         let path = dir.appendingPathComponent("plan.json").path
         let noEnroll = try await ProcessRun.run(["apply", path, "--no-send-mail", "--domain", "x.auth0.com"])
         #expect(noEnroll.status == 1 && noEnroll.stderr.contains("only with --enroll"))
-        let fileWithMail = try await ProcessRun.run(["apply", path, "--enroll", "--ticket-file", "t.csv", "--domain", "x.auth0.com"])
+        let fileWithMail = try await ProcessRun.run([
+            "apply", path, "--enroll", "--ticket-file", "t.csv", "--domain", "x.auth0.com",
+        ])
         #expect(fileWithMail.status == 1 && fileWithMail.stderr.contains("--no-send-mail"))
-        let badFactor = try await ProcessRun.run(["apply", path, "--enroll", "--enroll-factor", "sms", "--domain", "x.auth0.com"])
+        let badFactor = try await ProcessRun.run([
+            "apply", path, "--enroll", "--enroll-factor", "sms", "--domain", "x.auth0.com",
+        ])
         #expect(badFactor.status == 1 && badFactor.stderr.contains("sms"))
-        let reconcile = try await ProcessRun.run(["reconcile", "--policy", "p.yaml", "--out", "o", "--enroll", "--domain", "x.auth0.com"])
+        let reconcile = try await ProcessRun.run([
+            "reconcile", "--policy", "p.yaml", "--out", "o", "--enroll", "--domain", "x.auth0.com",
+        ])
         #expect(reconcile.status == 1 && reconcile.stderr.contains("--auto-apply"))
     }
 }

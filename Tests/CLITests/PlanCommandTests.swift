@@ -66,8 +66,17 @@ struct PlanCommandTests {
         }
         // The same operations and counts; the fingerprints differ, as they cover the inputs'
         // names and digests too.
-        #expect(Array(plans[0].operations).map { var o = $0; o.file = ""; return o }
-            == Array(plans[1].operations).map { var o = $0; o.file = ""; return o })
+        #expect(
+            Array(plans[0].operations).map {
+                var o = $0
+                o.file = ""
+                return o
+            }
+                == Array(plans[1].operations).map {
+                    var o = $0
+                    o.file = ""
+                    return o
+                })
         #expect(plans[0].summary == plans[1].summary)
     }
 
@@ -75,7 +84,8 @@ struct PlanCommandTests {
     func standardInput() async throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: CLIRunner.sample("users.csv.gz")))
         let result = try await CLIRunner.run(
-            ["plan", "--users", "-", "--policy", CLIRunner.sample("policy.yaml"), "--as-of", asOf, "--json"], stdin: data)
+            ["plan", "--users", "-", "--policy", CLIRunner.sample("policy.yaml"), "--as-of", asOf, "--json"],
+            stdin: data)
         #expect(result.status == 2, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("\"outcome\" : \"changes\""))
     }
@@ -83,7 +93,8 @@ struct PlanCommandTests {
     @Test("a plain semicolon CSV with a BOM, CRLF and a column map plans in enforce mode")
     func plainCSV() async throws {
         let result = try await CLIRunner.run([
-            "plan", "--users", CLIRunner.sample("plain/hr-export.csv"), "--policy", CLIRunner.sample("plain/policy.yaml"), "--json",
+            "plan", "--users", CLIRunner.sample("plain/hr-export.csv"), "--policy",
+            CLIRunner.sample("plain/policy.yaml"), "--json",
         ])
         #expect(result.status == 2, "stderr: \(result.stderr)")
         let summary = try JSONDecoder().decode(SummaryJSON.self, from: Data(result.stdout.utf8))
@@ -94,7 +105,9 @@ struct PlanCommandTests {
     @Test("exact operations for a small export: enable, disable in enforce mode, unchanged")
     func exactOperations() async throws {
         let dir = try CLIRunner.temporaryDirectory()
-        try write(dir, "users.csv", """
+        try write(
+            dir, "users.csv",
+            """
             "user_id","email","app_metadata.use_mfa","department"
             "'auth0|1","'a@acme.com",,"'it"
             "'auth0|2","'b@acme.com",true,"'sales"
@@ -102,7 +115,9 @@ struct PlanCommandTests {
             "'auth0|4","'d@acme.com",false,"'sales"
 
             """)
-        try write(dir, "policy.yaml", """
+        try write(
+            dir, "policy.yaml",
+            """
             version: 1
             mode: enforce
             rules:
@@ -111,10 +126,13 @@ struct PlanCommandTests {
 
             """)
         let planPath = dir.appendingPathComponent("plan.json").path
-        let result = try await CLIRunner.run(["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", planPath], in: dir)
+        let result = try await CLIRunner.run(
+            ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", planPath], in: dir)
         #expect(result.status == 2, "stderr: \(result.stderr)")
         let plan = try PlanFile.read(from: planPath)
-        let ops = plan.operations.map { "\($0.userID) \($0.action.rawValue) \($0.current.rawValue)->\($0.desired.rawValue) \($0.reason)" }
+        let ops = plan.operations.map {
+            "\($0.userID) \($0.action.rawValue) \($0.current.rawValue)->\($0.desired.rawValue) \($0.reason)"
+        }
         #expect(ops == ["auth0|1 enable absent->true rule it", "auth0|2 disable true->false no rule matched"])
         #expect(plan.summary.unchanged == 2)
         #expect(plan.operations[0].file == "users.csv" && plan.operations[0].line == 2)
@@ -134,9 +152,11 @@ struct PlanCommandTests {
     func guardTrips() async throws {
         let dir = try CLIRunner.temporaryDirectory()
         try write(dir, "users.csv", "user_id,app_metadata.use_mfa\nauth0|1,\nauth0|2,\nauth0|3,\n")
-        try write(dir, "policy.yaml", "version: 1\nallow: { ids: [\"auth0|1\", \"auth0|2\"] }\nguards: { max_changes: 1 }\n")
+        try write(
+            dir, "policy.yaml", "version: 1\nallow: { ids: [\"auth0|1\", \"auth0|2\"] }\nguards: { max_changes: 1 }\n")
         let result = try await CLIRunner.run(
-            ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", "plan.json", "--report", "report.md"], in: dir)
+            ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", "plan.json", "--report", "report.md"],
+            in: dir)
         #expect(result.status == 3, "stderr: \(result.stderr)")
         let plan = try PlanFile.read(from: dir.appendingPathComponent("plan.json").path)
         #expect(plan.outcome == .guardTripped)
@@ -151,7 +171,8 @@ struct PlanCommandTests {
         try write(dir, "users.csv", "user_id,app_metadata.use_mfa\nauth0|1,\nauth0|2,yes\n")
         try write(dir, "policy.yaml", "version: 1\nallow: { ids: [\"auth0|1\"] }\n")
         let result = try await CLIRunner.run(
-            ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", "plan.json", "--report", "report.md"], in: dir)
+            ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", "plan.json", "--report", "report.md"],
+            in: dir)
         #expect(result.status == 1)
         #expect(result.stderr.contains("users.csv: line 3"), "stderr: \(result.stderr)")
         #expect(result.stderr.contains("yes"))
@@ -165,7 +186,8 @@ struct PlanCommandTests {
         try write(dir, "users.csv", "user_id,app_metadata.use_mfa\nauth0|1,\nauth0|2,yes\nauth0|3,,extra\n")
         try write(dir, "policy.yaml", "version: 1\nallow: { ids: [\"auth0|1\", \"auth0|2\", \"auth0|3\"] }\n")
         let result = try await CLIRunner.run(
-            ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", "plan.json", "--on-invalid", "skip"], in: dir)
+            ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", "plan.json", "--on-invalid", "skip"],
+            in: dir)
         #expect(result.status == 2, "stderr: \(result.stderr)")
         let plan = try PlanFile.read(from: dir.appendingPathComponent("plan.json").path)
         #expect(plan.operations.map(\.userID) == ["auth0|1"])
@@ -178,7 +200,8 @@ struct PlanCommandTests {
     func badPolicy() async throws {
         let dir = try CLIRunner.temporaryDirectory()
         try write(dir, "users.csv", "user_id,app_metadata.use_mfa\nauth0|1,\n")
-        try write(dir, "policy.yaml", "version: 1\nrules:\n  - name: x\n    when: { column: email, domian: acme.com }\n")
+        try write(
+            dir, "policy.yaml", "version: 1\nrules:\n  - name: x\n    when: { column: email, domian: acme.com }\n")
         let result = try await CLIRunner.run(["plan", "--users", "users.csv", "--policy", "policy.yaml"], in: dir)
         #expect(result.status == 1)
         #expect(result.stderr.contains("policy.yaml:4"), "stderr: \(result.stderr)")
@@ -189,8 +212,11 @@ struct PlanCommandTests {
     func misspeltColumn() async throws {
         let dir = try CLIRunner.temporaryDirectory()
         try write(dir, "users.csv", "user_id,department,app_metadata.use_mfa\nauth0|1,it,\n")
-        try write(dir, "policy.yaml", "version: 1\nrules:\n  - name: x\n    when:\n      not: { column: departmnt, equals: it }\n")
-        let result = try await CLIRunner.run(["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", "plan.json"], in: dir)
+        try write(
+            dir, "policy.yaml",
+            "version: 1\nrules:\n  - name: x\n    when:\n      not: { column: departmnt, equals: it }\n")
+        let result = try await CLIRunner.run(
+            ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--out", "plan.json"], in: dir)
         #expect(result.status == 1)
         #expect(result.stderr.contains("policy.yaml:5"), "stderr: \(result.stderr)")
         #expect(result.stderr.contains("did you mean 'department'"), "stderr: \(result.stderr)")
@@ -210,10 +236,11 @@ struct PlanCommandTests {
         let dir = try CLIRunner.temporaryDirectory()
         func plan(_ name: String, _ extra: [String]) async throws -> (Plan, String) {
             let path = dir.appendingPathComponent(name).path
-            let result = try await CLIRunner.run([
-                "plan", "--users", CLIRunner.sample("users.csv"), "--policy", CLIRunner.sample("policy.yaml"),
-                "--as-of", asOf, "--out", path, "--json",
-            ] + extra)
+            let result = try await CLIRunner.run(
+                [
+                    "plan", "--users", CLIRunner.sample("users.csv"), "--policy", CLIRunner.sample("policy.yaml"),
+                    "--as-of", asOf, "--out", path, "--json",
+                ] + extra)
             #expect(result.status == 2, "stderr: \(result.stderr)")
             var plan = try PlanFile.read(from: path)
             // The two runs differ in their creation time, and so in their fingerprints.
@@ -223,7 +250,8 @@ struct PlanCommandTests {
             return (plan, result.stdout.replacingOccurrences(of: fingerprint, with: "FINGERPRINT"))
         }
         let (bare, bareSummary) = try await plan("bare.json", [])
-        let (full, fullSummary) = try await plan("full.json", ["--changes", dir.appendingPathComponent("changes.csv").path])
+        let (full, fullSummary) = try await plan(
+            "full.json", ["--changes", dir.appendingPathComponent("changes.csv").path])
         #expect(bare == full)
         #expect(!bare.operations.isEmpty)
         #expect(bareSummary.replacingOccurrences(of: "bare.json", with: "full.json") == fullSummary)
@@ -233,7 +261,9 @@ struct PlanCommandTests {
     func asOfForms() async throws {
         let dir = try CLIRunner.temporaryDirectory()
         try write(dir, "users.csv", "user_id,last_login,app_metadata.use_mfa\nauth0|1,2026-11-19T12:00:00Z,\n")
-        try write(dir, "policy.yaml", """
+        try write(
+            dir, "policy.yaml",
+            """
             version: 1
             rules:
               - name: recent
@@ -244,15 +274,18 @@ struct PlanCommandTests {
         for form in ["2026-11-20", "2026-11-20T01:00:00+01:00", "2026-11-20 00:00", "2026-11-19T19:00-0500"] {
             let planPath = dir.appendingPathComponent("plan.json").path
             let result = try await CLIRunner.run(
-                ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--as-of", form, "--out", planPath], in: dir)
+                ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--as-of", form, "--out", planPath], in: dir
+            )
             #expect(result.status == 2, "\(form): \(result.stderr)")
             #expect(try PlanFile.read(from: planPath).producer.asOf == midnight, "\(form)")
         }
         // Two days on, the login is no longer within a day.
-        let later = try await CLIRunner.run(["plan", "--users", "users.csv", "--policy", "policy.yaml", "--as-of", "2026-11-22"], in: dir)
+        let later = try await CLIRunner.run(
+            ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--as-of", "2026-11-22"], in: dir)
         #expect(later.status == 0, "\(later.stderr)")
         for bad in ["2026-02-30", "20261120", "2026-11-20T25:00Z", "yesterday"] {
-            let result = try await CLIRunner.run(["plan", "--users", "users.csv", "--policy", "policy.yaml", "--as-of", bad], in: dir)
+            let result = try await CLIRunner.run(
+                ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--as-of", bad], in: dir)
             #expect(result.status == 1, "\(bad)")
             #expect(result.stderr.contains("--as-of \(bad): not an ISO-8601 date or time"), "\(bad): \(result.stderr)")
         }
@@ -261,10 +294,13 @@ struct PlanCommandTests {
     @Test("the HTML report escapes what comes from the export")
     func htmlEscapes() async throws {
         let dir = try CLIRunner.temporaryDirectory()
-        try write(dir, "users.csv", "user_id,email,app_metadata.use_mfa\n\"auth0|<b>1\",\"<script>alert(1)</script>@x.com\",\n")
+        try write(
+            dir, "users.csv",
+            "user_id,email,app_metadata.use_mfa\n\"auth0|<b>1\",\"<script>alert(1)</script>@x.com\",\n")
         try write(dir, "policy.yaml", "version: 1\nallow: { ids: [\"auth0|<b>1\"] }\n")
         let result = try await CLIRunner.run(
-            ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--html", "r.html", "--changes", "c.csv"], in: dir)
+            ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--html", "r.html", "--changes", "c.csv"],
+            in: dir)
         #expect(result.status == 2, "stderr: \(result.stderr)")
         let html = try String(contentsOf: dir.appendingPathComponent("r.html"), encoding: .utf8)
         #expect(!html.contains("<script>"))
@@ -280,10 +316,13 @@ struct PlanCommandTests {
         try write(dir, "allow.txt", "auth0|1\n")
         let policy = "version: 1\nallow: { files: [allow.txt] }\n"
         try write(dir, "policy.yaml", policy)
-        try FileManager.default.linkItem(atPath: dir.appendingPathComponent("users.csv").path, toPath: dir.appendingPathComponent("hard.csv").path)
+        try FileManager.default.linkItem(
+            atPath: dir.appendingPathComponent("users.csv").path, toPath: dir.appendingPathComponent("hard.csv").path)
         let base = ["plan", "--users", "users.csv", "--policy", "policy.yaml"]
-        for (option, target) in [("--out", "users.csv"), ("--report", "policy.yaml"), ("--html", "allow.txt"),
-                                 ("--changes", "./users.csv"), ("--out", "hard.csv")] {
+        for (option, target) in [
+            ("--out", "users.csv"), ("--report", "policy.yaml"), ("--html", "allow.txt"),
+            ("--changes", "./users.csv"), ("--out", "hard.csv"),
+        ] {
             let result = try await CLIRunner.run(base + [option, target], in: dir)
             #expect(result.status == 1, "\(option) \(target)")
             #expect(result.stderr.contains("one of this run's inputs"), "\(option) \(target): \(result.stderr)")
@@ -325,7 +364,10 @@ struct PlanCommandTests {
         try write(dir, "policy.yaml", "version: 1\nallow: { ids: [auth0|1] }\n")
         try write(dir, "named.yaml", "version: 1\ntenant: acme.eu.auth0.com\nallow: { ids: [auth0|1] }\n")
         let given = try await CLIRunner.run(
-            ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--tenant", "ACME.eu.auth0.com.", "--out", "a.json"], in: dir)
+            [
+                "plan", "--users", "users.csv", "--policy", "policy.yaml", "--tenant", "ACME.eu.auth0.com.", "--out",
+                "a.json",
+            ], in: dir)
         #expect(given.status == 2, "\(given.stderr)")
         #expect(try PlanFile.read(from: dir.appendingPathComponent("a.json").path).tenant == "acme.eu.auth0.com")
         let fromPolicy = try await CLIRunner.run(
@@ -337,7 +379,8 @@ struct PlanCommandTests {
         #expect(disagree.status == 1)
         #expect(disagree.stderr.contains("is not the policy's tenant"))
         let bad = try await CLIRunner.run(
-            ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--tenant", "https://acme.eu.auth0.com/"], in: dir)
+            ["plan", "--users", "users.csv", "--policy", "policy.yaml", "--tenant", "https://acme.eu.auth0.com/"],
+            in: dir)
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("without a scheme"))
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Testing
+
 @testable import ManagementAPI
 
 @Suite struct ExportAndEnrollmentTests {
@@ -32,7 +33,9 @@ import Testing
                 let harness = Harness(port: port)
                 let client = harness.client()
                 let created = try await client.createUsersExport(
-                    fields: [ExportField(name: "user_id"), ExportField(name: "app_metadata.use_mfa", exportAs: "use_mfa")],
+                    fields: [
+                        ExportField(name: "user_id"), ExportField(name: "app_metadata.use_mfa", exportAs: "use_mfa"),
+                    ],
                     connectionID: "con_1", limit: 1000)
                 #expect(created.id == "job_abc")
                 #expect(created.status == .pending)
@@ -47,7 +50,8 @@ import Testing
                 let bytes: [UInt8] = try await client.download(location)
                 #expect(bytes == gzipBytes)
 
-                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mgmt-\(UUID().uuidString)")
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "mgmt-\(UUID().uuidString)")
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 defer { try? FileManager.default.removeItem(at: directory) }
                 let path = directory.appendingPathComponent("tenant.csv.gz").path
@@ -59,13 +63,15 @@ import Testing
 
                 let create = try #require(await apiLog.matching("POST", prefix: "/api/v2/jobs/users-exports").first)
                 let sent = try JSONDecoder().decode(JSONValue.self, from: Data(create.body.utf8))
-                #expect(sent == .object([
-                    "connection_id": .string("con_1"), "format": .string("csv"), "limit": .number(1000),
-                    "fields": .array([
-                        .object(["name": .string("user_id")]),
-                        .object(["name": .string("app_metadata.use_mfa"), "export_as": .string("use_mfa")]),
-                    ]),
-                ]))
+                #expect(
+                    sent
+                        == .object([
+                            "connection_id": .string("con_1"), "format": .string("csv"), "limit": .number(1000),
+                            "fields": .array([
+                                .object(["name": .string("user_id")]),
+                                .object(["name": .string("app_metadata.use_mfa"), "export_as": .string("use_mfa")]),
+                            ]),
+                        ]))
                 let downloads = await fileLog.requests
                 #expect(downloads.count == 2)
                 #expect(downloads.allSatisfy { $0.header("authorization") == nil })
@@ -133,10 +139,12 @@ import Testing
 
             let sent = try #require(await log.matching("POST", prefix: "/api/v2/guardian/enrollments/ticket").first)
             let body = try JSONDecoder().decode(JSONValue.self, from: Data(sent.body.utf8))
-            #expect(body == .object([
-                "user_id": .string("auth0|1"), "email": .string("jane@example.com"), "send_mail": .bool(false),
-                "factor": .string("otp"),
-            ]))
+            #expect(
+                body
+                    == .object([
+                        "user_id": .string("auth0|1"), "email": .string("jane@example.com"), "send_mail": .bool(false),
+                        "factor": .string("otp"),
+                    ]))
             #expect(await log.matching("GET", prefix: "/api/v2/users/auth0%7C1/enrollments").count == 1)
             #expect(!harness.logs.text.contains("TICKETSECRET"))
             #expect(!"\(await attempts.reports)".contains("TICKETSECRET"))
@@ -152,7 +160,8 @@ import Testing
         } _: { port in
             let harness = Harness(port: port)
             let client = harness.client(tokens: TokenProvider(staticToken: BearerToken("static-token")))
-            let bytes: [UInt8] = try await client.download(SignedURL("http://127.0.0.1:\(port)/__emulator/exports/job_1.csv.gz"))
+            let bytes: [UInt8] = try await client.download(
+                SignedURL("http://127.0.0.1:\(port)/__emulator/exports/job_1.csv.gz"))
             try await harness.shutdown()
             #expect(bytes == Array("x".utf8))
             #expect(await log.requests.first?.header("authorization") == "Bearer static-token")

@@ -1,10 +1,12 @@
 import Foundation
 import Hummingbird
 import Testing
+
 @testable import ManagementAPI
 
 @Suite struct ManagementClientTests {
-    static let user = #"{"user_id":"samlp|my-connection|jane@example.com","email":"jane@example.com","app_metadata":{"use_mfa":true,"plan":"gold"},"user_metadata":{"theme":"dark"},"updated_at":"2026-11-23T18:00:00.000Z"}"#
+    static let user =
+        #"{"user_id":"samlp|my-connection|jane@example.com","email":"jane@example.com","app_metadata":{"use_mfa":true,"plan":"gold"},"user_metadata":{"theme":"dark"},"updated_at":"2026-11-23T18:00:00.000Z"}"#
 
     @Test func patchSendsOneKeyToTheEncodedPathWithTheFetchedToken() async throws {
         let log = RequestLog()
@@ -30,10 +32,11 @@ import Testing
             let token = try #require(await log.matching("POST", prefix: "/oauth/token").first)
             #expect(token.header("content-type") == "application/x-www-form-urlencoded")
             let form = formFields(token.body)
-            #expect(form == [
-                "grant_type": "client_credentials", "client_id": Harness.clientID,
-                "client_secret": Harness.secret, "audience": "http://127.0.0.1:\(port)/api/v2/",
-            ])
+            #expect(
+                form == [
+                    "grant_type": "client_credentials", "client_id": Harness.clientID,
+                    "client_secret": Harness.secret, "audience": "http://127.0.0.1:\(port)/api/v2/",
+                ])
 
             let patches = await log.matching("PATCH", prefix: "/api/v2/users/")
             #expect(patches.count == 1)
@@ -57,11 +60,14 @@ import Testing
         } _: { port in
             let harness = Harness(port: port)
             let client = harness.client()
-            _ = try await client.patchUser(id: "auth0|a/b", body: try FlagPatch(container: .userMetadata, key: "use_mfa", value: nil))
-            _ = try await client.patchUser(id: "auth0|c", body: try FlagPatch(container: .appMetadata, key: "use_mfa", value: false))
+            _ = try await client.patchUser(
+                id: "auth0|a/b", body: try FlagPatch(container: .userMetadata, key: "use_mfa", value: nil))
+            _ = try await client.patchUser(
+                id: "auth0|c", body: try FlagPatch(container: .appMetadata, key: "use_mfa", value: false))
             try await harness.shutdown()
             let patches = await log.matching("PATCH", prefix: "/api/v2/users/")
-            #expect(patches.map(\.body) == [#"{"user_metadata":{"use_mfa":null}}"#, #"{"app_metadata":{"use_mfa":false}}"#])
+            #expect(
+                patches.map(\.body) == [#"{"user_metadata":{"use_mfa":null}}"#, #"{"app_metadata":{"use_mfa":false}}"#])
             #expect(patches.first?.path == "/api/v2/users/auth0%7Ca%2Fb")
             // One token for both calls: cached.
             #expect(await issuer.issued == 1)
@@ -86,7 +92,9 @@ import Testing
             addTokenRoute(router, issuer: issuer)
             router.get("/api/v2/users/:id") { request, _ in
                 if request.headers[.authorization] == "Bearer tok-1" {
-                    return Canned.json(#"{"statusCode":401,"error":"Unauthorized","message":"Invalid token."}"#, status: .unauthorized).response()
+                    return Canned.json(
+                        #"{"statusCode":401,"error":"Unauthorized","message":"Invalid token."}"#, status: .unauthorized
+                    ).response()
                 }
                 return Canned.json(Self.user).response()
             }
@@ -113,7 +121,9 @@ import Testing
         try await TestServer.with(log: log) { router in
             addTokenRoute(router, issuer: issuer)
             router.get("/api/v2/users/:id") { _, _ in
-                Canned.json(#"{"statusCode":401,"error":"Unauthorized","message":"Invalid token."}"#, status: .unauthorized).response()
+                Canned.json(
+                    #"{"statusCode":401,"error":"Unauthorized","message":"Invalid token."}"#, status: .unauthorized
+                ).response()
             }
         } _: { port in
             let harness = Harness(port: port)

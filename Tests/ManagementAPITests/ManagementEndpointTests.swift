@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ManagementAPI
 
 @Suite struct ManagementEndpointTests {
@@ -48,7 +49,10 @@ import Testing
         #expect(try ManagementEndpoint(domain: "127.0.0.1:8080").scheme == .https)
     }
 
-    @Test(arguments: ["", "https://tenant.auth0.com", "tenant.auth0.com/api", "user@host", "host:0", "host:99999", "host:abc", "::1:80", "[::1"])
+    @Test(arguments: [
+        "", "https://tenant.auth0.com", "tenant.auth0.com/api", "user@host", "host:0", "host:99999", "host:abc",
+        "::1:80", "[::1",
+    ])
     func malformedDomainsAreRejected(domain: String) {
         do {
             _ = try ManagementEndpoint(domain: domain)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Testing
+
 @testable import ManagementAPI
 
 /// A server-side token bucket like Auth0's: answers 429 when empty and reports
@@ -24,7 +25,12 @@ actor ServerBucket {
         tokens = min(burst, tokens + (now - last).secondsValue * rate)
         last = now
         let ok = tokens >= 1
-        if ok { tokens -= 1; accepted += 1 } else { rejected += 1 }
+        if ok {
+            tokens -= 1
+            accepted += 1
+        } else {
+            rejected += 1
+        }
         let nextToken = tokens >= burst ? 0 : (1 - (tokens - tokens.rounded(.down))) / rate
         let epoch = Date().timeIntervalSince1970
         var headers = [
@@ -48,8 +54,10 @@ actor ServerBucket {
             router.patch("/api/v2/users/:id") { _, _ in
                 let (ok, headers) = await bucket.take()
                 if ok { return Canned.json(#"{"user_id":"auth0|x"}"#, headers: headers).response() }
-                return Canned.json(#"{"statusCode":429,"error":"Too Many Requests","message":"Global limit has been reached"}"#,
-                    status: .tooManyRequests, headers: headers).response()
+                return Canned.json(
+                    #"{"statusCode":429,"error":"Too Many Requests","message":"Global limit has been reached"}"#,
+                    status: .tooManyRequests, headers: headers
+                ).response()
             }
         } _: { port in
             let httpClient = ManagementClient.makeHTTPClient(maxConnectionsPerHost: 8)

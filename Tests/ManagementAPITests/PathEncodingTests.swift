@@ -1,9 +1,13 @@
+import Foundation
 import Testing
+
 @testable import ManagementAPI
 
 @Suite struct PathEncodingTests {
     @Test func encodesPipesAndAtInSAMLUserID() {
-        #expect(PathEncoding.encodeSegment("samlp|my-connection|jane@example.com") == "samlp%7Cmy-connection%7Cjane%40example.com")
+        #expect(
+            PathEncoding.encodeSegment("samlp|my-connection|jane@example.com")
+                == "samlp%7Cmy-connection%7Cjane%40example.com")
     }
 
     @Test func keepsAuth0IDReadableExceptPipe() {
@@ -27,5 +31,3 @@ import Testing
         #expect(PathEncoding.encodeSegment(id).removingPercentEncoding == id)
     }
 }
-
-import Foundation

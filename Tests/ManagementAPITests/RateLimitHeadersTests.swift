@@ -1,5 +1,6 @@
 import NIOHTTP1
 import Testing
+
 @testable import ManagementAPI
 
 @Suite struct RateLimitHeadersTests {
@@ -24,7 +25,10 @@ import Testing
             ("Date", HTTPDate.format(1_700_000_000)), ("Retry-After", "4"),
         ])
         let limits = RateLimitHeaders(headers: headers)
-        #expect(limits == RateLimitHeaders(limit: 50, remaining: 7, reset: 1_700_000_003, retryAfter: .seconds(4), serverDate: 1_700_000_000))
+        #expect(
+            limits
+                == RateLimitHeaders(
+                    limit: 50, remaining: 7, reset: 1_700_000_003, retryAfter: .seconds(4), serverDate: 1_700_000_000))
         #expect(!limits.isEmpty)
     }
 
@@ -45,17 +49,19 @@ import Testing
     @Test func retryAfterSecondsAndDate() {
         let seconds = RateLimitHeaders(headers: HTTPHeaders([("retry-after", "12")]))
         #expect(seconds.retryAfterDelay(localNow: 0) == .seconds(12))
-        let date = RateLimitHeaders(headers: HTTPHeaders([
-            ("Retry-After", HTTPDate.format(1_700_000_030)), ("Date", HTTPDate.format(1_700_000_000)),
-        ]))
+        let date = RateLimitHeaders(
+            headers: HTTPHeaders([
+                ("Retry-After", HTTPDate.format(1_700_000_030)), ("Date", HTTPDate.format(1_700_000_000)),
+            ]))
         #expect(date.retryAfter == .date(1_700_000_030))
         #expect(date.retryAfterDelay(localNow: 5) == .seconds(30))
     }
 
     @Test func malformedValuesCountAsAbsent() {
-        let limits = RateLimitHeaders(headers: HTTPHeaders([
-            ("x-ratelimit-limit", "many"), ("x-ratelimit-remaining", ""), ("retry-after", "-3"), ("date", "soon"),
-        ]))
+        let limits = RateLimitHeaders(
+            headers: HTTPHeaders([
+                ("x-ratelimit-limit", "many"), ("x-ratelimit-remaining", ""), ("retry-after", "-3"), ("date", "soon"),
+            ]))
         #expect(limits.isEmpty)
         #expect(limits.serverDate == nil)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ManagementAPI
 
 @Suite struct RateLimiterTests {
@@ -6,9 +7,15 @@ import Testing
         let clock = FakeClock()
         let start = clock.now
         let limiter = RateLimiter(RateLimit(rate: 16, burst: 50), clock: clock)
-        for _ in 0..<50 { try await limiter.acquire(); await limiter.release() }
+        for _ in 0..<50 {
+            try await limiter.acquire()
+            await limiter.release()
+        }
         #expect(clock.now == start)
-        for _ in 0..<160 { try await limiter.acquire(); await limiter.release() }
+        for _ in 0..<160 {
+            try await limiter.acquire()
+            await limiter.release()
+        }
         // 160 more tokens at 16/s take 10 s (within float rounding).
         let elapsed = (clock.now - start).secondsValue
         #expect(abs(elapsed - 10) < 0.01)
@@ -105,7 +112,12 @@ import Testing
         let limiter = RateLimiter(RateLimit(rate: 5, burst: 5), clock: clock)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<8 {
-                group.addTask { for _ in 0..<10 { try await limiter.acquire(); await limiter.release() } }
+                group.addTask {
+                    for _ in 0..<10 {
+                        try await limiter.acquire()
+                        await limiter.release()
+                    }
+                }
             }
             try await group.waitForAll()
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ManagementAPI
 
 @Suite struct RedactionTests {
@@ -33,7 +34,8 @@ import Testing
     }
 
     @Test func signedURLShowsHostAndPathButNotTheSignature() {
-        let url = SignedURL("https://bucket.s3.amazonaws.com/job_1/tenant.csv.gz?X-Amz-Signature=abcdef123&X-Amz-Credential=KEY")
+        let url = SignedURL(
+            "https://bucket.s3.amazonaws.com/job_1/tenant.csv.gz?X-Amz-Signature=abcdef123&X-Amz-Credential=KEY")
         let text = "\(url)"
         #expect(text.contains("bucket.s3.amazonaws.com/job_1/tenant.csv.gz"))
         #expect(!text.contains("abcdef123"))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ManagementAPI
 
 @Suite struct RetryPolicyTests {
@@ -18,7 +19,9 @@ import Testing
 
     @Test func rateLimitedAndConnectionErrorsRetryButTLSAndCredentialsDoNot() {
         #expect(ManagementAPIError.rateLimited(wait: nil, body: nil, operation: Self.op).isRetryable)
-        #expect(ManagementAPIError.transport(kind: .connectionReset, underlying: "ECONNRESET", operation: Self.op).isRetryable)
+        #expect(
+            ManagementAPIError.transport(kind: .connectionReset, underlying: "ECONNRESET", operation: Self.op)
+                .isRetryable)
         #expect(ManagementAPIError.transport(kind: .timeout, underlying: "deadline", operation: Self.op).isRetryable)
         #expect(!ManagementAPIError.transport(kind: .tls, underlying: "bad cert", operation: Self.op).isRetryable)
         #expect(!ManagementAPIError.invalidCredentials(status: 401).isRetryable)
@@ -35,7 +38,8 @@ import Testing
     }
 
     @Test func fullJitterStaysWithinZeroAndTheCap() {
-        let policy = RetryPolicy(maxAttempts: 20, baseDelay: .milliseconds(500), maxDelay: .seconds(10), jitter: .full, random: .seeded(42))
+        let policy = RetryPolicy(
+            maxAttempts: 20, baseDelay: .milliseconds(500), maxDelay: .seconds(10), jitter: .full, random: .seeded(42))
         var distinct = Set<Duration>()
         for retry in 1...50 {
             let delay = policy.backoff(retry: retry)
@@ -47,7 +51,9 @@ import Testing
     }
 
     @Test func partialJitterKeepsTheFloor() {
-        let policy = RetryPolicy(maxAttempts: 20, baseDelay: .seconds(1), maxDelay: .seconds(60), jitter: .partial(fraction: 0.1), random: .seeded(7))
+        let policy = RetryPolicy(
+            maxAttempts: 20, baseDelay: .seconds(1), maxDelay: .seconds(60), jitter: .partial(fraction: 0.1),
+            random: .seeded(7))
         for _ in 0..<100 {
             let delay = policy.backoff(retry: 3).secondsValue
             #expect(delay >= 3.6 && delay <= 4.0)

@@ -1,9 +1,9 @@
-
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+
 @testable import ManagementAPI
 
 /// A virtual clock: sleeping jumps time forward at once, so tests never wait.
@@ -265,7 +265,8 @@ func formFields(_ body: String) -> [String: String] {
     for pair in body.split(separator: "&") {
         let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
         let key = parts[0].replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? parts[0]
-        let value = (parts.count > 1 ? parts[1] : "").replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+        let value =
+            (parts.count > 1 ? parts[1] : "").replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
         fields[key] = value
     }
     return fields

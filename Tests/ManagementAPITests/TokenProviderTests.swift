@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ManagementAPI
 
 /// A gate the stub fetcher waits on until the test opens it.

@@ -9,7 +9,9 @@ import Testing
 struct ApplyEngineTests {
     /// Every operation's PATCH reached the tenant exactly once with `changed: true`, any other
     /// PATCH of it was a harmless resend (`changed: false`), and the flag now holds `desired`.
-    static func expectAppliedExactlyOnce(_ plan: Plan, in tenant: TestTenant, sourceLocation: SourceLocation = #_sourceLocation) async {
+    static func expectAppliedExactlyOnce(
+        _ plan: Plan, in tenant: TestTenant, sourceLocation: SourceLocation = #_sourceLocation
+    ) async {
         let patches = await tenant.patches()
         for operation in plan.operations {
             let sent = patches[operation.id] ?? []
@@ -78,7 +80,9 @@ struct ApplyEngineTests {
     @Test("connections dropped before and after the write: re-sent, never applied twice")
     func droppedConnections() async throws {
         let (users, plan) = Fixture.enableAll(40)
-        try await withTenant(users, { $0.faults = FaultConfiguration(dropRate: 0.15, dropAfterWriteRate: 0.2, seed: 3) }) {
+        try await withTenant(
+            users, { $0.faults = FaultConfiguration(dropRate: 0.15, dropAfterWriteRate: 0.2, seed: 3) }
+        ) {
             tenant in
             let summary = try await tenant.apply(plan, options: ApplyOptions(concurrency: 1))
             #expect(summary.exitCode == 0, "\(summary)")
@@ -89,7 +93,9 @@ struct ApplyEngineTests {
                 // The resend found the value already there.
                 #expect(sent.contains { !$0.dropped && !$0.changed && $0.status == 200 })
             }
-            #expect(patches.values.contains { $0.contains { $0.dropped && $0.status == 0 } }, "some dropped before the write")
+            #expect(
+                patches.values.contains { $0.contains { $0.dropped && $0.status == 0 } },
+                "some dropped before the write")
             await Self.expectAppliedExactlyOnce(plan, in: tenant)
         }
     }
@@ -98,7 +104,13 @@ struct ApplyEngineTests {
     func tokenExpiry() async throws {
         let (users, plan) = Fixture.enableAll(40)
         let clock = ManualClock()
-        try await withTenant(users, { $0.clock = clock; $0.tokenTTL = 600 }) { tenant in
+        try await withTenant(
+            users,
+            {
+                $0.clock = clock
+                $0.tokenTTL = 600
+            }
+        ) { tenant in
             let summary = try await tenant.apply(
                 plan, settings: tenant.settings(limits: RateLimit(rate: 80, burst: 5), concurrency: 4)
             ) { engine in

@@ -20,7 +20,9 @@ struct ApplyRefusalTests {
                 #expect(matches(refusal), "\(refusal)", sourceLocation: sourceLocation)
                 #expect(!refusal.description.isEmpty)
             }
-            #expect(await tenant.store.requests().isEmpty, "nothing sent, not even a token request", sourceLocation: sourceLocation)
+            #expect(
+                await tenant.store.requests().isEmpty, "nothing sent, not even a token request",
+                sourceLocation: sourceLocation)
         }
     }
 
@@ -52,7 +54,9 @@ struct ApplyRefusalTests {
         }
     }
 
-    @Test("--approve with another fingerprint is refused; the whole of it or 12+ leading digits, in any case, is accepted")
+    @Test(
+        "--approve with another fingerprint is refused; the whole of it or 12+ leading digits, in any case, is accepted"
+    )
     func wrongApproval() async throws {
         let plan = Fixture.enableAll(3).plan
         let other = Fixture.enableAll(4).plan.fingerprint
@@ -66,7 +70,8 @@ struct ApplyRefusalTests {
         // Too short a prefix, or not hex, is not an approval.
         for refused in [String(hex.prefix(11)), "sha256:", "", String(hex.prefix(12)) + "z", hex + "0"] {
             #expect(throws: ApplyRefusal.self, "\(refused)") {
-                try ApplyApproval.check(plan, tenant: Fixture.tenant, options: ApplyOptions(approvedFingerprint: refused))
+                try ApplyApproval.check(
+                    plan, tenant: Fixture.tenant, options: ApplyOptions(approvedFingerprint: refused))
             }
         }
     }
@@ -94,7 +99,8 @@ struct ApplyRefusalTests {
         let untethered = Fixture.plan(Array(Fixture.enableAll(2).plan.operations), tenant: nil)
         #expect(throws: ApplyRefusal.noTenant) {
             try ApplyApproval.check(
-                untethered, tenant: "acme.eu.auth0.com", options: ApplyOptions(approvedFingerprint: untethered.fingerprint))
+                untethered, tenant: "acme.eu.auth0.com",
+                options: ApplyOptions(approvedFingerprint: untethered.fingerprint))
         }
     }
 
@@ -107,8 +113,10 @@ struct ApplyRefusalTests {
             return false
         }
         let approved = plan.fingerprint
-        try ApplyApproval.check(plan, tenant: Fixture.tenant, options: ApplyOptions(approvedFingerprint: approved, allowStale: true))
-        try ApplyApproval.check(plan, tenant: Fixture.tenant, options: ApplyOptions(approvedFingerprint: approved, maxAge: 48 * 3600))
+        try ApplyApproval.check(
+            plan, tenant: Fixture.tenant, options: ApplyOptions(approvedFingerprint: approved, allowStale: true))
+        try ApplyApproval.check(
+            plan, tenant: Fixture.tenant, options: ApplyOptions(approvedFingerprint: approved, maxAge: 48 * 3600))
     }
 
     @Test("disable operations need --allow-disable")
@@ -121,7 +129,8 @@ struct ApplyRefusalTests {
         ])
         try await Self.expectRefused(plan, ApplyOptions()) { $0 == .disableNotAllowed(count: 2) }
         try ApplyApproval.check(
-            plan, tenant: Fixture.tenant, options: ApplyOptions(approvedFingerprint: plan.fingerprint, allowDisable: true))
+            plan, tenant: Fixture.tenant,
+            options: ApplyOptions(approvedFingerprint: plan.fingerprint, allowDisable: true))
     }
 
     @Test("a journal belongs to one plan: opening it for another is an error")
@@ -131,8 +140,9 @@ struct ApplyRefusalTests {
         let first = Fixture.enableAll(3).plan
         let second = Fixture.enableAll(3, from: 10).plan
         do { _ = try ApplyJournal.open(path: path, plan: first, tenant: Fixture.tenant) }
-        #expect(throws: JournalError.boundToAnotherPlan(
-            path: path, journalFingerprint: first.fingerprint, planFingerprint: second.fingerprint)
+        #expect(
+            throws: JournalError.boundToAnotherPlan(
+                path: path, journalFingerprint: first.fingerprint, planFingerprint: second.fingerprint)
         ) { try ApplyJournal.open(path: path, plan: second, tenant: Fixture.tenant) }
         #expect(throws: JournalError.self) { try ApplyJournal.openExisting(path: path, plan: second) }
         do {
@@ -140,7 +150,9 @@ struct ApplyRefusalTests {
             let again = try ApplyJournal.open(path: path, plan: first, tenant: Fixture.tenant)
             #expect(try again.counts()[.pending] == 3)
             // Two runs of one plan at once: the second is refused while the first holds the journal.
-            let refusal = #expect(throws: JournalError.self) { try ApplyJournal.open(path: path, plan: first, tenant: Fixture.tenant) }
+            let refusal = #expect(throws: JournalError.self) {
+                try ApplyJournal.open(path: path, plan: first, tenant: Fixture.tenant)
+            }
             guard case .inUse(let lockPath, let holder) = refusal else {
                 Issue.record("expected inUse, got \(String(describing: refusal))")
                 return
@@ -153,7 +165,9 @@ struct ApplyRefusalTests {
         }
         do { _ = try ApplyJournal.open(path: path, plan: first, tenant: Fixture.tenant) }  // released: fine again
         // A journal records its tenant, and resumes against no other.
-        #expect(throws: JournalError.boundToAnotherTenant(path: path, journalTenant: Fixture.tenant, tenant: "other.test")) {
+        #expect(
+            throws: JournalError.boundToAnotherTenant(path: path, journalTenant: Fixture.tenant, tenant: "other.test")
+        ) {
             try ApplyJournal.open(path: path, plan: first, tenant: "other.test")
         }
         #expect(throws: JournalError.notFound(path: path + ".missing")) {

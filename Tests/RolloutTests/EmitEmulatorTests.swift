@@ -1,8 +1,8 @@
 import Foundation
-import TestSupport
-import ManagementAPI
 import MFARollout
+import ManagementAPI
 import TenantEmulator
+import TestSupport
 import Testing
 
 @testable import Rollout
@@ -36,10 +36,12 @@ struct EmitEmulatorTests {
                 format: .curl, into: directory)
             #expect(paths.count == 2)
             for path in paths {
-                let result = try await runProcessAsync(sh, [path], environment: ["PATH": "/usr/bin:/bin", "AUTH0_TOKEN": token])
+                let result = try await runProcessAsync(
+                    sh, [path], environment: ["PATH": "/usr/bin:/bin", "AUTH0_TOKEN": token])
                 #expect(result.status == 0, "\(result.stderr)")
             }
-            let after = Dictionary(uniqueKeysWithValues: await emulator.store.allUsers().map { ($0.id, $0.appMetadata["use_mfa"]) })
+            let after = Dictionary(
+                uniqueKeysWithValues: await emulator.store.allUsers().map { ($0.id, $0.appMetadata["use_mfa"]) })
             #expect(after["samlp|conn|a@b.com"] == .bool(true))
             #expect(after["auth0|a/b"] == .bool(true))
             #expect(after["auth0|it's \"quoted\" $x"] == .bool(false))
@@ -57,14 +59,16 @@ struct EmitEmulatorTests {
         let sh = try #require(ExternalTool.path("sh"))
         let curl = try #require(ExternalTool.path("curl"))
         let plan = TestPlans.plan([TestPlans.operation("auth0|missing"), TestPlans.operation("auth0|present")])
-        try await withTestEmulator(users: [emulatorUser("auth0|present", email: "p@example.com", mfa: nil)]) { emulator in
+        try await withTestEmulator(users: [emulatorUser("auth0|present", email: "p@example.com", mfa: nil)]) {
+            emulator in
             let token = try await fetchToken(curl: curl, emulator: emulator)
             let endpoint = try ManagementEndpoint(domain: "127.0.0.1:\(emulator.port)", allowInsecureHTTP: true)
             let directory = try TestPlans.temporaryDirectory()
             let paths = try Emitter.write(
                 Emitter.render(plan, options: EmitOptions(format: .curl, endpoint: endpoint, rate: 100)), format: .curl,
                 into: directory)
-            let result = try await runProcessAsync(sh, [paths[0]], environment: ["PATH": "/usr/bin:/bin", "AUTH0_TOKEN": token])
+            let result = try await runProcessAsync(
+                sh, [paths[0]], environment: ["PATH": "/usr/bin:/bin", "AUTH0_TOKEN": token])
             #expect(result.status == 1)
             #expect(result.stderr.contains("operation 1/2 (\(plan.operations[0].id)) failed"))
             #expect(result.stdout.contains("inexistent_user"))
@@ -76,9 +80,14 @@ struct EmitEmulatorTests {
 
 /// `POST /oauth/token` with curl; the access token.
 func fetchToken(curl: String, emulator: RunningEmulator) async throws -> String {
-    let body = #"{"grant_type":"client_credentials","client_id":"emulator-client","client_secret":"emulator-secret","audience":"\#(emulator.apiURL)/"}"#
+    let body =
+        #"{"grant_type":"client_credentials","client_id":"emulator-client","client_secret":"emulator-secret","audience":"\#(emulator.apiURL)/"}"#
     let result = try await runProcessAsync(
-        curl, ["-sS", "--fail-with-body", "-H", "Content-Type: application/json", "--data-binary", body, emulator.baseURL + "/oauth/token"])
+        curl,
+        [
+            "-sS", "--fail-with-body", "-H", "Content-Type: application/json", "--data-binary", body,
+            emulator.baseURL + "/oauth/token",
+        ])
     let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
     guard result.status == 0, let token = object?["access_token"] as? String else {
         throw TokenFetchError(status: result.status, output: result.stdout + result.stderr)

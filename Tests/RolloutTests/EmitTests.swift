@@ -1,7 +1,7 @@
 import Foundation
-import TestSupport
-import ManagementAPI
 import MFARollout
+import ManagementAPI
+import TestSupport
 import Testing
 
 @testable import Rollout
@@ -31,7 +31,9 @@ struct EmitTests {
             """
         #expect(String(decoding: files[0].bytes, as: UTF8.self) == expected)
         // Each line is a JSON object whose path is what the client sends.
-        for (line, operation) in zip(String(decoding: files[0].bytes, as: UTF8.self).split(separator: "\n"), plan.operations) {
+        for (line, operation) in zip(
+            String(decoding: files[0].bytes, as: UTF8.self).split(separator: "\n"), plan.operations)
+        {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             #expect(object["user_id"] as? String == operation.userID)
             #expect(object["path"] as? String == "/api/v2/users/" + PathEncoding.encodeSegment(operation.userID))
@@ -40,7 +42,10 @@ struct EmitTests {
 
     @Test("NDJSON ids equal the operation ids (stable across runs)")
     func stableIDs() {
-        #expect(ids[0] == OperationID.make(flagLocation: "app_metadata.use_mfa", userID: "samlp|conn|a@b.com", action: .enable))
+        #expect(
+            ids[0]
+                == OperationID.make(flagLocation: "app_metadata.use_mfa", userID: "samlp|conn|a@b.com", action: .enable)
+        )
         #expect(ids.allSatisfy { $0.count == 15 })
     }
 
@@ -63,7 +68,8 @@ struct EmitTests {
             "https://acme.eu.auth0.com/api/v2/users/auth0%7Cit%27s%20%22quoted%22%20%24x",
         ]
         let bodies = [
-            #"{"app_metadata":{"use_mfa":true}}"#, #"{"app_metadata":{"use_mfa":true}}"#, #"{"app_metadata":{"use_mfa":false}}"#,
+            #"{"app_metadata":{"use_mfa":true}}"#, #"{"app_metadata":{"use_mfa":true}}"#,
+            #"{"app_metadata":{"use_mfa":false}}"#,
         ]
         for (index, entry) in entries.enumerated() {
             for key in ["startedDateTime", "time", "request", "response", "cache", "timings"] {
@@ -72,24 +78,29 @@ struct EmitTests {
             let started = try #require(entry["startedDateTime"] as? String)
             #expect(try Date(started, strategy: .iso8601) == TestPlans.createdAt)
             let request = try #require(entry["request"] as? [String: Any])
-            for key in ["method", "url", "httpVersion", "cookies", "headers", "queryString", "headersSize", "bodySize"] {
+            for key in ["method", "url", "httpVersion", "cookies", "headers", "queryString", "headersSize", "bodySize"]
+            {
                 #expect(request[key] != nil, "request \(index) lacks \(key)")
             }
             #expect(request["method"] as? String == "PATCH")
             #expect(request["url"] as? String == urls[index])
             #expect(request["httpVersion"] as? String == "HTTP/1.1")
             let headers = try #require(request["headers"] as? [[String: String]])
-            #expect(headers == [
-                ["name": "Authorization", "value": "Bearer ${AUTH0_TOKEN}"],
-                ["name": "Content-Type", "value": "application/json"],
-                ["name": "X-Correlation-ID", "value": ids[index]],
-            ])
+            #expect(
+                headers == [
+                    ["name": "Authorization", "value": "Bearer ${AUTH0_TOKEN}"],
+                    ["name": "Content-Type", "value": "application/json"],
+                    ["name": "X-Correlation-ID", "value": ids[index]],
+                ])
             let postData = try #require(request["postData"] as? [String: Any])
             #expect(postData["mimeType"] as? String == "application/json")
             #expect(postData["text"] as? String == bodies[index])
             #expect(request["bodySize"] as? Int == bodies[index].utf8.count)
             let response = try #require(entry["response"] as? [String: Any])
-            for key in ["status", "statusText", "httpVersion", "cookies", "headers", "content", "redirectURL", "headersSize", "bodySize"] {
+            for key in [
+                "status", "statusText", "httpVersion", "cookies", "headers", "content", "redirectURL", "headersSize",
+                "bodySize",
+            ] {
                 #expect(response[key] != nil, "response \(index) lacks \(key)")
             }
             let content = try #require(response["content"] as? [String: Any])
@@ -132,24 +143,27 @@ struct EmitTests {
                     postData: EmitHAR.PostData(text: request.body), bodySize: request.body.utf8.count),
                 comment: "\(request.operationID) \(request.action.rawValue) \(request.userID)")
         }
-        let document = HARDocument(log: .init(
-            creator: .init(name: "mfa-rollout", version: MFARolloutInfo.version),
-            comment: "mfa-rollout emit: plan \(plan.fingerprint), batch 1 of 1, operations 1-\(count) of \(count)",
-            entries: entries))
+        let document = HARDocument(
+            log: .init(
+                creator: .init(name: "mfa-rollout", version: MFARolloutInfo.version),
+                comment: "mfa-rollout emit: plan \(plan.fingerprint), batch 1 of 1, operations 1-\(count) of \(count)",
+                entries: entries))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let whole = Array(try encoder.encode(document)) + [UInt8(ascii: "\n")]
         #expect(String(decoding: file.bytes, as: UTF8.self) == String(decoding: whole, as: UTF8.self))
     }
 
-    @Test("A large file is handed over in pieces of about 64 KiB that add up to the file", arguments: EmitFormat.allCases)
+    @Test(
+        "A large file is handed over in pieces of about 64 KiB that add up to the file", arguments: EmitFormat.allCases)
     func streamedInPieces(format: EmitFormat) throws {
         let plan = TestPlans.plan((0..<1_500).map { TestPlans.operation("auth0|user-\($0)") })
         let file = try #require(try Emitter.render(plan, options: EmitOptions(format: format)).first)
         var pieces: [[UInt8]] = []
         try file.write { pieces.append($0) }
         #expect(pieces.count > 1)
-        #expect(pieces.dropLast().allSatisfy { $0.count >= 64 * 1024 && $0.count < 80 * 1024 }, "\(pieces.map(\.count))")
+        #expect(
+            pieces.dropLast().allSatisfy { $0.count >= 64 * 1024 && $0.count < 80 * 1024 }, "\(pieces.map(\.count))")
         #expect(Array(pieces.joined()) == file.bytes)
         // Every operation is in it once, in order.
         let text = String(decoding: file.bytes, as: UTF8.self)
@@ -262,21 +276,28 @@ struct EmitTests {
         ]
         let result = try await runProcessAsync(sh, [paths[0]], environment: environment)
         #expect(result.status == 0, "\(result.stderr)")
-        let calls = try String(contentsOfFile: log, encoding: .utf8).components(separatedBy: "END\n").filter { !$0.isEmpty }
+        let calls = try String(contentsOfFile: log, encoding: .utf8).components(separatedBy: "END\n").filter {
+            !$0.isEmpty
+        }
         #expect(calls.count == 3)
         let paths3 = ["samlp%7Cconn%7Ca%40b.com", "auth0%7Ca%2Fb", "auth0%7Cit%27s%20%22quoted%22%20%24x"]
         for (index, call) in calls.enumerated() {
             let lines = call.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             #expect(lines.contains("ARG https://YOUR_TENANT.auth0.com/api/v2/users/\(paths3[index])"))
             #expect(lines.contains("ARG X-Correlation-ID: \(ids[index])"))
-            #expect(lines.contains("ARG \(index == 2 ? #"{"app_metadata":{"use_mfa":false}}"# : #"{"app_metadata":{"use_mfa":true}}"#)"))
+            #expect(
+                lines.contains(
+                    "ARG \(index == 2 ? #"{"app_metadata":{"use_mfa":false}}"# : #"{"app_metadata":{"use_mfa":true}}"#)"
+                ))
             #expect(lines.contains("STDIN header = \"Authorization: Bearer eyJ.test-token_1\""))
             #expect(!lines.contains { $0.hasPrefix("ARG") && $0.contains("test-token") })
         }
         #expect(result.stderr.contains(#"auth0|it's "quoted" $x"#))
     }
 
-    @Test("curl: without AUTH0_TOKEN the script stops before sending anything", .enabled(if: ExternalTool.available("sh"), "needs sh"))
+    @Test(
+        "curl: without AUTH0_TOKEN the script stops before sending anything",
+        .enabled(if: ExternalTool.available("sh"), "needs sh"))
     func curlNeedsToken() async throws {
         let sh = try #require(ExternalTool.path("sh"))
         let directory = try TestPlans.temporaryDirectory()
@@ -286,9 +307,11 @@ struct EmitTests {
         #expect(result.stderr.contains("AUTH0_TOKEN is not set"))
     }
 
-    @Test("Pacing never exceeds the rate and uses whole-second sleeps", arguments: [
-        (2.0, 2, 1), (1.0, 1, 1), (0.5, 1, 2), (0.3, 1, 4), (3.5, 3, 1), (200.0 / 60, 3, 1), (16.0, 16, 1),
-    ])
+    @Test(
+        "Pacing never exceeds the rate and uses whole-second sleeps",
+        arguments: [
+            (2.0, 2, 1), (1.0, 1, 1), (0.5, 1, 2), (0.3, 1, 4), (3.5, 3, 1), (200.0 / 60, 3, 1), (16.0, 16, 1),
+        ])
     func pacing(rate: Double, group: Int, seconds: Int) {
         let pacing = EmitCurlScript.pacing(rate: rate)
         #expect(pacing.group == group && pacing.sleepSeconds == seconds)
@@ -321,7 +344,9 @@ struct EmitTests {
             try Emitter.write(files, format: .ndjson, into: directory)
         }
         // Another format may share the directory.
-        #expect(try Emitter.write(Emitter.render(plan, options: EmitOptions(format: .har)), format: .har, into: directory).count == 1)
+        #expect(
+            try Emitter.write(Emitter.render(plan, options: EmitOptions(format: .har)), format: .har, into: directory)
+                .count == 1)
     }
 
     @Test("A plan whose guard tripped is refused, like apply")
@@ -347,7 +372,8 @@ struct EmitTests {
     @Test("An undo plan's unset becomes a null value: the key is deleted, nothing else")
     func unsetIsNull() throws {
         let plan = TestPlans.plan([TestPlans.operation("auth0|1", .unset, current: .on)])
-        let line = String(decoding: try Emitter.render(plan, options: EmitOptions(format: .ndjson))[0].bytes, as: UTF8.self)
+        let line = String(
+            decoding: try Emitter.render(plan, options: EmitOptions(format: .ndjson))[0].bytes, as: UTF8.self)
         #expect(line.contains(#""action":"unset","body":{"app_metadata":{"use_mfa":null}}"#))
     }
 
@@ -358,7 +384,9 @@ struct EmitTests {
 
     @Test("Bad batch size and rate are refused")
     func badOptions() {
-        #expect(throws: EmitError.self) { try Emitter.render(plan, options: EmitOptions(format: .ndjson, batchSize: 0)) }
+        #expect(throws: EmitError.self) {
+            try Emitter.render(plan, options: EmitOptions(format: .ndjson, batchSize: 0))
+        }
         #expect(throws: EmitError.self) { try Emitter.render(plan, options: EmitOptions(format: .curl, rate: 0)) }
     }
 }

@@ -6,7 +6,7 @@ import TenantEmulator
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// One ticket as `GET /__emulator/tickets` lists it.
@@ -17,7 +17,10 @@ struct IssuedTicket: Decodable, Equatable {
     var factor: String?
 
     enum CodingKeys: String, CodingKey {
-        case ticketID = "ticket_id", userID = "user_id", sendMail = "send_mail", factor
+        case ticketID = "ticket_id"
+        case userID = "user_id"
+        case sendMail = "send_mail"
+        case factor
     }
 }
 
@@ -96,7 +99,9 @@ struct EnrollmentTests {
             #expect(tickets.count == 3)
             #expect(!tickets.contains { $0.userID == enrolled })
             let record = try #require(
-                try ApplyJournal.openExisting(path: tenant.journalPath(), plan: plan).records().first { $0.userID == enrolled })
+                try ApplyJournal.openExisting(path: tenant.journalPath(), plan: plan).records().first {
+                    $0.userID == enrolled
+                })
             #expect(record.status == .done && record.ticketStatus == .alreadyEnrolled)
         }
     }
@@ -214,7 +219,9 @@ struct EnrollmentTests {
             let requests = await tenant.store.requests()
             let posts = requests.filter { $0.method == "POST" && $0.path.contains("guardian") }
             #expect(posts.count == 3, "3 tickets; the ghost's is never requested")
-            let lookups = requests.filter { $0.method == "GET" && $0.path.hasSuffix("/enrollments") && $0.path.contains(String(format: "%024x", 99)) }
+            let lookups = requests.filter {
+                $0.method == "GET" && $0.path.hasSuffix("/enrollments") && $0.path.contains(String(format: "%024x", 99))
+            }
             #expect(lookups.count == 2, "the failed one tried once in each run, stopped at its 404")
         }
     }
@@ -223,7 +230,8 @@ struct EnrollmentTests {
     func missingScope() async throws {
         let (users, plan) = Fixture.enableAll(3)
         try await withTenant(users, { $0.scopes = ["read:users", "update:users_app_metadata"] }) { tenant in
-            let summary = try await tenant.apply(plan, options: ApplyOptions(concurrency: 1, enroll: EnrollmentOptions()))
+            let summary = try await tenant.apply(
+                plan, options: ApplyOptions(concurrency: 1, enroll: EnrollmentOptions()))
             #expect(summary.ending == .fatalError && summary.exitCode == 1)
             #expect(summary.fatalError?.contains("403") == true)
             #expect(summary.done == 1 && summary.tickets?.pending == 1 && summary.tickets?.created == 0)
@@ -258,7 +266,9 @@ struct EnrollmentTests {
             var stored = ""
             for suffix in ["", "-wal"] {
                 let path = tenant.journalPath() + suffix
-                if let data = FileManager.default.contents(atPath: path) { stored += String(decoding: data, as: UTF8.self) }
+                if let data = FileManager.default.contents(atPath: path) {
+                    stored += String(decoding: data, as: UTF8.self)
+                }
             }
             let records = try ApplyJournal.openExisting(path: tenant.journalPath(), plan: plan).records()
             let recordsJSON = String(decoding: try JSONEncoder().encode(records), as: UTF8.self)
@@ -303,23 +313,30 @@ struct TicketFileTests {
     static func written(_ tickets: [(userID: String, email: String?, url: String)]) throws -> String {
         let path = try Fixture.temporaryDirectory().appendingPathComponent("t.csv").path
         let file = try TicketFile.open(path: path)
-        for ticket in tickets { try file.append(userID: ticket.userID, email: ticket.email, url: TicketURL(ticket.url)) }
+        for ticket in tickets {
+            try file.append(userID: ticket.userID, email: ticket.email, url: TicketURL(ticket.url))
+        }
         return try String(contentsOfFile: path, encoding: .utf8)
     }
 
     @Test("fields with commas or quotes are quoted; the URL is written in full")
     func quoting() throws {
         let text = try Self.written([("auth0|a,b", "say \"hi\"@x.test", "https://t/mfa?ticket=S3CRET")])
-        #expect(text == "user_id,email,ticket_url\n\"auth0|a,b\",\"say \"\"hi\"\"@x.test\",https://t/mfa?ticket=S3CRET\n")
+        #expect(
+            text == "user_id,email,ticket_url\n\"auth0|a,b\",\"say \"\"hi\"\"@x.test\",https://t/mfa?ticket=S3CRET\n")
         #expect(!"\(TicketURL("https://t/mfa?ticket=S3CRET"))".contains("S3CRET"))
     }
 
     @Test("an id or email a spreadsheet would run as a formula gets a leading ' (CSV injection)")
     func formulasNeutralised() throws {
         let text = try Self.written([
-            ("=HYPERLINK(\"x\")", "+1@x.test", "https://t/mfa?ticket=A"), ("auth0|2", "@x.test", "https://t/mfa?ticket=B"),
+            ("=HYPERLINK(\"x\")", "+1@x.test", "https://t/mfa?ticket=A"),
+            ("auth0|2", "@x.test", "https://t/mfa?ticket=B"),
         ])
-        #expect(text == "user_id,email,ticket_url\n\"'=HYPERLINK(\"\"x\"\")\",\"'+1@x.test\",https://t/mfa?ticket=A\nauth0|2,\"'@x.test\",https://t/mfa?ticket=B\n")
+        #expect(
+            text
+                == "user_id,email,ticket_url\n\"'=HYPERLINK(\"\"x\"\")\",\"'+1@x.test\",https://t/mfa?ticket=A\nauth0|2,\"'@x.test\",https://t/mfa?ticket=B\n"
+        )
     }
 }
 

@@ -21,7 +21,8 @@ struct PlanRunLockTests {
         // Another tenant, or another plan, is another lock.
         let other = try PlanRunLock.acquire(tenant: "acme.us.auth0.com", fingerprint: fingerprint, directory: directory)
         let another = try PlanRunLock.acquire(
-            tenant: "acme.eu.auth0.com", fingerprint: "sha256:" + String(repeating: "cd", count: 32), directory: directory)
+            tenant: "acme.eu.auth0.com", fingerprint: "sha256:" + String(repeating: "cd", count: 32),
+            directory: directory)
         other.release()
         another.release()
         held.release()

@@ -8,7 +8,8 @@ struct ReconcileMetricsTests {
     func summary(_ outcome: ReconcileOutcome, applied: Int = 0, failed: Int = 0) -> ReconcileSummary {
         ReconcileSummary(
             outcome: outcome, exitCode: outcome.exitCode, domain: "acme.eu.auth0.com",
-            startedAt: Date(timeIntervalSince1970: 1_795_000_000), finishedAt: Date(timeIntervalSince1970: 1_795_000_042),
+            startedAt: Date(timeIntervalSince1970: 1_795_000_000),
+            finishedAt: Date(timeIntervalSince1970: 1_795_000_042),
             durationSeconds: 42.5, lastSuccessAt: nil, export: nil,
             plan: .init(
                 path: "out/plan.json", fingerprint: "sha256:ab", rows: 1000, enable: 12, disable: 3, unchanged: 985,
@@ -30,7 +31,8 @@ struct ReconcileMetricsTests {
         var types: [String: String] = [:]
         var samples: [String: Double] = [:]
         let name = #"[a-zA-Z_:][a-zA-Z0-9_:]*"#
-        let sample = try Regex(#"^(\#(name))(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*")*\})? (\S+)$"#)
+        let sample = try Regex(
+            #"^(\#(name))(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*")*\})? (\S+)$"#)
         #expect(text.hasSuffix("\n"))
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
             if line.hasPrefix("# HELP ") {
@@ -110,7 +112,8 @@ struct ReconcileMetricsTests {
 
     @Test("The summary JSON has snake_case keys and ISO-8601 dates")
     func summaryJSON() throws {
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(summary(.inSync).encoded())) as? [String: Any])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(summary(.inSync).encoded())) as? [String: Any])
         #expect(object["outcome"] as? String == "in-sync")
         #expect(object["exit_code"] as? Int == 0)
         #expect(object["started_at"] as? String == "2026-11-18T11:06:40Z")

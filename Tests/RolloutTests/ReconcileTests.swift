@@ -1,9 +1,9 @@
 import Foundation
-import TestSupport
 import Logging
-import ManagementAPI
 import MFARollout
+import ManagementAPI
 import TenantEmulator
+import TestSupport
 import Testing
 
 @testable import Rollout
@@ -54,7 +54,10 @@ struct ReconcileFixture {
 
         """
 
-    func request(_ emulator: RunningEmulator, autoApply: Bool = false, polling: ReconcileExporter.Polling = .init(initialInterval: .milliseconds(20)), keepExport: Bool = false) -> ReconcileRequest {
+    func request(
+        _ emulator: RunningEmulator, autoApply: Bool = false,
+        polling: ReconcileExporter.Polling = .init(initialInterval: .milliseconds(20)), keepExport: Bool = false
+    ) -> ReconcileRequest {
         ReconcileRequest(
             policyPath: policyPath, outDirectory: outDirectory,
             connection: ConnectionSettings(
@@ -122,16 +125,20 @@ struct ReconcileTests {
             //    user (a PATCH-style merge), a new staff user arrives.
             let curl = try #require(ExternalTool.path("curl"))
             let admin = emulator.baseURL + "/__emulator/users"
-            let turnedOff = try await runProcessAsync(curl, [
-                "-sS", "--fail-with-body", "-H", "Content-Type: application/json", "--data-binary",
-                #"{"user_id":"auth0|staff-on","app_metadata":{"use_mfa":false}}"#, admin + "?mode=patch",
-            ])
+            let turnedOff = try await runProcessAsync(
+                curl,
+                [
+                    "-sS", "--fail-with-body", "-H", "Content-Type: application/json", "--data-binary",
+                    #"{"user_id":"auth0|staff-on","app_metadata":{"use_mfa":false}}"#, admin + "?mode=patch",
+                ])
             #expect(turnedOff.status == 0, "\(turnedOff.stdout)\(turnedOff.stderr)")
-            let hired = try await runProcessAsync(curl, [
-                "-sS", "--fail-with-body", "-H", "Content-Type: application/json", "--data-binary",
-                #"{"user_id":"auth0|new-hire","email":"new@acme.com","identities":[{"connection":"Username-Password-Authentication","provider":"auth0"}]}"#,
-                admin,
-            ])
+            let hired = try await runProcessAsync(
+                curl,
+                [
+                    "-sS", "--fail-with-body", "-H", "Content-Type: application/json", "--data-binary",
+                    #"{"user_id":"auth0|new-hire","email":"new@acme.com","identities":[{"connection":"Username-Password-Authentication","provider":"auth0"}]}"#,
+                    admin,
+                ])
             #expect(hired.status == 0, "\(hired.stdout)\(hired.stderr)")
             #expect(await flagOf(emulator.store, "auth0|staff-on") == .bool(false))
             await emulator.store.clearRequests()
@@ -156,7 +163,8 @@ struct ReconcileTests {
             #expect(prom.contains("\nmfa_rollout_outcome{outcome=\"in-sync\"} 1\n"))
             #expect(prom.contains("\nmfa_rollout_outcome{outcome=\"applied\"} 0\n"))
             #expect(prom.contains("\nmfa_rollout_rows 5\n"))
-            let summaryData = try Data(contentsOf: URL(fileURLWithPath: fixture.outDirectory + "/reconcile-summary.json"))
+            let summaryData = try Data(
+                contentsOf: URL(fileURLWithPath: fixture.outDirectory + "/reconcile-summary.json"))
             let summary = try JSONSerialization.jsonObject(with: summaryData) as? [String: Any]
             #expect(summary?["outcome"] as? String == "in-sync")
             #expect(summary?["exit_code"] as? Int == 0)
@@ -195,15 +203,20 @@ struct ReconcileTests {
     func pollingAndLinkExpiry() async throws {
         let fixture = try ReconcileFixture()
         let manual = ManualClock(start: Date().timeIntervalSince1970)
-        try await withTestEmulator(users: Self.users, {
-            $0.clock = manual
-            $0.exportDelay = 600
-            $0.downloadLinkTTL = 60
-        }) { emulator in
-            let polling = ReconcileExporter.Polling(timeout: .seconds(3600), initialInterval: .seconds(1), maximumInterval: .seconds(60))
+        try await withTestEmulator(
+            users: Self.users,
+            {
+                $0.clock = manual
+                $0.exportDelay = 600
+                $0.downloadLinkTTL = 60
+            }
+        ) { emulator in
+            let polling = ReconcileExporter.Polling(
+                timeout: .seconds(3600), initialInterval: .seconds(1), maximumInterval: .seconds(60))
             // The first link is let expire before it is used.
             let reconciler = Reconciler(
-                fixture.request(emulator, polling: polling), clock: EmulatorDrivenClock(manual), logger: Reconciler.quietLogger,
+                fixture.request(emulator, polling: polling), clock: EmulatorDrivenClock(manual),
+                logger: Reconciler.quietLogger,
                 beforeDownload: { attempt in if attempt == 1 { manual.advance(by: 61) } })
             let summary = try await reconciler.run()
             #expect(summary.outcome == .changesPending, "\(summary.error ?? "")")
@@ -219,10 +232,13 @@ struct ReconcileTests {
     @Test("Links that keep expiring fail the run after the allowed attempts; metrics say error")
     func linksKeepExpiring() async throws {
         let fixture = try ReconcileFixture()
-        try await withTestEmulator(users: Self.users, {
-            $0.exportDelay = 0
-            $0.downloadLinkTTL = 0
-        }) { emulator in
+        try await withTestEmulator(
+            users: Self.users,
+            {
+                $0.exportDelay = 0
+                $0.downloadLinkTTL = 0
+            }
+        ) { emulator in
             let summary = try await Reconciler(fixture.request(emulator)).run()
             #expect(summary.outcome == .error)
             #expect(summary.exitCode == 1)
@@ -238,18 +254,23 @@ struct ReconcileTests {
         let manual = ManualClock(start: Date().timeIntervalSince1970)
         try FileManager.default.createDirectory(atPath: fixture.outDirectory, withIntermediateDirectories: true)
         try """
-            # TYPE mfa_rollout_applied_total counter
-            mfa_rollout_applied_total 7
-            mfa_rollout_last_success_timestamp_seconds 1700000000
+        # TYPE mfa_rollout_applied_total counter
+        mfa_rollout_applied_total 7
+        mfa_rollout_last_success_timestamp_seconds 1700000000
 
-            """.write(toFile: fixture.outDirectory + "/mfa_rollout.prom", atomically: true, encoding: .utf8)
-        try await withTestEmulator(users: Self.users, {
-            $0.clock = manual
-            $0.exportDelay = 1_000_000
-        }) { emulator in
-            let polling = ReconcileExporter.Polling(timeout: .seconds(120), initialInterval: .seconds(1), maximumInterval: .seconds(30))
+        """.write(toFile: fixture.outDirectory + "/mfa_rollout.prom", atomically: true, encoding: .utf8)
+        try await withTestEmulator(
+            users: Self.users,
+            {
+                $0.clock = manual
+                $0.exportDelay = 1_000_000
+            }
+        ) { emulator in
+            let polling = ReconcileExporter.Polling(
+                timeout: .seconds(120), initialInterval: .seconds(1), maximumInterval: .seconds(30))
             let reconciler = Reconciler(
-                fixture.request(emulator, polling: polling), clock: EmulatorDrivenClock(manual), logger: Reconciler.quietLogger,
+                fixture.request(emulator, polling: polling), clock: EmulatorDrivenClock(manual),
+                logger: Reconciler.quietLogger,
                 beforeDownload: nil)
             let summary = try await reconciler.run()
             #expect(summary.outcome == .error)
@@ -296,32 +317,37 @@ struct ReconcilePieceTests {
 
     @Test("Fields: one per needed column, named as the column; export_as only where a known field is renamed")
     func fieldMapping() throws {
-        let fields = try ReconcileExportFields.fields(for: policy("""
-            version: 1
-            flag:
-              location: app_metadata.use_mfa
-              column: use_mfa
-            rules:
-              - name: it
-                when:
-                  column: app_metadata.department
-                  equals: it
-              - name: active
-                when:
-                  column: logins_count
-                  gte: 5
+        let fields = try ReconcileExportFields.fields(
+            for: policy(
+                """
+                version: 1
+                flag:
+                  location: app_metadata.use_mfa
+                  column: use_mfa
+                rules:
+                  - name: it
+                    when:
+                      column: app_metadata.department
+                      equals: it
+                  - name: active
+                    when:
+                      column: logins_count
+                      gte: 5
 
-            """))
-        #expect(fields == [
-            ExportField(name: "user_id"), ExportField(name: "email"), ExportField(name: "identities[0].connection"),
-            ExportField(name: "app_metadata.use_mfa", exportAs: "use_mfa"), ExportField(name: "app_metadata.department"),
-            ExportField(name: "logins_count"),
-        ])
+                """))
+        #expect(
+            fields == [
+                ExportField(name: "user_id"), ExportField(name: "email"), ExportField(name: "identities[0].connection"),
+                ExportField(name: "app_metadata.use_mfa", exportAs: "use_mfa"),
+                ExportField(name: "app_metadata.department"),
+                ExportField(name: "logins_count"),
+            ])
     }
 
     @Test("More than 30 columns is an error naming the count")
     func tooManyFields() throws {
-        let rules = (1...28).map { "  - name: r\($0)\n    when:\n      column: app_metadata.c\($0)\n      equals: x\n" }.joined()
+        let rules = (1...28).map { "  - name: r\($0)\n    when:\n      column: app_metadata.c\($0)\n      equals: x\n" }
+            .joined()
         let policy = try policy("version: 1\nrules:\n" + rules)
         #expect(policy.columnsNeeded.count == 32)
         #expect(throws: ReconcileError.tooManyFields(count: 32, limit: 30, columns: policy.columnsNeeded)) {

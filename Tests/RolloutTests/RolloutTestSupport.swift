@@ -11,7 +11,9 @@ enum TestPlans {
     /// The ids that break naive encoders: several pipes and an `@`, a slash, shell metacharacters.
     static let trickyIDs = ["samlp|conn|a@b.com", "auth0|a/b", "auth0|it's \"quoted\" $x"]
 
-    static func operation(_ userID: String, _ action: PlanAction = .enable, current: FlagValue = .absent) -> PlanOperation {
+    static func operation(_ userID: String, _ action: PlanAction = .enable, current: FlagValue = .absent)
+        -> PlanOperation
+    {
         PlanOperation(
             id: OperationID.make(flagLocation: flag.location, userID: userID, action: action),
             userID: userID, action: action, current: current, reason: "rule test", email: nil, connection: nil,
@@ -29,7 +31,9 @@ enum TestPlans {
     }
 
     static func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mfa-rollout-tests-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mfa-rollout-tests-\(UUID().uuidString)"
+        ).path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }

@@ -6,7 +6,7 @@ import TenantEmulator
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 @Suite("secrets stay out of the journal and the summary")
@@ -33,7 +33,10 @@ struct SecretsTests {
         let secret = "s3cr3t-\(UUID().uuidString)"
         try await withTenant(
             (users + moreUsers).filter { $0.id != gone },
-            { $0.clientSecret = secret; $0.faults = FaultConfiguration(failRate: 0.2, seed: 5) }
+            {
+                $0.clientSecret = secret
+                $0.faults = FaultConfiguration(failRate: 0.2, seed: 5)
+            }
         ) { tenant in
             let first = try await tenant.apply(
                 plan,

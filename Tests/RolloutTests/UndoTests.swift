@@ -1,9 +1,10 @@
 import Foundation
 import MFARollout
 import ManagementAPI
-@testable import Rollout
 import TenantEmulator
 import Testing
+
+@testable import Rollout
 
 @Suite("undo and the journal")
 struct UndoTests {
@@ -14,7 +15,8 @@ struct UndoTests {
         let users = zip(ids, original).map { Fixture.user($0, $1) }
         // enforce-style plan: on for absent/false, off for true; one user is not in the plan.
         let operations = zip(ids, original).dropLast().map { id, value in
-            value == .on ? Fixture.operation(id, .disable, current: .on) : Fixture.operation(id, .enable, current: value)
+            value == .on
+                ? Fixture.operation(id, .disable, current: .on) : Fixture.operation(id, .enable, current: value)
         }
         let plan = Fixture.plan(Array(operations))
         try await withTenant(users) { tenant in
@@ -30,9 +32,10 @@ struct UndoTests {
             #expect(undo.fingerprint != plan.fingerprint)
             #expect(undo.operations.count { $0.action == .unset } == 3)
             let originalIDs = Set(plan.operations.map(\.id))
-            #expect(undo.operations.allSatisfy { op in
-                op.reason.hasPrefix("undo of ") && originalIDs.contains(String(op.reason.dropFirst(8).prefix(15)))
-            })
+            #expect(
+                undo.operations.allSatisfy { op in
+                    op.reason.hasPrefix("undo of ") && originalIDs.contains(String(op.reason.dropFirst(8).prefix(15)))
+                })
             // It is a valid plan file with its own verified fingerprint.
             let path = tenant.directory.appendingPathComponent("undo.json").path
             try PlanFile.write(undo, to: path)

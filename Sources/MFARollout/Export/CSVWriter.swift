@@ -54,7 +54,8 @@ package struct CSVWriter {
     mutating func appendField(_ field: UnsafeBufferPointer<UInt8>, first: Bool) {
         if !first { bytes.append(delimiter) }
         let neutralize = neutralizeFormulas && field.first.map(Self.startsFormula) == true
-        let mustQuote = neutralize
+        let mustQuote =
+            neutralize
             || field.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
             || field.first == 0x20 || field.first == 0x09 || field.last == 0x20 || field.last == 0x09
         guard mustQuote else {

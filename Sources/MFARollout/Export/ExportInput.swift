@@ -32,7 +32,8 @@ struct ExportInput {
         // Hashing runs on a thread of its own (see `ConcurrentSHA256`), which also reads a
         // regular file ahead; without hashing, one buffer.
         let regular = (try? POSIX.status(fd))?.isRegular ?? false
-        let hasher = hashing
+        let hasher =
+            hashing
             ? ConcurrentSHA256(chunkSize: chunkSize, readingAhead: regular ? (fd, name) : nil) : nil
         defer { hasher?.close() }
         let single = hasher == nil ? UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16) : nil

@@ -188,12 +188,14 @@ private final class ReadSession {
             if onRejected == nil {
                 let first = reader.locateFirstOccurrences(
                     of: [fingerprint], columns: columns, required: required, through: sourceIndex)
-                throw ExportError(file: file, line: line, reason: .duplicateUserID(userID, firstSeen: first[fingerprint]))
+                throw ExportError(
+                    file: file, line: line, reason: .duplicateUserID(userID, firstSeen: first[fingerprint]))
             }
             duplicates.insert(fingerprint)
-            deferred.append(PendingRejection(
-                file: file, line: line, userID: userID, reason: .duplicateUserID(userID, firstSeen: nil),
-                fingerprint: fingerprint, sourceIndex: sourceIndex))
+            deferred.append(
+                PendingRejection(
+                    file: file, line: line, userID: userID, reason: .duplicateUserID(userID, firstSeen: nil),
+                    fingerprint: fingerprint, sourceIndex: sourceIndex))
             return
         }
         summary.rows += 1
@@ -204,8 +206,9 @@ private final class ReadSession {
         if onRejected == nil {
             throw ExportError(file: file, line: line, reason: reason)
         }
-        deferred.append(PendingRejection(
-            file: file, line: line, userID: userID, reason: reason, fingerprint: nil, sourceIndex: sourceIndex))
+        deferred.append(
+            PendingRejection(
+                file: file, line: line, userID: userID, reason: reason, fingerprint: nil, sourceIndex: sourceIndex))
     }
 
     /// Locates first occurrences of duplicates in one extra pass, then reports every rejection.
@@ -214,7 +217,8 @@ private final class ReadSession {
         var firstSeen: [UserIDFingerprint: ExportLocation] = [:]
         if !duplicates.isEmpty {
             let last = deferred.last { $0.fingerprint != nil }?.sourceIndex ?? reader.sources.count - 1
-            firstSeen = reader.locateFirstOccurrences(of: duplicates, columns: columns, required: required, through: last)
+            firstSeen = reader.locateFirstOccurrences(
+                of: duplicates, columns: columns, required: required, through: last)
         }
         for pending in deferred {
             var reason = pending.reason
@@ -222,7 +226,8 @@ private final class ReadSession {
                 reason = .duplicateUserID(id, firstSeen: firstSeen[fingerprint])
             }
             summary.rejected += 1
-            try onRejected(RejectedRow(file: pending.file, line: pending.line, userID: pending.userID, reason: reason.description))
+            try onRejected(
+                RejectedRow(file: pending.file, line: pending.line, userID: pending.userID, reason: reason.description))
         }
         return summary
     }

@@ -51,7 +51,9 @@ package struct RejectedRow: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case file, line, userID = "user_id", reason
+        case file, line
+        case userID = "user_id"
+        case reason
     }
 }
 

@@ -176,7 +176,8 @@ final class ConditionProgram: @unchecked Sendable {
         }
         let pattern = UnsafeRawPointer(pool.baseAddress! + span.start).assumingMemoryBound(to: CChar.self)
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: value.count + 1) { text in
-            UnsafeMutableRawPointer(text.baseAddress!).copyMemory(from: value.baseAddress ?? UnsafePointer(pool.baseAddress!), byteCount: value.count)
+            UnsafeMutableRawPointer(text.baseAddress!).copyMemory(
+                from: value.baseAddress ?? UnsafePointer(pool.baseAddress!), byteCount: value.count)
             text[value.count] = 0
             return POSIX.globMatches(pattern, text.baseAddress!)
         }
@@ -196,7 +197,9 @@ final class ConditionProgram: @unchecked Sendable {
         }
         for k in first + exact..<first + exact + Int(instruction.extra) {
             let lower = bytes(spans[k])
-            if domain.count > lower.count && Self.equalIgnoringASCIICase(lower, domain, offset: domain.count - lower.count) {
+            if domain.count > lower.count
+                && Self.equalIgnoringASCIICase(lower, domain, offset: domain.count - lower.count)
+            {
                 return true
             }
         }
@@ -209,7 +212,9 @@ final class ConditionProgram: @unchecked Sendable {
     }
 
     /// Whether `lower` (already lowercase) equals `value[offset...]` ignoring ASCII case.
-    private static func equalIgnoringASCIICase(_ lower: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>, offset: Int) -> Bool {
+    private static func equalIgnoringASCIICase(
+        _ lower: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>, offset: Int
+    ) -> Bool {
         for k in 0..<lower.count {
             var c = value[offset + k]
             if c >= 0x41 && c <= 0x5A { c |= 0x20 }

@@ -118,14 +118,15 @@ final class ExportCSVParser {
         spanLength = .allocate(capacity: slotCount)
         spanLength.initialize(repeating: -1, count: slotCount)
         guard let bytes = POSIX.allocate(initialBytes) else { fatalError("out of memory reading \(file)") }
-        fields.initialize(to: mfa_fields(
-            field_index: 0, header_done: 0, aborted: 0, out_of_memory: 0,
-            slot_map: nil, slot_map_count: 0,
-            bytes: bytes.assumingMemoryBound(to: UInt8.self), bytes_count: 0, bytes_capacity: initialBytes,
-            span_start: spanStart, span_length: spanLength,
-            strip_quote: dialect.auth0Escaping == .on ? 1 : 0, quoted_slots: 0, high_bits: 0,
-            key_field: -1, header_field: exportHeaderField, key_field_parsed: exportUserIDParsed,
-            context: UnsafeMutableRawPointer(row)))
+        fields.initialize(
+            to: mfa_fields(
+                field_index: 0, header_done: 0, aborted: 0, out_of_memory: 0,
+                slot_map: nil, slot_map_count: 0,
+                bytes: bytes.assumingMemoryBound(to: UInt8.self), bytes_count: 0, bytes_capacity: initialBytes,
+                span_start: spanStart, span_length: spanLength,
+                strip_quote: dialect.auth0Escaping == .on ? 1 : 0, quoted_slots: 0, high_bits: 0,
+                key_field: -1, header_field: exportHeaderField, key_field_parsed: exportUserIDParsed,
+                context: UnsafeMutableRawPointer(row)))
         self.table = table
     }
 
@@ -150,8 +151,9 @@ final class ExportCSVParser {
         if atStreamStart {
             atStreamStart = false
             if remaining >= 3, cursor.load(as: UInt8.self) == 0xEF,
-               cursor.load(fromByteOffset: 1, as: UInt8.self) == 0xBB,
-               cursor.load(fromByteOffset: 2, as: UInt8.self) == 0xBF {
+                cursor.load(fromByteOffset: 1, as: UInt8.self) == 0xBB,
+                cursor.load(fromByteOffset: 2, as: UInt8.self) == 0xBF
+            {
                 cursor += 3
                 remaining -= 3
             }
@@ -240,7 +242,8 @@ final class ExportCSVParser {
         try onHeader?(file, header)
         let missing = header.isEmpty ? Array(required).sorted() : required.filter { !header.contains($0) }.sorted()
         if !missing.isEmpty {
-            throw ExportError(file: file, line: row.pointee.recordStartLine, reason: .missingColumns(missing, header: header))
+            throw ExportError(
+                file: file, line: row.pointee.recordStartLine, reason: .missingColumns(missing, header: header))
         }
         let map = UnsafeMutablePointer<Int32>.allocate(capacity: max(header.count, 1))
         map.initialize(repeating: -1, count: max(header.count, 1))
@@ -286,8 +289,9 @@ final class ExportCSVParser {
         let allASCII = mfa_fields_ascii(fields) != 0
         let userIDValid = userIDBytes.map { allASCII || $0.isValidUTF8 } ?? false
         if fieldCount != headerFieldCount {
-            try reject(line, userIDValid ? record.string(userIDSlot) : nil,
-                       .fieldCount(expected: headerFieldCount, found: fieldCount))
+            try reject(
+                line, userIDValid ? record.string(userIDSlot) : nil,
+                .fieldCount(expected: headerFieldCount, found: fieldCount))
             return
         }
         guard let userIDBytes, userIDValid else {
@@ -304,7 +308,8 @@ final class ExportCSVParser {
             try reject(line, nil, .emptyUserID(column: userIDColumn))
             return
         }
-        let fingerprint = row.pointee.fingerprintReady
+        let fingerprint =
+            row.pointee.fingerprintReady
             ? row.pointee.fingerprint : UserIDFingerprint(UnsafeRawBufferPointer(userIDBytes))
         try accept(record, fingerprint)
     }

@@ -86,16 +86,18 @@ package struct ExportRecord {
         bytes.append(0)  // never empty, so the base address exists
         let source = SourceName(file)
         return try withExtendedLifetime(source) {
-          try bytes.withUnsafeBufferPointer { b in
-            try starts.withUnsafeBufferPointer { s in
-                try lengths.withUnsafeBufferPointer { l in
-                    try body(ExportRecord(
-                        source: source, line: line, count: values.count,
-                        base: b.baseAddress!, extent: b.count - 1, starts: s.baseAddress ?? UnsafePointer(bitPattern: 8)!,
-                        lengths: l.baseAddress ?? UnsafePointer(bitPattern: 8)!, quoting: quoting))
+            try bytes.withUnsafeBufferPointer { b in
+                try starts.withUnsafeBufferPointer { s in
+                    try lengths.withUnsafeBufferPointer { l in
+                        try body(
+                            ExportRecord(
+                                source: source, line: line, count: values.count,
+                                base: b.baseAddress!, extent: b.count - 1,
+                                starts: s.baseAddress ?? UnsafePointer(bitPattern: 8)!,
+                                lengths: l.baseAddress ?? UnsafePointer(bitPattern: 8)!, quoting: quoting))
+                    }
                 }
             }
-          }
         }
     }
 }

@@ -190,7 +190,8 @@ enum JSONString {
         // byte iff some byte of x is below n (n ≤ 128), and a zero byte is "below 1".
         @inline(__always) func flagged(_ x: UInt64) -> Bool {
             let control = (x &- 0x20 &* ones) & ~x
-            let quote = x ^ (0x22 &* ones), backslash = x ^ (0x5C &* ones)
+            let quote = x ^ (0x22 &* ones)
+            let backslash = x ^ (0x5C &* ones)
             return (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs != 0
         }
         var index = 0

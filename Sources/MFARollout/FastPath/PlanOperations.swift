@@ -264,7 +264,9 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
             let reason = tableIndex(operation.reason)
             let connection = operation.connection.map { tableIndex($0) } ?? -1
             let file = tableIndex(operation.file)
-            var id = operation.id, userID = operation.userID, email = operation.email
+            var id = operation.id
+            var userID = operation.userID
+            var email = operation.email
             id.withUTF8 { id in
                 userID.withUTF8 { userID in
                     func add(_ email: UnsafeBufferPointer<UInt8>?) {

@@ -70,17 +70,19 @@ final class RowDecider: @unchecked Sendable {
         let flagIsString = record.quoting.isString(flagSlot)
         let typed = record.quoting.escaped
         // An Auth0 export tells a boolean from a string; a plain CSV does not.
-        guard let current = typed
-            ? FlagValue(auth0Bytes: record.bytes(flagSlot), isString: flagIsString)
-            : FlagValue(exportBytes: record.bytes(flagSlot))
+        guard
+            let current = typed
+                ? FlagValue(auth0Bytes: record.bytes(flagSlot), isString: flagIsString)
+                : FlagValue(exportBytes: record.bytes(flagSlot))
         else {
             let value = record.string(flagSlot) ?? ""
             guard skipInvalid else {
                 throw .unparsableFlag(file: record.file, line: record.line, column: policy.flagColumn, value: value)
             }
             rejected.append(
-                .init(file: record.file, line: record.line, userID: record.string(userIDSlot) ?? "",
-                      reason: "column \"\(policy.flagColumn)\": unparsable flag value \"\(value)\""))
+                .init(
+                    file: record.file, line: record.line, userID: record.string(userIDSlot) ?? "",
+                    reason: "column \"\(policy.flagColumn)\": unparsable flag value \"\(value)\""))
             return
         }
         let decision = policy.decision(for: record, now: now)
@@ -140,7 +142,8 @@ final class RowDecider: @unchecked Sendable {
         // Made from the row's bytes and kept as bytes (see `PlanOperations`): no `String` and
         // no reference count per operation.
         let operation = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: OperationID.length) { id in
-            OperationID.write(flagLocation: UnsafeBufferPointer(flagBytes), userID: userID, action: action, to: id.baseAddress!)
+            OperationID.write(
+                flagLocation: UnsafeBufferPointer(flagBytes), userID: userID, action: action, to: id.baseAddress!)
             return operations.append(
                 id: UnsafeBufferPointer(id), userID: userID, email: email,
                 action: action, current: current, desired: action.desired,
@@ -168,7 +171,9 @@ final class RowDecider: @unchecked Sendable {
     /// list, allow list, no rule matched, then for each rule matched and held back.
     static func reasons(ruleCount: Int) -> [Policy.Decision] {
         [.init(kind: .denyList), .init(kind: .allowList), .init(kind: .noRuleMatched)]
-            + (0..<ruleCount).flatMap { rule in [Policy.Decision(kind: .rule, rule: rule), .init(kind: .heldBack, rule: rule)] }
+            + (0..<ruleCount).flatMap { rule in
+                [Policy.Decision(kind: .rule, rule: rule), .init(kind: .heldBack, rule: rule)]
+            }
     }
 
     @inline(__always)

@@ -25,10 +25,20 @@ struct UserIDFingerprint: Hashable, Sendable {
         var v2: UInt64 = 0x6C79_6765_6E65_7261 ^ key.0
         var v3: UInt64 = 0x7465_6462_7974_6573 ^ key.1
         @inline(__always) func round() {
-            v0 = v0 &+ v1; v1 = (v1 << 13) | (v1 >> 51); v1 ^= v0; v0 = (v0 << 32) | (v0 >> 32)
-            v2 = v2 &+ v3; v3 = (v3 << 16) | (v3 >> 48); v3 ^= v2
-            v0 = v0 &+ v3; v3 = (v3 << 21) | (v3 >> 43); v3 ^= v0
-            v2 = v2 &+ v1; v1 = (v1 << 17) | (v1 >> 47); v1 ^= v2; v2 = (v2 << 32) | (v2 >> 32)
+            v0 = v0 &+ v1
+            v1 = (v1 << 13) | (v1 >> 51)
+            v1 ^= v0
+            v0 = (v0 << 32) | (v0 >> 32)
+            v2 = v2 &+ v3
+            v3 = (v3 << 16) | (v3 >> 48)
+            v3 ^= v2
+            v0 = v0 &+ v3
+            v3 = (v3 << 21) | (v3 >> 43)
+            v3 ^= v0
+            v2 = v2 &+ v1
+            v1 = (v1 << 17) | (v1 >> 47)
+            v1 ^= v2
+            v2 = (v2 << 32) | (v2 >> 32)
         }
         let count = bytes.count
         var offset = 0
@@ -59,10 +69,14 @@ struct UserIDFingerprint: Hashable, Sendable {
         round()
         v0 ^= last
         v2 ^= 0xEE
-        round(); round(); round()
+        round()
+        round()
+        round()
         high = v0 ^ v1 ^ v2 ^ v3
         v1 ^= 0xDD
-        round(); round(); round()
+        round()
+        round()
+        round()
         low = v0 ^ v1 ^ v2 ^ v3
         if high == 0 && low == 0 { low = 1 }  // (0, 0) marks an empty slot
     }
@@ -120,12 +134,12 @@ final class UserIDHashSet {
         capacity = max(minimumCapacity, 16)
         slots = Self.allocateZeroed(words: capacity * 2)
         #if os(Linux)
-        if stage && Self.isMapped(words: capacity * 2),
-            let job = mfa_prefault_start(slots, capacity * 2 * MemoryLayout<UInt64>.stride)
-        {
-            prefault = job
-            staging = UserIDHashSet(minimumCapacity: 1 << 15, stage: false)
-        }
+            if stage && Self.isMapped(words: capacity * 2),
+                let job = mfa_prefault_start(slots, capacity * 2 * MemoryLayout<UInt64>.stride)
+            {
+                prefault = job
+                staging = UserIDHashSet(minimumCapacity: 1 << 15, stage: false)
+            }
         #endif
     }
 
@@ -185,7 +199,8 @@ final class UserIDHashSet {
         if let staging { return staging.contains(key) }
         var index = Self.home(key, capacity: capacity)
         while true {
-            let high = slots[index * 2], low = slots[index * 2 + 1]
+            let high = slots[index * 2]
+            let low = slots[index * 2 + 1]
             if high == 0 && low == 0 { return false }
             if high == key.high && low == key.low { return true }
             index += 1
@@ -226,7 +241,8 @@ final class UserIDHashSet {
 
     private func forEachID(_ body: (UserIDFingerprint) -> Void) {
         for index in 0..<capacity {
-            let high = slots[index * 2], low = slots[index * 2 + 1]
+            let high = slots[index * 2]
+            let low = slots[index * 2 + 1]
             if high != 0 || low != 0 { body(UserIDFingerprint(high: high, low: low)) }
         }
     }
@@ -235,7 +251,8 @@ final class UserIDHashSet {
     private static func place(_ key: UserIDFingerprint, in table: UnsafeMutablePointer<UInt64>, capacity: Int) -> Bool {
         var index = home(key, capacity: capacity)
         while true {
-            let high = table[index * 2], low = table[index * 2 + 1]
+            let high = table[index * 2]
+            let low = table[index * 2 + 1]
             if high == 0 && low == 0 {
                 table[index * 2] = key.high
                 table[index * 2 + 1] = key.low

@@ -31,7 +31,8 @@ package struct GuardCheck: Sendable, Hashable, Codable {
         case .maxChanges:
             return "\(Self.format(actual)) changes, limit \(Self.format(limit)) (max_changes): \(verdict)"
         case .maxChangePercent:
-            return "\(Self.format(actual))% of rows change, limit \(Self.format(limit))% (max_change_percent): \(verdict)"
+            return
+                "\(Self.format(actual))% of rows change, limit \(Self.format(limit))% (max_change_percent): \(verdict)"
         case .minRows:
             return "\(Self.format(actual)) rows read, at least \(Self.format(limit)) required (min_rows): \(verdict)"
         }

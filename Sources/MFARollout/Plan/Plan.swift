@@ -61,7 +61,9 @@ package struct Plan: Sendable, Hashable, Codable {
         package var createdAt: Date
         package var asOf: Date
 
-        package init(tool: String = "mfa-rollout", version: String = MFARolloutInfo.version, createdAt: Date, asOf: Date) {
+        package init(
+            tool: String = "mfa-rollout", version: String = MFARolloutInfo.version, createdAt: Date, asOf: Date
+        ) {
             self.tool = tool
             self.version = version
             self.createdAt = createdAt
@@ -69,7 +71,9 @@ package struct Plan: Sendable, Hashable, Codable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case tool, version, createdAt = "created_at", asOf = "as_of"
+            case tool, version
+            case createdAt = "created_at"
+            case asOf = "as_of"
         }
     }
 

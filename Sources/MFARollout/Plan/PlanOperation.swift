@@ -69,6 +69,8 @@ package struct PlanOperation: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, userID = "user_id", action, current, desired, reason, email, connection, file, line
+        case id
+        case userID = "user_id"
+        case action, current, desired, reason, email, connection, file, line
     }
 }

@@ -54,7 +54,9 @@ package struct PlanOutline: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, formatVersion = "format_version", tenant, producer, inputs, flag, mode, summary, guards
+        case format
+        case formatVersion = "format_version"
+        case tenant, producer, inputs, flag, mode, summary, guards
         case outcome, applicable, fingerprint, operations, rejected
     }
 

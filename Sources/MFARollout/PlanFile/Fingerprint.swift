@@ -47,7 +47,8 @@ package enum Fingerprint {
         guard file[start..<value].elementsEqual(linePrefix),
             file[(value + length)...].elementsEqual(lineSuffix),
             file[value..<(value + 7)].elementsEqual("sha256:".utf8),
-            file[(value + 7)..<(value + length)].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+            file[(value + 7)..<(value + length)].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+            )
         else { return nil }
         return (start, String(decoding: file[value..<(value + length)], as: UTF8.self))
     }

@@ -109,7 +109,8 @@ package enum PlanFile {
 
     private static func json(_ value: some Encodable, pretty: Bool) -> [UInt8] {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         do {
             return Array(try encoder.encode(value))
@@ -136,7 +137,10 @@ package enum PlanFile {
         struct Envelope: Decodable {
             var format: String?
             var formatVersion: Int?
-            enum CodingKeys: String, CodingKey { case format, formatVersion = "format_version" }
+            enum CodingKeys: String, CodingKey {
+                case format
+                case formatVersion = "format_version"
+            }
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
@@ -180,7 +184,9 @@ package enum PlanFile {
             throw .malformed(path: path, reason: "the plan has more than one \"fingerprint\" field")
         }
         let operations = plan.operations
-        if let index = operations.indices.first(where: { operations.fields(at: $0).desired != operations.fields(at: $0).action.desired }) {
+        if let index = operations.indices.first(where: {
+            operations.fields(at: $0).desired != operations.fields(at: $0).action.desired
+        }) {
             throw .malformed(path: path, reason: "operations[\(index)]: \"desired\" is not what its action writes")
         }
         return plan
@@ -216,7 +222,8 @@ extension Error {
     /// A short human reason (the POSIX message where there is one).
     var reason: String {
         let nsError = self as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain
+        {
             return String(cString: strerror(Int32(underlying.code)))
         }
         if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }

@@ -77,12 +77,16 @@ extension PlanFile {
         ///   written at `path`).
         package func finish(_ outline: PlanOutline) throws(PlanFileError) -> PlanOutline {
             let name = path ?? "(plan)"
-            guard !ended else { throw .cannotWrite(path: name, reason: "the plan file was already finished or abandoned") }
+            guard !ended else {
+                throw .cannotWrite(path: name, reason: "the plan file was already finished or abandoned")
+            }
             do {
                 guard count == outline.operationCount, outline.heading == heading else {
                     throw PlanFileError.cannotWrite(
                         path: name,
-                        reason: "the plan has \(outline.operationCount) operations and its heading, but \(count) were written under \(heading == outline.heading ? "the same" : "another") heading")
+                        reason:
+                            "the plan has \(outline.operationCount) operations and its heading, but \(count) were written under \(heading == outline.heading ? "the same" : "another") heading"
+                    )
                 }
                 buffer.append(contentsOf: PlanFile.closing(outline))
                 flush()

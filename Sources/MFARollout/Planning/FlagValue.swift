@@ -29,8 +29,10 @@ package enum FlagValue: String, Sendable, Hashable, Codable, CustomStringConvert
     private static func exact(_ raw: UnsafeBufferPointer<UInt8>) -> FlagValue? {
         switch raw.count {
         case 0: .absent
-        case 4 where raw[0] == 0x74 && raw[1] == 0x72 && raw[2] == 0x75 && raw[3] == 0x65: .on  // true
-        case 5 where raw[0] == 0x66 && raw[1] == 0x61 && raw[2] == 0x6C && raw[3] == 0x73 && raw[4] == 0x65: .off  // false
+        // t r u e
+        case 4 where raw[0] == 0x74 && raw[1] == 0x72 && raw[2] == 0x75 && raw[3] == 0x65: .on
+        // f a l s e
+        case 5 where raw[0] == 0x66 && raw[1] == 0x61 && raw[2] == 0x6C && raw[3] == 0x73 && raw[4] == 0x65: .off
         default: nil
         }
     }

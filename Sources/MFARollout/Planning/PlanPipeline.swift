@@ -105,7 +105,8 @@ package struct PlanPipeline: Sendable {
     ) throws(PlanningError) -> DecidedRows {
         let policy = request.policy
         let columns = policy.columnsNeeded
-        let reader = ExportReader(sources: request.sources, dialect: policy.dialect, userIDColumn: policy.columns.userID)
+        let reader = ExportReader(
+            sources: request.sources, dialect: policy.dialect, userIDColumn: policy.columns.userID)
         let expectedLines = reader.estimatedLineCount()
         let decider = RowDecider(
             policy: policy, skipInvalid: request.onInvalid == .skip, asOf: request.asOf, writer: writer,
@@ -129,12 +130,13 @@ package struct PlanPipeline: Sendable {
                         throw PlanningError.policy(export: file, error)
                     }
                 },
-                expectedLineCount: expectedLines
-            ) { record in
-                rows += 1
-                if let progress, rows % 100_000 == 0 { progress(rows) }
-                try pipeline.submit(record)
-            }
+                expectedLineCount: expectedLines,
+                onRecord: { record in
+                    rows += 1
+                    if let progress, rows % 100_000 == 0 { progress(rows) }
+                    try pipeline.submit(record)
+                }
+            )
             try pipeline.finish()
         } catch {
             // A row the decider failed on comes before anything the reader failed on later.

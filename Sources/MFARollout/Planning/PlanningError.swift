@@ -16,7 +16,8 @@ package enum PlanningError: Error, Sendable, Equatable, CustomStringConvertible 
         case .policy(let export, let error):
             return "\(error.description) (export \(export))"
         case .unparsableFlag(let file, let line, let column, let value):
-            return "\(file): line \(line): column \"\(column)\": unparsable flag value \"\(value)\" (expected true, false, 1, 0 or empty)"
+            return
+                "\(file): line \(line): column \"\(column)\": unparsable flag value \"\(value)\" (expected true, false, 1, 0 or empty)"
         case .planFile(let error):
             return error.description
         }

@@ -9,7 +9,8 @@ struct ConditionCompiler {
     mutating func compile(_ node: PolicyNode) throws(PolicyError) -> (Condition, CompiledCondition) {
         let entries = try node.mapping(allowed: Self.allKeys)
         guard let first = entries.first else {
-            throw node.error("empty condition: write all: [...], any: [...], not: ..., or column: NAME with one operator")
+            throw node.error(
+                "empty condition: write all: [...], any: [...], not: ..., or column: NAME with one operator")
         }
 
         if let combinator = entries.first(where: { Self.combinatorKeys.contains($0.key) }) {
@@ -17,7 +18,9 @@ struct ConditionCompiler {
                 let other = entries.first { $0.key != combinator.key }!
                 throw PolicyError(
                     file: node.file, keyPath: node.path, line: other.keyNode.line, column: other.keyNode.column,
-                    message: "'\(combinator.key)' cannot share a condition with '\(other.key)'; put each condition in its own list entry under all: or any:")
+                    message:
+                        "'\(combinator.key)' cannot share a condition with '\(other.key)'; put each condition in its own list entry under all: or any:"
+                )
             }
             switch combinator.key {
             case "not":
@@ -45,19 +48,25 @@ struct ConditionCompiler {
         let column = try columnEntry.value.string()
         let operators = entries.filter { $0.key != "column" }
         guard let op = operators.first else {
-            throw node.error("column test on '\(column)' has no operator (expected one of: \(ColumnOperator.keys.joined(separator: ", ")))")
+            throw node.error(
+                "column test on '\(column)' has no operator (expected one of: \(ColumnOperator.keys.joined(separator: ", ")))"
+            )
         }
         if operators.count > 1 {
             let second = operators[1]
             throw PolicyError(
                 file: node.file, keyPath: node.path, line: second.keyNode.line, column: second.keyNode.column,
-                message: "column test on '\(column)' has two operators, '\(op.key)' and '\(second.key)'; use exactly one and combine tests with all: [...]")
+                message:
+                    "column test on '\(column)' has two operators, '\(op.key)' and '\(second.key)'; use exactly one and combine tests with all: [...]"
+            )
         }
 
         let index = registry.index(of: column)
         if !references.contains(where: { $0.column == column }) {
-            references.append(.init(column: column, keyPath: columnEntry.value.path,
-                                    line: columnEntry.value.line, columnNumber: columnEntry.value.column))
+            references.append(
+                .init(
+                    column: column, keyPath: columnEntry.value.path,
+                    line: columnEntry.value.line, columnNumber: columnEntry.value.column))
         }
         let (written, test) = try Self.compileOperator(op.key, op.value)
         return (.test(column: column, written), .test(column: index, test))
@@ -72,7 +81,10 @@ struct ConditionCompiler {
         case "one_of":
             var values: [String] = []
             for item in try v.sequence(nonEmpty: true) {
-                if item.isNull { throw item.error("expected a value, found nothing (null); to test for an empty value write empty: true") }
+                if item.isNull {
+                    throw item.error(
+                        "expected a value, found nothing (null); to test for an empty value write empty: true")
+                }
                 values.append(try item.text())
             }
             return (.oneOf(values), .oneOf(Set(values)))
@@ -109,14 +121,26 @@ struct ConditionCompiler {
         case "is":
             let b = try v.bool()
             return (.is(b), .isBool(b))
-        case "gt": let d = try v.number(); return (.gt(d), .number(.gt, d))
-        case "gte": let d = try v.number(); return (.gte(d), .number(.gte, d))
-        case "lt": let d = try v.number(); return (.lt(d), .number(.lt, d))
-        case "lte": let d = try v.number(); return (.lte(d), .number(.lte, d))
-        case "eq": let d = try v.number(); return (.eq(d), .number(.eq, d))
+        case "gt":
+            let d = try v.number()
+            return (.gt(d), .number(.gt, d))
+        case "gte":
+            let d = try v.number()
+            return (.gte(d), .number(.gte, d))
+        case "lt":
+            let d = try v.number()
+            return (.lt(d), .number(.lt, d))
+        case "lte":
+            let d = try v.number()
+            return (.lte(d), .number(.lte, d))
+        case "eq":
+            let d = try v.number()
+            return (.eq(d), .number(.eq, d))
         case "within_days":
             let days = try v.number()
-            guard days >= 0 else { throw v.error("within_days must be 0 or more, found \(SelectionReason.format(days))") }
+            guard days >= 0 else {
+                throw v.error("within_days must be 0 or more, found \(SelectionReason.format(days))")
+            }
             return (.withinDays(days), .withinSeconds(days * 86400))
         case "before", "after":
             let text = try v.text()

@@ -25,7 +25,9 @@ struct GlobPattern: Sendable {
                 if j < b.count, b[j] == UInt8(ascii: "]") { j += 1 }  // a leading ']' is a member
                 while j < b.count, b[j] != UInt8(ascii: "]") { j += 1 }
                 guard j < b.count else {
-                    return .failure(GlobSyntaxError(message: "'[' at offset \(i) has no closing ']' (write '[[]' for a literal '[')"))
+                    return .failure(
+                        GlobSyntaxError(
+                            message: "'[' at offset \(i) has no closing ']' (write '[[]' for a literal '[')"))
                 }
                 i = j + 1
             default:
@@ -38,7 +40,9 @@ struct GlobPattern: Sendable {
     private init(text: String, cString: [CChar]) {
         self.text = text
         self.cString = cString
-        isStarsAndLiterals = !text.utf8.contains { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "\\") }
+        isStarsAndLiterals = !text.utf8.contains {
+            $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "\\")
+        }
     }
 
     /// Whether the pattern has no `?`, `[` or `\\`: only `*` and literal characters. Such a
@@ -51,7 +55,9 @@ struct GlobPattern: Sendable {
     /// each as early as it can be, the first anchored at the start and the last at the end.
     /// With flags 0 a `*` matches any bytes, `/` and a leading `.` included, and literal
     /// UTF-8 compares equal byte for byte exactly when it does character for character.
-    static func matchStarsAndLiterals(_ pattern: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func matchStarsAndLiterals(_ pattern: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>)
+        -> Bool
+    {
         let star = UInt8(ascii: "*")
         var length = value.count
         if let base = value.baseAddress, length > 0, let nul = POSIX.find(0, in: base, count: length) {
@@ -73,7 +79,9 @@ struct GlobPattern: Sendable {
             let segmentEnd = pattern[segmentStart...lastStar].firstIndex(of: star)!
             let segment = UnsafeBufferPointer(rebasing: pattern[segmentStart..<segmentEnd])
             if !segment.isEmpty {
-                guard let found = find(segment, in: UnsafeBufferPointer(rebasing: text[position..<end])) else { return false }
+                guard let found = find(segment, in: UnsafeBufferPointer(rebasing: text[position..<end])) else {
+                    return false
+                }
                 position += found + segment.count
             }
             segmentStart = segmentEnd + 1

@@ -21,7 +21,9 @@ package enum ISO8601Timestamp {
     static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
         let n = b.count
         guard n >= 10, let p = b.baseAddress else { return nil }
-        let year = number(p, 0, 4), month = number(p, 5, 2), day = number(p, 8, 2)
+        let year = number(p, 0, 4)
+        let month = number(p, 5, 2)
+        let day = number(p, 8, 2)
         guard year >= 0, p[4] == 0x2D, month >= 0, p[7] == 0x2D, day >= 0 else { return nil }
         guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
         var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86400
@@ -29,7 +31,8 @@ package enum ISO8601Timestamp {
 
         guard p[10] == 0x54 || p[10] == 0x74 || p[10] == 0x20 else { return nil }  // T t space
         guard n >= 16, p[13] == 0x3A else { return nil }
-        let hour = number(p, 11, 2), minute = number(p, 14, 2)
+        let hour = number(p, 11, 2)
+        let minute = number(p, 14, 2)
         guard hour >= 0, minute >= 0, hour < 24, minute < 60 else { return nil }
         var i = 16
         var second = 0.0

@@ -78,12 +78,14 @@ package struct Policy: Sendable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw PolicyError(file: path, keyPath: "", line: nil, column: nil,
-                              message: FileManager.default.fileExists(atPath: path)
-                                  ? "cannot read the policy file" : "policy file not found")
+            throw PolicyError(
+                file: path, keyPath: "", line: nil, column: nil,
+                message: FileManager.default.fileExists(atPath: path)
+                    ? "cannot read the policy file" : "policy file not found")
         }
         guard let yaml = String(data: data, encoding: .utf8) else {
-            throw PolicyError(file: path, keyPath: "", line: nil, column: nil, message: "the policy file is not valid UTF-8")
+            throw PolicyError(
+                file: path, keyPath: "", line: nil, column: nil, message: "the policy file is not valid UTF-8")
         }
         let directory = (path as NSString).deletingLastPathComponent
         return try parse(yaml: yaml, file: path, baseDirectory: directory.isEmpty ? "." : directory)
@@ -138,9 +140,11 @@ package struct Policy: Sendable {
         case .allowList: Selection(selected: true, reason: .allowList)
         case .rule: Selection(selected: true, reason: .rule(decisionTable[decision.rule].name))
         case .heldBack:
-            Selection(selected: false, reason: .heldBackByRollout(
-                rule: decisionTable[decision.rule].name, bucket: decision.bucket,
-                percentage: decisionTable[decision.rule].percentage ?? 100))
+            Selection(
+                selected: false,
+                reason: .heldBackByRollout(
+                    rule: decisionTable[decision.rule].name, bucket: decision.bucket,
+                    percentage: decisionTable[decision.rule].percentage ?? 100))
         case .noRuleMatched: Selection(selected: false, reason: .noRuleMatched)
         }
     }
@@ -157,12 +161,14 @@ package struct Policy: Sendable {
             } else {
                 message += " (its columns: \(header.joined(separator: ", ")))"
             }
-            throw PolicyError(file: file, keyPath: reference.keyPath, line: reference.line,
-                              column: reference.columnNumber, message: message)
+            throw PolicyError(
+                file: file, keyPath: reference.keyPath, line: reference.line,
+                column: reference.columnNumber, message: message)
         }
         if !available.contains(columns.email), !allow.emails.isEmpty || !deny.emails.isEmpty {
-            throw PolicyError(file: file, keyPath: "columns.email", line: nil, column: nil,
-                              message: "the allow or deny list holds emails but the export has no column '\(columns.email)'")
+            throw PolicyError(
+                file: file, keyPath: "columns.email", line: nil, column: nil,
+                message: "the allow or deny list holds emails but the export has no column '\(columns.email)'")
         }
     }
 }

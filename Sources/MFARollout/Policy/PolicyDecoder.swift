@@ -15,7 +15,9 @@ struct PolicyDecoder {
         let root = PolicyNode(node: try compose(yaml), path: "", file: file)
         let fields = try root.fields(allowed: Self.topLevelKeys)
 
-        guard let versionNode = fields["version"] else { throw root.error("missing required key 'version' (write version: 1)") }
+        guard let versionNode = fields["version"] else {
+            throw root.error("missing required key 'version' (write version: 1)")
+        }
         let version = try versionNode.int()
         guard version == 1 else { throw versionNode.error("unsupported version \(version); this tool reads version 1") }
 
@@ -36,7 +38,9 @@ struct PolicyDecoder {
             if let location = f["location"] {
                 let text = try location.string()
                 guard let parsed = FlagLocation(parsing: text) else {
-                    throw location.error("'\(text)' is not a flag location: write app_metadata.KEY or user_metadata.KEY, KEY non-empty without '.' or '$'")
+                    throw location.error(
+                        "'\(text)' is not a flag location: write app_metadata.KEY or user_metadata.KEY, KEY non-empty without '.' or '$'"
+                    )
                 }
                 flag = parsed
             }
@@ -66,7 +70,8 @@ struct PolicyDecoder {
         if let node = fields["rollout"] {
             let f = try node.fields(allowed: ["percentage", "salt"])
             guard let salt = f["salt"] else {
-                throw node.error("missing required key 'salt': the rollout hash needs a salt (e.g. salt: \"mfa-2026-q4\")")
+                throw node.error(
+                    "missing required key 'salt': the rollout hash needs a salt (e.g. salt: \"mfa-2026-q4\")")
             }
             rollout = RolloutSettings(percentage: try f["percentage"]?.percentage(), salt: try salt.string())
         }
@@ -76,7 +81,8 @@ struct PolicyDecoder {
         if let node = fields["rules"] {
             var firstLine: [String: Int?] = [:]
             for ruleNode in try node.sequence() {
-                let rule = try decodeRule(ruleNode, hasSalt: rollout != nil, registry: &registry, references: &references)
+                let rule = try decodeRule(
+                    ruleNode, hasSalt: rollout != nil, registry: &registry, references: &references)
                 if let line = firstLine[rule.name] {
                     let lineInfo = line.map { " (line \($0))" } ?? ""
                     throw ruleNode.child("name", ruleNode.node["name"]!)
@@ -87,9 +93,17 @@ struct PolicyDecoder {
             }
         }
 
-        var inputFiles = [PolicyInputFile(kind: .policy, path: file, sha256: SHA256.hash(data: Array(yaml.utf8)).hexString)]
-        let allow = try fields["allow"].map { (n) throws(PolicyError) in try decodeList(n, kind: .allowList, inputFiles: &inputFiles) } ?? UserList()
-        let deny = try fields["deny"].map { (n) throws(PolicyError) in try decodeList(n, kind: .denyList, inputFiles: &inputFiles) } ?? UserList()
+        var inputFiles = [
+            PolicyInputFile(kind: .policy, path: file, sha256: SHA256.hash(data: Array(yaml.utf8)).hexString)
+        ]
+        let allow =
+            try fields["allow"].map { (n) throws(PolicyError) in
+                try decodeList(n, kind: .allowList, inputFiles: &inputFiles)
+            } ?? UserList()
+        let deny =
+            try fields["deny"].map { (n) throws(PolicyError) in
+                try decodeList(n, kind: .denyList, inputFiles: &inputFiles)
+            } ?? UserList()
 
         var guards = Guards()
         if let node = fields["guards"] {
@@ -136,21 +150,25 @@ struct PolicyDecoder {
     static func policyError(_ error: YamlError, file: String) -> PolicyError {
         func make(_ context: YamlError.Context?, _ problem: String, _ mark: Mark) -> PolicyError {
             var message = "invalid YAML: \(problem)"
-            if let context { message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))" }
+            if let context {
+                message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
+            }
             return PolicyError(file: file, keyPath: "", line: mark.line, column: mark.column, message: message)
         }
         switch error {
         case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             return make(context, problem, mark)
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return PolicyError(file: file, keyPath: "", line: context.mark.line, column: context.mark.column,
-                               message: "duplicate key \(keys) in the same mapping")
+            return PolicyError(
+                file: file, keyPath: "", line: context.mark.line, column: context.mark.column,
+                message: "duplicate key \(keys) in the same mapping")
         case .reader(let problem, let offset, _, _):
-            return PolicyError(file: file, keyPath: "", line: nil, column: nil,
-                               message: "invalid YAML: \(problem)" + (offset.map { " at character \($0)" } ?? ""))
+            return PolicyError(
+                file: file, keyPath: "", line: nil, column: nil,
+                message: "invalid YAML: \(problem)" + (offset.map { " at character \($0)" } ?? ""))
         default:
             return PolicyError(file: file, keyPath: "", line: nil, column: nil, message: "invalid YAML: \(error)")
         }
@@ -165,7 +183,8 @@ struct PolicyDecoder {
             let text = try d.string(allowEmpty: true)
             let scalars = Array(text.unicodeScalars)
             guard scalars.count == 1, scalars[0].isASCII, !["\"", "\n", "\r"].contains(scalars[0]) else {
-                throw d.error("delimiter must be exactly one ASCII character other than '\"' or a line break, found '\(text)'")
+                throw d.error(
+                    "delimiter must be exactly one ASCII character other than '\"' or a line break, found '\(text)'")
             }
             settings.delimiter = UInt8(scalars[0].value)
         }
@@ -233,7 +252,7 @@ struct PolicyDecoder {
                 let path = resolve(relative)
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                      let data = FileManager.default.contents(atPath: path)
+                    let data = FileManager.default.contents(atPath: path)
                 else {
                     throw fileNode.error("list file '\(relative)' not found (looked for \(path))")
                 }
@@ -257,7 +276,8 @@ struct PolicyDecoder {
             for emailNode in try emails.sequence() {
                 let email = try emailNode.string()
                 guard case .email = UserListEntry.classify(email) else {
-                    throw emailNode.error("'\(email)' is not an email (an email has an '@' and no '|'): list user ids under 'ids'")
+                    throw emailNode.error(
+                        "'\(email)' is not an email (an email has an '@' and no '|'): list user ids under 'ids'")
                 }
                 list.insert(email: email)
             }

@@ -48,15 +48,17 @@ struct PolicyNode {
         var entries: [(key: String, keyNode: PolicyNode, value: PolicyNode)] = []
         for (keyNode, valueNode) in mapping {
             guard case .scalar(let scalar) = keyNode else {
-                throw PolicyError(file: file, keyPath: path, line: keyNode.mark?.line, column: keyNode.mark?.column,
-                                  message: "mapping keys must be plain words")
+                throw PolicyError(
+                    file: file, keyPath: path, line: keyNode.mark?.line, column: keyNode.mark?.column,
+                    message: "mapping keys must be plain words")
             }
             let key = scalar.string
             guard allowed.contains(key) else {
                 var message = "unknown key '\(key)' (expected one of: \(allowed.joined(separator: ", ")))"
                 if let suggestion = Self.closest(to: key, in: allowed) { message += "; did you mean '\(suggestion)'?" }
-                throw PolicyError(file: file, keyPath: path, line: scalar.mark?.line, column: scalar.mark?.column,
-                                  message: message)
+                throw PolicyError(
+                    file: file, keyPath: path, line: scalar.mark?.line, column: scalar.mark?.column,
+                    message: message)
             }
             entries.append((key, PolicyNode(node: keyNode, path: path, file: file), child(key, valueNode)))
         }
@@ -150,7 +152,8 @@ struct PolicyNode {
     }
 
     private static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous = Array(0...b.count)

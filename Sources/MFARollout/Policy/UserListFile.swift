@@ -15,11 +15,14 @@ enum UserListFile {
             let line = rawLine.trimmingWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }
             if let bad = line.firstIndex(where: { $0.isWhitespace }) {
-                let column = line.distance(from: line.startIndex, to: bad)
+                let column =
+                    line.distance(from: line.startIndex, to: bad)
                     + rawLine.distance(from: rawLine.startIndex, to: line.startIndex) + 1
                 throw PolicyError(
                     file: file, keyPath: keyPath, line: lineNumber, column: column,
-                    message: "'\(line)' contains whitespace; write one id or email per line, comments on their own line starting with '#'")
+                    message:
+                        "'\(line)' contains whitespace; write one id or email per line, comments on their own line starting with '#'"
+                )
             }
             list.add(String(line))
         }

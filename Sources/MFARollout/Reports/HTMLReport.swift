@@ -19,9 +19,13 @@ package enum HTMLReport {
         ]
         if s.normalise > 0 {
             totals.append(["label": "normalise: a flag that is not a boolean, written as one", "value": s.normalise])
-            for line in s.normaliseLines { totals.append(["label": "normalise: \(line.from) → boolean", "value": line.count]) }
+            for line in s.normaliseLines {
+                totals.append(["label": "normalise: \(line.from) → boolean", "value": line.count])
+            }
         }
-        if s.keptByEnableOnly > 0 { totals.append(["label": "not selected, kept on by enable-only", "value": s.keptByEnableOnly]) }
+        if s.keptByEnableOnly > 0 {
+            totals.append(["label": "not selected, kept on by enable-only", "value": s.keptByEnableOnly])
+        }
         totals.append(["label": "rejected rows", "value": s.rejected])
 
         let context: [String: Any] = [
@@ -41,10 +45,13 @@ package enum HTMLReport {
             "guards": plan.guards.map { ["text": $0.explanation, "tripped": $0.tripped] },
             "noGuards": plan.guards.isEmpty,
             "hasChanges": s.changes > 0,
-            "byReason": model.byReason.map { ["name": $0.name, "rows": $0.rows, "enable": $0.enable, "disable": $0.disable] },
+            "byReason": model.byReason.map {
+                ["name": $0.name, "rows": $0.rows, "enable": $0.enable, "disable": $0.disable]
+            },
             "byConnection": tallies(model.byConnection),
             "byDomain": tallies(model.byEmailDomain),
-            "sampleTitle": model.sample.count == s.changes ? "all \(s.changes)" : "first \(model.sample.count) of \(s.changes)",
+            "sampleTitle": model.sample.count == s.changes
+                ? "all \(s.changes)" : "first \(model.sample.count) of \(s.changes)",
             "sample": model.sample.map {
                 [
                     "userID": $0.userID, "email": $0.email ?? "", "connection": $0.connection ?? "",
@@ -53,7 +60,8 @@ package enum HTMLReport {
                 ]
             },
             "hasRejected": !plan.rejected.isEmpty,
-            "rejectedTitle": plan.rejected.count > 50 ? "first 50 of \(plan.rejected.count)" : "all \(plan.rejected.count)",
+            "rejectedTitle": plan.rejected.count > 50
+                ? "first 50 of \(plan.rejected.count)" : "all \(plan.rejected.count)",
             "rejected": plan.rejected.prefix(50).map {
                 ["file": $0.file, "line": $0.line, "userID": $0.userID ?? "", "reason": $0.reason] as [String: Any]
             },

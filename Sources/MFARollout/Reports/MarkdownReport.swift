@@ -8,10 +8,12 @@ package enum MarkdownReport {
         let s = plan.summary
         var out = "# MFA rollout plan: \(model.headline)\n\n"
         out += "- Fingerprint: `\(plan.fingerprint)`\n"
-        out += "- Tenant: \(plan.tenant.map { "`\(code($0))`" } ?? "none (made without --tenant: it cannot be applied)")\n"
+        out +=
+            "- Tenant: \(plan.tenant.map { "`\(code($0))`" } ?? "none (made without --tenant: it cannot be applied)")\n"
         out += "- Flag: `\(plan.flag.location)` (current value read from column `\(code(plan.flag.column))`)\n"
         out += "- Mode: `\(plan.mode)`\n"
-        out += "- Evaluated as of \(iso(plan.producer.asOf)); made \(iso(plan.producer.createdAt)) by \(plan.producer.tool) \(plan.producer.version)\n"
+        out +=
+            "- Evaluated as of \(iso(plan.producer.asOf)); made \(iso(plan.producer.createdAt)) by \(plan.producer.tool) \(plan.producer.version)\n"
         out += "- Applicable: \(plan.applicable ? "yes" : "**no** (a guard tripped)")\n\n"
 
         out += "## Totals\n\n| | users |\n|---|---:|\n"
@@ -48,21 +50,25 @@ package enum MarkdownReport {
             out += tallyTable("Changes by connection", "connection", model.byConnection)
             out += tallyTable("Changes by email domain", "domain", model.byEmailDomain)
             let shown = model.sample.count
-            out += "## Sample of changes (\(shown == s.changes ? "all \(shown)" : "first \(shown) of \(s.changes)"))\n\n"
+            out +=
+                "## Sample of changes (\(shown == s.changes ? "all \(shown)" : "first \(shown) of \(s.changes)"))\n\n"
             out += "| user id | email | connection | action | current → desired | reason |\n|---|---|---|---|---|---|\n"
             for op in model.sample {
-                out += "| `\(code(op.userID))` | \(cell(op.email ?? "")) | \(cell(op.connection ?? "")) | \(op.action.rawValue) | \(op.current.rawValue) → \(op.desired.rawValue) | \(cell(op.reason)) |\n"
+                out +=
+                    "| `\(code(op.userID))` | \(cell(op.email ?? "")) | \(cell(op.connection ?? "")) | \(op.action.rawValue) | \(op.current.rawValue) → \(op.desired.rawValue) | \(cell(op.reason)) |\n"
             }
             out += "\n"
         }
 
         if !plan.rejected.isEmpty {
             let shown = plan.rejected.prefix(50)
-            out += "## Rejected rows (\(shown.count == plan.rejected.count ? "all \(shown.count)" : "first \(shown.count) of \(plan.rejected.count)"))\n\n"
+            out +=
+                "## Rejected rows (\(shown.count == plan.rejected.count ? "all \(shown.count)" : "first \(shown.count) of \(plan.rejected.count)"))\n\n"
             out += "These rows were set aside (`--on-invalid skip`) and no change is planned for them.\n\n"
             out += "| file | line | user id | reason |\n|---|---:|---|---|\n"
             for row in shown {
-                out += "| \(cell(row.file)) | \(row.line) | \(row.userID.map { "`\(code($0))`" } ?? "") | \(cell(row.reason)) |\n"
+                out +=
+                    "| \(cell(row.file)) | \(row.line) | \(row.userID.map { "`\(code($0))`" } ?? "") | \(cell(row.reason)) |\n"
             }
             out += "\n"
         }
@@ -75,7 +81,8 @@ package enum MarkdownReport {
 
         if plan.outcome == .changes {
             out += "## To apply\n\nAfter approval, apply exactly this plan:\n\n"
-            out += "```\nmfa-rollout apply \(planPath ?? "plan.json") --domain \(plan.tenant ?? "TENANT") --approve \(plan.fingerprint)\n```\n"
+            out +=
+                "```\nmfa-rollout apply \(planPath ?? "plan.json") --domain \(plan.tenant ?? "TENANT") --approve \(plan.fingerprint)\n```\n"
         }
         return out
     }
@@ -105,7 +112,8 @@ package enum MarkdownReport {
 
     /// Inside a code span only backticks and line breaks matter; `|` still splits tables.
     static func code(_ text: String) -> String {
-        String(text.map { $0 == "`" ? "'" : ($0 == "\n" || $0 == "\r" ? " " : $0) }).replacingOccurrences(of: "|", with: "\\|")
+        String(text.map { $0 == "`" ? "'" : ($0 == "\n" || $0 == "\r" ? " " : $0) }).replacingOccurrences(
+            of: "|", with: "\\|")
     }
 
     static func iso(_ date: Date) -> String {

@@ -27,7 +27,9 @@ package struct ReportModel: Sendable {
         self.sampleLimit = sampleLimit
         byReason = plan.summary.byReason
             .map { Tally(name: $0.key, enable: $0.value.enable, disable: $0.value.disable, rows: $0.value.rows) }
-            .sorted { a, b in a.total != b.total ? a.total > b.total : (a.rows != b.rows ? a.rows > b.rows : a.name < b.name) }
+            .sorted { a, b in
+                a.total != b.total ? a.total > b.total : (a.rows != b.rows ? a.rows > b.rows : a.name < b.name)
+            }
         var connections: [String: Tally] = [:]
         var domains: [String: Tally] = [:]
         for operation in plan.operations {

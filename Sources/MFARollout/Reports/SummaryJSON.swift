@@ -37,6 +37,8 @@ package struct SummaryJSON: Sendable, Codable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case outcome, exitCode = "exit_code", applicable, fingerprint, tenant, flag, mode, summary, guards, plan
+        case outcome
+        case exitCode = "exit_code"
+        case applicable, fingerprint, tenant, flag, mode, summary, guards, plan
     }
 }

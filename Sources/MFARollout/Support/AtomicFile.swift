@@ -40,6 +40,7 @@ package enum AtomicFile {
     /// The temporary file beside `path` that is renamed over it: `.NAME.PID.tmp`.
     static func temporaryPath(for path: String) -> String {
         let directory = (path as NSString).deletingLastPathComponent
-        return (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(POSIX.processID).tmp"
+        return (directory.isEmpty ? "." : directory)
+            + "/.\((path as NSString).lastPathComponent).\(POSIX.processID).tmp"
     }
 }

@@ -1,11 +1,11 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The C library, wrapped once: every system call the package makes goes through here, with
@@ -67,15 +67,18 @@ package enum POSIX {
 
     /// Writes all of `bytes` at the descriptor's position (the end, for a file opened to
     /// append) or at `offset`; retries interrupted and partial writes.
-    package static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32, at offset: Int? = nil) throws(POSIXError) {
+    package static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32, at offset: Int? = nil)
+        throws(POSIXError)
+    {
         var written = 0
         while written < bytes.count {
             let rest = bytes.count - written
-            let n = if let offset {
-                pwrite(fd, bytes.baseAddress! + written, rest, off_t(offset + written))
-            } else {
-                write(fd, bytes.baseAddress! + written, rest)
-            }
+            let n =
+                if let offset {
+                    pwrite(fd, bytes.baseAddress! + written, rest, off_t(offset + written))
+                } else {
+                    write(fd, bytes.baseAddress! + written, rest)
+                }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw error()
@@ -197,7 +200,7 @@ package enum POSIX {
         let memory = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
         guard let memory, memory != MAP_FAILED else { return nil }
         #if os(Linux)
-        _ = madvise(memory, bytes, MADV_HUGEPAGE)  // advice only: 4 KiB pages still work
+            _ = madvise(memory, bytes, MADV_HUGEPAGE)  // advice only: 4 KiB pages still work
         #endif
         return memory
     }

@@ -47,7 +47,8 @@ struct CLIRunner {
 
     /// Where the runs of this test process keep their host-wide locks (`MFA_ROLLOUT_STATE_DIR`).
     static let stateDirectory: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mfa-rollout-state-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mfa-rollout-state-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }()

@@ -1,8 +1,9 @@
 import Foundation
 import MFARollout
 import Testing
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// One user as the emulator's admin surface shows it.
@@ -11,7 +12,6 @@ struct EmulatedUser: Sendable {
     /// "true", "false" or "absent".
     var flag: String
 }
-
 
 /// `mfa-rollout emulator` as a separate process on a free port.
 final class EmulatorProcess: Sendable {
@@ -68,7 +68,8 @@ final class EmulatorProcess: Sendable {
         let list = try await get("/__emulator/users") as? [[String: Any]] ?? []
         return list.map { user in
             let flag = (user["app_metadata"] as? [String: Any])?["use_mfa"] as? Bool
-            return EmulatedUser(id: user["user_id"] as? String ?? "", flag: flag.map { $0 ? "true" : "false" } ?? "absent")
+            return EmulatedUser(
+                id: user["user_id"] as? String ?? "", flag: flag.map { $0 ? "true" : "false" } ?? "absent")
         }
     }
 

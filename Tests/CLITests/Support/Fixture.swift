@@ -1,8 +1,9 @@
 import Foundation
 import MFARollout
 import Testing
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Plans over emulator users.
@@ -23,7 +24,8 @@ enum Fixture {
         summary.rows = users.count
         summary.enable = operations.count
         let plan = Plan(
-            producer: .init(createdAt: createdAt, asOf: createdAt), tenant: try TenantDomain(tenant).canonical, inputs: [],
+            producer: .init(createdAt: createdAt, asOf: createdAt), tenant: try TenantDomain(tenant).canonical,
+            inputs: [],
             flag: .init(container: "app_metadata", key: "use_mfa", column: "use_mfa"), mode: .enableOnly,
             summary: summary, guards: [], operations: operations, rejected: [])
         let path = dir.appendingPathComponent("plan.json").path
@@ -31,4 +33,3 @@ enum Fixture {
         return (plan, path)
     }
 }
-

@@ -1,8 +1,9 @@
 import Foundation
 import MFARollout
 import Testing
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Sends `signal` to a running process after a delay, from a thread of its own.
@@ -59,7 +60,10 @@ struct ProcessRun: Sendable {
         process.standardError = try FileHandle(forWritingTo: errURL)
         process.standardInput = FileHandle.nullDevice
         let (ended, continuation) = AsyncStream<Void>.makeStream()
-        process.terminationHandler = { _ in continuation.yield(); continuation.finish() }
+        process.terminationHandler = { _ in
+            continuation.yield()
+            continuation.finish()
+        }
         try process.run()
         var killed = false
         if let trigger {
@@ -92,4 +96,3 @@ struct ProcessRun: Sendable {
             killed: killed && (signal != SIGKILL || process.terminationReason == .uncaughtSignal))
     }
 }
-

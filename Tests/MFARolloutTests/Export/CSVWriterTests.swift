@@ -1,17 +1,21 @@
 import Foundation
 import Testing
+
 @testable import MFARollout
 
 @Suite("CSVWriter")
 struct CSVWriterTests {
     func text(_ fields: [String], neutralize: Bool = true, delimiter: UInt8 = UInt8(ascii: ",")) -> String {
-        String(decoding: CSVWriter.encodeRow(fields, delimiter: delimiter, neutralizeFormulas: neutralize), as: UTF8.self)
+        String(
+            decoding: CSVWriter.encodeRow(fields, delimiter: delimiter, neutralizeFormulas: neutralize), as: UTF8.self)
     }
 
-    @Test("Formula-like cells get a leading ' and quotes", arguments: [
-        ("=SUM(A1)", "\"'=SUM(A1)\""), ("+1", "\"'+1\""), ("-2", "\"'-2\""), ("@cmd", "\"'@cmd\""),
-        ("\tx", "\"'\tx\""), ("\rx", "\"'\rx\""), ("=\"a\"", "\"'=\"\"a\"\"\""),
-    ])
+    @Test(
+        "Formula-like cells get a leading ' and quotes",
+        arguments: [
+            ("=SUM(A1)", "\"'=SUM(A1)\""), ("+1", "\"'+1\""), ("-2", "\"'-2\""), ("@cmd", "\"'@cmd\""),
+            ("\tx", "\"'\tx\""), ("\rx", "\"'\rx\""), ("=\"a\"", "\"'=\"\"a\"\"\""),
+        ])
     func neutralizes(input: String, output: String) {
         #expect(text([input]) == output + "\n")
     }
@@ -19,8 +23,9 @@ struct CSVWriterTests {
     @Test("Without neutralization only quoting applies; safe cells stay bare")
     func plainQuoting() {
         #expect(text(["=SUM(A1)", "-2"], neutralize: false) == "=SUM(A1),-2\n")
-        #expect(text(["auth0|1", "a,b", "say \"hi\"", "two\nlines", " pad", "", "x=1"]) ==
-            "auth0|1,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\" pad\",,x=1\n")
+        #expect(
+            text(["auth0|1", "a,b", "say \"hi\"", "two\nlines", " pad", "", "x=1"])
+                == "auth0|1,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\" pad\",,x=1\n")
         #expect(text(["a;b", "c,d"], delimiter: UInt8(ascii: ";")) == "\"a;b\";c,d\n")
     }
 
@@ -34,8 +39,12 @@ struct CSVWriterTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("out.csv").path
         try Data(writer.bytes).write(to: URL(fileURLWithPath: path))
-        let result = try ExportFixture.read([.file(path)], columns: ["user_id", "note"], dialect: .init(auth0Escaping: .off))
-        #expect(result.rows.map(\.values) == [["auth0|1", "a,b"], ["auth0|2", "'=1+2"], ["auth0|3", "multi\nline \"q\""]])
+        let result = try ExportFixture.read(
+            [.file(path)], columns: ["user_id", "note"], dialect: .init(auth0Escaping: .off))
+        #expect(
+            result.rows.map(\.values) == [
+                ["auth0|1", "a,b"], ["auth0|2", "'=1+2"], ["auth0|3", "multi\nline \"q\""],
+            ])
         #expect(result.rows.map(\.line) == [2, 3, 4])
     }
 

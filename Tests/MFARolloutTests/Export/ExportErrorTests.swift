@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MFARollout
 
 @Suite("ExportReader: malformed input names file and line")
@@ -9,7 +10,9 @@ struct ExportErrorTests {
         let path = ExportFixture.path("unterminated-quote.csv")
         var lines: [Int] = []
         #expect(throws: ExportError(file: path, line: 4, reason: .unterminatedQuote)) {
-            _ = try ExportReader(sources: [.file(path)]).read(columns: ["user_id"], required: []) { lines.append($0.line) }
+            _ = try ExportReader(sources: [.file(path)]).read(columns: ["user_id"], required: []) {
+                lines.append($0.line)
+            }
         }
         #expect(lines == [2])
         let error = ExportFixture.error([.file(path)])
@@ -56,12 +59,15 @@ struct ExportErrorTests {
     func missingColumn() {
         let path = ExportFixture.path("missing-column.csv")
         let error = ExportFixture.error([.file(path)])
-        #expect(error == ExportError(file: path, line: 1, reason: .missingColumns(["user_id"], header: ["id", "email"])))
+        #expect(
+            error == ExportError(file: path, line: 1, reason: .missingColumns(["user_id"], header: ["id", "email"])))
         #expect(error?.description == "\(path): line 1: missing required column 'user_id' (header has: id, email)")
         let users = ExportFixture.path("auth0-users.csv")
         let other = ExportFixture.error([.file(users)], required: ["phone", "app_metadata.use_mfa"])
-        #expect(other?.reason == .missingColumns(
-            ["app_metadata.use_mfa", "phone"], header: ["user_id", "email", "use_mfa", "created_at", "name"]))
+        #expect(
+            other?.reason
+                == .missingColumns(
+                    ["app_metadata.use_mfa", "phone"], header: ["user_id", "email", "use_mfa", "created_at", "name"]))
     }
 
     @Test("Empty and blank files have no header", arguments: ["empty.csv", "blank-lines.csv"])
@@ -76,8 +82,11 @@ struct ExportErrorTests {
     func duplicateInFile() {
         let path = ExportFixture.path("duplicate.csv")
         let error = ExportFixture.error([.file(path)])
-        #expect(error == ExportError(
-            file: path, line: 6, reason: .duplicateUserID("auth0|2", firstSeen: ExportLocation(file: path, line: 3))))
+        #expect(
+            error
+                == ExportError(
+                    file: path, line: 6,
+                    reason: .duplicateUserID("auth0|2", firstSeen: ExportLocation(file: path, line: 3))))
         #expect(error?.description == "\(path): line 6: duplicate user id 'auth0|2' (already seen at \(path) line 3)")
     }
 
@@ -86,8 +95,11 @@ struct ExportErrorTests {
         let a = ExportFixture.path("part-a.csv")
         let b = ExportFixture.path("part-b.csv")
         let error = ExportFixture.error([.file(a), .file(b)])
-        #expect(error == ExportError(
-            file: b, line: 3, reason: .duplicateUserID("google-oauth2|shared", firstSeen: ExportLocation(file: a, line: 3))))
+        #expect(
+            error
+                == ExportError(
+                    file: b, line: 3,
+                    reason: .duplicateUserID("google-oauth2|shared", firstSeen: ExportLocation(file: a, line: 3))))
     }
 
     @Test("Empty user id, quoted or not")
@@ -125,7 +137,8 @@ struct ExportErrorTests {
     func errorInSecondInput() {
         let good = ExportFixture.path("part-a.csv")
         let bad = ExportFixture.path("malformed-quote.csv")
-        #expect(ExportFixture.error([.file(good), .file(bad)]) == ExportError(file: bad, line: 4, reason: .malformedQuote))
+        #expect(
+            ExportFixture.error([.file(good), .file(bad)]) == ExportError(file: bad, line: 4, reason: .malformedQuote))
     }
 
     @Test("Row-level vs file-level classification")
@@ -145,8 +158,11 @@ struct ExportSkipModeTests {
         let result = try ExportFixture.read([.file(path)], columns: ["user_id", "name"], skip: true)
         #expect(result.rows.map(\.line) == [2, 8])
         #expect(result.rows[0].values == ["auth0|1", "Ann\n\nSmith"])
-        #expect(result.rejected == [RejectedRow(
-            file: path, line: 7, userID: "auth0|2", reason: "expected 3 fields (as in the header), found 2")])
+        #expect(
+            result.rejected == [
+                RejectedRow(
+                    file: path, line: 7, userID: "auth0|2", reason: "expected 3 fields (as in the header), found 2")
+            ])
         #expect(result.summary.rows == 2)
         #expect(result.summary.rejected == 1)
     }
@@ -162,10 +178,11 @@ struct ExportSkipModeTests {
         let invalid = ExportFixture.path("invalid-utf8.csv")
         let utf8 = try ExportFixture.read([.file(invalid)], columns: ["user_id", "email", "name"], skip: true)
         #expect(utf8.rows.map(\.line) == [2])
-        #expect(utf8.rejected == [
-            RejectedRow(file: invalid, line: 3, userID: "auth0|2", reason: "invalid UTF-8 in column 'email'"),
-            RejectedRow(file: invalid, line: 4, userID: "auth0|3", reason: "invalid UTF-8 in column 'name'"),
-        ])
+        #expect(
+            utf8.rejected == [
+                RejectedRow(file: invalid, line: 3, userID: "auth0|2", reason: "invalid UTF-8 in column 'email'"),
+                RejectedRow(file: invalid, line: 4, userID: "auth0|3", reason: "invalid UTF-8 in column 'name'"),
+            ])
     }
 
     @Test("Duplicates across several inputs, all rejections in input order, first places named")
@@ -176,19 +193,26 @@ struct ExportSkipModeTests {
         let count = ExportFixture.path("field-count.csv")
         let result = try ExportFixture.read(
             [.file(a), .file(b), .file(dup), .file(count)], columns: ["user_id", "email"], skip: true)
-        #expect(result.rejected == [
-            RejectedRow(file: b, line: 3, userID: "google-oauth2|shared",
-                        reason: "duplicate user id 'google-oauth2|shared' (already seen at \(a) line 3)"),
-            RejectedRow(file: dup, line: 6, userID: "auth0|2",
-                        reason: "duplicate user id 'auth0|2' (already seen at \(dup) line 3)"),
-            RejectedRow(file: count, line: 2, userID: "auth0|1",
-                        reason: "duplicate user id 'auth0|1' (already seen at \(dup) line 2)"),
-            RejectedRow(file: count, line: 7, userID: "auth0|2", reason: "expected 3 fields (as in the header), found 2"),
-            RejectedRow(file: count, line: 8, userID: "auth0|3",
-                        reason: "duplicate user id 'auth0|3' (already seen at \(dup) line 5)"),
-        ])
-        #expect(result.rows.map { "\($0.file == a ? "a" : $0.file == b ? "b" : "d"):\($0.line)" }
-            == ["a:2", "a:3", "b:2", "d:2", "d:3", "d:5"])
+        #expect(
+            result.rejected == [
+                RejectedRow(
+                    file: b, line: 3, userID: "google-oauth2|shared",
+                    reason: "duplicate user id 'google-oauth2|shared' (already seen at \(a) line 3)"),
+                RejectedRow(
+                    file: dup, line: 6, userID: "auth0|2",
+                    reason: "duplicate user id 'auth0|2' (already seen at \(dup) line 3)"),
+                RejectedRow(
+                    file: count, line: 2, userID: "auth0|1",
+                    reason: "duplicate user id 'auth0|1' (already seen at \(dup) line 2)"),
+                RejectedRow(
+                    file: count, line: 7, userID: "auth0|2", reason: "expected 3 fields (as in the header), found 2"),
+                RejectedRow(
+                    file: count, line: 8, userID: "auth0|3",
+                    reason: "duplicate user id 'auth0|3' (already seen at \(dup) line 5)"),
+            ])
+        #expect(
+            result.rows.map { "\($0.file == a ? "a" : $0.file == b ? "b" : "d"):\($0.line)" }
+                == ["a:2", "a:3", "b:2", "d:2", "d:3", "d:5"])
         #expect(result.summary.rows == 6)
         #expect(result.summary.rejected == 5)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MFARollout
 
 /// Paths of the fixtures under `Fixtures/export/` and a collecting read helper.
@@ -62,14 +63,16 @@ struct ExportReaderTests {
         let result = try ExportFixture.read([.file(path)], columns: Self.auth0Columns)
         #expect(result.rows.map(\.line) == [2, 3, 5, 7])
         #expect(result.rows.allSatisfy { $0.file == path })
-        #expect(result.rows.map { $0.values[0] } == [
-            "auth0|63d17c4bdf1ce171262c7e93", "google-oauth2|115015401343387192604",
-            "samlp|my-connection|jane@example.com", "oidc|corp/user@x",
-        ])
-        #expect(result.rows[0].values == [
-            "auth0|63d17c4bdf1ce171262c7e93", "jane@example.com", "true", "2024-01-31T10:00:00.000Z",
-            "Jane \"JJ\" Doe", nil,
-        ])
+        #expect(
+            result.rows.map { $0.values[0] } == [
+                "auth0|63d17c4bdf1ce171262c7e93", "google-oauth2|115015401343387192604",
+                "samlp|my-connection|jane@example.com", "oidc|corp/user@x",
+            ])
+        #expect(
+            result.rows[0].values == [
+                "auth0|63d17c4bdf1ce171262c7e93", "jane@example.com", "true", "2024-01-31T10:00:00.000Z",
+                "Jane \"JJ\" Doe", nil,
+            ])
         #expect(result.rows[1].values[4] == "Bob\nMulti-line, with comma")
         #expect(result.rows[2].values[2] == "", "an empty field is \"\", not nil")
         #expect(result.rows[2].values[4] == "'quoted start", "only ONE leading ' is stripped")
@@ -85,15 +88,18 @@ struct ExportReaderTests {
     @Test("Escaping off keeps the ', on strips it even without auto-detection")
     func escapingModes() throws {
         let auth0 = ExportFixture.path("auth0-users.csv")
-        let off = try ExportFixture.read([.file(auth0)], columns: ["user_id", "created_at"], dialect: .init(auth0Escaping: .off))
+        let off = try ExportFixture.read(
+            [.file(auth0)], columns: ["user_id", "created_at"], dialect: .init(auth0Escaping: .off))
         #expect(off.rows[0].values == ["'auth0|63d17c4bdf1ce171262c7e93", "2024-01-31T10:00:00.000Z"])
 
         let plain = ExportFixture.path("plain-semicolon.csv")
         let semicolon = UInt8(ascii: ";")
-        let on = try ExportFixture.read([.file(plain)], columns: ["user_id"], dialect: .init(delimiter: semicolon, auth0Escaping: .on))
+        let on = try ExportFixture.read(
+            [.file(plain)], columns: ["user_id"], dialect: .init(delimiter: semicolon, auth0Escaping: .on))
         #expect(on.rows.map { $0.values[0] } == ["auth0|1", "auth0|2", "auth0|3"])
         let auto = try ExportFixture.read([.file(plain)], columns: ["user_id"], dialect: .init(delimiter: semicolon))
-        #expect(auto.rows.map { $0.values[0] } == ["auth0|1", "auth0|2", "'auth0|3"], "auto: first id has no ', so off")
+        #expect(
+            auto.rows.map { $0.values[0] } == ["auth0|1", "auth0|2", "'auth0|3"], "auto: first id has no ', so off")
     }
 
     @Test("Plain CSV: BOM stripped, CRLF, ; delimiter, dotted and indexed header names")
@@ -128,7 +134,8 @@ struct ExportReaderTests {
         let dialect = CSVDialect(delimiter: UInt8(ascii: ";"))
         let whole = try ExportFixture.read([.file(path)], columns: ["user_id", "email"], dialect: dialect)
         for chunkSize in [16, 19, 23] {
-            let small = try ExportFixture.read([.file(path)], columns: ["user_id", "email"], dialect: dialect, chunkSize: chunkSize)
+            let small = try ExportFixture.read(
+                [.file(path)], columns: ["user_id", "email"], dialect: dialect, chunkSize: chunkSize)
             #expect(small.rows.map(\.line) == whole.rows.map(\.line))
             #expect(small.rows.map(\.values) == whole.rows.map(\.values))
         }
@@ -138,7 +145,8 @@ struct ExportReaderTests {
     func headerOnlyAndNoTrailingNewline() throws {
         let header = try ExportFixture.read([.file(ExportFixture.path("header-only.csv"))], columns: ["user_id"])
         #expect(header.rows.isEmpty)
-        let noNewline = try ExportFixture.read([.file(ExportFixture.path("no-trailing-newline.csv"))], columns: ["user_id", "email"])
+        let noNewline = try ExportFixture.read(
+            [.file(ExportFixture.path("no-trailing-newline.csv"))], columns: ["user_id", "email"])
         #expect(noNewline.rows.map(\.line) == [2, 3])
         #expect(noNewline.rows[1].values == ["auth0|2", "b@example.com"])
     }
@@ -154,18 +162,24 @@ struct ExportReaderTests {
         #expect(result.rows.map(\.line) == [2, 3, 2, 3, 5, 7])
         // Digests from `sha256sum` of the fixtures.
         #expect(result.summary.sha256[gz] == "49bd7841ed17009ab2d9b90e4aa3e62871b0d8e80c8d9a992cf2d69e3233ba05")
-        #expect(try InputDigest.sha256Hex(ofFile: users) == "9a7bb4340dd0b3a960dc148d580efbbbfc5918ff4b4e3915323910bfb5b06f05")
+        #expect(
+            try InputDigest.sha256Hex(ofFile: users)
+                == "9a7bb4340dd0b3a960dc148d580efbbbfc5918ff4b4e3915323910bfb5b06f05")
         #expect(try InputDigest.sha256Hex(ofFile: a) == result.summary.sha256[a])
     }
 
-    @Test("A file read ahead through a ring many times over gives every row and the file's digest", arguments: [16, 100, 4096])
+    @Test(
+        "A file read ahead through a ring many times over gives every row and the file's digest",
+        arguments: [16, 100, 4096])
     func readAheadWrapsAround(chunkSize: Int) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("read-ahead-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("users.csv").path
         // 2,000 rows of unequal length: chunk boundaries fall everywhere in a record.
-        let text = "user_id,email\n" + (0..<2000).map { "auth0|\($0),\"u\(String(repeating: "x", count: $0 % 37))\n@x.com\"\n" }.joined()
+        let text =
+            "user_id,email\n"
+            + (0..<2000).map { "auth0|\($0),\"u\(String(repeating: "x", count: $0 % 37))\n@x.com\"\n" }.joined()
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         let result = try ExportFixture.read([.file(path)], columns: ["user_id", "email"], chunkSize: chunkSize)
         #expect(result.rows.map { $0.values[0] } == (0..<2000).map { "auth0|\($0)" })
@@ -179,7 +193,8 @@ struct ExportReaderTests {
     /// must pass, and a byte that is not UTF-8 anywhere must reject its row.
     @Test("Fields of every length read back exactly; a non-ASCII byte anywhere is seen")
     func everyFieldLength() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("field-lengths-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "field-lengths-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("users.csv").path
@@ -210,8 +225,10 @@ struct ExportReaderTests {
                 var invalid = value(length, seed: position)
                 invalid[position] = 0xFF
                 row(id: "auth0|bad-\(length)-\(position)", name: invalid)
-                expectedRejected.append(RejectedRow(
-                    file: path, line: line, userID: "auth0|bad-\(length)-\(position)", reason: "invalid UTF-8 in column 'name'"))
+                expectedRejected.append(
+                    RejectedRow(
+                        file: path, line: line, userID: "auth0|bad-\(length)-\(position)",
+                        reason: "invalid UTF-8 in column 'name'"))
                 line += 1
             }
         }
@@ -281,6 +298,7 @@ struct ExportStandardInputTests {
             ExportFixture.error([.standardInput], columns: ["user_id"])
         }
         #expect(error == ExportError(file: "<stdin>", line: 4, reason: .duplicateUserID("auth0|1", firstSeen: nil)))
-        #expect(error?.description == "<stdin>: line 4: duplicate user id 'auth0|1' (already seen earlier in the input)")
+        #expect(
+            error?.description == "<stdin>: line 4: duplicate user id 'auth0|1' (already seen earlier in the input)")
     }
 }

@@ -1,19 +1,28 @@
 import Foundation
 import Testing
+
 @testable import MFARollout
 
 @Suite("Auth0ExportEncoder and the round trip through gzip and ExportReader")
 struct ExportRoundTripTests {
-    @Test("Encoder writes Auth0's escaping: header quoted, strings '-prefixed, dates bare-quoted, numbers and bools unquoted")
+    @Test(
+        "Encoder writes Auth0's escaping: header quoted, strings '-prefixed, dates bare-quoted, numbers and bools unquoted"
+    )
     func encoderBytes() {
         let bytes = Auth0ExportEncoder().encode(
             header: ["user_id", "name", "created_at", "logins_count", "use_mfa", "nickname"],
-            rows: [[.string("auth0|abc"), .string("Jo \"J\" O"), .date("2024-01-31T10:00:00.000Z"), .number("42"), .bool(true), .empty]])
-        #expect(String(decoding: bytes, as: UTF8.self) == """
-            "user_id","name","created_at","logins_count","use_mfa","nickname"
-            "'auth0|abc","'Jo ""J"" O","2024-01-31T10:00:00.000Z",42,true,
+            rows: [
+                [
+                    .string("auth0|abc"), .string("Jo \"J\" O"), .date("2024-01-31T10:00:00.000Z"), .number("42"),
+                    .bool(true), .empty,
+                ]
+            ])
+        #expect(
+            String(decoding: bytes, as: UTF8.self) == """
+                "user_id","name","created_at","logins_count","use_mfa","nickname"
+                "'auth0|abc","'Jo ""J"" O","2024-01-31T10:00:00.000Z",42,true,
 
-            """)
+                """)
     }
 
     static let trickyValues = [
@@ -27,11 +36,17 @@ struct ExportRoundTripTests {
         var expected: [[String?]] = []
         var rows: [[Auth0ExportValue]] = []
         for (index, note) in Self.trickyValues.enumerated() {
-            let id = ["auth0|\(index)", "samlp|conn|u\(index)@x.com", "oidc|a/b\"c\(index)", "weird|line\n\(index)"][index % 4]
-            rows.append([.string(id), .string("u\(index)@example.com"), .string(note), .date("2024-02-0\(index % 9 + 1)T00:00:00.000Z"),
-                         .bool(index % 2 == 0), .number("\(index * 7)"), .empty])
-            expected.append([id, "u\(index)@example.com", note, "2024-02-0\(index % 9 + 1)T00:00:00.000Z",
-                             index % 2 == 0 ? "true" : "false", "\(index * 7)", ""])
+            let id = ["auth0|\(index)", "samlp|conn|u\(index)@x.com", "oidc|a/b\"c\(index)", "weird|line\n\(index)"][
+                index % 4]
+            rows.append([
+                .string(id), .string("u\(index)@example.com"), .string(note),
+                .date("2024-02-0\(index % 9 + 1)T00:00:00.000Z"),
+                .bool(index % 2 == 0), .number("\(index * 7)"), .empty,
+            ])
+            expected.append([
+                id, "u\(index)@example.com", note, "2024-02-0\(index % 9 + 1)T00:00:00.000Z",
+                index % 2 == 0 ? "true" : "false", "\(index * 7)", "",
+            ])
         }
         let gz = try Gzip.compress(Auth0ExportEncoder().encode(header: header, rows: rows))
         #expect(gz.starts(with: [0x1F, 0x8B]))

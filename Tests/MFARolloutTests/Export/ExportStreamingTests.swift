@@ -16,14 +16,16 @@ struct ExportStreamingTests {
         var text = "\"user_id\",\"email\",\"use_mfa\",\"name\"\n"
         text.reserveCapacity(rowCount * 70)
         for index in 0..<rowCount {
-            text += "\"'auth0|\(String(index, radix: 16))\",\"'u\(index)@example.com\",\(index % 2 == 0),\"'Name \(index)\"\n"
+            text +=
+                "\"'auth0|\(String(index, radix: 16))\",\"'u\(index)@example.com\",\(index % 2 == 0),\"'Name \(index)\"\n"
         }
         try text.write(toFile: path, atomically: false, encoding: .utf8)
 
         var calls = 0
         var lastLine = 1
         var inOrder = true
-        let summary = try ExportReader(sources: [.file(path)]).read(columns: ["user_id", "use_mfa"], required: []) { row in
+        let summary = try ExportReader(sources: [.file(path)]).read(columns: ["user_id", "use_mfa"], required: []) {
+            row in
             calls += 1
             if row.line != lastLine + 1 { inOrder = false }
             lastLine = row.line

@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 @testable import MFARollout
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `ConditionProgram` (the byte-level fast path) against a plain evaluator written from the
 /// README's table of column tests, over random conditions and random rows.
@@ -34,10 +34,14 @@ struct ConditionProgramReferenceTests {
                 return pattern.text.withCString { p in value.withCString { fnmatch(p, $0, 0) == 0 } }
             case .domain(let pattern):
                 guard let at = value.utf8.lastIndex(of: UInt8(ascii: "@")) else { return false }
-                let domain = value.utf8[value.utf8.index(after: at)...].map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+                let domain = value.utf8[value.utf8.index(after: at)...].map {
+                    (0x41...0x5A).contains($0) ? $0 | 0x20 : $0
+                }
                 if domain.isEmpty { return false }
                 return pattern.exact.contains(domain)
-                    || pattern.suffixes.contains { domain.count > $0.count && domain.suffix($0.count).elementsEqual($0) }
+                    || pattern.suffixes.contains {
+                        domain.count > $0.count && domain.suffix($0.count).elementsEqual($0)
+                    }
             case .number(let comparison, let operand):
                 guard let x = Double(value) else { return false }
                 switch comparison {
@@ -85,13 +89,15 @@ struct ConditionProgramReferenceTests {
             var members = Set((0..<count).map { _ in literals.randomElement(using: &rng)! })
             if count > 8 { members.formUnion((0..<count).map { "m\($0)" }) }
             test = .oneOf(members)
-        case 2: test = .matches(try RegexPattern(["^a", "\\d+", "(?i)corp", "é", "^$", "\\|"].randomElement(using: &rng)!))
+        case 2:
+            test = .matches(try RegexPattern(["^a", "\\d+", "(?i)corp", "é", "^$", "\\|"].randomElement(using: &rng)!))
         case 3:
             let text = ["*", "a*", "*@*", "a?c", "[a-c]*", "*.com", "*corp*", "google-oauth2|*", "*b", "\\*"]
                 .randomElement(using: &rng)!
             test = .glob(try GlobPattern.compile(text).get())
         case 4:
-            let patterns = [["corp.com"], ["*.corp.com"], ["corp.com", "*.corp.com"], ["Corp.Com"]].randomElement(using: &rng)!
+            let patterns = [["corp.com"], ["*.corp.com"], ["corp.com", "*.corp.com"], ["Corp.Com"]].randomElement(
+                using: &rng)!
             test = .domain(try DomainPattern.compile(patterns).get())
         case 5: test = .exists(Bool.random(using: &rng))
         case 6: test = .empty(Bool.random(using: &rng))
@@ -106,12 +112,22 @@ struct ConditionProgramReferenceTests {
         return .test(column: column, test)
     }
 
-    static func randomCondition(_ rng: inout SystemRandomNumberGenerator, depth: Int, columns: Int) throws -> CompiledCondition {
+    static func randomCondition(_ rng: inout SystemRandomNumberGenerator, depth: Int, columns: Int) throws
+        -> CompiledCondition
+    {
         guard depth > 0, Int.random(in: 0..<3, using: &rng) > 0 else { return try randomTest(&rng, columns: columns) }
         switch Int.random(in: 0..<3, using: &rng) {
         case 0: return .not(try randomCondition(&rng, depth: depth - 1, columns: columns))
-        case 1: return .all(try (0..<Int.random(in: 1...3, using: &rng)).map { _ in try randomCondition(&rng, depth: depth - 1, columns: columns) })
-        default: return .any(try (0..<Int.random(in: 1...3, using: &rng)).map { _ in try randomCondition(&rng, depth: depth - 1, columns: columns) })
+        case 1:
+            return .all(
+                try (0..<Int.random(in: 1...3, using: &rng)).map { _ in
+                    try randomCondition(&rng, depth: depth - 1, columns: columns)
+                })
+        default:
+            return .any(
+                try (0..<Int.random(in: 1...3, using: &rng)).map { _ in
+                    try randomCondition(&rng, depth: depth - 1, columns: columns)
+                })
         }
     }
 

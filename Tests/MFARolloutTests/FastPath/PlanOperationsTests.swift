@@ -79,7 +79,9 @@ struct PlanOperationsTests {
                     OperationID.write(flagLocation: flag, userID: user, action: .disable, to: &id)
                 }
             }
-            #expect(String(decoding: id, as: UTF8.self) == OperationID.make(flagLocation: "user_metadata.mfa", userID: userID, action: .disable))
+            #expect(
+                String(decoding: id, as: UTF8.self)
+                    == OperationID.make(flagLocation: "user_metadata.mfa", userID: userID, action: .disable))
         }
     }
 }

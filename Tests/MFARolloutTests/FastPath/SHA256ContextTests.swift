@@ -1,5 +1,6 @@
 import Crypto
 import Testing
+
 @testable import MFARollout
 
 @Suite("SHA256Context: the allocation-free SHA-256 behind rollout buckets and operation ids")
@@ -20,7 +21,8 @@ struct SHA256ContextTests {
     /// FIPS 180-2's examples.
     @Test func knownAnswers() {
         #expect(digest([]).hexString == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(digest(Array("abc".utf8)).hexString == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            digest(Array("abc".utf8)).hexString == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(
             digest(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)).hexString
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")

@@ -12,10 +12,20 @@ private func referenceSipHash13x128(_ bytes: [UInt8], key: (UInt64, UInt64)) -> 
     v1 ^= 0xEE  // 128-bit output
     func rotate(_ x: UInt64, _ by: UInt64) -> UInt64 { (x << by) | (x >> (64 - by)) }
     func sipRound() {
-        v0 = v0 &+ v1; v1 = rotate(v1, 13); v1 ^= v0; v0 = rotate(v0, 32)
-        v2 = v2 &+ v3; v3 = rotate(v3, 16); v3 ^= v2
-        v0 = v0 &+ v3; v3 = rotate(v3, 21); v3 ^= v0
-        v2 = v2 &+ v1; v1 = rotate(v1, 17); v1 ^= v2; v2 = rotate(v2, 32)
+        v0 = v0 &+ v1
+        v1 = rotate(v1, 13)
+        v1 ^= v0
+        v0 = rotate(v0, 32)
+        v2 = v2 &+ v3
+        v3 = rotate(v3, 16)
+        v3 ^= v2
+        v0 = v0 &+ v3
+        v3 = rotate(v3, 21)
+        v3 ^= v0
+        v2 = v2 &+ v1
+        v1 = rotate(v1, 17)
+        v1 ^= v2
+        v2 = rotate(v2, 32)
     }
     func compress(_ word: UInt64) {
         v3 ^= word

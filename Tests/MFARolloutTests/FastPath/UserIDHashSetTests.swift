@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MFARollout
 
 /// Duplicate detection by 128-bit fingerprints (`UserIDHashSet`) against what a plain set of
@@ -37,7 +38,8 @@ struct UserIDHashSetTests {
             var generator = SystemRandomNumberGenerator()
             for step in 0..<120_000 {
                 // Mostly new ids, and every so often one seen before, early or recent.
-                let id = step % 7 == 3 ? "auth0|\(Int.random(in: 0..<max(step, 1), using: &generator))" : "auth0|\(step)"
+                let id =
+                    step % 7 == 3 ? "auth0|\(Int.random(in: 0..<max(step, 1), using: &generator))" : "auth0|\(step)"
                 let isNew = expected.insert(id).inserted
                 let key = UserIDFingerprint(id)
                 #expect(staged.insert(key) == isNew, "\(id) at step \(step)")

@@ -1,5 +1,5 @@
-import Foundation
 import Crypto
+import Foundation
 import Testing
 
 @testable import MFARollout
@@ -19,8 +19,10 @@ struct PlanFileTests {
         summary.enable = operations.filter { $0.action == .enable }.count
         summary.disable = operations.filter { $0.action == .disable }.count
         return Plan(
-            producer: .init(createdAt: Date(timeIntervalSince1970: 1_790_000_000), asOf: Date(timeIntervalSince1970: 1_790_000_000)),
-            tenant: "acme.eu.auth0.com", inputs: [.init(role: .export, path: "users.csv", sha256: String(repeating: "a", count: 64))],
+            producer: .init(
+                createdAt: Date(timeIntervalSince1970: 1_790_000_000), asOf: Date(timeIntervalSince1970: 1_790_000_000)),
+            tenant: "acme.eu.auth0.com",
+            inputs: [.init(role: .export, path: "users.csv", sha256: String(repeating: "a", count: 64))],
             flag: .init(container: "app_metadata", key: "use_mfa", column: "use_mfa"),
             mode: .enableOnly, summary: summary, guards: guards, operations: operations, rejected: [])
     }
@@ -31,7 +33,8 @@ struct PlanFileTests {
             "samlp|my-connection|jane@example.com", "auth0|a/b", "auth0|quote\"back\\slash", "auth0|new\nline\ttab",
             "auth0|ctrl\u{01}\u{1F}", "auth0|ünïcødé-😀",
         ]
-        let plan = Self.plan(tricky.map { Self.operation($0, email: "\($0)@x.com") } + [Self.operation("auth0|off", .disable)])
+        let plan = Self.plan(
+            tricky.map { Self.operation($0, email: "\($0)@x.com") } + [Self.operation("auth0|off", .disable)])
         let bytes = PlanFile.encode(plan)
         let decoded = try PlanFile.decode(Data(bytes), path: "plan.json")
         #expect(decoded == plan)
@@ -109,12 +112,13 @@ struct PlanFileTests {
         for index in bytes.indices {
             var edited = bytes
             // Another byte that keeps most edits valid JSON: digits stay digits, letters letters.
-            edited[index] = switch bytes[index] {
-            case UInt8(ascii: "0")...UInt8(ascii: "8"): bytes[index] + 1
-            case UInt8(ascii: "a")...UInt8(ascii: "y"): bytes[index] + 1
-            case UInt8(ascii: " "): UInt8(ascii: "\t")
-            default: UInt8(ascii: " ")
-            }
+            edited[index] =
+                switch bytes[index] {
+                case UInt8(ascii: "0")...UInt8(ascii: "8"): bytes[index] + 1
+                case UInt8(ascii: "a")...UInt8(ascii: "y"): bytes[index] + 1
+                case UInt8(ascii: " "): UInt8(ascii: "\t")
+                default: UInt8(ascii: " ")
+                }
             if (try? PlanFile.decode(Data(edited), path: "p.json")) != nil { accepted.append(index) }
         }
         #expect(accepted.isEmpty, "edits accepted at byte offsets \(accepted.prefix(10))")
@@ -160,13 +164,20 @@ struct PlanFileTests {
         #expect(a == OperationID.make(flagLocation: "app_metadata.use_mfa", userID: "auth0|1", action: .enable))
         #expect(a != OperationID.make(flagLocation: "app_metadata.use_mfa", userID: "auth0|1", action: .disable))
         #expect(a != OperationID.make(flagLocation: "app_metadata.use_mfa", userID: "auth0|2", action: .enable))
-        #expect(a.count == 15 && a.utf8.allSatisfy { ("a"..."z").contains(Character(UnicodeScalar($0))) || ("2"..."7").contains(Character(UnicodeScalar($0))) })
+        #expect(
+            a.count == 15
+                && a.utf8.allSatisfy {
+                    ("a"..."z").contains(Character(UnicodeScalar($0)))
+                        || ("2"..."7").contains(Character(UnicodeScalar($0)))
+                })
     }
 
     @Test("operation ids: known answer, independently computed (base32 of SHA-256, as documented)")
     func operationIDKnownAnswer() {
         // python3: base64.b32encode(sha256(b"mfa-rollout op v1\napp_metadata.use_mfa\n7:auth0|1\nenable")).lower()[:15]
-        #expect(OperationID.make(flagLocation: "app_metadata.use_mfa", userID: "auth0|1", action: .enable) == "aquobkvhxfectz6")
+        #expect(
+            OperationID.make(flagLocation: "app_metadata.use_mfa", userID: "auth0|1", action: .enable)
+                == "aquobkvhxfectz6")
     }
 
     @Test("guards decide the outcome")
@@ -184,10 +195,12 @@ struct PlanFileTests {
 
 @Suite("flag values")
 struct FlagValueTests {
-    @Test("accepted spellings", arguments: [
-        ("true", FlagValue.on), ("TRUE", .on), ("1", .on), ("'true", .on), (" true ", .on),
-        ("false", .off), ("False", .off), ("0", .off), ("'false", .off), ("", .absent), ("  ", .absent),
-    ])
+    @Test(
+        "accepted spellings",
+        arguments: [
+            ("true", FlagValue.on), ("TRUE", .on), ("1", .on), ("'true", .on), (" true ", .on),
+            ("false", .off), ("False", .off), ("0", .off), ("'false", .off), ("", .absent), ("  ", .absent),
+        ])
     func accepted(text: String, value: FlagValue) {
         #expect(FlagValue(exportValue: text) == value)
     }

@@ -23,7 +23,9 @@ struct FlagNormalisationTests {
         return try PlanPipeline(PlanRequest(sources: [.file(export)], policy: policy)).makePlan()
     }
 
-    @Test("Auth0 export: the string \"true\" and the number 1 are not on; the boolean is written over them, counted apart")
+    @Test(
+        "Auth0 export: the string \"true\" and the number 1 are not on; the boolean is written over them, counted apart"
+    )
     func auth0Strings() throws {
         // Auth0 escaping: strings carry a leading ', booleans and numbers are bare.
         let plan = try Self.plan(

@@ -35,11 +35,16 @@ struct PlannerPipelineTests {
     @Test("numbers read from bytes agree with Double(String) on every spelling")
     func numbers() throws {
         let p = try Fixture.policy(when: "{ column: n, gte: 5 }")
-        for value in ["5", "05", "5.0", "+5", "1e1", "123456789012345", "1234567890123456789", "-0", "4.99", "-5", "-", "", " 5", "5 ", "0x10", "five"] {
+        for value in [
+            "5", "05", "5.0", "+5", "1e1", "123456789012345", "1234567890123456789", "-0", "4.99", "-5", "-", "", " 5",
+            "5 ", "0x10", "five",
+        ] {
             let expected = Double(value).map { $0 >= 5 } ?? false
             #expect(p.matches(["n": value]) == expected, "\(value)")
         }
-        for value in ["0", "-0", "7", "-12", "999999999999999", "1000000000000000", "12.5", "1e300", "inf", "--1", "1-"] {
+        for value in [
+            "0", "-0", "7", "-12", "999999999999999", "1000000000000000", "12.5", "1e300", "inf", "--1", "1-",
+        ] {
             let parsed = Array(value.utf8).withUnsafeBufferPointer { ConditionProgram.number($0) }
             #expect(parsed == Double(value), "\(value)")
             #expect(parsed?.sign == Double(value)?.sign, "\(value)")
@@ -87,8 +92,10 @@ struct PlannerPipelineTests {
     static func planner(_ paths: [String], skip: Bool = false) -> PlanPipeline {
         let policy = try! Fixture.parse(policyYAML)
         let now = Date(timeIntervalSince1970: 1_790_000_000)
-        return PlanPipeline(PlanRequest(
-            sources: paths.map { .file($0) }, policy: policy, onInvalid: skip ? .skip : .fail, asOf: now, createdAt: now))
+        return PlanPipeline(
+            PlanRequest(
+                sources: paths.map { .file($0) }, policy: policy, onInvalid: skip ? .skip : .fail, asOf: now,
+                createdAt: now))
     }
 
     static func plan(_ paths: [String], skip: Bool = false) throws(PlanningError) -> Plan {
@@ -138,13 +145,16 @@ struct PlannerPipelineTests {
         let badFlagFirst = try Self.export(rows: 10_000) { i, line in
             i == 5_000 ? "auth0|u\(i),u\(i)@x.com,it,maybe" : i == 9_000 ? "auth0|u\(i),u\"\(i),it,false" : line
         }
-        #expect(throws: PlanningError.unparsableFlag(file: badFlagFirst[0], line: 5_002, column: "use_mfa", value: "maybe")) {
+        #expect(
+            throws: PlanningError.unparsableFlag(file: badFlagFirst[0], line: 5_002, column: "use_mfa", value: "maybe")
+        ) {
             try Self.plan(badFlagFirst)
         }
         let badQuoteFirst = try Self.export(rows: 10_000) { i, line in
             i == 3_000 ? "auth0|u\(i),u\"\(i),it,false" : i == 5_000 ? "auth0|u\(i),u\(i)@x.com,it,maybe" : line
         }
-        #expect(throws: PlanningError.export(ExportError(file: badQuoteFirst[0], line: 3_002, reason: .malformedQuote))) {
+        #expect(throws: PlanningError.export(ExportError(file: badQuoteFirst[0], line: 3_002, reason: .malformedQuote)))
+        {
             try Self.plan(badQuoteFirst)
         }
         // Both in the batch the reader was still filling: its rows are decided before the
@@ -191,7 +201,8 @@ struct PlannerPipelineTests {
             .filter { $0.hasSuffix(".tmp") }
         #expect(leftovers.isEmpty)
         // Readable in a diff: no run of padding anywhere.
-        #expect(!String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self).contains("        \n"))
+        #expect(
+            !String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self).contains("        \n"))
     }
 
     @Test("a failed plan leaves no file and no temporary file behind")
@@ -210,7 +221,8 @@ struct PlannerPipelineTests {
         // Enough operations that the writer flushes (and drops the previous file's cached
         // pages) well before the bad row near the end stops planning.
         let rows = 4_000
-        let bad = try Self.export(rows: rows) { i, line in i == rows - 10 ? "auth0|u\(i),u\(i)@x.com,it,perhaps" : line }
+        let bad = try Self.export(rows: rows) { i, line in i == rows - 10 ? "auth0|u\(i),u\(i)@x.com,it,perhaps" : line
+        }
         let good = try Self.export(rows: rows)
         let out = (bad[0] as NSString).deletingLastPathComponent + "/plan.json"
         let previous = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
@@ -246,8 +258,9 @@ struct PlannerPipelineTests {
         #expect(outline.operationCount == (withChanges ? (rows + 1) / 2 : 0), "the even rows are in it")
         #expect(outline.outcome == (withChanges ? .changes : .noChanges))
         #expect(outline.rejected.count == 1)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: directory + "/outline.json"))
-            == Data(contentsOf: URL(fileURLWithPath: directory + "/plan.json")))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: directory + "/outline.json"))
+                == Data(contentsOf: URL(fileURLWithPath: directory + "/plan.json")))
         #expect(try PlanFile.read(from: directory + "/outline.json") == plan)
         // Without a writer, the same outline.
         #expect(try planner.makeOutline(writingTo: nil) == outline)
@@ -265,8 +278,9 @@ struct PlannerPipelineTests {
         outline.operationCount += 1
         #expect(throws: PlanFileError.self) { try writer.finish(outline) }
         #expect(!FileManager.default.fileExists(atPath: out))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: (out as NSString).deletingLastPathComponent).filter {
-            $0.hasSuffix(".tmp")
-        }.isEmpty)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: (out as NSString).deletingLastPathComponent).filter {
+                $0.hasSuffix(".tmp")
+            }.isEmpty)
     }
 }

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Testing
 
 @testable import MFARollout
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 @Suite("Glob patterns of only * and literals, against fnmatch")
 struct GlobPatternTests {
@@ -29,7 +30,9 @@ struct GlobPatternTests {
         for pattern in patterns {
             for value in values where disagreements.count < 10 {
                 let expected = fnmatch(pattern, value, 0) == 0
-                if fast(pattern, value) != expected { disagreements.append("\(pattern) ~ \(value): fnmatch says \(expected)") }
+                if fast(pattern, value) != expected {
+                    disagreements.append("\(pattern) ~ \(value): fnmatch says \(expected)")
+                }
             }
         }
         #expect(disagreements.isEmpty, "\(disagreements)")

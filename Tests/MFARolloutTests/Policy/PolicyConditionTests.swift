@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MFARollout
 
 @Suite("Policy conditions")
@@ -120,7 +121,8 @@ struct PolicyConditionTests {
         #expect(p.matches(["last_login": "2026-10-24T12:00:00Z"], now: now))
         #expect(p.matches(["last_login": "2026-11-01"], now: now))
         #expect(!p.matches(["last_login": "2026-10-24T11:59:59Z"], now: now))
-        #expect(!p.matches(["last_login": "2026-11-24T00:00:00Z"], now: now), "the future is not within the last N days")
+        #expect(
+            !p.matches(["last_login": "2026-11-24T00:00:00Z"], now: now), "the future is not within the last N days")
         #expect(!p.matches(["last_login": "yesterday"], now: now))
         #expect(!p.matches(["last_login": ""], now: now))
     }
@@ -147,21 +149,24 @@ struct PolicyConditionTests {
     }
 
     @Test func combinators() throws {
-        let p = try F.policy(when: """
+        let p = try F.policy(
+            when: """
 
-                  all:
-                    - {column: a, equals: "1"}
-                    - any:
-                        - {column: b, equals: "x"}
-                        - {column: c, equals: "y"}
-                    - not: {column: d, equals: "no"}
-            """)
+                      all:
+                        - {column: a, equals: "1"}
+                        - any:
+                            - {column: b, equals: "x"}
+                            - {column: c, equals: "y"}
+                        - not: {column: d, equals: "no"}
+                """)
         #expect(p.matches(["a": "1", "b": "x", "d": "yes"]))
         #expect(p.matches(["a": "1", "c": "y"]))
         #expect(!p.matches(["a": "2", "b": "x"]))
         #expect(!p.matches(["a": "1", "b": "z", "c": "z"]))
         #expect(!p.matches(["a": "1", "b": "x", "d": "no"]))
-        #expect(p.rules[0].condition.description == #"all(a equals "1", any(b equals "x", c equals "y"), not(d equals "no"))"#)
+        #expect(
+            p.rules[0].condition.description
+                == #"all(a equals "1", any(b equals "x", c equals "y"), not(d equals "no"))"#)
     }
 
     @Test func columnNamesMayContainDotsAndBrackets() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MFARollout
 
 @Suite("Policy decisions")
@@ -28,13 +29,21 @@ struct PolicyDecisionTests {
 
     @Test func denyBeatsAllowBeatsRules() throws {
         let p = try F.parse(Self.yaml)
-        #expect(decide(p, ["user_id": "auth0|both", "email": "x@corp.com"]) == Selection(selected: false, reason: .denyList))
+        #expect(
+            decide(p, ["user_id": "auth0|both", "email": "x@corp.com"]) == Selection(selected: false, reason: .denyList)
+        )
         #expect(decide(p, ["user_id": "auth0|denied", "email": "x@corp.com"]).reason == .denyList)
         #expect(decide(p, ["user_id": "auth0|7", "email": "ENEMY@corp.com"]).reason == .denyList)
-        #expect(decide(p, ["user_id": "auth0|allowed", "email": "x@gmail.com"]) == Selection(selected: true, reason: .allowList))
+        #expect(
+            decide(p, ["user_id": "auth0|allowed", "email": "x@gmail.com"])
+                == Selection(selected: true, reason: .allowList))
         #expect(decide(p, ["user_id": "auth0|8", "email": "friend@EXAMPLE.com"]).reason == .allowList)
-        #expect(decide(p, ["user_id": "auth0|9", "email": "x@corp.com"]) == Selection(selected: true, reason: .rule("staff")))
-        #expect(decide(p, ["user_id": "auth0|9", "email": "x@gmail.com"]) == Selection(selected: false, reason: .noRuleMatched))
+        #expect(
+            decide(p, ["user_id": "auth0|9", "email": "x@corp.com"])
+                == Selection(selected: true, reason: .rule("staff")))
+        #expect(
+            decide(p, ["user_id": "auth0|9", "email": "x@gmail.com"])
+                == Selection(selected: false, reason: .noRuleMatched))
     }
 
     @Test func idsCompareExactly() throws {
@@ -49,7 +58,8 @@ struct PolicyDecisionTests {
     }
 
     @Test func ruleRolloutOverridesGlobal() throws {
-        let p = try F.parse("""
+        let p = try F.parse(
+            """
             version: 1
             rollout: {percentage: 10, salt: s1}
             rules:
@@ -87,7 +97,8 @@ struct PolicyDecisionTests {
     }
 
     @Test func ruleRolloutWithoutGlobalPercentageUsesTheSalt() throws {
-        let p = try F.parse("""
+        let p = try F.parse(
+            """
             version: 1
             rollout: {salt: only-salt}
             rules:
@@ -106,7 +117,8 @@ struct PolicyDecisionTests {
     }
 
     @Test func allowBypassesRollout() throws {
-        let p = try F.parse("""
+        let p = try F.parse(
+            """
             version: 1
             rollout: {percentage: 0, salt: s}
             allow: {ids: ["auth0|1"]}
@@ -115,7 +127,8 @@ struct PolicyDecisionTests {
                 when: {column: plan, equals: a}
             """)
         #expect(decide(p, ["user_id": "auth0|1", "plan": "zzz"]).reason == .allowList)
-        if case .heldBackByRollout = decide(p, ["user_id": "auth0|2", "plan": "a"]).reason {} else {
+        if case .heldBackByRollout = decide(p, ["user_id": "auth0|2", "plan": "a"]).reason {
+        } else {
             Issue.record("expected held back at 0%")
         }
     }
@@ -124,21 +137,27 @@ struct PolicyDecisionTests {
         #expect(SelectionReason.denyList.label == "deny list")
         #expect(SelectionReason.allowList.label == "allow list")
         #expect(SelectionReason.rule("staff").label == "rule staff")
-        #expect(SelectionReason.heldBackByRollout(rule: "staff", bucket: 40.1, percentage: 25).label
-            == "rule staff (held back by 25% rollout)")
-        #expect(SelectionReason.heldBackByRollout(rule: "staff", bucket: 40.1, percentage: 12.5).label
-            == "rule staff (held back by 12.5% rollout)")
+        #expect(
+            SelectionReason.heldBackByRollout(rule: "staff", bucket: 40.1, percentage: 25).label
+                == "rule staff (held back by 25% rollout)")
+        #expect(
+            SelectionReason.heldBackByRollout(rule: "staff", bucket: 40.1, percentage: 12.5).label
+                == "rule staff (held back by 12.5% rollout)")
         #expect(SelectionReason.noRuleMatched.label == "no rule matched")
     }
 
     @Test func reasonRoundTripsThroughJSON() throws {
-        let reasons: [SelectionReason] = [.denyList, .allowList, .rule("a"), .heldBackByRollout(rule: "b", bucket: 3.5, percentage: 2), .noRuleMatched]
+        let reasons: [SelectionReason] = [
+            .denyList, .allowList, .rule("a"), .heldBackByRollout(rule: "b", bucket: 3.5, percentage: 2),
+            .noRuleMatched,
+        ]
         let data = try JSONEncoder().encode(reasons)
         #expect(try JSONDecoder().decode([SelectionReason].self, from: data) == reasons)
     }
 
     @Test func columnsNeededOrderAndNoDuplicates() throws {
-        let p = try F.parse("""
+        let p = try F.parse(
+            """
             version: 1
             flag: {location: user_metadata.mfa}
             columns: {user_id: id, email: mail, connection: conn}
@@ -157,7 +176,8 @@ struct PolicyDecisionTests {
     }
 
     @Test func checkColumnsNamesTheRuleThatReadsAMissingColumn() throws {
-        let p = try F.parse("""
+        let p = try F.parse(
+            """
             version: 1
             rules:
               - name: a
@@ -174,7 +194,8 @@ struct PolicyDecisionTests {
     }
 
     @Test func checkColumnsWantsTheEmailColumnForEmailLists() throws {
-        let p = try F.parse("""
+        let p = try F.parse(
+            """
             version: 1
             allow: {emails: [a@b.com]}
             """)
@@ -205,7 +226,10 @@ struct PolicyDecisionTests {
             let data = try Data(contentsOf: URL(fileURLWithPath: file.path))
             #expect(file.sha256 == Self.sha256Hex(data), "\(file.path)")
         }
-        #expect(p.columnsNeeded == ["user_id", "email", "identities[0].connection", "use_mfa", "logins_count", "app_metadata.plan"])
+        #expect(
+            p.columnsNeeded == [
+                "user_id", "email", "identities[0].connection", "use_mfa", "logins_count", "app_metadata.plan",
+            ])
         #expect(decide(p, ["user_id": "auth0|x", "email": "robot@corp.com"]).reason == .denyList)
         #expect(decide(p, ["user_id": "auth0|x", "email": "a@it.corp.com"]).reason == .rule("staff"))
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MFARollout
 
 @Suite("Policy list files")
@@ -40,7 +41,8 @@ struct PolicyListFileTests {
     }
 
     @Test func listFileErrorsThroughThePolicyNameTheListFile() {
-        let e = Fixture.error("""
+        let e = Fixture.error(
+            """
             version: 1
             allow: {files: [lists/bad-comment.txt]}
             """)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MFARollout
 
 @Suite("Policy ISO-8601 timestamps")
@@ -22,8 +23,10 @@ struct PolicyTimestampTests {
         #expect(ISO8601Timestamp.secondsSince1970("2024-01-01T01:00:00+01") == 1_704_067_200)
     }
 
-    @Test(arguments: ["", "2024", "2024-1-01", "2024-02-30", "2023-02-29", "2024-13-01", "2024-01-01T24:00:00Z",
-                      "2024-01-01T10:60Z", "2024-01-01T10:00:00.Z", "2024-01-01Tx", "2024-01-01T10:00:00Q", "'2024-01-01"])
+    @Test(arguments: [
+        "", "2024", "2024-1-01", "2024-02-30", "2023-02-29", "2024-13-01", "2024-01-01T24:00:00Z",
+        "2024-01-01T10:60Z", "2024-01-01T10:00:00.Z", "2024-01-01Tx", "2024-01-01T10:00:00Q", "'2024-01-01",
+    ])
     func rejects(text: String) {
         #expect(ISO8601Timestamp.secondsSince1970(text) == nil)
     }
@@ -53,8 +56,12 @@ private enum ReferenceTimestamp {
             i += 1
             return true
         }
-        guard let year = digits(4), expect(0x2D), let month = digits(2), expect(0x2D), let day = digits(2) else { return nil }
-        guard (1...12).contains(month), day >= 1, day <= ISO8601Timestamp.daysIn(month: month, year: year) else { return nil }
+        guard let year = digits(4), expect(0x2D), let month = digits(2), expect(0x2D), let day = digits(2) else {
+            return nil
+        }
+        guard (1...12).contains(month), day >= 1, day <= ISO8601Timestamp.daysIn(month: month, year: year) else {
+            return nil
+        }
         var seconds = Double(ISO8601Timestamp.daysFromCivil(year: year, month: month, day: day)) * 86400
         if i == n { return seconds }
         guard b[i] == 0x54 || b[i] == 0x74 || b[i] == 0x20 else { return nil }
@@ -134,7 +141,9 @@ struct PolicyTimestampDifferentialTests {
             let text = String(decoding: bytes, as: UTF8.self)
             let expected = ReferenceTimestamp.parse(text)
             if expected != nil { accepted += 1 }
-            if ISO8601Timestamp.secondsSince1970(text) != expected, disagreements.count < 10 { disagreements.append(text) }
+            if ISO8601Timestamp.secondsSince1970(text) != expected, disagreements.count < 10 {
+                disagreements.append(text)
+            }
         }
         #expect(disagreements.isEmpty, "\(disagreements)")
         #expect(accepted > 5_000, "the mutations must leave many valid timestamps to compare values on")

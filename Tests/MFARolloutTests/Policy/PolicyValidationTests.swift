@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MFARollout
 
 /// Every mistake names the key path, line and column; a typo never silently selects nobody or everybody.
@@ -24,14 +25,16 @@ struct PolicyValidationTests {
     }
 
     @Test func descriptionFormat() {
-        let e = PolicyError(file: "policy.yaml", keyPath: "rules[2].when", line: 12, column: 5, message: "unknown key 'domian'")
+        let e = PolicyError(
+            file: "policy.yaml", keyPath: "rules[2].when", line: 12, column: 5, message: "unknown key 'domian'")
         #expect(e.description == "policy.yaml:12:5: rules[2].when: unknown key 'domian'")
         let top = PolicyError(file: "p.yaml", keyPath: "", line: nil, column: nil, message: "policy file not found")
         #expect(top.description == "p.yaml: policy file not found")
     }
 
     @Test func unknownKeyInACondition() {
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: a
@@ -39,13 +42,16 @@ struct PolicyValidationTests {
                   all:
                     - column: email
                       domian: corp.com
-            """, keyPath: "rules[0].when.all[0]", line: 7, column: 11, containing: "unknown key 'domian' (expected one of: all, any, not, column, equals")
-        #expect(F.error("""
-            version: 1
-            rules:
-              - name: a
-                when: {column: email, domian: corp.com}
-            """)?.message.contains("did you mean 'domain'?") == true)
+            """, keyPath: "rules[0].when.all[0]", line: 7, column: 11,
+            containing: "unknown key 'domian' (expected one of: all, any, not, column, equals")
+        #expect(
+            F.error(
+                """
+                version: 1
+                rules:
+                  - name: a
+                    when: {column: email, domian: corp.com}
+                """)?.message.contains("did you mean 'domain'?") == true)
     }
 
     @Test func unknownTopLevelKey() {
@@ -53,23 +59,28 @@ struct PolicyValidationTests {
     }
 
     @Test func wrongTypes() {
-        expectError("version: 1\nrules: {name: a}\n", keyPath: "rules", line: 2, column: 8, containing: "expected a list, found a mapping")
+        expectError(
+            "version: 1\nrules: {name: a}\n", keyPath: "rules", line: 2, column: 8,
+            containing: "expected a list, found a mapping")
         expectError("version: '1'\n", keyPath: "version", line: 1, column: 10, containing: "expected a whole number")
         expectError("version: 2\n", keyPath: "version", line: 1, column: 10, containing: "unsupported version 2")
         expectError("rules: []\n", keyPath: "", line: 1, column: 1, containing: "missing required key 'version'")
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: a
                 when: {column: n, gt: "5"}
             """, keyPath: "rules[0].when.gt", line: 4, column: 27, containing: "expected a number, found the text '5'")
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: a
                 when: {column: n, exists: yes}
             """, keyPath: "rules[0].when.exists", line: 4, column: 31, containing: "true or false")
-        expectError("""
+        expectError(
+            """
             version: 1
             guards: {max_changes: -1}
             rules: [{name: a, when: {column: x, exists: true}}]
@@ -77,7 +88,8 @@ struct PolicyValidationTests {
     }
 
     @Test func badRegex() {
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: a
@@ -88,7 +100,8 @@ struct PolicyValidationTests {
     }
 
     @Test func badGlob() {
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: a
@@ -97,7 +110,8 @@ struct PolicyValidationTests {
     }
 
     @Test func badDomain() {
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: a
@@ -106,7 +120,8 @@ struct PolicyValidationTests {
     }
 
     @Test func badDate() {
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: a
@@ -117,7 +132,8 @@ struct PolicyValidationTests {
     }
 
     @Test func noOperator() {
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: a
@@ -127,7 +143,8 @@ struct PolicyValidationTests {
     }
 
     @Test func twoOperators() {
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: a
@@ -139,7 +156,8 @@ struct PolicyValidationTests {
     }
 
     @Test func operatorWithoutColumn() {
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: a
@@ -148,43 +166,50 @@ struct PolicyValidationTests {
     }
 
     @Test func combinatorMixedWithATest() {
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: a
                 when:
                   any: [{column: a, exists: true}]
                   column: b
-            """, keyPath: "rules[0].when", line: 6, column: 7, containing: "'any' cannot share a condition with 'column'")
+            """, keyPath: "rules[0].when", line: 6, column: 7,
+            containing: "'any' cannot share a condition with 'column'")
     }
 
     @Test func emptyCombinatorsAndConditions() {
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: a
                 when:
                   any: []
             """, keyPath: "rules[0].when.any", line: 5, column: 12, containing: "'any: []' is empty")
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: a
                 when: {not: {all: []}}
             """, keyPath: "rules[0].when.not.all", line: 4, column: 23, containing: "'all: []' is empty")
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: a
                 when: {}
             """, keyPath: "rules[0].when", line: 4, column: 11, containing: "empty condition")
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: a
                 when: {column: a, one_of: []}
             """, keyPath: "rules[0].when.one_of", line: 4, column: 31, containing: "the list is empty")
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: a
@@ -193,12 +218,14 @@ struct PolicyValidationTests {
     }
 
     @Test func badPercentages() {
-        expectError("""
+        expectError(
+            """
             version: 1
             rollout: {percentage: 101, salt: s}
             rules: [{name: a, when: {column: x, exists: true}}]
             """, keyPath: "rollout.percentage", line: 2, column: 23, containing: "between 0 and 100")
-        expectError("""
+        expectError(
+            """
             version: 1
             rollout: {salt: s}
             rules:
@@ -206,7 +233,8 @@ struct PolicyValidationTests {
                 rollout: -5
                 when: {column: x, exists: true}
             """, keyPath: "rules[0].rollout", line: 5, column: 14, containing: "between 0 and 100")
-        expectError("""
+        expectError(
+            """
             version: 1
             guards: {max_change_percent: 100.5}
             rules: [{name: a, when: {column: x, exists: true}}]
@@ -214,12 +242,14 @@ struct PolicyValidationTests {
     }
 
     @Test func rolloutNeedsASalt() {
-        expectError("""
+        expectError(
+            """
             version: 1
             rollout: {percentage: 10}
             rules: [{name: a, when: {column: x, exists: true}}]
             """, keyPath: "rollout", line: 2, column: 10, containing: "missing required key 'salt'")
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: a
@@ -229,7 +259,8 @@ struct PolicyValidationTests {
     }
 
     @Test func missingListFile() {
-        expectError("""
+        expectError(
+            """
             version: 1
             allow:
               files:
@@ -239,50 +270,60 @@ struct PolicyValidationTests {
     }
 
     @Test func listEntriesInTheWrongPlace() {
-        expectError("""
+        expectError(
+            """
             version: 1
             deny: {ids: [someone@corp.com]}
             allow: {ids: ["auth0|1"]}
             """, keyPath: "deny.ids[0]", line: 2, column: 14, containing: "looks like an email")
-        expectError("""
+        expectError(
+            """
             version: 1
             allow: {emails: ["auth0|1"]}
             """, keyPath: "allow.emails[0]", line: 2, column: 18, containing: "is not an email")
     }
 
     @Test func duplicateRuleNames() {
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: staff
                 when: {column: a, exists: true}
               - name: staff
                 when: {column: b, exists: true}
-            """, keyPath: "rules[1].name", line: 5, column: 11, containing: "duplicate rule name 'staff': already used by an earlier rule (line 3)")
+            """, keyPath: "rules[1].name", line: 5, column: 11,
+            containing: "duplicate rule name 'staff': already used by an earlier rule (line 3)")
     }
 
     @Test func badRuleNames() {
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: "my rule"
                 when: {column: a, exists: true}
             """, keyPath: "rules[0].name", line: 3, column: 11, containing: "may contain only")
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - when: {column: a, exists: true}
             """, keyPath: "rules[0]", line: 3, column: 5, containing: "missing required key 'name'")
-        expectError("""
+        expectError(
+            """
             version: 1
             rules:
               - name: a
             """, keyPath: "rules[0]", line: 3, column: 5, containing: "missing required key 'when'")
     }
 
-    @Test(arguments: ["use_mfa", "app_metadata.", "app_metadata.a.b", "app_metadata.$x", "metadata.use_mfa", "user_metadata"])
+    @Test(arguments: [
+        "use_mfa", "app_metadata.", "app_metadata.a.b", "app_metadata.$x", "metadata.use_mfa", "user_metadata",
+    ])
     func badFlagLocation(location: String) {
-        expectError("""
+        expectError(
+            """
             version: 1
             flag: {location: "\(location)"}
             allow: {ids: ["auth0|1"]}
@@ -290,20 +331,24 @@ struct PolicyValidationTests {
     }
 
     @Test func unknownMode() {
-        expectError("""
+        expectError(
+            """
             version: 1
             mode: enforced
             allow: {ids: ["auth0|1"]}
-            """, keyPath: "mode", line: 2, column: 7, containing: "unknown mode 'enforced' (expected one of: enable-only, enforce)")
+            """, keyPath: "mode", line: 2, column: 7,
+            containing: "unknown mode 'enforced' (expected one of: enable-only, enforce)")
     }
 
     @Test func csvSettings() throws {
-        expectError("""
+        expectError(
+            """
             version: 1
             csv: {delimiter: ";;"}
             allow: {ids: ["auth0|1"]}
             """, keyPath: "csv.delimiter", line: 2, column: 18, containing: "exactly one ASCII character")
-        expectError("""
+        expectError(
+            """
             version: 1
             csv: {auth0_escaping: maybe}
             allow: {ids: ["auth0|1"]}
@@ -328,7 +373,10 @@ struct PolicyValidationTests {
     }
 
     @Test func missingPolicyFile() {
-        #expect(throws: PolicyError(file: "/nonexistent/p.yaml", keyPath: "", line: nil, column: nil, message: "policy file not found")) {
+        #expect(
+            throws: PolicyError(
+                file: "/nonexistent/p.yaml", keyPath: "", line: nil, column: nil, message: "policy file not found")
+        ) {
             try Policy.load(path: "/nonexistent/p.yaml")
         }
     }

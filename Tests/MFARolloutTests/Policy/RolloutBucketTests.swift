@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MFARollout
 
 @Suite("Rollout bucket")
@@ -9,12 +10,18 @@ struct RolloutBucketTests {
     /// the first 8 bytes as a big-endian integer / 2^64 * 100 (computed with Python).
     @Test func knownAnswers() {
         #expect(RolloutBucket.value(userID: "auth0|1", salt: "salt") == 10.081169071704515)
-        #expect(RolloutBucket.value(userID: "auth0|1", salt: "salt") == Double(0x19ce_cb82_af26_2436 as UInt64) / 18446744073709551616.0 * 100)
-        #expect(RolloutBucket.value(userID: "google-oauth2|115015401343387192604", salt: "mfa-2026-q4") == 45.828436417890416)
+        #expect(
+            RolloutBucket.value(userID: "auth0|1", salt: "salt") == Double(0x19ce_cb82_af26_2436 as UInt64)
+                / 18446744073709551616.0 * 100)
+        #expect(
+            RolloutBucket.value(userID: "google-oauth2|115015401343387192604", salt: "mfa-2026-q4")
+                == 45.828436417890416)
     }
 
     @Test func saltChangesTheBucket() {
-        #expect(RolloutBucket.value(userID: "auth0|1", salt: "salt") != RolloutBucket.value(userID: "auth0|1", salt: "salt2"))
+        #expect(
+            RolloutBucket.value(userID: "auth0|1", salt: "salt")
+                != RolloutBucket.value(userID: "auth0|1", salt: "salt2"))
     }
 
     @Test func wavesNestAndHitTheirShares() {
@@ -35,7 +42,8 @@ struct RolloutBucketTests {
 
     @Test func policyDecisionsNestAcrossWaves() throws {
         func selected(at percentage: Int) throws -> Set<String> {
-            let p = try Fixture.parse("""
+            let p = try Fixture.parse(
+                """
                 version: 1
                 rollout: {percentage: \(percentage), salt: wave}
                 rules: [{name: all, when: {column: user_id, exists: true}}]
@@ -47,7 +55,9 @@ struct RolloutBucketTests {
             }
             return ids
         }
-        let ten = try selected(at: 10), quarter = try selected(at: 25), half = try selected(at: 50)
+        let ten = try selected(at: 10)
+        let quarter = try selected(at: 25)
+        let half = try selected(at: 50)
         #expect(ten.isSubset(of: quarter) && quarter.isSubset(of: half))
         #expect(ten.count > 350 && ten.count < 650)
         #expect(try selected(at: 100).count == 5000)

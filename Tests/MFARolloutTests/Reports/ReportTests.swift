@@ -60,10 +60,12 @@ struct ReportTests {
             domains[domain, default: (0, 0)].0 += 1 - off
             domains[domain, default: (0, 0)].1 += off
         }
-        #expect(Dictionary(uniqueKeysWithValues: model.byConnection.map { ($0.name, [$0.enable, $0.disable]) })
-            == connections.mapValues { [$0.0, $0.1] })
-        #expect(Dictionary(uniqueKeysWithValues: model.byEmailDomain.map { ($0.name, [$0.enable, $0.disable]) })
-            == domains.mapValues { [$0.0, $0.1] })
+        #expect(
+            Dictionary(uniqueKeysWithValues: model.byConnection.map { ($0.name, [$0.enable, $0.disable]) })
+                == connections.mapValues { [$0.0, $0.1] })
+        #expect(
+            Dictionary(uniqueKeysWithValues: model.byEmailDomain.map { ($0.name, [$0.enable, $0.disable]) })
+                == domains.mapValues { [$0.0, $0.1] })
         #expect(domains["acme.com"]?.0 == 2 && domains["acme.com"]?.1 == 1, "three spellings of one domain, one tally")
     }
 
@@ -91,7 +93,8 @@ struct ReportTests {
                 op.desired.rawValue, op.reason, op.file, String(op.line),
             ])
         }
-        #expect(String(decoding: ChangesCSV.render(plan), as: UTF8.self) == String(decoding: expected.bytes, as: UTF8.self))
+        #expect(
+            String(decoding: ChangesCSV.render(plan), as: UTF8.self) == String(decoding: expected.bytes, as: UTF8.self))
         #expect(String(decoding: ChangesCSV.render(plan), as: UTF8.self).contains("\"'=HYPERLINK(\"\"x\"\")@a.com\""))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MFARollout
 
 /// Helpers shared by the policy tests.
@@ -25,7 +26,8 @@ enum Fixture {
 
     /// A policy with one rule `r` whose `when:` is `condition` (YAML flow or block text, indented by the caller).
     static func policy(when condition: String) throws(PolicyError) -> Policy {
-        try parse("""
+        try parse(
+            """
             version: 1
             rules:
               - name: r

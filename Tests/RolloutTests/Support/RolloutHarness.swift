@@ -6,7 +6,7 @@ import Rollout
 import TenantEmulator
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 typealias EmulatorJSON = TenantEmulator.JSONValue
@@ -45,11 +45,13 @@ enum Fixture {
     static func operation(_ userID: String, _ action: PlanAction, current: FlagValue) -> PlanOperation {
         PlanOperation(
             id: OperationID.make(flagLocation: flagLocation, userID: userID, action: action), userID: userID,
-            action: action, current: current, reason: "rule test", email: nil, connection: nil, file: "test.csv", line: 1)
+            action: action, current: current, reason: "rule test", email: nil, connection: nil, file: "test.csv",
+            line: 1)
     }
 
     static func plan(
-        _ operations: [PlanOperation], createdAt: Date = Date(), guards: [GuardCheck] = [], tenant: String? = Fixture.tenant
+        _ operations: [PlanOperation], createdAt: Date = Date(), guards: [GuardCheck] = [],
+        tenant: String? = Fixture.tenant
     ) -> Plan {
         var summary = PlanSummary()
         summary.rows = operations.count
