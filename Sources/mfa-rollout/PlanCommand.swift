@@ -132,7 +132,6 @@ struct PlanCommand: ParsableCommand {
                 PlanSummaryText.render(outline, written: [out, report, html, changes].compactMap { $0 }))
         }
         let exitCode = outline.outcome.exitCode
-        keepUntilExit(plan)
         throw ExitCode(exitCode)
     }
 

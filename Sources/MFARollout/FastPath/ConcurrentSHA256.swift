@@ -4,9 +4,8 @@ import Foundation
 /// SHA-256 of a stream of chunks, computed on a thread of its own while the caller parses;
 /// for a regular file, that thread also does the reading.
 ///
-/// Chunks live in a small ring of buffers that both threads only read once filled. Hashing a
-/// 182 MB export costs about 0.1 s of CPU, and reading it (the kernel's copy) a few hundredths
-/// more, which this takes off the parsing thread.
+/// Chunks live in a small ring of buffers that both threads only read once filled. Hashing the
+/// export, and reading it (the kernel's copy), is work this takes off the parsing thread.
 ///
 /// - Reading ahead (`readingAhead:`, a regular file): the hashing thread reads each chunk,
 ///   hands it over, then hashes it, staying up to a ring ahead; the caller takes chunks with

@@ -114,7 +114,7 @@ struct UserIDFingerprint: Hashable, Sendable {
 /// (`mfa_prefault_start`), and meanwhile ids go to a small staging set. The first insert after
 /// the faulting ends (or after the staging set has taken an eighth of the table's capacity,
 /// when it waits for the faulting) moves the staged ids into the table. Without this, the
-/// first few thousand rows would wait for the kernel to zero 20 MB.
+/// first few thousand rows would wait for the kernel to zero the whole table.
 final class UserIDHashSet {
     private var slots: UnsafeMutablePointer<UInt64>
     /// Ids in `slots` (those in `staging` are not counted here).
