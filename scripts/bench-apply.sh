@@ -5,7 +5,9 @@
 #   3. the same operations sent by a plain loop over the official auth0-python SDK, at both limits.
 # Reports sustained throughput / limit (PATCHes after the initial burst, from the emulator's
 # request log) and the share of requests answered 429. Targets: >= 97 % of the limit, < 1 % 429.
-# Run by hand (not in CI):  scripts/bench-apply.sh [N]   (default 2000; SKIP_SDK=1 to skip 3.)
+# The plan is made by `mfa-rollout plan` from an export of the emulator's users, as a user
+# makes one. Run by hand:  scripts/bench-apply.sh [N]   (default 2000; SKIP_SDK=1 to skip 3.);
+# CI runs it at a tiny size to check that it still works (scripts/bench-smoke.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-2000}
@@ -23,6 +25,7 @@ stop_emulator() {
   emulator_pid=""
 }
 trap 'stop_emulator; rm -rf "$work"' EXIT INT TERM
+export MFA_ROLLOUT_STATE_DIR="$work/state"
 
 # start_emulator RATE/BURST: a fresh tenant with 2N generated users; sets $url.
 start_emulator() {
@@ -38,14 +41,26 @@ start_emulator() {
   echo "bench-apply: the emulator did not start" >&2; cat "$work/emulator.log" >&2; exit 1
 }
 
+# make_plan: exports N users without the flag and plans enabling it for them, for this tenant;
+# prints the plan's fingerprint.
+make_plan() {
+  python3 scripts/bench/apply_bench.py export "$url" "$n" "$work/users.csv"
+  printf 'version: 1\nrules:\n  - name: everyone\n    when: {column: user_id, exists: true}\n' >"$work/policy.yaml"
+  rm -f "$work/plan.json" "$work/plan.json.journal.sqlite"*
+  local status=0
+  "$bin" plan --users "$work/users.csv" --policy "$work/policy.yaml" --tenant "${url#http://}" \
+    --out "$work/plan.json" --json >"$work/plan-summary.json" || status=$?
+  [ "$status" = 2 ] || { echo "bench-apply: plan exited $status" >&2; exit 1; }
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["fingerprint"])' "$work/plan-summary.json"
+}
+
 rows=()
 # bench_apply NAME RATE BURST: apply N operations with limits equal to the server's.
 bench_apply() {
   local name=$1 rate=$2 burst=$3
   start_emulator "$rate/$burst"
   local fp
-  fp="$(python3 scripts/bench/apply_bench.py plan "$url" "$n" "$work/plan.json")"
-  rm -f "$work/plan.json.journal.sqlite"*
+  fp="$(make_plan)"
   echo "bench-apply: $name: $n operations at $rate/s, burst $burst" >&2
   AUTH0_CLIENT_SECRET=emulator-secret "$bin" apply "$work/plan.json" --approve "$fp" \
     --domain "${url#http://}" --allow-http --client-id emulator-client \
@@ -56,7 +71,7 @@ bench_apply() {
 bench_sdk() {
   local name=$1 rate=$2 burst=$3
   start_emulator "$rate/$burst"
-  python3 scripts/bench/apply_bench.py plan "$url" "$n" "$work/plan.json" >/dev/null
+  make_plan >/dev/null
   echo "bench-apply: $name: $n operations, auth0-python loop, server at $rate/s, burst $burst" >&2
   "$venv/bin/python" scripts/bench/apply_bench.py sdk "$url" "$work/plan.json" >"$work/sdk.json"
   rows+=("$name (failed: $(python3 -c "import json;print(json.load(open('$work/sdk.json'))['failed'])"))|$rate|$burst|$(python3 scripts/bench/apply_bench.py measure "$url" "$burst" "$rate")")

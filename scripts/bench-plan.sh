@@ -19,12 +19,18 @@ if [ ! -f "$export_file" ]; then
 fi
 echo "bench-plan: export $(du -h "$export_file" | cut -f1), $(wc -l < "$export_file") lines" >&2
 
-echo "bench-plan: building (release)" >&2
-# A scratch path of its own, so the benchmark's release build never fights the debug build.
-# Built as a release binary is shipped: with the Swift runtime and Foundation linked in
-# (--static-swift-stdlib), which spares every run the loading of some twenty shared libraries.
-swift build -c release --static-swift-stdlib --scratch-path .build-release --product mfa-rollout >&2
-bin="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/mfa-rollout"
+if [ "${BENCH_CONFIG:-release}" = debug ]; then
+  # For a smoke run (scripts/bench-smoke.sh): the debug build the tests use; timings mean nothing.
+  swift build --product mfa-rollout >&2
+  bin="$(swift build --show-bin-path)/mfa-rollout"
+else
+  echo "bench-plan: building (release)" >&2
+  # A scratch path of its own, so the benchmark's release build never fights the debug build.
+  # Built as a release binary is shipped: with the Swift runtime and Foundation linked in
+  # (--static-swift-stdlib), which spares every run the loading of some twenty shared libraries.
+  swift build -c release --static-swift-stdlib --scratch-path .build-release --product mfa-rollout >&2
+  bin="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/mfa-rollout"
+fi
 cc -O2 -o "$work/libcsv_baseline" scripts/bench/libcsv_baseline.c -lcsv
 
 python3 scripts/bench/measure.py "$rounds" \

@@ -1,75 +1,44 @@
 #!/usr/bin/env python3
 """Helpers for scripts/bench-apply.sh (standard library only, except the `sdk` command).
 
-  apply_bench.py plan BASE_URL N OUT        write a plan enabling the flag for N emulator users
+  apply_bench.py export BASE_URL N OUT      a CSV of N emulator users without the flag (for `plan`)
   apply_bench.py measure BASE_URL BURST RATE [SUMMARY_JSON]
                                              one table row from /__emulator/requests
   apply_bench.py sdk BASE_URL PLAN          send the plan's operations with auth0-python, in a plain loop
 
-Plans follow the README's format and fingerprint, so `mfa-rollout apply` verifies them like
-any other. No secret or token is ever printed.
+The plans themselves are made by `mfa-rollout plan`, so they cannot fall behind the format.
+No secret or token is ever printed.
 """
 
+import csv
 import datetime
-import hashlib
 import json
 import sys
 import time
 import urllib.request
-
-FLAG = "app_metadata.use_mfa"
-
 
 def admin(base_url, path):
     with urllib.request.urlopen(base_url + path, timeout=60) as response:
         return json.loads(response.read().decode())
 
 
-def op_id(user_id, action):
-    text = f"mfa-rollout op v1\n{FLAG}\n{len(user_id.encode())}:{user_id}\n{action}"
-    return "op_" + hashlib.sha256(text.encode()).hexdigest()[:24]
-
-
-def fingerprint(operations):
-    lines = ["mfa-rollout plan fingerprint v1", f"flag {FLAG}"]
-    for op in operations:
-        uid = op["user_id"]
-        lines.append(f"op {op['id']} {len(uid.encode())}:{uid} {op['action']} {op['current']} {op['desired']}")
-    return "sha256:" + hashlib.sha256(("\n".join(lines) + "\n").encode()).hexdigest()
-
-
-def make_plan(base_url, count, out):
+def export(base_url, count, out):
+    """A plain CSV of `count` emulator users without the flag, for `mfa-rollout plan`."""
     users = admin(base_url, "/__emulator/users")
-    operations = []
+    rows = []
     for user in users:
         flag = (user.get("app_metadata") or {}).get("use_mfa")
-        if flag is True:
+        if flag is True or flag not in (None, False):
             continue
-        current = "absent" if flag is None else ("false" if flag is False else None)
-        if current is None:
-            continue
-        operations.append({
-            "action": "enable", "current": current, "desired": "true", "id": op_id(user["user_id"], "enable"),
-            "reason": "bench", "source": "emulator", "user_id": user["user_id"],
-        })
-        if len(operations) == count:
+        rows.append((user["user_id"], "" if flag is None else "false"))
+        if len(rows) == count:
             break
-    if len(operations) < count:
-        sys.exit(f"apply_bench: only {len(operations)} users without the flag; generate more")
-    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    plan = {
-        "format": "mfa-rollout-plan", "format_version": 1,
-        "producer": {"tool": "mfa-rollout", "version": "bench", "created_at": now, "as_of": now},
-        "inputs": [], "flag": {"container": "app_metadata", "key": "use_mfa", "column": "use_mfa", "location": FLAG},
-        "mode": "enable-only",
-        "summary": {"rows": len(operations), "selected": len(operations), "enable": len(operations), "disable": 0,
-                    "unchanged": 0, "kept_by_enable_only": 0, "rejected": 0, "by_reason": {}},
-        "guards": [], "outcome": "changes", "applicable": True, "fingerprint": fingerprint(operations),
-        "operations": operations, "rejected": [],
-    }
-    with open(out, "w") as handle:
-        json.dump(plan, handle, indent=1, sort_keys=True)
-    print(plan["fingerprint"])
+    if len(rows) < count:
+        sys.exit(f"apply_bench: only {len(rows)} users without the flag; generate more")
+    with open(out, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["user_id", "app_metadata.use_mfa"])
+        writer.writerows(rows)
 
 
 def parse_time(text):
@@ -121,8 +90,8 @@ def sdk(base_url, plan_path):
 
 if __name__ == "__main__":
     command = sys.argv[1]
-    if command == "plan":
-        make_plan(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    if command == "export":
+        export(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     elif command == "measure":
         measure(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), sys.argv[5] if len(sys.argv) > 5 else None)
     elif command == "sdk":
