@@ -193,6 +193,27 @@ struct ExportJobTests {
         }
     }
 
+    @Test("format json: one object per user and line, keyed by export_as or name, whole objects kept")
+    func jsonFormat() async throws {
+        let clock = ManualClock()
+        try await withEmulator({ $0.clock = clock; $0.exportDelay = 1 }) { h in
+            let token = try await h.token()
+            let fields: JSONValue = [["name": "user_id"], ["name": "app_metadata"], ["name": "app_metadata.use_mfa", "export_as": "use_mfa"]]
+            let created = try await h.send(.POST, "/api/v2/jobs/users-exports", token: token, json: ["format": "json", "fields": fields, "limit": 2])
+            #expect(created.json["format"] == "json")
+            let id = try #require(created.json["id"]?.stringValue)
+            clock.advance(by: 1)
+            let location = try #require(try await h.send(.GET, "/api/v2/jobs/\(id)", token: token).json["location"]?.stringValue)
+            #expect(location.hasSuffix(".json.gz"))
+            let text = try Self.gunzip(try await h.send(.GET, try Self.localPath(location, base: h.emulator.baseURL)).body)
+            let lines = try text.split(separator: "\n").map { try JSONValue.decode(Array($0.utf8)) }
+            #expect(lines == [
+                ["user_id": .string(Fixtures.auth0ID), "app_metadata": ["use_mfa": false, "roles": ["admin"], "team": "core"], "use_mfa": false],
+                ["user_id": .string(Fixtures.samlID), "app_metadata": [:]],
+            ])
+        }
+    }
+
     @Test("Cells: strings get the ', dates do not, objects and arrays are blank")
     func cells() {
         let user = Fixtures.users[0]

@@ -129,4 +129,15 @@ struct UserValidationTests {
             ])
         }
     }
+
+    @Test("auth0-custom-domain: 400 invalid_headers outside the spec's lengths, ignored within them", arguments: [
+        ("ab", 400), (String(repeating: "d", count: 256), 400), ("login.example.com", 200),
+    ])
+    func customDomain(value: String, status: Int) async throws {
+        try await withEmulator { h in
+            let answer = try await h.send(.PATCH, Self.path, token: try await h.token(), json: ["name": "Z"], headers: [("auth0-custom-domain", value)])
+            #expect(answer.status == status)
+            if status == 400 { #expect(answer.json["errorCode"] == "invalid_headers") }
+        }
+    }
 }
