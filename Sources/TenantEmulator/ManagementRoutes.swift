@@ -19,7 +19,7 @@ enum ManagementRoutes {
     static func add(to router: Router<EmulatorContext>, tenant: Tenant) {
         let api = router.group("/api/v2")
 
-        api.get("/users/:id") { request, context in
+        api.getAndHead("/users/:id") { request, context in
             _ = try await tenant.authorize(request, anyOf: ["read:users"])
             let id = try request.decodedParameter("id", context: context)
             let query = try request.query(checkedAgainst: UserAnswer.query)
@@ -43,7 +43,7 @@ enum ManagementRoutes {
             return Response.json(UserAnswer.json(result.user))
         }
 
-        api.get("/users/:id/enrollments") { request, context in
+        api.getAndHead("/users/:id/enrollments") { request, context in
             _ = try await tenant.authorize(request, anyOf: ["read:users"])
             let id = try request.decodedParameter("id", context: context)
             guard await tenant.store.user(id: id) != nil else { throw Auth0ErrorBody.inexistentUser }
@@ -58,7 +58,7 @@ enum ManagementRoutes {
             return Response.json(await tenant.jobs.create(job), status: .created)
         }
 
-        api.get("/jobs/:id") { request, context in
+        api.getAndHead("/jobs/:id") { request, context in
             _ = try await tenant.authorize(request, anyOf: ["read:users"])
             let id = try request.decodedParameter("id", context: context)
             guard let job = try await tenant.jobs.status(id: id, baseURL: tenant.baseURL(for: request)) else {
@@ -86,7 +86,7 @@ enum ManagementRoutes {
         }
 
         // The signed export link (on Auth0, an S3 URL): expired links answer S3's 403.
-        router.get("/__downloads/:job/:file") { request, context in
+        router.getAndHead("/__downloads/:job/:file") { request, context in
             let job = try context.parameters.require("job")
             let file = try context.parameters.require("file")
             switch await tenant.jobs.download(jobID: job, file: file) {
