@@ -1,6 +1,6 @@
 /// The body of `POST /api/v2/jobs/users-exports`: the spec's `CreateExportUsersRequestContent`,
-/// with Auth0's documented cap on the number of fields, ``ExportJobs/maximumFields`` (a listed exception in
-/// `scripts/conformance/spec/exceptions.json`).
+/// with Auth0's documented cap on the number of fields, ``ExportJobs/maximumFields`` (a listed
+/// exception in `scripts/conformance/spec/exceptions.json`).
 struct ExportJobRequest: Sendable, Equatable {
     /// The file's format.
     enum Format: String, Sendable, Equatable {
