@@ -1,44 +1,53 @@
 import Foundation
 import Hummingbird
 
-/// `POST /oauth/token`: the client-credentials grant, form-encoded or JSON.
+/// `POST /oauth/token`: the client-credentials grant, form-encoded or JSON, with RFC 6749's
+/// errors: a missing parameter is `invalid_request` (400), an unknown grant type
+/// `unsupported_grant_type` (400), a grant type Auth0 knows but this client may not use
+/// `unauthorized_client` (403, as Auth0 answers it). Unknown parameters are ignored, however often
+/// they are sent; a known one sent twice is `invalid_request`; one sent empty counts as absent.
 enum AuthRoutes {
-    struct TokenRequest: Decodable {
-        var grant_type: String?
-        var client_id: String?
-        var client_secret: String?
-        var audience: String?
-    }
+    /// The parameters this endpoint reads.
+    static let parameters: Set<String> = ["grant_type", "client_id", "client_secret", "audience"]
+
+    /// Grant types Auth0 issues tokens for, which the emulated client is not allowed.
+    static let otherGrantTypes: Set<String> = [
+        "authorization_code", "password", "refresh_token", "implicit",
+        "urn:ietf:params:oauth:grant-type:device_code",
+        "urn:ietf:params:oauth:grant-type:jwt-bearer",
+        "urn:ietf:params:oauth:grant-type:token-exchange",
+        "urn:openid:params:grant-type:ciba",
+        "http://auth0.com/oauth/grant-type/password-realm",
+        "http://auth0.com/oauth/grant-type/passwordless/otp",
+        "http://auth0.com/oauth/grant-type/mfa-oob",
+        "http://auth0.com/oauth/grant-type/mfa-otp",
+        "http://auth0.com/oauth/grant-type/mfa-recovery-code",
+    ]
 
     static func add(to router: Router<EmulatorContext>, tenant: Tenant) {
         router.post("/oauth/token") { request, context in
             var request = request
             let body = try await request.collectBody(upTo: 64 * 1024)
-            let text = String(buffer: body)
-            let form: TokenRequest
-            do {
-                let isJSON = request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true
-                if isJSON || text.drop(while: \.isWhitespace).hasPrefix("{") {
-                    form = try JSONDecoder().decode(TokenRequest.self, from: Data(text.utf8))
-                } else {
-                    form = try URLEncodedFormDecoder().decode(TokenRequest.self, from: text)
-                }
-            } catch {
-                throw OAuthErrorBody(status: .badRequest, error: "invalid_request", description: "Invalid request body")
+            let form = try tokenParameters(String(buffer: body), contentType: request.headers[.contentType])
+            guard let grantType = form["grant_type"] else {
+                throw OAuthErrorBody(status: .badRequest, error: "invalid_request", description: "Missing required parameter: grant_type")
             }
-            guard form.grant_type == "client_credentials" else {
-                throw OAuthErrorBody(
-                    status: .forbidden,
-                    error: "unauthorized_client",
-                    description: "Grant type '\(form.grant_type ?? "")' not allowed for the client."
-                )
+            guard grantType == "client_credentials" else {
+                if otherGrantTypes.contains(grantType) {
+                    throw OAuthErrorBody(
+                        status: .forbidden,
+                        error: "unauthorized_client",
+                        description: "Grant type '\(grantType)' not allowed for the client."
+                    )
+                }
+                throw OAuthErrorBody(status: .badRequest, error: "unsupported_grant_type", description: "Unsupported grant type: \(grantType)")
             }
             let configuration = tenant.configuration
             // Constant-time comparison is not needed for a local emulator; never echo either value.
-            guard form.client_id == configuration.clientID, form.client_secret == configuration.clientSecret else {
+            guard form["client_id"] == configuration.clientID, form["client_secret"] == configuration.clientSecret else {
                 throw OAuthErrorBody.unauthorized
             }
-            guard let audience = form.audience, !audience.isEmpty else {
+            guard let audience = form["audience"] else {
                 throw OAuthErrorBody(
                     status: .forbidden,
                     error: "access_denied",
@@ -56,6 +65,35 @@ enum AuthRoutes {
                 "token_type": "Bearer",
             ])
         }
+    }
+
+    /// The known parameters of a token request, each at most once and never empty. A JSON body
+    /// (declared, or starting with `{`) must be an object whose known members are strings;
+    /// anything else is read as a form.
+    static func tokenParameters(_ text: String, contentType: String?) throws(OAuthErrorBody) -> [String: String] {
+        let invalid = OAuthErrorBody(status: .badRequest, error: "invalid_request", description: "Invalid request body")
+        var known: [String: String] = [:]
+        let isJSON = contentType?.lowercased().hasPrefix("application/json") == true
+        if isJSON || text.drop(while: \.isWhitespace).hasPrefix("{") {
+            guard case .object(let members)? = try? JSONValue.decode(Array(text.utf8)) else { throw invalid }
+            for name in parameters {
+                switch members[name] {
+                case nil, .null?: continue
+                case .string(let value)?: if !value.isEmpty { known[name] = value }
+                default: throw invalid
+                }
+            }
+            return known
+        }
+        guard let form = FormFields(text) else { throw invalid }
+        for name in parameters {
+            let values = form.values(name).filter { !$0.isEmpty }
+            guard values.count <= 1 else {
+                throw OAuthErrorBody(status: .badRequest, error: "invalid_request", description: "Parameter '\(name)' must not be repeated")
+            }
+            known[name] = values.first
+        }
+        return known
     }
 
     /// The emulator's own Management API: `http://HOST:PORT/api/v2/` (trailing slash optional)

@@ -28,8 +28,8 @@ package struct EmulatorConfiguration: Sendable {
     package var exportDelay: Double = 1
     /// Seconds a download link stays valid; default 60 like Auth0.
     package var downloadLinkTTL: Double = 60
-    /// Rate limits; default none.
-    package var limits: RateLimitPlan = .unlimited
+    /// Rate limits; default ``RateLimitPlan/local``.
+    package var limits: RateLimitPlan = .local
     /// Injected faults; default none.
     package var faults: FaultConfiguration = .init()
     /// The initial users.

@@ -21,37 +21,12 @@ actor Enrollments {
         }
     }
 
-    static let factors: Set<String> = [
-        "phone", "push-notification", "otp", "email", "webauthn-roaming", "webauthn-platform",
-    ]
-
     private var tickets: [Ticket] = []
     private var enrollments: [String: [JSONValue]] = [:]
     private let clock: any EmulatorClock
 
     init(clock: any EmulatorClock) {
         self.clock = clock
-    }
-
-    /// Validates a ticket request body (the user's existence is checked by the caller).
-    static func validate(_ body: JSONValue) throws(Auth0ErrorBody) -> (userID: String, email: String?, sendMail: Bool, factor: String?) {
-        guard case .object(let members) = body else {
-            throw .badRequest("Payload validation error: 'Expected type object but found type \(body.typeName)'.")
-        }
-        guard let userID = members["user_id"]?.stringValue, !userID.isEmpty else {
-            throw .badRequest("Payload validation error: 'Missing required property: user_id'.")
-        }
-        var factor: String?
-        if let value = members["factor"] {
-            guard let name = value.stringValue, factors.contains(name) else {
-                throw .badRequest("Payload validation error: 'No enum match for: \(value.encodedText)' on property factor.")
-            }
-            factor = name
-        }
-        if let value = members["send_mail"], value.boolValue == nil {
-            throw .badRequest("Payload validation error: 'Expected type boolean but found type \(value.typeName)' on property send_mail.")
-        }
-        return (userID, members["email"]?.stringValue, members["send_mail"]?.boolValue ?? true, factor)
     }
 
     /// Records a ticket and a pending enrollment; returns the ticket id and its secret.

@@ -3,8 +3,9 @@ import CompressNIO
 import MFARollout
 import NIOCore
 
-/// The contents of an export file: Auth0's CSV for the requested fields (written by
-/// MFARollout's `Auth0ExportEncoder`), gzip-compressed.
+/// The contents of an export file, gzip-compressed: Auth0's CSV for the requested fields
+/// (written by MFARollout's `Auth0ExportEncoder`), or for the JSON format one object per user
+/// and line.
 enum ExportFile {
     /// One requested column: `name` is the field path, `exportAs` the optional header name.
     struct Field: Sendable, Equatable {
@@ -36,9 +37,29 @@ enum ExportFile {
         Auth0ExportEncoder().encode(header: fields.map(\.header), rows: users.lazy.map { user in fields.map { cell(user, $0) } })
     }
 
-    /// The gzip-compressed CSV, as served at the job's `location`.
-    static func gzip(users: [User], fields: [Field]) throws -> [UInt8] {
-        var buffer = ByteBuffer(bytes: csv(users: users, fields: fields))
+    /// The uncompressed JSON lines: one object per user holding each requested field present on
+    /// the user, under its header name, whole objects and arrays included. (Auth0's exact layout
+    /// of this format is not confirmed.)
+    static func jsonLines(users: [User], fields: [Field]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for user in users {
+            var line: [String: JSONValue] = [:]
+            for field in fields {
+                if let value = user.value(atPath: field.name) { line[field.header] = value }
+            }
+            bytes += JSONValue.object(line).encoded()
+            bytes.append(0x0A)
+        }
+        return bytes
+    }
+
+    /// The gzip-compressed file, as served at the job's `location`.
+    static func gzip(users: [User], fields: [Field], format: ExportJobRequest.Format = .csv) throws -> [UInt8] {
+        let plain = switch format {
+        case .csv: csv(users: users, fields: fields)
+        case .json: jsonLines(users: users, fields: fields)
+        }
+        var buffer = ByteBuffer(bytes: plain)
         let compressed = try buffer.compress(with: .gzip())
         return Array(compressed.readableBytesView)
     }

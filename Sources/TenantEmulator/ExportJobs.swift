@@ -7,6 +7,7 @@ actor ExportJobs {
         let id: String
         let createdAt: Double
         let fields: [ExportFile.Field]
+        let format: ExportJobRequest.Format
         let limit: Int?
         let connectionID: String?
         /// The gzip file, made from the users as they are when the job is first seen completed.
@@ -40,42 +41,15 @@ actor ExportJobs {
         self.linkTTL = linkTTL
     }
 
-    /// Validates the body of `POST /api/v2/jobs/users-exports` and creates the job.
-    func create(body: JSONValue) throws(Auth0ErrorBody) -> JSONValue {
-        guard case .object(let members) = body else {
-            throw .badRequest("Payload validation error: 'Expected type object but found type \(body.typeName)'.")
-        }
-        if let format = members["format"], format != "csv" {
-            throw .badRequest("Payload validation error: 'No enum match for: \(format.encodedText)' on property format (The format of the file. Only csv is emulated).")
-        }
-        var fields = Self.defaultFields
-        if let requested = members["fields"] {
-            guard case .array(let items) = requested, !items.isEmpty else {
-                throw .badRequest("Payload validation error: 'Expected type array with at least 1 item' on property fields.")
-            }
-            guard items.count <= Self.maximumFields else {
-                throw .badRequest("Payload validation error: 'Array is too long (\(items.count)), maximum \(Self.maximumFields)' on property fields.")
-            }
-            fields = try items.map { item throws(Auth0ErrorBody) in
-                guard let name = item["name"]?.stringValue, !name.isEmpty else {
-                    throw .badRequest("Payload validation error: 'Missing required property: name' on property fields.")
-                }
-                return ExportFile.Field(name: name, exportAs: item["export_as"]?.stringValue)
-            }
-        }
-        var limit: Int?
-        if let value = members["limit"] {
-            guard case .int(let number) = value, number >= 1 else {
-                throw .badRequest("Payload validation error: 'Expected type integer, at least 1' on property limit.")
-            }
-            limit = number
-        }
+    /// Creates the job a checked request asks for; answers it as Auth0 does.
+    func create(_ request: ExportJobRequest) -> JSONValue {
         let job = Job(
             id: "job_" + RandomToken.alphanumeric(16),
             createdAt: clock.now(),
-            fields: fields,
-            limit: limit,
-            connectionID: members["connection_id"]?.stringValue
+            fields: request.fields,
+            format: request.format,
+            limit: request.limit,
+            connectionID: request.connectionID
         )
         jobs[job.id] = job
         return describe(job, status: "pending", extra: [:])
@@ -97,7 +71,7 @@ actor ExportJobs {
         if job.file == nil {
             var users = await store.allUsers()
             if let limit = job.limit { users = Array(users.prefix(limit)) }
-            let file = try ExportFile.gzip(users: users, fields: job.fields)
+            let file = try ExportFile.gzip(users: users, fields: job.fields, format: job.format)
             job = jobs[id] ?? job
             if job.file == nil { job.file = file }
         }
@@ -107,13 +81,15 @@ actor ExportJobs {
         return describe(job, status: "completed", extra: [
             "percentage_done": 100,
             "time_left_seconds": 0,
-            "location": .string("\(baseURL)/__downloads/\(id)/\(token).csv.gz"),
+            "location": .string("\(baseURL)/__downloads/\(id)/\(token).\(job.format.rawValue).gz"),
         ])
     }
 
     /// The file behind a link, if the link exists and has not expired.
-    func download(jobID: String, token: String) -> Download {
-        guard let job = jobs[jobID], let file = job.file, let expiry = job.links[token] else { return .notFound }
+    func download(jobID: String, file name: String) -> Download {
+        guard let job = jobs[jobID], let file = job.file, name.hasSuffix(".\(job.format.rawValue).gz"),
+            let expiry = job.links[String(name.dropLast(".\(job.format.rawValue).gz".count))]
+        else { return .notFound }
         return clock.now() < expiry ? .file(file) : .expired
     }
 
@@ -121,7 +97,7 @@ actor ExportJobs {
         var body: [String: JSONValue] = [
             "type": "users_export",
             "status": .string(status),
-            "format": "csv",
+            "format": .string(job.format.rawValue),
             "fields": .array(job.fields.map { field in
                 var member: [String: JSONValue] = ["name": .string(field.name)]
                 if let exportAs = field.exportAs { member["export_as"] = .string(exportAs) }
@@ -131,10 +107,10 @@ actor ExportJobs {
             "id": .string(job.id),
         ]
         if let limit = job.limit { body["limit"] = .int(limit) }
-        if let connectionID = job.connectionID {
-            body["connection_id"] = .string(connectionID)
-            body["connection"] = .string(connectionID)
-        }
+        // The emulator has no connections: the id is echoed as the name, and an export of every
+        // connection is named by the empty string (Auth0 always answers `connection`).
+        body["connection"] = .string(job.connectionID ?? "")
+        if let connectionID = job.connectionID { body["connection_id"] = .string(connectionID) }
         body.merge(extra) { _, new in new }
         return .object(body)
     }

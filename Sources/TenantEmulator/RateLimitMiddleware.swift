@@ -3,8 +3,7 @@ import Hummingbird
 
 /// Checks Management API requests (`/api/v2/…`) against the tenant's buckets and stamps
 /// `x-ratelimit-limit`, `x-ratelimit-remaining`, `x-ratelimit-reset` on every answer, 2xx and
-/// 429 alike (Hummingbird adds `Date` to every response). Nothing is stamped when the plan is
-/// unlimited.
+/// 429 alike (Hummingbird adds `Date` to every response).
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = EmulatorContext
 
@@ -16,11 +15,10 @@ struct RateLimitMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        guard path.hasPrefix("/api/v2/"),
-            let decision = await limiter.admit(method: request.method.rawValue, path: path)
-        else {
+        guard path.hasPrefix("/api/v2/") else {
             return try await next(request, context)
         }
+        let decision = await limiter.admit(method: request.method.rawValue, path: path)
         var response: Response
         if decision.allowed {
             response = try await ErrorResponses.respond(request, context, next)

@@ -1,5 +1,7 @@
 /// Which buckets a tenant has: one global bucket and/or one per endpoint class, as in Auth0's
-/// documented plans.
+/// documented plans. Every tenant has at least one bucket, so every Management API answer
+/// carries `x-ratelimit-*` headers, as every Auth0 answer does; without `--limits` the emulator
+/// runs ``local``.
 package struct RateLimitPlan: Sendable, Equatable {
     /// One bucket's size and refill.
     package struct Limit: Sendable, Equatable {
@@ -30,8 +32,11 @@ package struct RateLimitPlan: Sendable, Equatable {
         self.other = other
     }
 
-    /// No limits, and no `x-ratelimit-*` headers.
-    package static let unlimited = RateLimitPlan()
+    /// The emulator's default: one global bucket far larger than Auth0's plans, refilled as fast
+    /// as it is large. Nothing a test, the demo or a fuzzer sends locally empties it, yet every
+    /// answer carries real headers from a real bucket, so a client's header handling is
+    /// exercised against the default emulator too. Choose another plan to rehearse throttling.
+    package static let local = RateLimitPlan(global: .init(burst: 1_000, perSecond: 1_000))
     /// Free: 2 burst, 2/s for the whole Management API.
     package static let free = RateLimitPlan(global: .init(burst: 2, perSecond: 2))
     /// Essentials / Professional: write users 20 burst 200/min, read users 40 burst 500/min,
@@ -46,14 +51,11 @@ package struct RateLimitPlan: Sendable, Equatable {
     /// Enterprise non-production: 10 burst, 2/s global.
     package static let enterpriseNonProduction = RateLimitPlan(global: .init(burst: 10, perSecond: 2))
 
-    /// True when no bucket is configured.
-    package var isUnlimited: Bool { self == .unlimited }
-
-    /// Parses `free`, `essentials`, `enterprise`, `enterprise-nonprod` or `RATE/BURST`
+    /// Parses `local`, `free`, `essentials`, `enterprise`, `enterprise-nonprod` or `RATE/BURST`
     /// (`25/5`: 25 requests a second sustained, bucket of 5, global). Nil when unrecognised.
     package init?(parsing text: String) {
         switch text.lowercased() {
-        case "none", "unlimited": self = .unlimited
+        case "local": self = .local
         case "free": self = .free
         case "essentials", "professional": self = .essentials
         case "enterprise": self = .enterprise

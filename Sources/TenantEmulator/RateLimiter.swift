@@ -13,14 +13,23 @@ actor RateLimiter {
     private var global: TokenBucket?
     private var endpoints: [RateLimitPlan.EndpointClass: TokenBucket] = [:]
 
+    /// Every request meets at least one bucket: when the plan has no global bucket, each
+    /// endpoint class it leaves out gets ``RateLimitPlan/local``'s.
     init(plan: RateLimitPlan, clock: any EmulatorClock) {
+        var plan = plan
+        if plan.global == nil {
+            let fallback = RateLimitPlan.local.global
+            plan.writeUsers = plan.writeUsers ?? fallback
+            plan.readUsers = plan.readUsers ?? fallback
+            plan.other = plan.other ?? fallback
+        }
         self.plan = plan
         self.clock = clock
         self.global = plan.global.map { TokenBucket($0, now: clock.now()) }
     }
 
-    /// Nil when the plan has no bucket for this request.
-    func admit(method: String, path: String) -> Decision? {
+    /// Takes a token from the global bucket, then the endpoint's (each that the plan has).
+    func admit(method: String, path: String) -> Decision {
         let now = clock.now()
         let endpoint = RateLimitPlan.endpointClass(method: method, path: path)
         if endpoints[endpoint] == nil, let limit = plan.limit(for: endpoint) {
@@ -38,7 +47,8 @@ actor RateLimiter {
         }
         // Both passed: report the tighter bucket.
         let buckets = [global, endpoints[endpoint]].compactMap { $0 }
-        guard let tightest = buckets.min(by: { $0.remaining < $1.remaining }) else { return nil }
+        // `init` gave every request a bucket: a global one or its endpoint class's.
+        let tightest = buckets.min(by: { $0.remaining < $1.remaining })!
         return Self.decision(tightest, allowed: true, now: now)
     }
 

@@ -37,7 +37,9 @@ struct RequestLogMiddleware: RouterMiddleware {
     static func loggedPath(_ path: String) -> String {
         guard path.hasPrefix("/__downloads/") else { return path }
         var parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        if parts.count == 4, parts[3].hasSuffix(".csv.gz") { parts[3] = "[redacted].csv.gz" }
+        if parts.count == 4 {
+            for suffix in [".csv.gz", ".json.gz"] where parts[3].hasSuffix(suffix) { parts[3] = Substring("[redacted]" + suffix) }
+        }
         return parts.joined(separator: "/")
     }
 }

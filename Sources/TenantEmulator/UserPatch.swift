@@ -12,8 +12,10 @@ struct UserPatch: Sendable {
         let message: String
     }
 
-    /// Validates a body: an object with at least one property, metadata objects whose key names
-    /// (at any depth) hold no `.` or `$`, and no attempt to change `user_id`.
+    /// Checks a body sent to the admin surface: an object with at least one property, metadata
+    /// objects whose key names (at any depth) hold no `.` or `$`, and no attempt to change
+    /// `user_id`. (The Management API checks its bodies against the spec first, with
+    /// ``UpdateUserRequest``, then comes here through ``init(checked:)``.)
     init(body value: JSONValue) throws(Invalid) {
         guard case .object(let body) = value else {
             throw Invalid(message: "Payload validation error: 'Expected type object but found type \(value.typeName)'.")
@@ -33,6 +35,15 @@ struct UserPatch: Sendable {
                     message: "Payload validation error: 'Expected type object but found type \(metadata.typeName)' on property \(field)."
                 )
             }
+        }
+        try self.init(checked: body)
+    }
+
+    /// A body whose shape is already checked: only Auth0's rule on metadata key names is left
+    /// (no `.` or `$` at any depth).
+    init(checked body: [String: JSONValue]) throws(Invalid) {
+        for field in Self.metadataFields.sorted() {
+            guard let metadata = body[field] else { continue }
             if let bad = Self.invalidKey(in: metadata, path: field) {
                 throw Invalid(message: "Payload validation error: 'Invalid metadata key name: \(bad)'. Key names may not contain '.' or '$'.")
             }

@@ -129,4 +129,81 @@ struct AuthTests {
             #expect(answer.json == ["statusCode": 401, "error": "Unauthorized", "message": "Invalid token."])
         }
     }
+
+    static func grant(_ h: Harness, _ fields: [(String, String)]) async throws -> Answer {
+        try await h.send(.POST, "/oauth/token", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: form(fields))
+    }
+
+    static func credentials(_ h: Harness) -> [(String, String)] {
+        [("client_id", "emulator-client"), ("client_secret", "emulator-secret"), ("audience", h.emulator.apiURL + "/")]
+    }
+
+    @Test("No grant_type: 400 invalid_request (RFC 6749 section 5.2)")
+    func missingGrantType() async throws {
+        try await withEmulator { h in
+            for fields in [Self.credentials(h), [("grant_type", "")] + Self.credentials(h)] {
+                let answer = try await Self.grant(h, fields)
+                #expect(answer.status == 400)
+                #expect(answer.json == ["error": "invalid_request", "error_description": "Missing required parameter: grant_type"])
+            }
+        }
+    }
+
+    @Test("An unknown grant_type: 400 unsupported_grant_type")
+    func unknownGrantType() async throws {
+        try await withEmulator { h in
+            let answer = try await Self.grant(h, [("grant_type", "magic_beans")] + Self.credentials(h))
+            #expect(answer.status == 400)
+            #expect(answer.json == ["error": "unsupported_grant_type", "error_description": "Unsupported grant type: magic_beans"])
+        }
+    }
+
+    @Test("A grant type Auth0 knows but the client may not use: 403 unauthorized_client")
+    func grantNotAllowed() async throws {
+        try await withEmulator { h in
+            let answer = try await Self.grant(h, [("grant_type", "password")] + Self.credentials(h))
+            #expect(answer.status == 403)
+            #expect(answer.json == ["error": "unauthorized_client", "error_description": "Grant type 'password' not allowed for the client."])
+        }
+    }
+
+    @Test("Unknown form parameters are ignored, even repeated (RFC 6749 section 3.2)")
+    func unknownParametersIgnored() async throws {
+        try await withEmulator { h in
+            let answer = try await Self.grant(h, [("grant_type", "client_credentials"), ("x-extra", "1"), ("x-extra", "2"), ("scope", "")] + Self.credentials(h))
+            #expect(answer.status == 200)
+            #expect(answer.json["access_token"]?.stringValue?.isEmpty == false)
+        }
+    }
+
+    @Test("A known parameter sent twice: 400 invalid_request")
+    func repeatedKnownParameter() async throws {
+        try await withEmulator { h in
+            let answer = try await Self.grant(h, [("grant_type", "client_credentials"), ("grant_type", "client_credentials")] + Self.credentials(h))
+            #expect(answer.status == 400)
+            #expect(answer.json["error"] == "invalid_request")
+        }
+    }
+
+    @Test("HEAD on a GET route answers like GET, without a body")
+    func head() async throws {
+        try await withEmulator { h in
+            let token = try await h.token()
+            let path = "/api/v2/users/" + encodedID(Fixtures.auth0ID)
+            let get = try await h.send(.GET, path, token: token)
+            let head = try await h.send(.HEAD, path, token: token)
+            #expect(head.status == 200)
+            #expect(head.body.isEmpty)
+            #expect(head.header("content-type") == get.header("content-type"))
+            #expect(head.header("content-length") == get.header("content-length"))
+            #expect(head.header("x-ratelimit-limit") != nil)
+            let missing = try await h.send(.HEAD, "/api/v2/users/auth0%7Cnobody", token: token)
+            #expect(missing.status == 404)
+            #expect(missing.body.isEmpty)
+            let unauthorized = try await h.send(.HEAD, path, token: nil)
+            #expect(unauthorized.status == 401)
+            let logged = await h.store.requests().filter { $0.path.hasPrefix("/api/v2/") }.map(\.method)
+            #expect(logged == ["GET", "HEAD", "HEAD", "HEAD"])
+        }
+    }
 }

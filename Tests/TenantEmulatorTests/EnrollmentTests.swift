@@ -52,6 +52,38 @@ struct EnrollmentTests {
             #expect(answer.json["message"] == "Insufficient scope, expected any of: create:guardian_enrollment_tickets")
         }
     }
+
+    @Test("Bodies the spec refuses: 400 invalid_body", arguments: [
+        ["user_id": .string(Fixtures.samlID), "foo": 1] as JSONValue,
+        ["user_id": .string(Fixtures.samlID), "email": "not-an-email"],
+        ["user_id": .string(Fixtures.samlID), "allow_multiple_enrollments": "yes"],
+        ["user_id": .string(Fixtures.samlID), "send_mail": "false"],
+        ["user_id": .string(Fixtures.samlID), "email_locale": 5],
+        ["user_id": 42],
+    ])
+    func refused(body: JSONValue) async throws {
+        try await withEmulator { h in
+            let answer = try await h.send(.POST, "/api/v2/guardian/enrollments/ticket", token: try await h.token(), json: body)
+            #expect(answer.status == 400)
+            #expect(answer.json["errorCode"] == "invalid_body")
+            #expect(answer.json["message"]?.stringValue?.hasPrefix("Payload validation error: ") == true)
+            #expect(try await h.send(.GET, "/__emulator/tickets").json == [])
+        }
+    }
+
+    @Test("Every property of the spec is accepted")
+    func everyProperty() async throws {
+        try await withEmulator { h in
+            let body: JSONValue = [
+                "user_id": .string(Fixtures.samlID), "email": "jane.alt@example.com", "send_mail": true, "email_locale": "fr",
+                "factor": "webauthn-roaming", "allow_multiple_enrollments": true,
+            ]
+            let answer = try await h.send(.POST, "/api/v2/guardian/enrollments/ticket", token: try await h.token(), json: body)
+            #expect(answer.status == 200)
+            let ticket = try await h.send(.GET, "/__emulator/tickets")
+            #expect(ticket.json.arrayValue?.first?["email"] == "jane.alt@example.com")
+        }
+    }
 }
 
 extension JSONValue {

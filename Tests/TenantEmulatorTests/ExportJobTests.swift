@@ -145,6 +145,75 @@ struct ExportJobTests {
         }
     }
 
+    @Test("Without connection_id the answer still names a connection; with one, it is echoed")
+    func connection() async throws {
+        try await withEmulator { h in
+            let token = try await h.token()
+            let all = try await h.send(.POST, "/api/v2/jobs/users-exports", token: token, json: ["fields": [["name": "user_id"]]])
+            #expect(all.status == 201)
+            #expect(all.json["connection"]?.stringValue != nil)
+            #expect(all.json["connection_id"] == nil)
+            let one = try await h.send(.POST, "/api/v2/jobs/users-exports", token: token, json: ["connection_id": "con_0123456789abcDEF"])
+            #expect(one.status == 201)
+            #expect(one.json["connection_id"] == "con_0123456789abcDEF")
+            #expect(one.json["connection"]?.stringValue != nil)
+        }
+    }
+
+    @Test("Bodies the spec refuses: 400 invalid_body", arguments: [
+        ["connection_id": "con_1"] as JSONValue,
+        ["connection_id": "Username-Password-Authentication"],
+        ["fields": [["name": .string(String(repeating: "f", count: 101))]]],
+        ["fields": [["name": "email", "export_as": .string(String(repeating: "e", count: 101))]]],
+        ["fields": [["name": "email", "label": "Email"]]],
+        ["fields": [["export_as": "email"]]],
+        ["foo": 1],
+        ["limit": 0],
+        ["limit": .double(1.5)],
+        ["format": "xml"],
+    ])
+    func refused(body: JSONValue) async throws {
+        try await withEmulator { h in
+            let answer = try await h.send(.POST, "/api/v2/jobs/users-exports", token: try await h.token(), json: body)
+            #expect(answer.status == 400)
+            #expect(answer.json["statusCode"] == 400)
+            #expect(answer.json["errorCode"] == "invalid_body")
+            #expect(answer.json["message"]?.stringValue?.hasPrefix("Payload validation error: ") == true)
+        }
+    }
+
+    @Test("Auth0's messages for an unknown property and a connection_id off the pattern")
+    func refusalMessages() async throws {
+        try await withEmulator { h in
+            let token = try await h.token()
+            let unknown = try await h.send(.POST, "/api/v2/jobs/users-exports", token: token, json: ["foo": 1])
+            #expect(unknown.json["message"] == "Payload validation error: 'Additional properties not allowed: foo'.")
+            let pattern = try await h.send(.POST, "/api/v2/jobs/users-exports", token: token, json: ["connection_id": "con_1"])
+            #expect(pattern.json["message"] == "Payload validation error: 'String does not match pattern ^con_[A-Za-z0-9]{16}$: con_1' on property connection_id.")
+        }
+    }
+
+    @Test("format json: one object per user and line, keyed by export_as or name, whole objects kept")
+    func jsonFormat() async throws {
+        let clock = ManualClock()
+        try await withEmulator({ $0.clock = clock; $0.exportDelay = 1 }) { h in
+            let token = try await h.token()
+            let fields: JSONValue = [["name": "user_id"], ["name": "app_metadata"], ["name": "app_metadata.use_mfa", "export_as": "use_mfa"]]
+            let created = try await h.send(.POST, "/api/v2/jobs/users-exports", token: token, json: ["format": "json", "fields": fields, "limit": 2])
+            #expect(created.json["format"] == "json")
+            let id = try #require(created.json["id"]?.stringValue)
+            clock.advance(by: 1)
+            let location = try #require(try await h.send(.GET, "/api/v2/jobs/\(id)", token: token).json["location"]?.stringValue)
+            #expect(location.hasSuffix(".json.gz"))
+            let text = try Self.gunzip(try await h.send(.GET, try Self.localPath(location, base: h.emulator.baseURL)).body)
+            let lines = try text.split(separator: "\n").map { try JSONValue.decode(Array($0.utf8)) }
+            #expect(lines == [
+                ["user_id": .string(Fixtures.auth0ID), "app_metadata": ["use_mfa": false, "roles": ["admin"], "team": "core"], "use_mfa": false],
+                ["user_id": .string(Fixtures.samlID), "app_metadata": [:]],
+            ])
+        }
+    }
+
     @Test("Cells: strings get the ', dates do not, objects and arrays are blank")
     func cells() {
         let user = Fixtures.users[0]

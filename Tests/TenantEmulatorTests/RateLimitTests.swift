@@ -69,12 +69,24 @@ struct RateLimitTests {
         }
     }
 
-    @Test("Without limits no x-ratelimit headers are sent, but Date is")
-    func unlimited() async throws {
-        try await withEmulator { h in
-            let answer = try await h.send(.GET, "/api/v2/users/" + encodedID(Fixtures.auth0ID), token: try await h.token())
-            #expect(answer.header("x-ratelimit-limit") == nil)
-            #expect(answer.header("date") != nil)
+    @Test("Without --limits every Management API answer still carries x-ratelimit-* headers, from the default plan")
+    func defaultPlan() async throws {
+        let clock = ManualClock(start: 2_000_000_000)
+        try await withEmulator({ $0.clock = clock }) { h in
+            let token = try await h.token()
+            let answers = [
+                try await h.send(.GET, "/api/v2/users/" + encodedID(Fixtures.auth0ID), token: token),
+                try await h.send(.GET, "/api/v2/users/auth0%7Cnobody", token: token),
+                try await h.send(.GET, "/api/v2/users/" + encodedID(Fixtures.auth0ID), token: nil),
+                try await h.send(.PATCH, "/api/v2/users/" + encodedID(Fixtures.auth0ID), token: token, json: ["app_metadata": ["use_mfa": true]]),
+                try await h.send(.POST, "/api/v2/jobs/users-exports", token: token, json: ["format": "csv"]),
+                try await h.send(.GET, "/api/v2/clients", token: token),
+            ]
+            #expect(answers.map(\.status) == [200, 404, 401, 200, 201, 404])
+            #expect(answers.map { $0.header("x-ratelimit-limit") } == Array(repeating: "1000", count: 6))
+            #expect(answers.map { $0.header("x-ratelimit-remaining") } == ["999", "998", "997", "996", "995", "994"])
+            #expect(answers.map { $0.header("x-ratelimit-reset") } == Array(repeating: "2000000001", count: 6))
+            #expect(answers.allSatisfy { $0.header("date") != nil })
         }
     }
 }

@@ -66,12 +66,13 @@ struct TokenBucketTests {
         ("essentials", RateLimitPlan.essentials),
         ("enterprise", RateLimitPlan.enterprise),
         ("25/5", RateLimitPlan(global: .init(burst: 5, perSecond: 25))),
+        ("local", RateLimitPlan.local),
     ])
     func parsing(text: String, plan: RateLimitPlan) {
         #expect(RateLimitPlan(parsing: text) == plan)
     }
 
-    @Test("Nonsense limits are refused", arguments: ["", "fast", "25", "0/5", "25/0", "a/b"])
+    @Test("Nonsense limits, and no limits at all, are refused", arguments: ["", "fast", "25", "0/5", "25/0", "a/b", "none", "unlimited"])
     func badLimits(text: String) {
         #expect(RateLimitPlan(parsing: text) == nil)
     }
@@ -83,6 +84,8 @@ struct TokenBucketTests {
         #expect(RateLimitPlan.essentials.readUsers == .init(burst: 40, perSecond: 500.0 / 60))
         #expect(RateLimitPlan.essentials.other == .init(burst: 10, perSecond: 150.0 / 60))
         #expect(RateLimitPlan.enterprise.global == .init(burst: 50, perSecond: 16))
+        #expect(RateLimitPlan.local.global == .init(burst: 1_000, perSecond: 1_000))
+        #expect(EmulatorConfiguration().limits == .local)
     }
 
     @Test("Endpoint classes: writes and reads of users, everything else")
@@ -101,21 +104,25 @@ struct TokenBucketTests {
         let first = await limiter.admit(method: "PATCH", path: "/api/v2/users/x")
         #expect(first == .init(allowed: true, limit: 1, remaining: 0, reset: Int(clock.now()) + 1))
         let second = await limiter.admit(method: "PATCH", path: "/api/v2/users/x")
-        #expect(second?.allowed == false)
-        #expect(second?.limit == 1)
+        #expect(second.allowed == false)
+        #expect(second.limit == 1)
         // The write bucket is empty but reads still pass, drawing on the global bucket.
         let read = await limiter.admit(method: "GET", path: "/api/v2/users/x")
-        #expect(read?.allowed == true)
-        #expect(read?.limit == 3)
-        #expect(read?.remaining == 0)
+        #expect(read.allowed == true)
+        #expect(read.limit == 3)
+        #expect(read.remaining == 0)
         let refused = await limiter.admit(method: "GET", path: "/api/v2/users/x")
-        #expect(refused?.allowed == false)
-        #expect(refused?.limit == 3)
+        #expect(refused.allowed == false)
+        #expect(refused.limit == 3)
     }
 
-    @Test("Unlimited plans answer no decision")
-    func unlimited() async {
-        let limiter = RateLimiter(plan: .unlimited, clock: ManualClock())
-        #expect(await limiter.admit(method: "GET", path: "/api/v2/users/x") == nil)
+    @Test("A plan without a global bucket gives endpoint classes it leaves out the local default's bucket")
+    func partialPlan() async {
+        let clock = ManualClock(start: 1_000)
+        let limiter = RateLimiter(plan: RateLimitPlan(writeUsers: .init(burst: 2, perSecond: 1)), clock: clock)
+        #expect(await limiter.admit(method: "PATCH", path: "/api/v2/users/x") == .init(allowed: true, limit: 2, remaining: 1, reset: 1_001))
+        #expect(await limiter.admit(method: "GET", path: "/api/v2/users/x") == .init(allowed: true, limit: 1_000, remaining: 999, reset: 1_001))
+        let empty = RateLimiter(plan: RateLimitPlan(), clock: clock)
+        #expect(await empty.admit(method: "POST", path: "/api/v2/jobs/users-exports").limit == 1_000)
     }
 }

@@ -1,3 +1,4 @@
+import NIOHTTP1
 import Testing
 
 @testable import TenantEmulator
@@ -159,6 +160,28 @@ struct UserRoutesTests {
             #expect(answer.status == 200)
             #expect(answer.json["user_metadata"] == ["a": 1])
             #expect(answer.json["name"] == "Z")
+        }
+    }
+
+    @Test("A method not served on a served path: 405 with Allow, in Auth0's error shape")
+    func methodNotAllowed() async throws {
+        try await withEmulator { h in
+            let token = try await h.token()
+            for (method, path, allow) in [
+                (HTTPMethod.PUT, "/api/v2/users/" + encodedID(Fixtures.auth0ID), "GET, HEAD, OPTIONS, PATCH"),
+                (.DELETE, "/api/v2/users/auth0%7Cnobody", "GET, HEAD, OPTIONS, PATCH"),
+                (.OPTIONS, "/api/v2/users/x/enrollments", "GET, HEAD, OPTIONS"),
+                (.GET, "/api/v2/jobs/users-exports", "OPTIONS, POST"),
+                (.POST, "/api/v2/jobs/job_x", "GET, HEAD, OPTIONS"),
+                (.GET, "/oauth/token", "OPTIONS, POST"),
+            ] {
+                let answer = try await h.send(method, path, token: token)
+                #expect(answer.status == 405, "\(method) \(path)")
+                #expect(answer.header("allow") == allow, "\(method) \(path)")
+                #expect(answer.json == ["statusCode": 405, "error": "Method Not Allowed", "message": "Method Not Allowed"])
+            }
+            let unknown = try await h.send(.PUT, "/api/v2/clients/x", token: token)
+            #expect(unknown.status == 404)
         }
     }
 }
