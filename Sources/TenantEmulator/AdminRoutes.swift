@@ -80,7 +80,8 @@ enum AdminRoutes {
 
         admin.post("/enrollments") { request, _ in
             var request = request
-            guard case .object(let fields) = try await request.jsonBody(), let id = fields["user_id"]?.stringValue else {
+            guard case .object(let fields) = try await request.jsonBody(), let id = fields["user_id"]?.stringValue
+            else {
                 throw Auth0ErrorBody.badRequest("Expected {\"user_id\": …, \"type\": …}.")
             }
             guard await tenant.store.user(id: id) != nil else { throw Auth0ErrorBody.inexistentUser }

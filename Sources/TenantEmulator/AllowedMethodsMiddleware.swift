@@ -11,7 +11,9 @@ struct AllowedMethodsMiddleware: RouterMiddleware {
     /// Each served operation: its method and full path template (`/api/v2/users/{id}`).
     let operations: [(method: HTTPRequest.Method, path: String)]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         guard let allowed = allowedMethods(for: request.uri.path) else { return try await next(request, context) }
         let method = request.method == .head ? .get : request.method
         if allowed.contains(method), request.method != .options {

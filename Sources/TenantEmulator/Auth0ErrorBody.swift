@@ -49,7 +49,8 @@ package struct Auth0ErrorBody: Error, Sendable, Equatable {
             errorCode: "insufficient_scope"
         )
     }
-    static let inexistentUser = Self(status: .notFound, message: "The user does not exist.", errorCode: "inexistent_user")
+    static let inexistentUser = Self(
+        status: .notFound, message: "The user does not exist.", errorCode: "inexistent_user")
     static let notFound = Self(status: .notFound, message: "Not Found")
     static let tooManyRequests = Self(
         status: .tooManyRequests,

@@ -30,7 +30,9 @@ enum AuthRoutes {
             let body = try await request.collectBody(upTo: 64 * 1024)
             let form = try tokenParameters(String(buffer: body), contentType: request.headers[.contentType])
             guard let grantType = form["grant_type"] else {
-                throw OAuthErrorBody(status: .badRequest, error: "invalid_request", description: "Missing required parameter: grant_type")
+                throw OAuthErrorBody(
+                    status: .badRequest, error: "invalid_request", description: "Missing required parameter: grant_type"
+                )
             }
             guard grantType == "client_credentials" else {
                 if otherGrantTypes.contains(grantType) {
@@ -40,11 +42,14 @@ enum AuthRoutes {
                         description: "Grant type '\(grantType)' not allowed for the client."
                     )
                 }
-                throw OAuthErrorBody(status: .badRequest, error: "unsupported_grant_type", description: "Unsupported grant type: \(grantType)")
+                throw OAuthErrorBody(
+                    status: .badRequest, error: "unsupported_grant_type",
+                    description: "Unsupported grant type: \(grantType)")
             }
             let configuration = tenant.configuration
             // Constant-time comparison is not needed for a local emulator; never echo either value.
-            guard form["client_id"] == configuration.clientID, form["client_secret"] == configuration.clientSecret else {
+            guard form["client_id"] == configuration.clientID, form["client_secret"] == configuration.clientSecret
+            else {
                 throw OAuthErrorBody.unauthorized
             }
             guard let audience = form["audience"] else {
@@ -55,7 +60,8 @@ enum AuthRoutes {
                 )
             }
             guard audienceMatches(audience, authority: request.head.authority) else {
-                throw OAuthErrorBody(status: .forbidden, error: "access_denied", description: "Service not found: \(audience)")
+                throw OAuthErrorBody(
+                    status: .forbidden, error: "access_denied", description: "Service not found: \(audience)")
             }
             let token = await tenant.tokens.issue(scopes: configuration.scopes, ttl: configuration.tokenTTL)
             return Response.json([
@@ -89,7 +95,9 @@ enum AuthRoutes {
         for name in parameters {
             let values = form.values(name).filter { !$0.isEmpty }
             guard values.count <= 1 else {
-                throw OAuthErrorBody(status: .badRequest, error: "invalid_request", description: "Parameter '\(name)' must not be repeated")
+                throw OAuthErrorBody(
+                    status: .badRequest, error: "invalid_request",
+                    description: "Parameter '\(name)' must not be repeated")
             }
             known[name] = values.first
         }
@@ -108,7 +116,8 @@ enum AuthRoutes {
         let requestPort = parts.count == 2 ? Int(parts[1]) : 80
         let audiencePort = url.port ?? (url.scheme == "https" ? 443 : 80)
         let loopback: Set<String> = ["127.0.0.1", "localhost", "[::1]", "::1"]
-        let sameHost = host.lowercased() == requestHost.lowercased()
+        let sameHost =
+            host.lowercased() == requestHost.lowercased()
             || (loopback.contains(host.lowercased()) && loopback.contains(requestHost.lowercased()))
         return sameHost && audiencePort == requestPort
     }

@@ -11,9 +11,12 @@ enum EmulatorRouter {
         router.middlewares.add(RequestLogMiddleware(store: tenant.store, clock: tenant.clock))
         router.middlewares.add(RateLimitMiddleware(limiter: tenant.limiter))
         router.middlewares.add(FaultMiddleware(faults: tenant.faults))
-        router.middlewares.add(AllowedMethodsMiddleware(
-            operations: ManagementRoutes.operations.map { ($0.method, "/api/v2" + $0.path) } + [(.post, "/oauth/token")]
-        ))
+        router.middlewares.add(
+            AllowedMethodsMiddleware(
+                operations: ManagementRoutes.operations.map { ($0.method, "/api/v2" + $0.path) } + [
+                    (.post, "/oauth/token")
+                ]
+            ))
         router.middlewares.add(HeadMiddleware())
         AuthRoutes.add(to: router, tenant: tenant)
         ManagementRoutes.add(to: router, tenant: tenant)

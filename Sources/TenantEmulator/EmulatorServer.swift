@@ -44,7 +44,9 @@ package struct EmulatorServer: Sendable {
     /// Serves until the surrounding task is cancelled or, with `handleSignals`, until SIGINT or
     /// SIGTERM; then saves the users to the state file, if one is configured.
     /// `onListening` receives the bound port (the real one when the configured port is 0).
-    package func run(handleSignals: Bool = false, onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+    package func run(handleSignals: Bool = false, onListening: @escaping @Sendable (Int) -> Void = { _ in })
+        async throws
+    {
         try await run(serviceGroup(handleSignals: handleSignals, onListening: onListening))
     }
 
@@ -87,7 +89,8 @@ package struct EmulatorServer: Sendable {
         handleSignals: Bool = false,
         onListening: @escaping @Sendable (Int) -> Void
     ) async throws {
-        try await EmulatorServer(configuration: configuration).run(handleSignals: handleSignals, onListening: onListening)
+        try await EmulatorServer(configuration: configuration).run(
+            handleSignals: handleSignals, onListening: onListening)
     }
 
     /// Starts a server, runs `body` once it listens, then stops it (and saves state, if any).

@@ -1,5 +1,5 @@
-import Foundation
 import CompressNIO
+import Foundation
 import MFARollout
 import NIOCore
 
@@ -34,7 +34,8 @@ enum ExportFile {
 
     /// The uncompressed CSV.
     static func csv(users: [User], fields: [Field]) -> [UInt8] {
-        Auth0ExportEncoder().encode(header: fields.map(\.header), rows: users.lazy.map { user in fields.map { cell(user, $0) } })
+        Auth0ExportEncoder().encode(
+            header: fields.map(\.header), rows: users.lazy.map { user in fields.map { cell(user, $0) } })
     }
 
     /// The uncompressed JSON lines: one object per user holding each requested field present on
@@ -55,10 +56,11 @@ enum ExportFile {
 
     /// The gzip-compressed file, as served at the job's `location`.
     static func gzip(users: [User], fields: [Field], format: ExportJobRequest.Format = .csv) throws -> [UInt8] {
-        let plain = switch format {
-        case .csv: csv(users: users, fields: fields)
-        case .json: jsonLines(users: users, fields: fields)
-        }
+        let plain =
+            switch format {
+            case .csv: csv(users: users, fields: fields)
+            case .json: jsonLines(users: users, fields: fields)
+            }
         var buffer = ByteBuffer(bytes: plain)
         let compressed = try buffer.compress(with: .gzip())
         return Array(compressed.readableBytesView)

@@ -46,12 +46,13 @@ struct ExportJobRequest: Sendable, Equatable {
         connectionID = members["connection_id"]?.stringValue
         // The schema has made `limit` an integral number of at least 1.
         limit = members["limit"]?.numberValue.map { Int(exactly: $0.rounded()) ?? Int.max }
-        let named: [ExportFile.Field] = (members["fields"].flatMap { value -> [JSONValue]? in
-            if case .array(let items) = value { return items }
-            return nil
-        } ?? []).map { item in
-            ExportFile.Field(name: item["name"]?.stringValue ?? "", exportAs: item["export_as"]?.stringValue)
-        }
+        let named: [ExportFile.Field] =
+            (members["fields"].flatMap { value -> [JSONValue]? in
+                if case .array(let items) = value { return items }
+                return nil
+            } ?? []).map { item in
+                ExportFile.Field(name: item["name"]?.stringValue ?? "", exportAs: item["export_as"]?.stringValue)
+            }
         fields = named.isEmpty ? ExportJobs.defaultFields : named
     }
 }

@@ -25,8 +25,10 @@ actor ExportJobs {
     /// Auth0 refuses more than 30 fields.
     static let maximumFields = 30
     /// Fields exported when the request names none.
-    static let defaultFields: [ExportFile.Field] = ["user_id", "email", "name", "created_at", "updated_at", "last_login", "logins_count"]
-        .map { ExportFile.Field(name: $0) }
+    static let defaultFields: [ExportFile.Field] = [
+        "user_id", "email", "name", "created_at", "updated_at", "last_login", "logins_count",
+    ]
+    .map { ExportFile.Field(name: $0) }
 
     private var jobs: [String: Job] = [:]
     private let store: TenantStore
@@ -66,7 +68,8 @@ actor ExportJobs {
         if elapsed < delay {
             let done = Int((elapsed / delay * 100).rounded(.down))
             let left = Int((delay - elapsed).rounded(.up))
-            return describe(job, status: "processing", extra: ["percentage_done": .int(done), "time_left_seconds": .int(left)])
+            return describe(
+                job, status: "processing", extra: ["percentage_done": .int(done), "time_left_seconds": .int(left)])
         }
         if job.file == nil {
             var users = await store.allUsers()
@@ -78,11 +81,13 @@ actor ExportJobs {
         let token = RandomToken.alphanumeric(32)
         job.links[token] = clock.now() + linkTTL
         jobs[id] = job
-        return describe(job, status: "completed", extra: [
-            "percentage_done": 100,
-            "time_left_seconds": 0,
-            "location": .string("\(baseURL)/__downloads/\(id)/\(token).\(job.format.rawValue).gz"),
-        ])
+        return describe(
+            job, status: "completed",
+            extra: [
+                "percentage_done": 100,
+                "time_left_seconds": 0,
+                "location": .string("\(baseURL)/__downloads/\(id)/\(token).\(job.format.rawValue).gz"),
+            ])
     }
 
     /// The file behind a link, if the link exists and has not expired.
@@ -98,11 +103,12 @@ actor ExportJobs {
             "type": "users_export",
             "status": .string(status),
             "format": .string(job.format.rawValue),
-            "fields": .array(job.fields.map { field in
-                var member: [String: JSONValue] = ["name": .string(field.name)]
-                if let exportAs = field.exportAs { member["export_as"] = .string(exportAs) }
-                return .object(member)
-            }),
+            "fields": .array(
+                job.fields.map { field in
+                    var member: [String: JSONValue] = ["name": .string(field.name)]
+                    if let exportAs = field.exportAs { member["export_as"] = .string(exportAs) }
+                    return .object(member)
+                }),
             "created_at": .string(Timestamp.iso8601(job.createdAt)),
             "id": .string(job.id),
         ]

@@ -10,7 +10,9 @@ struct FaultMiddleware: RouterMiddleware {
 
     let faults: FaultInjection
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         guard request.uri.path.hasPrefix("/api/v2/") else { return try await next(request, context) }
         let latency = await faults.latencyMilliseconds
         if latency > 0 { try await Task.sleep(for: .milliseconds(latency)) }

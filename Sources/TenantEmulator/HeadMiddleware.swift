@@ -7,7 +7,9 @@ import Hummingbird
 struct HeadMiddleware: RouterMiddleware {
     typealias Context = EmulatorContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         guard request.method == .head else { return try await next(request, context) }
         let response = try await ErrorResponses.respond(request, context, next)
         return Response(status: response.status, headers: response.headers, body: ResponseBody())

@@ -32,7 +32,8 @@ enum ManagementRoutes {
             let id = try request.decodedParameter("id", context: context)
             try CustomDomainHeader.check(request)
             var request = request
-            let (touched, patch) = try UpdateUserRequest.patch(from: try await request.content(typedBy: UpdateUserRequest.schema))
+            let (touched, patch) = try UpdateUserRequest.patch(
+                from: try await request.content(typedBy: UpdateUserRequest.schema))
             if !scopes.contains("update:users"), touched != ["app_metadata"] {
                 throw Auth0ErrorBody.insufficientScope(["update:users"])
             }
@@ -105,7 +106,10 @@ enum ManagementRoutes {
     }
 
     private static func s3Error(_ status: HTTPResponse.Status, code: String, message: String) -> Response {
-        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(message)</Message></Error>"
-        return Response(status: status, headers: [.contentType: "application/xml"], body: .init(byteBuffer: ByteBuffer(string: xml)))
+        let xml =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(message)</Message></Error>"
+        return Response(
+            status: status, headers: [.contentType: "application/xml"], body: .init(byteBuffer: ByteBuffer(string: xml))
+        )
     }
 }

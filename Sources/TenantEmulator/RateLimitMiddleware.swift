@@ -13,7 +13,9 @@ struct RateLimitMiddleware: RouterMiddleware {
     static let remainingHeader = HTTPField.Name("x-ratelimit-remaining")!
     static let resetHeader = HTTPField.Name("x-ratelimit-reset")!
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let path = request.uri.path
         guard path.hasPrefix("/api/v2/") else {
             return try await next(request, context)

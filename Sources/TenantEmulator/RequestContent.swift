@@ -7,7 +7,8 @@ extension Request {
     /// Whether the body is declared form-encoded.
     var isFormEncoded: Bool {
         guard let type = headers[.contentType] else { return false }
-        return type.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/x-www-form-urlencoded"
+        return type.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+            == "application/x-www-form-urlencoded"
     }
 
     /// The body: at most 1 MB (413 above). Form fields are typed by `schema`

@@ -8,7 +8,9 @@ struct RequestLogMiddleware: RouterMiddleware {
     let store: TenantStore
     let clock: any EmulatorClock
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let path = Self.loggedPath(request.uri.path)
         let response = try await ErrorResponses.respond(request, context, next)
         if !AdminRoutes.isAdmin(path) {
@@ -38,7 +40,9 @@ struct RequestLogMiddleware: RouterMiddleware {
         guard path.hasPrefix("/__downloads/") else { return path }
         var parts = path.split(separator: "/", omittingEmptySubsequences: false)
         if parts.count == 4 {
-            for suffix in [".csv.gz", ".json.gz"] where parts[3].hasSuffix(suffix) { parts[3] = Substring("[redacted]" + suffix) }
+            for suffix in [".csv.gz", ".json.gz"] where parts[3].hasSuffix(suffix) {
+                parts[3] = Substring("[redacted]" + suffix)
+            }
         }
         return parts.joined(separator: "/")
     }

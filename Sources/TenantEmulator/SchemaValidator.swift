@@ -29,12 +29,15 @@ enum SchemaValidator {
     static let checkedFormats: Set<String> = ["email"]
 
     /// The members of `value` when it satisfies `schema`.
-    static func validate(_ value: JSONValue, against schema: ObjectSchema, in location: Location) throws(Auth0ErrorBody) -> [String: JSONValue] {
+    static func validate(_ value: JSONValue, against schema: ObjectSchema, in location: Location) throws(Auth0ErrorBody)
+        -> [String: JSONValue]
+    {
         do {
             return try members(of: value, schema: schema, path: nil)
         } catch {
             let property = error.path.map { " on property \($0)" } ?? ""
-            throw Auth0ErrorBody.badRequest("\(location.prefix): '\(error.message)'\(property).", errorCode: location.errorCode)
+            throw Auth0ErrorBody.badRequest(
+                "\(location.prefix): '\(error.message)'\(property).", errorCode: location.errorCode)
         }
     }
 
@@ -44,18 +47,22 @@ enum SchemaValidator {
         var path: String?
     }
 
-    private static func members(of value: JSONValue, schema: ObjectSchema, path: String?) throws(Violation) -> [String: JSONValue] {
+    private static func members(of value: JSONValue, schema: ObjectSchema, path: String?) throws(Violation) -> [String:
+        JSONValue]
+    {
         guard case .object(let members) = value else {
             throw Violation(message: "Expected type object but found type \(typeName(value))", path: path)
         }
         if let minimum = schema.minProperties, members.count < minimum {
-            throw Violation(message: "Too few properties defined (\(members.count)), must be at least \(minimum).", path: path)
+            throw Violation(
+                message: "Too few properties defined (\(members.count)), must be at least \(minimum).", path: path)
         }
         if !schema.additionalProperties {
             let known = Set(schema.properties.map(\.name))
             let extra = members.keys.filter { !known.contains($0) }.sorted()
             if !extra.isEmpty {
-                throw Violation(message: "Additional properties not allowed: \(extra.joined(separator: ","))", path: path)
+                throw Violation(
+                    message: "Additional properties not allowed: \(extra.joined(separator: ","))", path: path)
             }
         }
         for name in schema.required where members[name] == nil {

@@ -16,7 +16,8 @@ struct Tenant: Sendable {
         self.store = store
         let clock = configuration.clock
         tokens = AccessTokens(clock: clock)
-        jobs = ExportJobs(store: store, clock: clock, delay: configuration.exportDelay, linkTTL: configuration.downloadLinkTTL)
+        jobs = ExportJobs(
+            store: store, clock: clock, delay: configuration.exportDelay, linkTTL: configuration.downloadLinkTTL)
         enrollments = Enrollments(clock: clock)
         limiter = RateLimiter(plan: configuration.limits, clock: clock)
         faults = FaultInjection(configuration: configuration.faults)

@@ -84,7 +84,10 @@ package struct RequestLogEntry: Sendable, Equatable, Codable {
     /// True when the connection was closed instead of answered.
     package var dropped: Bool
 
-    package init(method: String, path: String, status: Int, time: String, changed: Bool, correlationID: String?, dropped: Bool = false) {
+    package init(
+        method: String, path: String, status: Int, time: String, changed: Bool, correlationID: String?,
+        dropped: Bool = false
+    ) {
         self.method = method
         self.path = path
         self.status = status

@@ -8,7 +8,12 @@ struct TicketRequest: Sendable, Equatable {
             ("email", .init([.string], format: "email")),
             ("send_mail", .init([.boolean])),
             ("email_locale", .init([.string])),
-            ("factor", .init([.string], allowed: ["push-notification", "phone", "email", "otp", "webauthn-roaming", "webauthn-platform"])),
+            (
+                "factor",
+                .init(
+                    [.string],
+                    allowed: ["push-notification", "phone", "email", "otp", "webauthn-roaming", "webauthn-platform"])
+            ),
             ("allow_multiple_enrollments", .init([.boolean])),
         ],
         required: ["user_id"],

@@ -19,9 +19,10 @@ enum UserAnswer {
     static func json(_ user: User, query: [String: JSONValue] = [:]) -> JSONValue {
         var members = user.fields
         for name in UpdateUserRequest.schema.writeOnly { members[name] = nil }
-        let names = Set((query["fields"]?.stringValue ?? "").split(separator: ",").map {
-            String($0).trimmingCharacters(in: .whitespaces)
-        }.filter { !$0.isEmpty })
+        let names = Set(
+            (query["fields"]?.stringValue ?? "").split(separator: ",").map {
+                String($0).trimmingCharacters(in: .whitespaces)
+            }.filter { !$0.isEmpty })
         guard !names.isEmpty else { return .object(members) }
         let include = query["include_fields"]?.boolValue ?? true
         return .object(members.filter { names.contains($0.key) == include })

@@ -13,8 +13,13 @@ package struct UserGenerator: Sendable {
         self.seed = seed
     }
 
-    static let firstNames = ["ada", "grace", "alan", "edsger", "barbara", "donald", "frances", "ken", "radia", "tim", "margaret", "linus"]
-    static let lastNames = ["lovelace", "hopper", "turing", "dijkstra", "liskov", "knuth", "allen", "thompson", "perlman", "berners-lee", "hamilton", "torvalds"]
+    static let firstNames = [
+        "ada", "grace", "alan", "edsger", "barbara", "donald", "frances", "ken", "radia", "tim", "margaret", "linus",
+    ]
+    static let lastNames = [
+        "lovelace", "hopper", "turing", "dijkstra", "liskov", "knuth", "allen", "thompson", "perlman", "berners-lee",
+        "hamilton", "torvalds",
+    ]
     static let departments = ["engineering", "finance", "sales", "support", "legal"]
     /// 2025-01-01T00:00:00Z: generated dates are fixed, not relative to now.
     static let epoch: Double = 1_735_689_600
@@ -70,7 +75,9 @@ package struct UserGenerator: Sendable {
         if random.next() % 5 == 0 { appMetadata["roles"] = ["admin"] }
         var userMetadata: [String: JSONValue] = [:]
         if random.next() % 3 == 0 {
-            userMetadata["consent"] = ["given": .bool(random.next() % 2 == 0), "at": .string(Timestamp.iso8601(created))]
+            userMetadata["consent"] = [
+                "given": .bool(random.next() % 2 == 0), "at": .string(Timestamp.iso8601(created)),
+            ]
         }
         let identityUserID = userID.split(separator: "|").last.map(String.init) ?? hex
         return User(fields: [

@@ -32,7 +32,8 @@ struct UserPatch: Sendable {
             case .object, .null: break
             default:
                 throw Invalid(
-                    message: "Payload validation error: 'Expected type object but found type \(metadata.typeName)' on property \(field)."
+                    message:
+                        "Payload validation error: 'Expected type object but found type \(metadata.typeName)' on property \(field)."
                 )
             }
         }
@@ -45,7 +46,10 @@ struct UserPatch: Sendable {
         for field in Self.metadataFields.sorted() {
             guard let metadata = body[field] else { continue }
             if let bad = Self.invalidKey(in: metadata, path: field) {
-                throw Invalid(message: "Payload validation error: 'Invalid metadata key name: \(bad)'. Key names may not contain '.' or '$'.")
+                throw Invalid(
+                    message:
+                        "Payload validation error: 'Invalid metadata key name: \(bad)'. Key names may not contain '.' or '$'."
+                )
             }
         }
         self.body = body

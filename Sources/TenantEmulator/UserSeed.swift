@@ -39,7 +39,9 @@ enum UserSeed {
         }
     }
 
-    private static func setting(_ value: JSONValue, at steps: ArraySlice<FieldPath.Step>, in container: JSONValue) -> JSONValue {
+    private static func setting(_ value: JSONValue, at steps: ArraySlice<FieldPath.Step>, in container: JSONValue)
+        -> JSONValue
+    {
         guard let step = steps.first else { return value }
         let rest = steps.dropFirst()
         switch step {

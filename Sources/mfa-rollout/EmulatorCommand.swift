@@ -41,7 +41,10 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Token lifetime in seconds.", valueName: "N"))
     var tokenTTL: Double = 86_400
 
-    @Option(help: "Rate limits: local, free, essentials, enterprise, enterprise-nonprod or RATE/BURST (25/5: 25 a second, bucket of 5). Default: local (a bucket of 1000, refilled at 1000 a second: headers on every answer, no throttling).")
+    @Option(
+        help:
+            "Rate limits: local, free, essentials, enterprise, enterprise-nonprod or RATE/BURST (25/5: 25 a second, bucket of 5). Default: local (a bucket of 1000, refilled at 1000 a second: headers on every answer, no throttling)."
+    )
     var limits: String?
 
     @Option(help: "Seconds an export job takes to complete.")
@@ -72,9 +75,12 @@ struct EmulatorCommand: AsyncParsableCommand {
         if users != nil && generate != nil { throw ValidationError("Give either --users or --generate, not both.") }
         if let generate, generate < 0 { throw ValidationError("--generate needs a count of 0 or more.") }
         if let limits, RateLimitPlan(parsing: limits) == nil {
-            throw ValidationError("--limits \(limits): expected local, free, essentials, enterprise, enterprise-nonprod or RATE/BURST.")
+            throw ValidationError(
+                "--limits \(limits): expected local, free, essentials, enterprise, enterprise-nonprod or RATE/BURST.")
         }
-        for (name, rate) in [("--fail-rate", failRate), ("--drop-rate", dropRate), ("--drop-after-write-rate", dropAfterWriteRate)]
+        for (name, rate) in [
+            ("--fail-rate", failRate), ("--drop-rate", dropRate), ("--drop-after-write-rate", dropAfterWriteRate),
+        ]
         where !(0...1).contains(rate) {
             throw ValidationError("\(name) must be between 0 and 1.")
         }
@@ -110,7 +116,8 @@ struct EmulatorCommand: AsyncParsableCommand {
         let host = self.host
         try await server.run(handleSignals: true) { port in
             // Unbuffered, so scripts reading a pipe see the URL at once.
-            FileHandle.standardOutput.write(Data("mfa-rollout emulator: \(userCount) users, listening on http://\(host):\(port)\n".utf8))
+            FileHandle.standardOutput.write(
+                Data("mfa-rollout emulator: \(userCount) users, listening on http://\(host):\(port)\n".utf8))
         }
     }
 }

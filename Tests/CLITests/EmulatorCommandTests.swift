@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// `mfa-rollout emulator` run as a process, as scripts and rehearsals run it.
@@ -14,7 +14,10 @@ struct EmulatorCommandTests {
         defer { emulator.stop() }
         let token = try #require(try await emulator.tokensIssued(secret: "emulator-secret").first)
         let users = try await emulator.users()
-        var request = URLRequest(url: URL(string: emulator.baseURL + "/api/v2/users/" + users[0].id.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)!)
+        var request = URLRequest(
+            url: URL(
+                string: emulator.baseURL + "/api/v2/users/" + users[0].id.addingPercentEncoding(
+                    withAllowedCharacters: .alphanumerics)!)!)
         request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization")
         let (_, response) = try await URLSession.shared.data(for: request)
         let http = try #require(response as? HTTPURLResponse)

@@ -18,12 +18,20 @@ struct AdminRoutesTests {
     @Test("POST /__emulator/users adds and replaces users, or patches them with ?mode=patch")
     func postUsers() async throws {
         try await withEmulator { h in
-            let added = try await h.send(.POST, "/__emulator/users", token: nil, json: [["user_id": "auth0|new", "email": "new@example.com"]])
+            let added = try await h.send(
+                .POST, "/__emulator/users", token: nil, json: [["user_id": "auth0|new", "email": "new@example.com"]])
             #expect(added.status == 200)
             #expect(await h.store.user(id: "auth0|new")?.fields["email"] == "new@example.com")
-            _ = try await h.send(.POST, "/__emulator/users", token: nil, json: ["user_id": .string(Fixtures.auth0ID), "email": "only@example.com"])
-            #expect(await h.store.user(id: Fixtures.auth0ID)?.fields == ["user_id": .string(Fixtures.auth0ID), "email": "only@example.com"])
-            let patched = try await h.send(.POST, "/__emulator/users?mode=patch", token: nil, json: ["user_id": .string(Fixtures.samlID), "app_metadata": ["use_mfa": false]])
+            _ = try await h.send(
+                .POST, "/__emulator/users", token: nil,
+                json: ["user_id": .string(Fixtures.auth0ID), "email": "only@example.com"])
+            #expect(
+                await h.store.user(id: Fixtures.auth0ID)?.fields == [
+                    "user_id": .string(Fixtures.auth0ID), "email": "only@example.com",
+                ])
+            let patched = try await h.send(
+                .POST, "/__emulator/users?mode=patch", token: nil,
+                json: ["user_id": .string(Fixtures.samlID), "app_metadata": ["use_mfa": false]])
             #expect(patched.status == 200)
             #expect(await h.store.user(id: Fixtures.samlID)?.appMetadata == ["use_mfa": false])
             #expect(await h.store.user(id: Fixtures.samlID)?.fields["email"] == "jane@example.com")
@@ -42,10 +50,19 @@ struct AdminRoutesTests {
             _ = try await h.send(.GET, path, token: token, headers: [("X-Correlation-ID", "read-1")])
             _ = try await h.send(.GET, "/__emulator/users")
             let log = try await h.send(.GET, "/__emulator/requests")
-            #expect(log.json == [
-                ["method": "POST", "path": "/oauth/token", "status": 200, "time": .string(Timestamp.iso8601(clock.now())), "changed": false, "correlation_id": .null, "dropped": false],
-                ["method": "GET", "path": .string(path), "status": 200, "time": .string(Timestamp.iso8601(clock.now())), "changed": false, "correlation_id": "read-1", "dropped": false],
-            ])
+            #expect(
+                log.json == [
+                    [
+                        "method": "POST", "path": "/oauth/token", "status": 200,
+                        "time": .string(Timestamp.iso8601(clock.now())), "changed": false, "correlation_id": .null,
+                        "dropped": false,
+                    ],
+                    [
+                        "method": "GET", "path": .string(path), "status": 200,
+                        "time": .string(Timestamp.iso8601(clock.now())), "changed": false, "correlation_id": "read-1",
+                        "dropped": false,
+                    ],
+                ])
             #expect(path.contains("%2F"))
             let cleared = try await h.send(.DELETE, "/__emulator/requests")
             #expect(cleared.status == 204)
@@ -56,7 +73,9 @@ struct AdminRoutesTests {
     @Test("changed is false for a 4xx PATCH")
     func changedOnError() async throws {
         try await withEmulator { h in
-            _ = try await h.send(.PATCH, "/api/v2/users/" + encodedID(Fixtures.auth0ID), token: try await h.token(), json: ["app_metadata": ["a.b": 1]])
+            _ = try await h.send(
+                .PATCH, "/api/v2/users/" + encodedID(Fixtures.auth0ID), token: try await h.token(),
+                json: ["app_metadata": ["a.b": 1]])
             let entry = await h.store.requests().last
             #expect(entry?.status == 400)
             #expect(entry?.changed == false)

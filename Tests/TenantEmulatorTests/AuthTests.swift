@@ -8,7 +8,9 @@ struct AuthTests {
     static func form(_ fields: [(String, String)]) -> [UInt8] {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
-        return Array(fields.map { "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&").utf8)
+        return Array(
+            fields.map { "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&")
+                .utf8)
     }
 
     @Test("Form-encoded client credentials give a Bearer token with scopes and expires_in")
@@ -25,7 +27,9 @@ struct AuthTests {
             #expect(answer.status == 200)
             #expect(answer.json["token_type"] == "Bearer")
             #expect(answer.json["expires_in"] == 86_400)
-            #expect(answer.json["scope"] == "read:users update:users update:users_app_metadata create:guardian_enrollment_tickets")
+            #expect(
+                answer.json["scope"]
+                    == "read:users update:users update:users_app_metadata create:guardian_enrollment_tickets")
             let token = try #require(answer.json["access_token"]?.stringValue)
             let user = try await h.send(.GET, "/api/v2/users/" + encodedID(Fixtures.auth0ID), token: token)
             #expect(user.status == 200)
@@ -45,9 +49,11 @@ struct AuthTests {
         }
     }
 
-    @Test("A wrong secret or client id gets 401 access_denied and nothing of what was sent", arguments: [
-        ("emulator-client", "hunter2-wrong"), ("someone-else-7", "emulator-secret"),
-    ])
+    @Test(
+        "A wrong secret or client id gets 401 access_denied and nothing of what was sent",
+        arguments: [
+            ("emulator-client", "hunter2-wrong"), ("someone-else-7", "emulator-secret"),
+        ])
     func wrongCredentials(clientID: String, secret: String) async throws {
         try await withEmulator { h in
             let answer = try await h.send(
@@ -67,16 +73,26 @@ struct AuthTests {
 
     @Test("Configured credentials replace the defaults")
     func configuredCredentials() async throws {
-        try await withEmulator({ $0.clientID = "ci"; $0.clientSecret = "cs"; $0.scopes = ["read:users"] }) { h in
+        try await withEmulator({
+            $0.clientID = "ci"
+            $0.clientSecret = "cs"
+            $0.scopes = ["read:users"]
+        }) { h in
             let ok = try await h.send(
                 .POST, "/oauth/token", token: nil,
-                json: ["grant_type": "client_credentials", "client_id": "ci", "client_secret": "cs", "audience": .string(h.emulator.apiURL + "/")]
+                json: [
+                    "grant_type": "client_credentials", "client_id": "ci", "client_secret": "cs",
+                    "audience": .string(h.emulator.apiURL + "/"),
+                ]
             )
             #expect(ok.status == 200)
             #expect(ok.json["scope"] == "read:users")
             let old = try await h.send(
                 .POST, "/oauth/token", token: nil,
-                json: ["grant_type": "client_credentials", "client_id": "emulator-client", "client_secret": "emulator-secret", "audience": .string(h.emulator.apiURL + "/")]
+                json: [
+                    "grant_type": "client_credentials", "client_id": "emulator-client",
+                    "client_secret": "emulator-secret", "audience": .string(h.emulator.apiURL + "/"),
+                ]
             )
             #expect(old.status == 401)
         }
@@ -87,7 +103,10 @@ struct AuthTests {
         try await withEmulator { h in
             let answer = try await h.send(
                 .POST, "/oauth/token", token: nil,
-                json: ["grant_type": "client_credentials", "client_id": "emulator-client", "client_secret": "emulator-secret", "audience": "https://tenant.auth0.com/api/v2/"]
+                json: [
+                    "grant_type": "client_credentials", "client_id": "emulator-client",
+                    "client_secret": "emulator-secret", "audience": "https://tenant.auth0.com/api/v2/",
+                ]
             )
             #expect(answer.status == 403)
             #expect(answer.json["error"] == "access_denied")
@@ -106,7 +125,10 @@ struct AuthTests {
     @Test("Tokens expire after --token-ttl seconds: then 401 Invalid token.")
     func expiry() async throws {
         let clock = ManualClock()
-        try await withEmulator({ $0.clock = clock; $0.tokenTTL = 30 }) { h in
+        try await withEmulator({
+            $0.clock = clock
+            $0.tokenTTL = 30
+        }) { h in
             let token = try await h.token()
             let path = "/api/v2/users/" + encodedID(Fixtures.auth0ID)
             #expect(try await h.send(.GET, path, token: token).status == 200)
@@ -131,7 +153,8 @@ struct AuthTests {
     }
 
     static func grant(_ h: Harness, _ fields: [(String, String)]) async throws -> Answer {
-        try await h.send(.POST, "/oauth/token", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: form(fields))
+        try await h.send(
+            .POST, "/oauth/token", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: form(fields))
     }
 
     static func credentials(_ h: Harness) -> [(String, String)] {
@@ -144,7 +167,10 @@ struct AuthTests {
             for fields in [Self.credentials(h), [("grant_type", "")] + Self.credentials(h)] {
                 let answer = try await Self.grant(h, fields)
                 #expect(answer.status == 400)
-                #expect(answer.json == ["error": "invalid_request", "error_description": "Missing required parameter: grant_type"])
+                #expect(
+                    answer.json == [
+                        "error": "invalid_request", "error_description": "Missing required parameter: grant_type",
+                    ])
             }
         }
     }
@@ -154,7 +180,10 @@ struct AuthTests {
         try await withEmulator { h in
             let answer = try await Self.grant(h, [("grant_type", "magic_beans")] + Self.credentials(h))
             #expect(answer.status == 400)
-            #expect(answer.json == ["error": "unsupported_grant_type", "error_description": "Unsupported grant type: magic_beans"])
+            #expect(
+                answer.json == [
+                    "error": "unsupported_grant_type", "error_description": "Unsupported grant type: magic_beans",
+                ])
         }
     }
 
@@ -163,14 +192,21 @@ struct AuthTests {
         try await withEmulator { h in
             let answer = try await Self.grant(h, [("grant_type", "password")] + Self.credentials(h))
             #expect(answer.status == 403)
-            #expect(answer.json == ["error": "unauthorized_client", "error_description": "Grant type 'password' not allowed for the client."])
+            #expect(
+                answer.json == [
+                    "error": "unauthorized_client",
+                    "error_description": "Grant type 'password' not allowed for the client.",
+                ])
         }
     }
 
     @Test("Unknown form parameters are ignored, even repeated (RFC 6749 section 3.2)")
     func unknownParametersIgnored() async throws {
         try await withEmulator { h in
-            let answer = try await Self.grant(h, [("grant_type", "client_credentials"), ("x-extra", "1"), ("x-extra", "2"), ("scope", "")] + Self.credentials(h))
+            let answer = try await Self.grant(
+                h,
+                [("grant_type", "client_credentials"), ("x-extra", "1"), ("x-extra", "2"), ("scope", "")]
+                    + Self.credentials(h))
             #expect(answer.status == 200)
             #expect(answer.json["access_token"]?.stringValue?.isEmpty == false)
         }
@@ -179,7 +215,8 @@ struct AuthTests {
     @Test("A known parameter sent twice: 400 invalid_request")
     func repeatedKnownParameter() async throws {
         try await withEmulator { h in
-            let answer = try await Self.grant(h, [("grant_type", "client_credentials"), ("grant_type", "client_credentials")] + Self.credentials(h))
+            let answer = try await Self.grant(
+                h, [("grant_type", "client_credentials"), ("grant_type", "client_credentials")] + Self.credentials(h))
             #expect(answer.status == 400)
             #expect(answer.json["error"] == "invalid_request")
         }

@@ -33,9 +33,13 @@ struct ExportJobTests {
     @Test("pending → processing → completed, then a gzip CSV in Auth0's format")
     func lifecycle() async throws {
         let clock = ManualClock()
-        try await withEmulator({ $0.clock = clock; $0.exportDelay = 9 }) { h in
+        try await withEmulator({
+            $0.clock = clock
+            $0.exportDelay = 9
+        }) { h in
             let token = try await h.token()
-            let created = try await h.send(.POST, "/api/v2/jobs/users-exports", token: token, json: ["format": "csv", "fields": Self.fields])
+            let created = try await h.send(
+                .POST, "/api/v2/jobs/users-exports", token: token, json: ["format": "csv", "fields": Self.fields])
             #expect(created.status == 201)
             #expect(created.json["type"] == "users_export")
             #expect(created.json["status"] == "pending")
@@ -53,7 +57,9 @@ struct ExportJobTests {
             #expect(processing.json["location"] == nil)
 
             // A change before completion shows in the file.
-            _ = try await h.send(.PATCH, "/api/v2/users/" + encodedID(Fixtures.samlID), token: token, json: ["app_metadata": ["use_mfa": true]])
+            _ = try await h.send(
+                .PATCH, "/api/v2/users/" + encodedID(Fixtures.samlID), token: token,
+                json: ["app_metadata": ["use_mfa": true]])
 
             clock.advance(by: 4.5)
             let done = try await h.send(.GET, "/api/v2/jobs/\(id)", token: token)
@@ -65,27 +71,35 @@ struct ExportJobTests {
             #expect(Array(download.body.prefix(2)) == [0x1F, 0x8B])
             let csv = try Self.gunzip(download.body)
             let lines = csv.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            #expect(lines == [
-                #""user_id","email","name","created_at","logins_count","use_mfa","user_metadata.consent.given","connection","app_metadata""#,
-                #""'auth0|63d17c4bdf1ce171262c7e93","'ada@example.com","'Ada ""The Countess"" Lovelace","2025-01-02T03:04:05.000Z",7,false,true,"'Username-Password-Authentication","#,
-                #""'samlp|my-connection|jane@example.com","'jane@example.com",,,,true,,,"#,
-                #""'oidc|corp/okta|00u1","'=cmd|' /C calc'!A0",,,,,,,"#,
-                "",
-            ])
+            #expect(
+                lines == [
+                    #""user_id","email","name","created_at","logins_count","use_mfa","user_metadata.consent.given","connection","app_metadata""#,
+                    #""'auth0|63d17c4bdf1ce171262c7e93","'ada@example.com","'Ada ""The Countess"" Lovelace","2025-01-02T03:04:05.000Z",7,false,true,"'Username-Password-Authentication","#,
+                    #""'samlp|my-connection|jane@example.com","'jane@example.com",,,,true,,,"#,
+                    #""'oidc|corp/okta|00u1","'=cmd|' /C calc'!A0",,,,,,,"#,
+                    "",
+                ])
         }
     }
 
     @Test("Each GET of a completed job gives a fresh link; links expire after their TTL")
     func linkExpiry() async throws {
         let clock = ManualClock()
-        try await withEmulator({ $0.clock = clock; $0.exportDelay = 1; $0.downloadLinkTTL = 60 }) { h in
+        try await withEmulator({
+            $0.clock = clock
+            $0.exportDelay = 1
+            $0.downloadLinkTTL = 60
+        }) { h in
             let token = try await h.token()
-            let created = try await h.send(.POST, "/api/v2/jobs/users-exports", token: token, json: ["fields": [["name": "user_id"]]])
+            let created = try await h.send(
+                .POST, "/api/v2/jobs/users-exports", token: token, json: ["fields": [["name": "user_id"]]])
             let id = try #require(created.json["id"]?.stringValue)
             clock.advance(by: 1)
-            let first = try #require(try await h.send(.GET, "/api/v2/jobs/\(id)", token: token).json["location"]?.stringValue)
+            let first = try #require(
+                try await h.send(.GET, "/api/v2/jobs/\(id)", token: token).json["location"]?.stringValue)
             clock.advance(by: 59)
-            let second = try #require(try await h.send(.GET, "/api/v2/jobs/\(id)", token: token).json["location"]?.stringValue)
+            let second = try #require(
+                try await h.send(.GET, "/api/v2/jobs/\(id)", token: token).json["location"]?.stringValue)
             #expect(first != second)
             #expect(try await h.send(.GET, try Self.localPath(first, base: h.emulator.baseURL)).status == 200)
             clock.advance(by: 1)
@@ -105,15 +119,22 @@ struct ExportJobTests {
     @Test("The file reflects the users when the job completes, and honours limit")
     func snapshotAndLimit() async throws {
         let clock = ManualClock()
-        try await withEmulator({ $0.clock = clock; $0.exportDelay = 1 }) { h in
+        try await withEmulator({
+            $0.clock = clock
+            $0.exportDelay = 1
+        }) { h in
             let token = try await h.token()
-            let created = try await h.send(.POST, "/api/v2/jobs/users-exports", token: token, json: ["fields": [["name": "user_id"]], "limit": 2])
+            let created = try await h.send(
+                .POST, "/api/v2/jobs/users-exports", token: token, json: ["fields": [["name": "user_id"]], "limit": 2])
             #expect(created.json["limit"] == 2)
             let id = try #require(created.json["id"]?.stringValue)
             clock.advance(by: 1)
-            let location = try #require(try await h.send(.GET, "/api/v2/jobs/\(id)", token: token).json["location"]?.stringValue)
-            let csv = try Self.gunzip(try await h.send(.GET, try Self.localPath(location, base: h.emulator.baseURL)).body)
-            #expect(csv == "\"user_id\"\n\"'auth0|63d17c4bdf1ce171262c7e93\"\n\"'samlp|my-connection|jane@example.com\"\n")
+            let location = try #require(
+                try await h.send(.GET, "/api/v2/jobs/\(id)", token: token).json["location"]?.stringValue)
+            let csv = try Self.gunzip(
+                try await h.send(.GET, try Self.localPath(location, base: h.emulator.baseURL)).body)
+            #expect(
+                csv == "\"user_id\"\n\"'auth0|63d17c4bdf1ce171262c7e93\"\n\"'samlp|my-connection|jane@example.com\"\n")
         }
     }
 
@@ -121,12 +142,16 @@ struct ExportJobTests {
     func tooManyFields() async throws {
         try await withEmulator { h in
             let fields = JSONValue.array((0..<31).map { ["name": .string("app_metadata.f\($0)")] })
-            let answer = try await h.send(.POST, "/api/v2/jobs/users-exports", token: try await h.token(), json: ["fields": fields])
+            let answer = try await h.send(
+                .POST, "/api/v2/jobs/users-exports", token: try await h.token(), json: ["fields": fields])
             #expect(answer.status == 400)
             #expect(answer.json["statusCode"] == 400)
             #expect(answer.json["errorCode"] == "invalid_body")
             let thirty = JSONValue.array((0..<30).map { ["name": .string("app_metadata.f\($0)")] })
-            #expect(try await h.send(.POST, "/api/v2/jobs/users-exports", token: try await h.token(), json: ["fields": thirty]).status == 201)
+            #expect(
+                try await h.send(
+                    .POST, "/api/v2/jobs/users-exports", token: try await h.token(), json: ["fields": thirty]
+                ).status == 201)
         }
     }
 
@@ -134,7 +159,8 @@ struct ExportJobTests {
     func errors() async throws {
         try await withEmulator({ $0.scopes = ["update:users"] }) { h in
             let token = try await h.token()
-            let create = try await h.send(.POST, "/api/v2/jobs/users-exports", token: token, json: ["fields": [["name": "user_id"]]])
+            let create = try await h.send(
+                .POST, "/api/v2/jobs/users-exports", token: token, json: ["fields": [["name": "user_id"]]])
             #expect(create.status == 403)
             #expect(create.json["errorCode"] == "insufficient_scope")
         }
@@ -149,29 +175,33 @@ struct ExportJobTests {
     func connection() async throws {
         try await withEmulator { h in
             let token = try await h.token()
-            let all = try await h.send(.POST, "/api/v2/jobs/users-exports", token: token, json: ["fields": [["name": "user_id"]]])
+            let all = try await h.send(
+                .POST, "/api/v2/jobs/users-exports", token: token, json: ["fields": [["name": "user_id"]]])
             #expect(all.status == 201)
             #expect(all.json["connection"]?.stringValue != nil)
             #expect(all.json["connection_id"] == nil)
-            let one = try await h.send(.POST, "/api/v2/jobs/users-exports", token: token, json: ["connection_id": "con_0123456789abcDEF"])
+            let one = try await h.send(
+                .POST, "/api/v2/jobs/users-exports", token: token, json: ["connection_id": "con_0123456789abcDEF"])
             #expect(one.status == 201)
             #expect(one.json["connection_id"] == "con_0123456789abcDEF")
             #expect(one.json["connection"]?.stringValue != nil)
         }
     }
 
-    @Test("Bodies the spec refuses: 400 invalid_body", arguments: [
-        ["connection_id": "con_1"] as JSONValue,
-        ["connection_id": "Username-Password-Authentication"],
-        ["fields": [["name": .string(String(repeating: "f", count: 101))]]],
-        ["fields": [["name": "email", "export_as": .string(String(repeating: "e", count: 101))]]],
-        ["fields": [["name": "email", "label": "Email"]]],
-        ["fields": [["export_as": "email"]]],
-        ["foo": 1],
-        ["limit": 0],
-        ["limit": .double(1.5)],
-        ["format": "xml"],
-    ])
+    @Test(
+        "Bodies the spec refuses: 400 invalid_body",
+        arguments: [
+            ["connection_id": "con_1"] as JSONValue,
+            ["connection_id": "Username-Password-Authentication"],
+            ["fields": [["name": .string(String(repeating: "f", count: 101))]]],
+            ["fields": [["name": "email", "export_as": .string(String(repeating: "e", count: 101))]]],
+            ["fields": [["name": "email", "label": "Email"]]],
+            ["fields": [["export_as": "email"]]],
+            ["foo": 1],
+            ["limit": 0],
+            ["limit": .double(1.5)],
+            ["format": "xml"],
+        ])
     func refused(body: JSONValue) async throws {
         try await withEmulator { h in
             let answer = try await h.send(.POST, "/api/v2/jobs/users-exports", token: try await h.token(), json: body)
@@ -188,29 +218,47 @@ struct ExportJobTests {
             let token = try await h.token()
             let unknown = try await h.send(.POST, "/api/v2/jobs/users-exports", token: token, json: ["foo": 1])
             #expect(unknown.json["message"] == "Payload validation error: 'Additional properties not allowed: foo'.")
-            let pattern = try await h.send(.POST, "/api/v2/jobs/users-exports", token: token, json: ["connection_id": "con_1"])
-            #expect(pattern.json["message"] == "Payload validation error: 'String does not match pattern ^con_[A-Za-z0-9]{16}$: con_1' on property connection_id.")
+            let pattern = try await h.send(
+                .POST, "/api/v2/jobs/users-exports", token: token, json: ["connection_id": "con_1"])
+            #expect(
+                pattern.json["message"]
+                    == "Payload validation error: 'String does not match pattern ^con_[A-Za-z0-9]{16}$: con_1' on property connection_id."
+            )
         }
     }
 
     @Test("format json: one object per user and line, keyed by export_as or name, whole objects kept")
     func jsonFormat() async throws {
         let clock = ManualClock()
-        try await withEmulator({ $0.clock = clock; $0.exportDelay = 1 }) { h in
+        try await withEmulator({
+            $0.clock = clock
+            $0.exportDelay = 1
+        }) { h in
             let token = try await h.token()
-            let fields: JSONValue = [["name": "user_id"], ["name": "app_metadata"], ["name": "app_metadata.use_mfa", "export_as": "use_mfa"]]
-            let created = try await h.send(.POST, "/api/v2/jobs/users-exports", token: token, json: ["format": "json", "fields": fields, "limit": 2])
+            let fields: JSONValue = [
+                ["name": "user_id"], ["name": "app_metadata"],
+                ["name": "app_metadata.use_mfa", "export_as": "use_mfa"],
+            ]
+            let created = try await h.send(
+                .POST, "/api/v2/jobs/users-exports", token: token,
+                json: ["format": "json", "fields": fields, "limit": 2])
             #expect(created.json["format"] == "json")
             let id = try #require(created.json["id"]?.stringValue)
             clock.advance(by: 1)
-            let location = try #require(try await h.send(.GET, "/api/v2/jobs/\(id)", token: token).json["location"]?.stringValue)
+            let location = try #require(
+                try await h.send(.GET, "/api/v2/jobs/\(id)", token: token).json["location"]?.stringValue)
             #expect(location.hasSuffix(".json.gz"))
-            let text = try Self.gunzip(try await h.send(.GET, try Self.localPath(location, base: h.emulator.baseURL)).body)
+            let text = try Self.gunzip(
+                try await h.send(.GET, try Self.localPath(location, base: h.emulator.baseURL)).body)
             let lines = try text.split(separator: "\n").map { try JSONValue.decode(Array($0.utf8)) }
-            #expect(lines == [
-                ["user_id": .string(Fixtures.auth0ID), "app_metadata": ["use_mfa": false, "roles": ["admin"], "team": "core"], "use_mfa": false],
-                ["user_id": .string(Fixtures.samlID), "app_metadata": [:]],
-            ])
+            #expect(
+                lines == [
+                    [
+                        "user_id": .string(Fixtures.auth0ID),
+                        "app_metadata": ["use_mfa": false, "roles": ["admin"], "team": "core"], "use_mfa": false,
+                    ],
+                    ["user_id": .string(Fixtures.samlID), "app_metadata": [:]],
+                ])
         }
     }
 

@@ -40,7 +40,9 @@ struct FaultInjectionTests {
     @Test("--fail-rate 1 answers 5xx and changes nothing")
     func failures() async throws {
         try await withEmulator({ $0.faults = FaultConfiguration(failRate: 1, seed: 1) }) { h in
-            let answer = try await h.send(.PATCH, "/api/v2/users/" + encodedID(Fixtures.samlID), token: try await h.token(), json: ["app_metadata": ["use_mfa": true]])
+            let answer = try await h.send(
+                .PATCH, "/api/v2/users/" + encodedID(Fixtures.samlID), token: try await h.token(),
+                json: ["app_metadata": ["use_mfa": true]])
             #expect([500, 502, 503].contains(answer.status))
             #expect(answer.json["statusCode"] == .int(answer.status))
             #expect(await h.store.user(id: Fixtures.samlID) == Fixtures.users[1])
@@ -52,7 +54,9 @@ struct FaultInjectionTests {
         try await withEmulator({ $0.faults = FaultConfiguration(dropRate: 1, seed: 1) }) { h in
             let token = try await h.token()
             await #expect(throws: (any Error).self) {
-                _ = try await h.send(.PATCH, "/api/v2/users/" + encodedID(Fixtures.samlID), token: token, json: ["app_metadata": ["use_mfa": true]])
+                _ = try await h.send(
+                    .PATCH, "/api/v2/users/" + encodedID(Fixtures.samlID), token: token,
+                    json: ["app_metadata": ["use_mfa": true]])
             }
             #expect(await h.store.user(id: Fixtures.samlID) == Fixtures.users[1])
             let log = await h.store.requests().filter { $0.method == "PATCH" }
@@ -67,7 +71,9 @@ struct FaultInjectionTests {
         try await withEmulator({ $0.faults = FaultConfiguration(dropAfterWriteRate: 1, seed: 1) }) { h in
             let token = try await h.token()
             await #expect(throws: (any Error).self) {
-                _ = try await h.send(.PATCH, "/api/v2/users/" + encodedID(Fixtures.samlID), token: token, json: ["app_metadata": ["use_mfa": true]])
+                _ = try await h.send(
+                    .PATCH, "/api/v2/users/" + encodedID(Fixtures.samlID), token: token,
+                    json: ["app_metadata": ["use_mfa": true]])
             }
             #expect(await h.store.user(id: Fixtures.samlID)?.appMetadata == ["use_mfa": true])
             let log = await h.store.requests().filter { $0.method == "PATCH" }

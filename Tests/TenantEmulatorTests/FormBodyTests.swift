@@ -10,7 +10,10 @@ struct FormBodyTests {
     static func form(_ h: Harness, _ method: HTTPMethod, _ path: String, _ text: String) async throws -> Answer {
         try await h.send(
             method, path,
-            headers: [("Authorization", "Bearer " + (try await h.token())), ("Content-Type", "application/x-www-form-urlencoded")],
+            headers: [
+                ("Authorization", "Bearer " + (try await h.token())),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
             body: Array(text.utf8)
         )
     }
@@ -18,7 +21,9 @@ struct FormBodyTests {
     @Test("PATCH user: booleans and strings from a form, as the schema types them")
     func patchUser() async throws {
         try await withEmulator { h in
-            let answer = try await Self.form(h, .PATCH, "/api/v2/users/" + encodedID(Fixtures.auth0ID), "blocked=true&name=Ada+L%C3%B6vel&email_verified=false")
+            let answer = try await Self.form(
+                h, .PATCH, "/api/v2/users/" + encodedID(Fixtures.auth0ID),
+                "blocked=true&name=Ada+L%C3%B6vel&email_verified=false")
             #expect(answer.status == 200)
             #expect(answer.json["blocked"] == true)
             #expect(answer.json["email_verified"] == false)
@@ -32,14 +37,18 @@ struct FormBodyTests {
         try await withEmulator { h in
             let answer = try await Self.form(h, .PATCH, "/api/v2/users/" + encodedID(Fixtures.auth0ID), "blocked=yes")
             #expect(answer.status == 400)
-            #expect(answer.json["message"] == "Payload validation error: 'Expected type boolean but found type string' on property blocked.")
+            #expect(
+                answer.json["message"]
+                    == "Payload validation error: 'Expected type boolean but found type string' on property blocked.")
         }
     }
 
     @Test("Enrollment ticket from a form")
     func ticket() async throws {
         try await withEmulator { h in
-            let answer = try await Self.form(h, .POST, "/api/v2/guardian/enrollments/ticket", "user_id=\(encodedID(Fixtures.samlID))&send_mail=false&factor=otp")
+            let answer = try await Self.form(
+                h, .POST, "/api/v2/guardian/enrollments/ticket",
+                "user_id=\(encodedID(Fixtures.samlID))&send_mail=false&factor=otp")
             #expect(answer.status == 200)
             #expect(answer.json["ticket_id"]?.stringValue?.isEmpty == false)
             let tickets = try await h.send(.GET, "/__emulator/tickets")
@@ -59,4 +68,3 @@ struct FormBodyTests {
         }
     }
 }
-

@@ -21,30 +21,42 @@ struct SeedingTests {
 
     @Test("CSV columns map into nested metadata, identities and typed values")
     func rowMapping() {
-        let columns = ["user_id", "email", "email_verified", "logins_count", "app_metadata.use_mfa", "app_metadata.team",
-                       "user_metadata.consent.given", "identities[0].connection", "name", "missing"]
-        let values: [String?] = ["auth0|1", "a@b.com", "true", "12", "false", "core", "true", "Username-Password-Authentication", "123", nil]
+        let columns = [
+            "user_id", "email", "email_verified", "logins_count", "app_metadata.use_mfa", "app_metadata.team",
+            "user_metadata.consent.given", "identities[0].connection", "name", "missing",
+        ]
+        let values: [String?] = [
+            "auth0|1", "a@b.com", "true", "12", "false", "core", "true", "Username-Password-Authentication", "123", nil,
+        ]
         let user = UserSeed.user(columns: columns, values: values)
-        #expect(user?.fields == [
-            "user_id": "auth0|1",
-            "email": "a@b.com",
-            "email_verified": true,
-            "logins_count": 12,
-            "app_metadata": ["use_mfa": false, "team": "core"],
-            "user_metadata": ["consent": ["given": true]],
-            "identities": [["connection": "Username-Password-Authentication"]],
-            "name": "123",
-        ])
+        #expect(
+            user?.fields == [
+                "user_id": "auth0|1",
+                "email": "a@b.com",
+                "email_verified": true,
+                "logins_count": 12,
+                "app_metadata": ["use_mfa": false, "team": "core"],
+                "user_metadata": ["consent": ["given": true]],
+                "identities": [["connection": "Username-Password-Authentication"]],
+                "name": "123",
+            ])
         #expect(UserSeed.user(columns: ["email"], values: ["x@y.z"]) == nil)
-        #expect(UserSeed.user(columns: ["user_id", "app_metadata.use_mfa"], values: ["auth0|2", ""])?.fields == ["user_id": "auth0|2"])
+        #expect(
+            UserSeed.user(columns: ["user_id", "app_metadata.use_mfa"], values: ["auth0|2", ""])?.fields == [
+                "user_id": "auth0|2"
+            ])
     }
 
     @Test("--state saves the users on stop and loads them on the next start")
     func stateFile() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("emulator-state-\(UUID().uuidString).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "emulator-state-\(UUID().uuidString).json"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try await withEmulator({ $0.stateFile = path }) { h in
-            _ = try await h.send(.PATCH, "/api/v2/users/" + encodedID(Fixtures.samlID), token: try await h.token(), json: ["app_metadata": ["use_mfa": true]])
+            _ = try await h.send(
+                .PATCH, "/api/v2/users/" + encodedID(Fixtures.samlID), token: try await h.token(),
+                json: ["app_metadata": ["use_mfa": true]])
         }
         #expect(FileManager.default.fileExists(atPath: path))
         try await withEmulator(users: [], { $0.stateFile = path }) { h in
@@ -56,7 +68,9 @@ struct SeedingTests {
 
     @Test("A state file that is not a user array is refused with its path")
     func badStateFile() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("emulator-bad-\(UUID().uuidString).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "emulator-bad-\(UUID().uuidString).json"
+        ).path
         try Data("{\"nope\":1}".utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
         var configuration = EmulatorConfiguration()
@@ -84,16 +98,21 @@ struct SeedingTests {
 struct ExportHeaderTests {
     @Test("Quoted, plain, BOM and doubled quotes")
     func parse() {
-        #expect(ExportHeader.parseRecord(Array(#""user_id","app_metadata.use_mfa",plain,"a""b""#.utf8) + [0x0A, 0x41]) == ["user_id", "app_metadata.use_mfa", "plain", "a\"b"])
+        #expect(
+            ExportHeader.parseRecord(Array(#""user_id","app_metadata.use_mfa",plain,"a""b""#.utf8) + [0x0A, 0x41]) == [
+                "user_id", "app_metadata.use_mfa", "plain", "a\"b",
+            ])
         #expect(ExportHeader.parseRecord(Array("\"multi\nline\",x\r\n".utf8)) == ["multi\nline", "x"])
     }
 
     @Test("A gzip file's header is read through the compression")
     func gzipHeader() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("header-\(UUID().uuidString).csv.gz").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("header-\(UUID().uuidString).csv.gz")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let users = [User(fields: ["user_id": "auth0|1", "email": "a@b.c"])]
-        let bytes = try ExportFile.gzip(users: users, fields: [.init(name: "user_id"), .init(name: "email", exportAs: "mail")])
+        let bytes = try ExportFile.gzip(
+            users: users, fields: [.init(name: "user_id"), .init(name: "email", exportAs: "mail")])
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         #expect(try ExportHeader.columns(ofFile: path) == ["user_id", "mail"])
     }
@@ -110,7 +129,9 @@ struct ExportHeaderTests {
 struct LifecycleTests {
     @Test("EmulatorServer.run reports its port, serves, and stops (saving state) when its task is cancelled")
     func runAndCancel() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("emulator-cancel-\(UUID().uuidString).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "emulator-cancel-\(UUID().uuidString).json"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: path) }
         var configuration = EmulatorConfiguration()
         configuration.port = 0

@@ -48,7 +48,8 @@ struct SpecSubsetTests {
     }
 
     /// Every difference between a table and the spec's schema, as readable lines.
-    static func differences(_ table: ObjectSchema, _ spec: JSONValue, in document: JSONValue, path: String) -> [String] {
+    static func differences(_ table: ObjectSchema, _ spec: JSONValue, in document: JSONValue, path: String) -> [String]
+    {
         var found: [String] = []
         let names = Set(spec["properties"]?.objectValue?.keys ?? [:].keys)
         let tableNames = Set(table.properties.map(\.name))
@@ -57,12 +58,15 @@ struct SpecSubsetTests {
         }
         let additional = spec["additionalProperties"]?.boolValue ?? true
         if additional != table.additionalProperties {
-            found.append("\(path): additionalProperties \(table.additionalProperties) in the table, \(additional) in the spec")
+            found.append(
+                "\(path): additionalProperties \(table.additionalProperties) in the table, \(additional) in the spec")
         }
         let required = spec["required"]?.arrayValue?.compactMap(\.stringValue) ?? []
         if Set(required) != Set(table.required) { found.append("\(path): required \(table.required) vs \(required)") }
         if spec["minProperties"]?.numberValue.map(Int.init) != table.minProperties {
-            found.append("\(path): minProperties \(String(describing: table.minProperties)) vs \(String(describing: spec["minProperties"]))")
+            found.append(
+                "\(path): minProperties \(String(describing: table.minProperties)) vs \(String(describing: spec["minProperties"]))"
+            )
         }
         for (name, property) in table.properties {
             guard let raw = spec["properties"]?[name] else { continue }
@@ -75,7 +79,9 @@ struct SpecSubsetTests {
             if schema["maxLength"]?.numberValue.map(Int.init) != property.maxLength { found.append("\(at): maxLength") }
             if schema["minimum"]?.numberValue.map(Int.init) != property.minimum { found.append("\(at): minimum") }
             if schema["maxItems"]?.numberValue.map(Int.init) != property.maxItems { found.append("\(at): maxItems") }
-            if schema["enum"]?.arrayValue?.compactMap(\.stringValue).sorted() != property.allowed?.sorted() { found.append("\(at): enum") }
+            if schema["enum"]?.arrayValue?.compactMap(\.stringValue).sorted() != property.allowed?.sorted() {
+                found.append("\(at): enum")
+            }
             let items = schema["items"].map { resolved($0, in: document) }
             switch (items, property.items) {
             case (let items?, let table?) where types(items) == [.object]:
@@ -102,7 +108,9 @@ struct SpecSubsetTests {
         #expect(served == inSpec)
     }
 
-    static let bodyTables = [UpdateUserRequest.schema, ExportJobRequest.schema, TicketRequest.schema, ExportJobRequest.fieldSchema]
+    static let bodyTables = [
+        UpdateUserRequest.schema, ExportJobRequest.schema, TicketRequest.schema, ExportJobRequest.fieldSchema,
+    ]
 
     @Test("Each body table matches its schema", arguments: bodyTables.map(\.specName))
     func bodies(name: String) throws {
@@ -120,9 +128,11 @@ struct SpecSubsetTests {
             ("/paths/~1jobs~1users-exports/post", ExportJobRequest.schema),
             ("/paths/~1guardian~1enrollments~1ticket/post", TicketRequest.schema),
         ] {
-            let reference = JSONPatch.value(at: pointer + "/requestBody/content/application~1json/schema/$ref", in: spec)
+            let reference = JSONPatch.value(
+                at: pointer + "/requestBody/content/application~1json/schema/$ref", in: spec)
             #expect(reference == .string("#/components/schemas/\(table.specName)"))
-            let form = JSONPatch.value(at: pointer + "/requestBody/content/application~1x-www-form-urlencoded", in: spec)
+            let form = JSONPatch.value(
+                at: pointer + "/requestBody/content/application~1x-www-form-urlencoded", in: spec)
             #expect(form != nil, "\(pointer) takes form bodies")
         }
     }
@@ -136,7 +146,9 @@ struct SpecSubsetTests {
             properties[parameter["name"]?.stringValue ?? ""] = parameter["schema"]
         }
         let asSchema: JSONValue = ["properties": .object(properties), "additionalProperties": true]
-        #expect(try #require(JSONPatch.value(at: "/paths/~1users~1{id}/get/operationId", in: spec)) == .string(UserAnswer.query.specName))
+        #expect(
+            try #require(JSONPatch.value(at: "/paths/~1users~1{id}/get/operationId", in: spec))
+                == .string(UserAnswer.query.specName))
         #expect(Self.differences(UserAnswer.query, asSchema, in: spec, path: "get_users_by_id") == [])
     }
 
@@ -153,7 +165,9 @@ struct SpecSubsetTests {
                 guard !properties.isEmpty else { continue }
                 taking.append("\(method.uppercased()) \(path)")
                 let asSchema: JSONValue = ["properties": .object(properties), "additionalProperties": true]
-                #expect(Self.differences(CustomDomainHeader.schema, asSchema, in: spec, path: "\(method) \(path) headers") == [])
+                #expect(
+                    Self.differences(CustomDomainHeader.schema, asSchema, in: spec, path: "\(method) \(path) headers")
+                        == [])
             }
         }
         #expect(taking.sorted() == ["PATCH /users/{id}", "POST /guardian/enrollments/ticket"])
@@ -162,8 +176,10 @@ struct SpecSubsetTests {
     @Test("PATCH user: read-only and write-only as the spec's request and response schemas imply")
     func readAndWriteOnly() throws {
         let spec = try Self.effectiveSpec()
-        let request = Set(try Self.schema("UpdateUserRequestContent", in: spec)["properties"]?.objectValue?.keys ?? [:].keys)
-        let response = Set(try Self.schema("UpdateUserResponseContent", in: spec)["properties"]?.objectValue?.keys ?? [:].keys)
+        let request = Set(
+            try Self.schema("UpdateUserRequestContent", in: spec)["properties"]?.objectValue?.keys ?? [:].keys)
+        let response = Set(
+            try Self.schema("UpdateUserResponseContent", in: spec)["properties"]?.objectValue?.keys ?? [:].keys)
         #expect(UpdateUserRequest.schema.writeOnly == request.subtracting(response))
         #expect(Set(UpdateUserRequest.schema.readOnly) == response.subtracting(request))
     }
@@ -183,7 +199,9 @@ struct SpecSubsetTests {
 
     @Test("Every pattern in the tables compiles")
     func patterns() {
-        for table in [UpdateUserRequest.schema, ExportJobRequest.schema, TicketRequest.schema, ExportJobRequest.fieldSchema] {
+        for table in [
+            UpdateUserRequest.schema, ExportJobRequest.schema, TicketRequest.schema, ExportJobRequest.fieldSchema,
+        ] {
             for (name, property) in table.properties {
                 if let pattern = property.pattern { #expect((try? Regex(pattern)) != nil, "\(table.specName).\(name)") }
             }

@@ -61,18 +61,22 @@ struct TokenBucketTests {
         #expect(bucket.reset(now: clock.now()) == 5_010)
     }
 
-    @Test("Plans parse from the command line", arguments: [
-        ("free", RateLimitPlan.free),
-        ("essentials", RateLimitPlan.essentials),
-        ("enterprise", RateLimitPlan.enterprise),
-        ("25/5", RateLimitPlan(global: .init(burst: 5, perSecond: 25))),
-        ("local", RateLimitPlan.local),
-    ])
+    @Test(
+        "Plans parse from the command line",
+        arguments: [
+            ("free", RateLimitPlan.free),
+            ("essentials", RateLimitPlan.essentials),
+            ("enterprise", RateLimitPlan.enterprise),
+            ("25/5", RateLimitPlan(global: .init(burst: 5, perSecond: 25))),
+            ("local", RateLimitPlan.local),
+        ])
     func parsing(text: String, plan: RateLimitPlan) {
         #expect(RateLimitPlan(parsing: text) == plan)
     }
 
-    @Test("Nonsense limits, and no limits at all, are refused", arguments: ["", "fast", "25", "0/5", "25/0", "a/b", "none", "unlimited"])
+    @Test(
+        "Nonsense limits, and no limits at all, are refused",
+        arguments: ["", "fast", "25", "0/5", "25/0", "a/b", "none", "unlimited"])
     func badLimits(text: String) {
         #expect(RateLimitPlan(parsing: text) == nil)
     }
@@ -120,8 +124,12 @@ struct TokenBucketTests {
     func partialPlan() async {
         let clock = ManualClock(start: 1_000)
         let limiter = RateLimiter(plan: RateLimitPlan(writeUsers: .init(burst: 2, perSecond: 1)), clock: clock)
-        #expect(await limiter.admit(method: "PATCH", path: "/api/v2/users/x") == .init(allowed: true, limit: 2, remaining: 1, reset: 1_001))
-        #expect(await limiter.admit(method: "GET", path: "/api/v2/users/x") == .init(allowed: true, limit: 1_000, remaining: 999, reset: 1_001))
+        #expect(
+            await limiter.admit(method: "PATCH", path: "/api/v2/users/x")
+                == .init(allowed: true, limit: 2, remaining: 1, reset: 1_001))
+        #expect(
+            await limiter.admit(method: "GET", path: "/api/v2/users/x")
+                == .init(allowed: true, limit: 1_000, remaining: 999, reset: 1_001))
         let empty = RateLimiter(plan: RateLimitPlan(), clock: clock)
         #expect(await empty.admit(method: "POST", path: "/api/v2/jobs/users-exports").limit == 1_000)
     }

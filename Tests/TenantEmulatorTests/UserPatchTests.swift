@@ -58,23 +58,27 @@ struct UserPatchTests {
         #expect(after.userMetadata == ["a": 1])
     }
 
-    @Test("Metadata key names with . or $ are refused, at any depth", arguments: [
-        ["app_metadata": ["use.mfa": true]] as JSONValue,
-        ["app_metadata": ["$set": true]] as JSONValue,
-        ["user_metadata": ["a": ["b.c": 1]]] as JSONValue,
-        ["user_metadata": ["a": [["$x": 1]]]] as JSONValue,
-    ])
+    @Test(
+        "Metadata key names with . or $ are refused, at any depth",
+        arguments: [
+            ["app_metadata": ["use.mfa": true]] as JSONValue,
+            ["app_metadata": ["$set": true]] as JSONValue,
+            ["user_metadata": ["a": ["b.c": 1]]] as JSONValue,
+            ["user_metadata": ["a": [["$x": 1]]]] as JSONValue,
+        ])
     func badKeys(body: JSONValue) {
         #expect(throws: UserPatch.Invalid.self) { try UserPatch(body: body) }
     }
 
-    @Test("Bodies that are not one non-empty object, or touch user_id, are refused", arguments: [
-        [:] as JSONValue,
-        [1] as JSONValue,
-        JSONValue.string("x"),
-        ["user_id": "other"] as JSONValue,
-        ["app_metadata": "yes"] as JSONValue,
-    ])
+    @Test(
+        "Bodies that are not one non-empty object, or touch user_id, are refused",
+        arguments: [
+            [:] as JSONValue,
+            [1] as JSONValue,
+            JSONValue.string("x"),
+            ["user_id": "other"] as JSONValue,
+            ["app_metadata": "yes"] as JSONValue,
+        ])
     func badBodies(body: JSONValue) {
         #expect(throws: UserPatch.Invalid.self) { try UserPatch(body: body) }
     }
@@ -82,7 +86,8 @@ struct UserPatchTests {
     @Test("Field paths: keys, indices, nested keys")
     func fieldPaths() {
         #expect(FieldPath.steps("identities[0].connection") == [.key("identities"), .index(0), .key("connection")])
-        #expect(FieldPath.steps("user_metadata.consent.given") == [.key("user_metadata"), .key("consent"), .key("given")])
+        #expect(
+            FieldPath.steps("user_metadata.consent.given") == [.key("user_metadata"), .key("consent"), .key("given")])
         #expect(user.value(atPath: "app_metadata.prefs.b") == 2)
         #expect(user.value(atPath: "app_metadata.roles[0]") == "admin")
         #expect(user.value(atPath: "app_metadata.roles[1]") == nil)

@@ -5,9 +5,11 @@ import Testing
 
 @Suite("GET and PATCH /api/v2/users/{id}")
 struct UserRoutesTests {
-    @Test("Ids with pipes, @ and an encoded / resolve to one user", arguments: [
-        Fixtures.auth0ID, Fixtures.samlID, Fixtures.slashID,
-    ])
+    @Test(
+        "Ids with pipes, @ and an encoded / resolve to one user",
+        arguments: [
+            Fixtures.auth0ID, Fixtures.samlID, Fixtures.slashID,
+        ])
     func encodedIDs(id: String) async throws {
         try await withEmulator { h in
             let answer = try await h.send(.GET, "/api/v2/users/" + encodedID(id), token: try await h.token())
@@ -30,13 +32,20 @@ struct UserRoutesTests {
         try await withEmulator { h in
             let answer = try await h.send(.GET, "/api/v2/users/auth0%7Cnobody", token: try await h.token())
             #expect(answer.status == 404)
-            #expect(answer.json == ["statusCode": 404, "error": "Not Found", "message": "The user does not exist.", "errorCode": "inexistent_user"])
-            let patch = try await h.send(.PATCH, "/api/v2/users/auth0%7Cnobody", token: try await h.token(), json: ["app_metadata": ["use_mfa": true]])
+            #expect(
+                answer.json == [
+                    "statusCode": 404, "error": "Not Found", "message": "The user does not exist.",
+                    "errorCode": "inexistent_user",
+                ])
+            let patch = try await h.send(
+                .PATCH, "/api/v2/users/auth0%7Cnobody", token: try await h.token(),
+                json: ["app_metadata": ["use_mfa": true]])
             #expect(patch.json["errorCode"] == "inexistent_user")
         }
     }
 
-    @Test("Unknown routes answer 404 in the same shape", arguments: ["/api/v2/clients", "/nothing/here", "/api/v2/users"])
+    @Test(
+        "Unknown routes answer 404 in the same shape", arguments: ["/api/v2/clients", "/nothing/here", "/api/v2/users"])
     func unknownRoutes(path: String) async throws {
         try await withEmulator { h in
             let answer = try await h.send(.GET, path, token: try await h.token())
@@ -51,7 +60,9 @@ struct UserRoutesTests {
         let clock = ManualClock()
         try await withEmulator({ $0.clock = clock }) { h in
             let path = "/api/v2/users/" + encodedID(Fixtures.auth0ID)
-            let answer = try await h.send(.PATCH, path, token: try await h.token(), json: ["app_metadata": ["use_mfa": true]], headers: [("X-Correlation-ID", "op-42")])
+            let answer = try await h.send(
+                .PATCH, path, token: try await h.token(), json: ["app_metadata": ["use_mfa": true]],
+                headers: [("X-Correlation-ID", "op-42")])
             #expect(answer.status == 200)
             #expect(answer.json["app_metadata"] == ["use_mfa": true, "roles": ["admin"], "team": "core"])
             #expect(answer.json["email"] == "ada@example.com")
@@ -97,9 +108,11 @@ struct UserRoutesTests {
         }
     }
 
-    @Test("Bad bodies: 400 invalid_body", arguments: [
-        #"{"app_metadata":{"use.mfa":true}}"#, #"{"app_metadata":{"$x":1}}"#, "{}", "not json", "[1]",
-    ])
+    @Test(
+        "Bad bodies: 400 invalid_body",
+        arguments: [
+            #"{"app_metadata":{"use.mfa":true}}"#, #"{"app_metadata":{"$x":1}}"#, "{}", "not json", "[1]",
+        ])
     func badBody(body: String) async throws {
         try await withEmulator { h in
             let answer = try await h.send(
@@ -121,7 +134,8 @@ struct UserRoutesTests {
     func largeBody() async throws {
         try await withEmulator { h in
             let big = JSONValue.object(["app_metadata": ["blob": .string(String(repeating: "x", count: 1_100_000))]])
-            let answer = try await h.send(.PATCH, "/api/v2/users/" + encodedID(Fixtures.auth0ID), token: try await h.token(), json: big)
+            let answer = try await h.send(
+                .PATCH, "/api/v2/users/" + encodedID(Fixtures.auth0ID), token: try await h.token(), json: big)
             #expect(answer.status == 413)
             #expect(answer.json["statusCode"] == 413)
         }
@@ -132,11 +146,17 @@ struct UserRoutesTests {
         try await withEmulator({ $0.scopes = ["update:users_app_metadata"] }) { h in
             let token = try await h.token()
             let path = "/api/v2/users/" + encodedID(Fixtures.auth0ID)
-            #expect(try await h.send(.PATCH, path, token: token, json: ["app_metadata": ["use_mfa": true]]).status == 200)
+            #expect(
+                try await h.send(.PATCH, path, token: token, json: ["app_metadata": ["use_mfa": true]]).status == 200)
             for body: JSONValue in [["user_metadata": ["a": 1]], ["app_metadata": ["use_mfa": true], "name": "x"]] {
                 let answer = try await h.send(.PATCH, path, token: token, json: body)
                 #expect(answer.status == 403)
-                #expect(answer.json == ["statusCode": 403, "error": "Forbidden", "message": "Insufficient scope, expected any of: update:users", "errorCode": "insufficient_scope"])
+                #expect(
+                    answer.json == [
+                        "statusCode": 403, "error": "Forbidden",
+                        "message": "Insufficient scope, expected any of: update:users",
+                        "errorCode": "insufficient_scope",
+                    ])
             }
             let read = try await h.send(.GET, path, token: token)
             #expect(read.status == 403)
@@ -147,16 +167,25 @@ struct UserRoutesTests {
     @Test("Without an update scope, PATCH gets Auth0's 403 body")
     func noUpdateScope() async throws {
         try await withEmulator({ $0.scopes = ["read:users"] }) { h in
-            let answer = try await h.send(.PATCH, "/api/v2/users/" + encodedID(Fixtures.auth0ID), token: try await h.token(), json: ["app_metadata": ["use_mfa": true]])
+            let answer = try await h.send(
+                .PATCH, "/api/v2/users/" + encodedID(Fixtures.auth0ID), token: try await h.token(),
+                json: ["app_metadata": ["use_mfa": true]])
             #expect(answer.status == 403)
-            #expect(answer.json == ["statusCode": 403, "error": "Forbidden", "message": "Insufficient scope, expected any of: update:users,update:users_app_metadata", "errorCode": "insufficient_scope"])
+            #expect(
+                answer.json == [
+                    "statusCode": 403, "error": "Forbidden",
+                    "message": "Insufficient scope, expected any of: update:users,update:users_app_metadata",
+                    "errorCode": "insufficient_scope",
+                ])
         }
     }
 
     @Test("update:users may change user_metadata and top-level fields")
     func updateUsersScope() async throws {
         try await withEmulator({ $0.scopes = ["update:users"] }) { h in
-            let answer = try await h.send(.PATCH, "/api/v2/users/" + encodedID(Fixtures.slashID), token: try await h.token(), json: ["user_metadata": ["a": 1], "name": "Z"])
+            let answer = try await h.send(
+                .PATCH, "/api/v2/users/" + encodedID(Fixtures.slashID), token: try await h.token(),
+                json: ["user_metadata": ["a": 1], "name": "Z"])
             #expect(answer.status == 200)
             #expect(answer.json["user_metadata"] == ["a": 1])
             #expect(answer.json["name"] == "Z")
@@ -178,7 +207,8 @@ struct UserRoutesTests {
                 let answer = try await h.send(method, path, token: token)
                 #expect(answer.status == 405, "\(method) \(path)")
                 #expect(answer.header("allow") == allow, "\(method) \(path)")
-                #expect(answer.json == ["statusCode": 405, "error": "Method Not Allowed", "message": "Method Not Allowed"])
+                #expect(
+                    answer.json == ["statusCode": 405, "error": "Method Not Allowed", "message": "Method Not Allowed"])
             }
             let unknown = try await h.send(.PUT, "/api/v2/clients/x", token: token)
             #expect(unknown.status == 404)

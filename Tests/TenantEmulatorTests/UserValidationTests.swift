@@ -7,10 +7,12 @@ import Testing
 struct UserValidationTests {
     static let path = "/api/v2/users/" + encodedID(Fixtures.auth0ID)
 
-    @Test("A profile field of the wrong JSON type: 400 invalid_body, nothing stored", arguments: [
-        ["email": [:]] as JSONValue, ["blocked": "yes"], ["email_verified": 1], ["name": 5], ["phone_number": true],
-        ["username": ["a"]], ["app_metadata": "x"], ["user_metadata": [1]], ["verify_email": "no"],
-    ])
+    @Test(
+        "A profile field of the wrong JSON type: 400 invalid_body, nothing stored",
+        arguments: [
+            ["email": [:]] as JSONValue, ["blocked": "yes"], ["email_verified": 1], ["name": 5], ["phone_number": true],
+            ["username": ["a"]], ["app_metadata": "x"], ["user_metadata": [1]], ["verify_email": "no"],
+        ])
     func wrongType(body: JSONValue) async throws {
         try await withEmulator { h in
             let answer = try await h.send(.PATCH, Self.path, token: try await h.token(), json: body)
@@ -27,21 +29,28 @@ struct UserValidationTests {
     func wrongTypeMessage() async throws {
         try await withEmulator { h in
             let answer = try await h.send(.PATCH, Self.path, token: try await h.token(), json: ["blocked": "yes"])
-            #expect(answer.json == [
-                "statusCode": 400, "error": "Bad Request", "errorCode": "invalid_body",
-                "message": "Payload validation error: 'Expected type boolean but found type string' on property blocked.",
-            ])
+            #expect(
+                answer.json == [
+                    "statusCode": 400, "error": "Bad Request", "errorCode": "invalid_body",
+                    "message":
+                        "Payload validation error: 'Expected type boolean but found type string' on property blocked.",
+                ])
         }
     }
 
-    @Test("Unknown and read-only properties: 400 'Additional properties not allowed'", arguments: [
-        "foo", "user_id", "created_at", "updated_at", "logins_count", "identities", "last_login", "multifactor",
-    ])
+    @Test(
+        "Unknown and read-only properties: 400 'Additional properties not allowed'",
+        arguments: [
+            "foo", "user_id", "created_at", "updated_at", "logins_count", "identities", "last_login", "multifactor",
+        ])
     func unknownOrReadOnly(name: String) async throws {
         try await withEmulator { h in
-            let answer = try await h.send(.PATCH, Self.path, token: try await h.token(), json: .object([name: "x", "name": "Z"]))
+            let answer = try await h.send(
+                .PATCH, Self.path, token: try await h.token(), json: .object([name: "x", "name": "Z"]))
             #expect(answer.status == 400)
-            #expect(answer.json["message"] == .string("Payload validation error: 'Additional properties not allowed: \(name)'."))
+            #expect(
+                answer.json["message"]
+                    == .string("Payload validation error: 'Additional properties not allowed: \(name)'."))
             #expect(answer.json["errorCode"] == "invalid_body")
             #expect(await h.store.user(id: Fixtures.auth0ID) == Fixtures.users[0])
         }
@@ -71,11 +80,15 @@ struct UserValidationTests {
         }
     }
 
-    @Test("Patterns, lengths and formats from the spec: 400", arguments: [
-        ["phone_number": "555-1234"] as JSONValue, ["name": ""], ["name": .string(String(repeating: "n", count: 301))],
-        ["given_name": .string(String(repeating: "g", count: 151))], ["username": .string(String(repeating: "u", count: 129))],
-        ["email": "not-an-email"], ["password": ""], ["connection": ""],
-    ])
+    @Test(
+        "Patterns, lengths and formats from the spec: 400",
+        arguments: [
+            ["phone_number": "555-1234"] as JSONValue, ["name": ""],
+            ["name": .string(String(repeating: "n", count: 301))],
+            ["given_name": .string(String(repeating: "g", count: 151))],
+            ["username": .string(String(repeating: "u", count: 129))],
+            ["email": "not-an-email"], ["password": ""], ["connection": ""],
+        ])
     func constraints(body: JSONValue) async throws {
         try await withEmulator { h in
             let answer = try await h.send(.PATCH, Self.path, token: try await h.token(), json: body)
@@ -89,7 +102,8 @@ struct UserValidationTests {
     func accepted() async throws {
         try await withEmulator { h in
             let body: JSONValue = [
-                "phone_number": "+15551234", "name": .string(String(repeating: "n", count: 300)), "email": "ada+1@example.com",
+                "phone_number": "+15551234", "name": .string(String(repeating: "n", count: 300)),
+                "email": "ada+1@example.com",
                 "blocked": true, "email_verified": true, "nickname": .null, "app_metadata": ["use_mfa": true],
             ]
             let answer = try await h.send(.PATCH, Self.path, token: try await h.token(), json: body)
@@ -107,9 +121,15 @@ struct UserValidationTests {
             let some = try await h.send(.GET, Self.path + "?fields=email,name", token: token)
             #expect(some.status == 200)
             #expect(some.json == ["email": "ada@example.com", "name": "Ada \"The Countess\" Lovelace"])
-            let included = try await h.send(.GET, Self.path + "?fields=user_id%2Capp_metadata&include_fields=true", token: token)
-            #expect(included.json == ["user_id": .string(Fixtures.auth0ID), "app_metadata": ["use_mfa": false, "roles": ["admin"], "team": "core"]])
-            let excluded = try await h.send(.GET, Self.path + "?fields=app_metadata,user_metadata,identities&include_fields=false", token: token)
+            let included = try await h.send(
+                .GET, Self.path + "?fields=user_id%2Capp_metadata&include_fields=true", token: token)
+            #expect(
+                included.json == [
+                    "user_id": .string(Fixtures.auth0ID),
+                    "app_metadata": ["use_mfa": false, "roles": ["admin"], "team": "core"],
+                ])
+            let excluded = try await h.send(
+                .GET, Self.path + "?fields=app_metadata,user_metadata,identities&include_fields=false", token: token)
             var rest = Fixtures.users[0].fields
             for name in ["app_metadata", "user_metadata", "identities"] { rest[name] = nil }
             #expect(excluded.json == .object(rest))
@@ -121,21 +141,28 @@ struct UserValidationTests {
     @Test("A non-boolean include_fields: 400 invalid_query_string")
     func badIncludeFields() async throws {
         try await withEmulator { h in
-            let answer = try await h.send(.GET, Self.path + "?fields=email&include_fields=maybe", token: try await h.token())
+            let answer = try await h.send(
+                .GET, Self.path + "?fields=email&include_fields=maybe", token: try await h.token())
             #expect(answer.status == 400)
-            #expect(answer.json == [
-                "statusCode": 400, "error": "Bad Request", "errorCode": "invalid_query_string",
-                "message": "Query validation error: 'Expected type boolean but found type string' on property include_fields.",
-            ])
+            #expect(
+                answer.json == [
+                    "statusCode": 400, "error": "Bad Request", "errorCode": "invalid_query_string",
+                    "message":
+                        "Query validation error: 'Expected type boolean but found type string' on property include_fields.",
+                ])
         }
     }
 
-    @Test("auth0-custom-domain: 400 invalid_headers outside the spec's lengths, ignored within them", arguments: [
-        ("ab", 400), (String(repeating: "d", count: 256), 400), ("login.example.com", 200),
-    ])
+    @Test(
+        "auth0-custom-domain: 400 invalid_headers outside the spec's lengths, ignored within them",
+        arguments: [
+            ("ab", 400), (String(repeating: "d", count: 256), 400), ("login.example.com", 200),
+        ])
     func customDomain(value: String, status: Int) async throws {
         try await withEmulator { h in
-            let answer = try await h.send(.PATCH, Self.path, token: try await h.token(), json: ["name": "Z"], headers: [("auth0-custom-domain", value)])
+            let answer = try await h.send(
+                .PATCH, Self.path, token: try await h.token(), json: ["name": "Z"],
+                headers: [("auth0-custom-domain", value)])
             #expect(answer.status == status)
             if status == 400 { #expect(answer.json["errorCode"] == "invalid_headers") }
         }

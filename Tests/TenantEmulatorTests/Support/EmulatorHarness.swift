@@ -34,10 +34,13 @@ struct Harness: Sendable {
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
-        return Answer(status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
+        return Answer(
+            status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
     }
 
-    func send(_ method: HTTPMethod, _ path: String, token: String?, json: JSONValue? = nil, headers: [(String, String)] = []) async throws -> Answer {
+    func send(
+        _ method: HTTPMethod, _ path: String, token: String?, json: JSONValue? = nil, headers: [(String, String)] = []
+    ) async throws -> Answer {
         var all = headers
         if let token { all.append(("Authorization", "Bearer \(token)")) }
         if json != nil { all.append(("Content-Type", "application/json")) }
@@ -47,8 +50,11 @@ struct Harness: Sendable {
     /// A token for the default client, via the form-encoded grant.
     func token() async throws -> String {
         let audience = emulator.apiURL + "/"
-        let form = "grant_type=client_credentials&client_id=emulator-client&client_secret=emulator-secret&audience=\(audience.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
-        let answer = try await send(.POST, "/oauth/token", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))
+        let form =
+            "grant_type=client_credentials&client_id=emulator-client&client_secret=emulator-secret&audience=\(audience.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+        let answer = try await send(
+            .POST, "/oauth/token", headers: [("Content-Type", "application/x-www-form-urlencoded")],
+            body: Array(form.utf8))
         guard answer.status == 200, let token = answer.json["access_token"]?.stringValue else {
             throw HarnessError.noToken(answer.status, answer.text)
         }

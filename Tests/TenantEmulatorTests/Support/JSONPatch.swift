@@ -61,7 +61,9 @@ enum JSONPatch {
         }
     }
 
-    private static func set(_ value: JSONValue, at tokens: ArraySlice<String>, in container: JSONValue, mustExist: Bool, pointer: String) throws -> JSONValue {
+    private static func set(
+        _ value: JSONValue, at tokens: ArraySlice<String>, in container: JSONValue, mustExist: Bool, pointer: String
+    ) throws -> JSONValue {
         guard let token = tokens.first else { return value }
         guard case .object(var members) = container else { throw Failure.missing(pointer) }
         if tokens.count == 1 {
@@ -74,7 +76,9 @@ enum JSONPatch {
         return .object(members)
     }
 
-    private static func remove(at tokens: ArraySlice<String>, in container: JSONValue, pointer: String) throws -> JSONValue {
+    private static func remove(at tokens: ArraySlice<String>, in container: JSONValue, pointer: String) throws
+        -> JSONValue
+    {
         guard let token = tokens.first, case .object(var members) = container, let child = members[token] else {
             throw Failure.missing(pointer)
         }
