@@ -16,29 +16,14 @@ config=${CONFIG:-debug}
 swift build -c "$config" --product mfa-rollout >&2
 bin="$(swift build -c "$config" --show-bin-path)/mfa-rollout"
 work="$(mktemp -d)"
-emulator_pid=""
-stop_emulator() {
-  if [ -n "$emulator_pid" ] && kill -0 "$emulator_pid" 2>/dev/null; then
-    kill -TERM "$emulator_pid" 2>/dev/null || true
-    wait "$emulator_pid" 2>/dev/null || true
-  fi
-  emulator_pid=""
-}
-trap 'stop_emulator; rm -rf "$work"' EXIT INT TERM
+. scripts/lib/emulator.sh
+trap 'emulator_stop; rm -rf "$work"' EXIT INT TERM
 export MFA_ROLLOUT_STATE_DIR="$work/state"
 
 # start_emulator RATE/BURST: a fresh tenant with 2N generated users; sets $url.
 start_emulator() {
-  stop_emulator
-  "$bin" emulator --generate $((n * 2)) --seed 5 --port 0 --limits "$1" >"$work/emulator.log" 2>&1 &
-  emulator_pid=$!
-  url=""
-  for _ in $(seq 1 100); do
-    url="$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$work/emulator.log" | head -1 || true)"
-    [ -n "$url" ] && return 0
-    sleep 0.1
-  done
-  echo "bench-apply: the emulator did not start" >&2; cat "$work/emulator.log" >&2; exit 1
+  emulator_start "$bin" "$work/emulator.log" --generate $((n * 2)) --seed 5 --limits "$1"
+  url=$EMULATOR_URL
 }
 
 # make_plan: exports N users without the flag and plans enabling it for them, for this tenant;

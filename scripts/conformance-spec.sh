@@ -23,35 +23,10 @@ fi
 "$VENV/bin/pip" install --quiet --disable-pip-version-check -r scripts/conformance/spec-requirements.txt
 
 WORK="$(mktemp -d)"
-EMULATOR_PID=""
-cleanup() {
-  if [ -n "$EMULATOR_PID" ] && kill -0 "$EMULATOR_PID" 2>/dev/null; then
-    kill -TERM "$EMULATOR_PID" 2>/dev/null || true
-    wait "$EMULATOR_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-"$BIN" emulator --users samples/users.csv --host 127.0.0.1 --port 0 >"$WORK/emulator.log" 2>&1 &
-EMULATOR_PID=$!
-
-URL=""
-for _ in $(seq 1 100); do
-  URL="$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$WORK/emulator.log" | head -1 || true)"
-  [ -n "$URL" ] && break
-  if ! kill -0 "$EMULATOR_PID" 2>/dev/null; then
-    echo "conformance-spec: the emulator exited before listening:" >&2
-    cat "$WORK/emulator.log" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-if [ -z "$URL" ]; then
-  echo "conformance-spec: the emulator did not print its URL within 10 s" >&2
-  cat "$WORK/emulator.log" >&2
-  exit 1
-fi
+. scripts/lib/emulator.sh
+trap 'emulator_stop; rm -rf "$WORK"' EXIT INT TERM
+emulator_start "$BIN" "$WORK/emulator.log" --users samples/users.csv
+URL=$EMULATOR_URL
 echo "conformance-spec: emulator at $URL" >&2
 
 "$VENV/bin/python" scripts/conformance/spec_conformance.py "$URL" --work "$WORK/run" \

@@ -12,17 +12,10 @@ bin="$(swift build --show-bin-path)/mfa-rollout"
 
 # --- A local emulated tenant, seeded from the same users: the tenant the plan is made for ---
 echo "==> Starting a local emulated tenant seeded from samples/users.csv" >&2
-"$bin" emulator --users samples/users.csv --port 0 >"$out/emulator.log" 2>&1 &
-emulator_pid=$!
-trap 'kill -TERM "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true' EXIT
-url=""
-for _ in $(seq 1 100); do
-  url="$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$out/emulator.log" | head -1 || true)"
-  [ -n "$url" ] && break
-  kill -0 "$emulator_pid" 2>/dev/null || { cat "$out/emulator.log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "==> the emulator did not start" >&2; exit 1; }
+. scripts/lib/emulator.sh
+trap emulator_stop EXIT
+emulator_start "$bin" "$out/emulator.log" --users samples/users.csv
+url=$EMULATOR_URL
 domain="${url#http://}"
 echo "==> Emulator at $url" >&2
 
