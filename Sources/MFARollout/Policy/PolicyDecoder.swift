@@ -133,6 +133,13 @@ struct PolicyDecoder {
     // MARK: YAML
 
     private func compose(_ yaml: String) throws(PolicyError) -> Node {
+        if let excess = YAMLExpansion.check(yaml) {
+            throw PolicyError(
+                file: file, keyPath: "", line: excess.line, column: excess.column,
+                message:
+                    "the policy stands for more than \(YAMLExpansion.nodeLimit) YAML nodes once its aliases are expanded (aliases of aliases multiply it, as in a \"billion laughs\" bomb): write it out, or put long lists in list files"
+            )
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)
