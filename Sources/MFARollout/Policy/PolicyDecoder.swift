@@ -184,7 +184,7 @@ struct PolicyDecoder {
     // MARK: Sections
 
     private func decodeCSV(_ node: PolicyNode) throws(PolicyError) -> CSVDialect {
-        let f = try node.fields(allowed: ["delimiter", "auth0_escaping"])
+        let f = try node.fields(allowed: ["delimiter", "auth0_escaping", "max_field_bytes", "max_record_bytes"])
         var settings = CSVDialect()
         if let d = f["delimiter"] {
             let text = try d.string(allowEmpty: true)
@@ -203,6 +203,13 @@ struct PolicyDecoder {
             case "off": settings.auth0Escaping = .off
             default: throw e.error("unknown auth0_escaping '\(text)' (expected one of: auto, on, off)")
             }
+        }
+        if let n = f["max_field_bytes"] { settings.maxFieldBytes = try n.byteCount() }
+        if let n = f["max_record_bytes"] { settings.maxRecordBytes = try n.byteCount() }
+        if settings.maxFieldBytes > settings.maxRecordBytes {
+            throw (f["max_field_bytes"] ?? f["max_record_bytes"] ?? node).error(
+                "max_field_bytes (\(ByteCount.text(settings.maxFieldBytes))) is more than max_record_bytes (\(ByteCount.text(settings.maxRecordBytes))): a field is part of a record"
+            )
         }
         return settings
     }
