@@ -23,7 +23,12 @@ enum PlanSummaryText {
         if s.keptByEnableOnly > 0 { rows.append(("kept on by enable-only", s.keptByEnableOnly)) }
         rows.append(("rejected rows", s.rejected))
         let width = rows.map(\.0.count).max() ?? 0
-        var out = headline + "\n\n"
+        var out = headline + "\n"
+        if s.rows == 0 {
+            out +=
+                "0 users read: the export\(plan.inputs.filter { $0.role == .export }.count == 1 ? " holds" : "s hold") no data rows.\n"
+        }
+        out += "\n"
         for (label, value) in rows {
             out += "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(value) + "\n"
         }

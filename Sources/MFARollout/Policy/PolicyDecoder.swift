@@ -105,12 +105,12 @@ struct PolicyDecoder {
                 try decodeList(n, kind: .denyList, inputFiles: &inputFiles)
             } ?? UserList()
 
-        var guards = Guards()
+        var guards = Guards(minRows: Guards.defaultMinRows)
         if let node = fields["guards"] {
             let f = try node.fields(allowed: ["max_changes", "max_change_percent", "min_rows"])
             guards.maxChanges = try f["max_changes"]?.int()
             guards.maxChangePercent = try f["max_change_percent"]?.percentage()
-            guards.minRows = try f["min_rows"]?.int()
+            guards.minRows = try f["min_rows"]?.int() ?? Guards.defaultMinRows
         }
 
         if rules.isEmpty && allow.isEmpty {
