@@ -25,12 +25,12 @@ struct ApplyCommand: AsyncParsableCommand {
             SIGINT/SIGTERM stop gracefully: no new operation starts, requests in flight finish and are \
             journaled. A second signal exits at once (the journal is still consistent).
 
-            With --enroll, each user whose flag the run turns on also gets an MFA enrollment ticket
-            (POST /api/v2/guardian/enrollments/ticket), journaled like the PATCHes: a resume never
-            requests a ticket the journal records as created. Auth0 emails it; with --no-send-mail
+            With --enroll, each user whose flag the run turns on also gets an MFA enrollment ticket \
+            (POST /api/v2/guardian/enrollments/ticket), journaled like the PATCHes: a resume never \
+            requests a ticket the journal records as created. Auth0 emails it; with --no-send-mail \
             the ticket URLs go only to --ticket-file (created mode 600), never to the output.
 
-            Exit codes: 0 every operation done, 4 some operations (or tickets) failed, 1 error or
+            Exit codes: 0 every operation done, 4 some operations (or tickets) failed, 1 error or \
             stopped early.
             """
     )

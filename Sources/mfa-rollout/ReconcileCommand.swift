@@ -73,7 +73,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("export-timeout"),
         help: ArgumentHelp(
-            "Give up when the export job has not completed after this long: 90s, 30m, 2h. Default 30m.",
+            "Give up when the export job has not completed after this long: 90s, 30m, 2h.",
             valueName: "duration"))
     var exportTimeout: String = "30m"
 
