@@ -139,18 +139,20 @@ struct ApplyCommand: AsyncParsableCommand {
             Terminal.note(
                 "applying plan \(plan.fingerprint) (\(plan.operations.count) operations) to \(settings.domain) at \(DurationText.rate(limit.rate))/s, burst \(limit.burst), \(settings.concurrency) workers"
             )
+            let progress = ProgressLine()
             let signals = SignalStopper { signal in
-                Terminal.note(
+                progress.note(
                     "\(signal) received: finishing the requests in flight, starting no new ones (again to quit at once)"
                 )
                 engine.stop()
             }
             defer { signals.cancel() }
-            let progress = ProgressLine()
             let ticker = Task {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(250))
-                    if !Task.isCancelled { progress.update(ApplyProgressLine.render(engine.progress())) }
+                    if !Task.isCancelled {
+                        progress.update { ApplyProgressLine.render(engine.progress(), style: $0) }
+                    }
                 }
             }
             defer { ticker.cancel() }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MFARollout
 
 @main
@@ -24,6 +25,7 @@ struct MFARolloutCommand: AsyncParsableCommand {
     /// Runs the command and maps every failure to the documented exit codes: ArgumentParser's
     /// own usage errors would exit 64, which scripts branching on 0/2/3 would not expect.
     static func main() async {
+        LoggingSystem.bootstrap { VisibleLogHandler(label: $0) }
         let parsed: ParsableCommand
         do {
             parsed = try parseAsRoot()

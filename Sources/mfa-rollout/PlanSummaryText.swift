@@ -18,7 +18,9 @@ enum PlanSummaryText {
         ]
         if s.normalise > 0 {
             rows.append(("normalise (not a boolean now)", s.normalise))
-            for line in s.normaliseLines { rows.append(("  normalise: \(line.from) → boolean", line.count)) }
+            for line in s.normaliseLines {
+                rows.append(("  normalise: \(Terminal.visible(line.from)) → boolean", line.count))
+            }
         }
         if s.keptByEnableOnly > 0 { rows.append(("kept on by enable-only", s.keptByEnableOnly)) }
         rows.append(("rejected rows", s.rejected))
@@ -36,10 +38,10 @@ enum PlanSummaryText {
             out += "\nGuards:\n"
             for check in plan.guards { out += "  \(check.tripped ? "✗" : "✓") \(check.explanation)\n" }
         }
-        out += "\nFlag: \(plan.flag.location) (mode \(plan.mode))\n"
+        out += "\nFlag: \(Terminal.visible(plan.flag.location)) (mode \(plan.mode))\n"
         out += "Tenant: \(plan.tenant ?? "none (plan with --tenant DOMAIN to make a plan that can be applied)")\n"
         out += "Fingerprint: \(plan.fingerprint)\n"
-        if !written.isEmpty { out += "Wrote: \(written.joined(separator: ", "))\n" }
+        if !written.isEmpty { out += "Wrote: \(written.map(Terminal.visible).joined(separator: ", "))\n" }
         return out
     }
 }

@@ -141,7 +141,8 @@ struct ReconcileCommand: AsyncParsableCommand {
                 case .applying(let engine):
                     Terminal.note("applying \(engine.plan.operations.count) operation(s) to \(settings.domain)")
                     signals.install { signal in
-                        Terminal.note("\(signal) received: finishing the requests in flight, starting no new ones")
+                        Terminal.interruptionNote(
+                            "\(signal) received: finishing the requests in flight, starting no new ones")
                         engine.stop()
                     }
                 case .applied(let applied):
