@@ -29,6 +29,11 @@ void mfa_drop_cached_pages(int fd) {
 
 int mfa_open_unnamed_file(const char *directory, unsigned int mode) {
 #if defined(__linux__) && defined(O_TMPFILE)
+    /* Naming the file later goes through /proc/self/fd: without /proc, write a named one. */
+    if (access("/proc/self/fd", F_OK) != 0) {
+        errno = EOPNOTSUPP;
+        return -1;
+    }
     return open(directory, O_TMPFILE | O_WRONLY | O_CLOEXEC, (mode_t)mode);
 #else
     (void)directory;
