@@ -75,10 +75,28 @@ static inline uint64_t mfa_copy_field(unsigned char *restrict to, const unsigned
     return (uint64_t)(first | middle | last);
 }
 
+/* Whether any of `length` bytes is a control character (below 0x20, or DEL). No early exit,
+ * so the compiler can test many bytes at once; it runs on the user id, once a row. */
+static inline int mfa_has_control(const unsigned char *bytes, size_t length) {
+    unsigned char found = 0;
+    for (size_t i = 0; i < length; i++) found |= (unsigned char)((bytes[i] < 0x20) | (bytes[i] == 0x7F));
+    return found;
+}
+
+int mfa_never_space(unsigned char c) {
+    (void)c;
+    return 0;
+}
+
 /* libcsv field callback over an `mfa_fields`. */
 void mfa_fields_add(void *data, size_t length, void *state_) {
     mfa_fields *state = (mfa_fields *)state_;
     ptrdiff_t index = state->field_index++;
+    if (__builtin_expect((ptrdiff_t)length > state->max_field, 0)) {
+        if (state->oversized_field == 0) state->oversized_field = index + 1;
+        state->aborted = 1;
+        return;
+    }
     if (__builtin_expect(!state->header_done, 0)) {
         if (!state->aborted) state->header_field(state->context, data, length);
         return;
@@ -108,5 +126,8 @@ void mfa_fields_add(void *data, size_t length, void *state_) {
     state->span_start[slot] = count;
     state->span_length[slot] = (ptrdiff_t)length;
     state->bytes_count = count + (ptrdiff_t)length;
-    if (index == state->key_field) state->key_field_parsed(state->context, state->bytes + count, length);
+    if (index == state->key_field) {
+        state->key_has_control = mfa_has_control(state->bytes + count, length);
+        state->key_field_parsed(state->context, state->bytes + count, length);
+    }
 }

@@ -1,9 +1,12 @@
 #include "CPlatform.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const void *mfa_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
     return memmem(haystack, haystack_length, needle, needle_length);
@@ -22,6 +25,35 @@ int mfa_start_writeback(int fd, long long offset, long long count) {
 
 void mfa_drop_cached_pages(int fd) {
     (void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+}
+
+int mfa_open_unnamed_file(const char *directory, unsigned int mode) {
+#if defined(__linux__) && defined(O_TMPFILE)
+    /* Naming the file later goes through /proc/self/fd: without /proc, write a named one. */
+    if (access("/proc/self/fd", F_OK) != 0) {
+        errno = EOPNOTSUPP;
+        return -1;
+    }
+    return open(directory, O_TMPFILE | O_WRONLY | O_CLOEXEC, (mode_t)mode);
+#else
+    (void)directory;
+    (void)mode;
+    errno = EOPNOTSUPP;
+    return -1;
+#endif
+}
+
+int mfa_link_unnamed_file(int fd, const char *path) {
+#ifdef __linux__
+    char link[64];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    return linkat(AT_FDCWD, link, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+#else
+    (void)fd;
+    (void)path;
+    errno = EOPNOTSUPP;
+    return -1;
+#endif
 }
 
 struct mfa_prefault {

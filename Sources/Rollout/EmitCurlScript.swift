@@ -9,8 +9,9 @@ import MFARollout
 /// - Every request is spelled out: `curl --fail-with-body -sS -X PATCH --retry 3 -H … --data-binary '…' 'URL'`.
 ///   `--retry 3` re-sends on 429, 408 and 5xx (honouring `Retry-After`): safe, since every
 ///   request sets a fixed value.
-///   Every value is single-quoted; user ids only appear percent-encoded in URLs and
-///   single-quoted in progress messages.
+///   Every value is single-quoted; user ids only appear percent-encoded in URLs and, when
+///   they hold only plain characters (`ShellQuoting.isPlain`), single-quoted in progress
+///   messages. The script passes `shellcheck`, whatever the ids hold.
 /// - Pacing uses only whole-second `sleep` (POSIX): groups of `max(1, ⌊rate⌋)` requests, each
 ///   followed by `sleep ⌈group / rate⌉`, so the rate is never exceeded (the time the requests
 ///   take only slows it further). A sleep follows the last group too, so batch files run one
@@ -71,7 +72,9 @@ package enum EmitCurlScript {
         for line in lines { try output.append(line + "\n") }
         for (offset, request) in requests.enumerated() {
             let number = "\(offset + 1)/\(requests.count)"
-            let who = ShellQuoting.isPrintable(request.userID) ? request.userID : request.path
+            // An id of plain characters names itself; any other is named by its percent-encoded
+            // path, so the script holds no `$`, quote, backslash or control character from the data.
+            let who = ShellQuoting.isPlain(request.userID) ? request.userID : request.path
             var block = [
                 "printf '%s\\n' \(q("[\(number)] \(request.operationID) \(request.action.rawValue) \(who)")) >&2",
                 "printf 'header = \"Authorization: Bearer %s\"\\n' \"$AUTH0_TOKEN\" |",

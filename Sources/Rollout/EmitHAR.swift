@@ -117,7 +117,7 @@ package enum EmitHAR {
                     bodySize: request.body.utf8.count),
                 comment: "\(request.operationID) \(request.action.rawValue) \(request.userID)")
             try output.append(first ? "\n      " : ",\n      ")
-            try output.append(indented(encoder.encode(entry), by: 6))
+            try output.append(indented(Data(VisibleText.json(encoder.encode(entry))), by: 6))
             first = false
         }
         try output.append(first ? "\n\n    ],\n" : "\n    ],\n")

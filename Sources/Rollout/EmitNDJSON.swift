@@ -2,7 +2,8 @@ import Foundation
 import MFARollout
 import ManagementAPI
 
-/// NDJSON: one request a line, keys sorted, e.g.
+/// NDJSON: one request a line, keys sorted (invisible and control characters in strings as
+/// `\u` escapes, see `VisibleText.json`), e.g.
 /// `{"action":"enable","body":{"app_metadata":{"use_mfa":true}},"correlation_id":"op_…","method":"PATCH","operation_id":"op_…","path":"/api/v2/users/auth0%7Cabc","user_id":"auth0|abc"}`.
 package enum EmitNDJSON {
     struct Line: Encodable {
@@ -31,7 +32,7 @@ package enum EmitNDJSON {
                 action: request.action.rawValue, body: request.bodyValue, correlationID: request.correlationID,
                 method: request.method, operationID: request.operationID, path: request.path, userID: request.userID)
             // Strings, booleans and null always encode.
-            try output.append((try? encoder.encode(line)) ?? Data())
+            try output.append(VisibleText.json((try? encoder.encode(line)) ?? Data()))
             try output.append(CollectionOfOne(UInt8(ascii: "\n")))
         }
     }

@@ -16,9 +16,14 @@ package enum ShellQuoting {
         return safe ? value : quote(value)
     }
 
-    /// True when `value` has no NUL or other control character (a shell word cannot hold NUL,
-    /// and a terminal should not receive control characters from a message).
-    package static func isPrintable(_ value: String) -> Bool {
-        !value.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+    /// True when `value` is non-empty and holds only ASCII letters, digits and `-_.|@+:=,/~%`:
+    /// nothing a shell, `shellcheck` or a terminal reads as anything but text, even quoted.
+    package static func isPlain(_ value: String) -> Bool {
+        !value.isEmpty
+            && value.unicodeScalars.allSatisfy {
+                $0.isASCII
+                    && (("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                        || "-_.|@+:=,/~%".unicodeScalars.contains($0))
+            }
     }
 }

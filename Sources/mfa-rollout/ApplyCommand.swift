@@ -25,12 +25,12 @@ struct ApplyCommand: AsyncParsableCommand {
             SIGINT/SIGTERM stop gracefully: no new operation starts, requests in flight finish and are \
             journaled. A second signal exits at once (the journal is still consistent).
 
-            With --enroll, each user whose flag the run turns on also gets an MFA enrollment ticket
-            (POST /api/v2/guardian/enrollments/ticket), journaled like the PATCHes: a resume never
-            requests a ticket the journal records as created. Auth0 emails it; with --no-send-mail
+            With --enroll, each user whose flag the run turns on also gets an MFA enrollment ticket \
+            (POST /api/v2/guardian/enrollments/ticket), journaled like the PATCHes: a resume never \
+            requests a ticket the journal records as created. Auth0 emails it; with --no-send-mail \
             the ticket URLs go only to --ticket-file (created mode 600), never to the output.
 
-            Exit codes: 0 every operation done, 4 some operations (or tickets) failed, 1 error or
+            Exit codes: 0 every operation done, 4 some operations (or tickets) failed, 1 error or \
             stopped early.
             """
     )
@@ -139,18 +139,20 @@ struct ApplyCommand: AsyncParsableCommand {
             Terminal.note(
                 "applying plan \(plan.fingerprint) (\(plan.operations.count) operations) to \(settings.domain) at \(DurationText.rate(limit.rate))/s, burst \(limit.burst), \(settings.concurrency) workers"
             )
+            let progress = ProgressLine()
             let signals = SignalStopper { signal in
-                Terminal.note(
+                progress.note(
                     "\(signal) received: finishing the requests in flight, starting no new ones (again to quit at once)"
                 )
                 engine.stop()
             }
             defer { signals.cancel() }
-            let progress = ProgressLine()
             let ticker = Task {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(250))
-                    if !Task.isCancelled { progress.update(ApplyProgressLine.render(engine.progress())) }
+                    if !Task.isCancelled {
+                        progress.update { ApplyProgressLine.render(engine.progress(), style: $0) }
+                    }
                 }
             }
             defer { ticker.cancel() }

@@ -16,7 +16,7 @@ enum ApplySummaryText {
         case .errorBudgetExceeded:
             out += "Stopped: more operations failed than --max-failures allows.\n"
         case .fatalError:
-            out += "Stopped by an error that every request would meet: \(s.fatalError ?? "")\n"
+            out += "Stopped by an error that every request would meet: \(Terminal.visible(s.fatalError ?? ""))\n"
         }
         var rows: [(String, String)] = [
             ("operations", "\(s.total)"),
@@ -37,7 +37,10 @@ enum ApplySummaryText {
             if t.alreadyEnrolled > 0 { text += ", \(t.alreadyEnrolled) not needed (already enrolled)" }
             rows.append(("enrollment tickets", text))
             rows.append(
-                ("tickets sent by", t.sendMail ? "Auth0 email" : "no email; URLs in \(t.ticketFile ?? "?") (mode 600)"))
+                (
+                    "tickets sent by",
+                    t.sendMail ? "Auth0 email" : "no email; URLs in \(Terminal.visible(t.ticketFile ?? "?")) (mode 600)"
+                ))
         }
         let width = rows.map(\.0.count).max() ?? 0
         out += "\n"
@@ -46,20 +49,26 @@ enum ApplySummaryText {
         }
         if !s.failures.isEmpty {
             out += "\nFailed:\n"
-            for failure in s.failures.prefix(20) { out += "  \(failure.userID) (\(failure.id)): \(failure.reason)\n" }
+            for failure in s.failures.prefix(20) {
+                out += "  \(Terminal.visible(failure.userID)) (\(failure.id)): \(Terminal.visible(failure.reason))\n"
+            }
             if s.failures.count > 20 { out += "  … and \(s.failures.count - 20) more (mfa-rollout status --json)\n" }
         }
         if !s.drifted.isEmpty {
             out += "\nSkipped, the flag changed since the export:\n"
-            for drift in s.drifted.prefix(20) { out += "  \(drift.userID) (\(drift.id)): \(drift.reason)\n" }
+            for drift in s.drifted.prefix(20) {
+                out += "  \(Terminal.visible(drift.userID)) (\(drift.id)): \(Terminal.visible(drift.reason))\n"
+            }
             if s.drifted.count > 20 { out += "  … and \(s.drifted.count - 20) more\n" }
         }
         if let t = s.tickets, !t.failures.isEmpty {
             out += "\nEnrollment tickets that failed (the flag stays on; run again with --enroll to retry):\n"
-            for failure in t.failures.prefix(20) { out += "  \(failure.userID) (\(failure.id)): \(failure.reason)\n" }
+            for failure in t.failures.prefix(20) {
+                out += "  \(Terminal.visible(failure.userID)) (\(failure.id)): \(Terminal.visible(failure.reason))\n"
+            }
             if t.failures.count > 20 { out += "  … and \(t.failures.count - 20) more (mfa-rollout status --json)\n" }
         }
-        out += "\nFingerprint: \(s.fingerprint)\nJournal: \(s.journal)\n"
+        out += "\nFingerprint: \(s.fingerprint)\nJournal: \(Terminal.visible(s.journal))\n"
         if s.pending > 0 || s.failed > 0 || (s.tickets.map { $0.failed + $0.pending } ?? 0) > 0 {
             out += "To resume (done operations are not sent again; failed ones are retried):\n  \(resume)\n"
         }

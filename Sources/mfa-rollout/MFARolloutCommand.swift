@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MFARollout
 
 @main
@@ -24,8 +25,21 @@ struct MFARolloutCommand: AsyncParsableCommand {
     /// Runs the command and maps every failure to the documented exit codes: ArgumentParser's
     /// own usage errors would exit 64, which scripts branching on 0/2/3 would not expect.
     static func main() async {
+        LoggingSystem.bootstrap { VisibleLogHandler(label: $0) }
+        let parsed: ParsableCommand
         do {
-            var command = try parseAsRoot()
+            parsed = try parseAsRoot()
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version
+            if let unknown = UnknownOption.find(in: Array(CommandLine.arguments.dropFirst())) {
+                Terminal.error(unknown.description)
+            } else {
+                Terminal.standardError(fullMessage(for: error) + "\n")
+            }
+            Foundation.exit(1)
+        }
+        do {
+            var command = parsed
             if var command = command as? AsyncParsableCommand {
                 try await command.run()
             } else {

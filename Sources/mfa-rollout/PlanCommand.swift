@@ -85,6 +85,8 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
+        let signals = SignalCleanup()
+        defer { signals.cancel() }
         let policy = try Policy.load(path: self.policy)
         let tenant = try resolvedTenant(policy: policy)
         let outputs = [out, report, html, changes].compactMap { $0 }

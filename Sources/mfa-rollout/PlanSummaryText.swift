@@ -18,12 +18,19 @@ enum PlanSummaryText {
         ]
         if s.normalise > 0 {
             rows.append(("normalise (not a boolean now)", s.normalise))
-            for line in s.normaliseLines { rows.append(("  normalise: \(line.from) → boolean", line.count)) }
+            for line in s.normaliseLines {
+                rows.append(("  normalise: \(Terminal.visible(line.from)) → boolean", line.count))
+            }
         }
         if s.keptByEnableOnly > 0 { rows.append(("kept on by enable-only", s.keptByEnableOnly)) }
         rows.append(("rejected rows", s.rejected))
         let width = rows.map(\.0.count).max() ?? 0
-        var out = headline + "\n\n"
+        var out = headline + "\n"
+        if s.rows == 0 {
+            out +=
+                "0 users read: the export\(plan.inputs.filter { $0.role == .export }.count == 1 ? " holds" : "s hold") no data rows.\n"
+        }
+        out += "\n"
         for (label, value) in rows {
             out += "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(value) + "\n"
         }
@@ -31,10 +38,10 @@ enum PlanSummaryText {
             out += "\nGuards:\n"
             for check in plan.guards { out += "  \(check.tripped ? "✗" : "✓") \(check.explanation)\n" }
         }
-        out += "\nFlag: \(plan.flag.location) (mode \(plan.mode))\n"
+        out += "\nFlag: \(Terminal.visible(plan.flag.location)) (mode \(plan.mode))\n"
         out += "Tenant: \(plan.tenant ?? "none (plan with --tenant DOMAIN to make a plan that can be applied)")\n"
         out += "Fingerprint: \(plan.fingerprint)\n"
-        if !written.isEmpty { out += "Wrote: \(written.joined(separator: ", "))\n" }
+        if !written.isEmpty { out += "Wrote: \(written.map(Terminal.visible).joined(separator: ", "))\n" }
         return out
     }
 }

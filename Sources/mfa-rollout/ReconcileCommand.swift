@@ -73,7 +73,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("export-timeout"),
         help: ArgumentHelp(
-            "Give up when the export job has not completed after this long: 90s, 30m, 2h. Default 30m.",
+            "Give up when the export job has not completed after this long: 90s, 30m, 2h.",
             valueName: "duration"))
     var exportTimeout: String = "30m"
 
@@ -141,7 +141,8 @@ struct ReconcileCommand: AsyncParsableCommand {
                 case .applying(let engine):
                     Terminal.note("applying \(engine.plan.operations.count) operation(s) to \(settings.domain)")
                     signals.install { signal in
-                        Terminal.note("\(signal) received: finishing the requests in flight, starting no new ones")
+                        Terminal.interruptionNote(
+                            "\(signal) received: finishing the requests in flight, starting no new ones")
                         engine.stop()
                     }
                 case .applied(let applied):

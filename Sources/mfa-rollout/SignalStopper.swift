@@ -27,7 +27,7 @@ final class SignalStopper: @unchecked Sendable {
                 if count == 1 {
                     onFirst(name)
                 } else {
-                    Terminal.note("\(name) again: exiting now; run apply again to resume")
+                    Terminal.interruptionNote("\(name) again: exiting now; run apply again to resume")
                     POSIX.exitNow(130)
                 }
             }

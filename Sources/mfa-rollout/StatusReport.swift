@@ -29,6 +29,11 @@ struct StatusReport: Encodable {
         var attempts: Int
         var httpStatus: Int?
         var reason: String
+        /// `  USER (ID), N attempts: REASON`, values escaped.
+        var line: String {
+            "  \(Terminal.visible(userID)) (\(id)), \(attempts) attempts: \(Terminal.visible(reason))\n"
+        }
+
         enum CodingKeys: String, CodingKey {
             case id
             case userID = "user_id"
@@ -41,11 +46,12 @@ struct StatusReport: Encodable {
     /// The status as a person reads it.
     var text: String {
         let r = self
-        var out = "Plan \(r.plan) (\(r.fingerprint)), \(r.total) operations, for tenant \(r.tenant ?? "(none)")\n"
+        var out =
+            "Plan \(Terminal.visible(r.plan)) (\(r.fingerprint)), \(r.total) operations, for tenant \(Terminal.visible(r.tenant ?? "(none)"))\n"
         if !r.started {
-            return out + "Not applied yet: no journal at \(r.journal).\n"
+            return out + "Not applied yet: no journal at \(Terminal.visible(r.journal)).\n"
         }
-        out += "Journal \(r.journal)\n\n"
+        out += "Journal \(Terminal.visible(r.journal))\n\n"
         let done = r.counts["done"] ?? 0
         let width = OperationStatus.allCases.map(\.rawValue.count).max() ?? 0
         for status in OperationStatus.allCases {
@@ -56,11 +62,11 @@ struct StatusReport: Encodable {
         out += "\n\(r.total > 0 ? done * 100 / r.total : 100)% done.\n"
         if !r.failures.isEmpty {
             out += "\nFailed:\n"
-            for f in r.failures { out += "  \(f.userID) (\(f.id)), \(f.attempts) attempts: \(f.reason)\n" }
+            for f in r.failures { out += f.line }
         }
         if !r.drifted.isEmpty {
             out += "\nSkipped for drift:\n"
-            for f in r.drifted { out += "  \(f.userID) (\(f.id)): \(f.reason)\n" }
+            for f in r.drifted { out += "  \(Terminal.visible(f.userID)) (\(f.id)): \(Terminal.visible(f.reason))\n" }
         }
         if let tickets = r.tickets {
             out += "\nEnrollment tickets: \(tickets["done"] ?? 0) created, \(tickets["failed"] ?? 0) failed, "
@@ -69,7 +75,7 @@ struct StatusReport: Encodable {
                 out += ", \(enrolled) not needed (already enrolled)"
             }
             out += "\n"
-            for f in r.ticketFailures { out += "  \(f.userID) (\(f.id)), \(f.attempts) attempts: \(f.reason)\n" }
+            for f in r.ticketFailures { out += f.line }
             if (tickets["pending"] ?? 0) + (tickets["in-flight"] ?? 0) + (tickets["failed"] ?? 0) > 0 {
                 out += "Running apply again with --enroll requests the tickets not created yet.\n"
             }

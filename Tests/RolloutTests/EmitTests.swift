@@ -230,7 +230,7 @@ struct EmitTests {
             \(block(1, "samlp|conn|a@b.com", "enable", #"{"app_metadata":{"use_mfa":true}}"#, "samlp%7Cconn%7Ca%40b.com"))
             \(block(2, "auth0|a/b", "enable", #"{"app_metadata":{"use_mfa":true}}"#, "auth0%7Ca%2Fb"))
             sleep 1
-            \(block(3, #"auth0|it'\''s "quoted" $x"#, "disable", #"{"app_metadata":{"use_mfa":false}}"#, "auth0%7Cit%27s%20%22quoted%22%20%24x"))
+            \(block(3, "/api/v2/users/auth0%7Cit%27s%20%22quoted%22%20%24x", "disable", #"{"app_metadata":{"use_mfa":false}}"#, "auth0%7Cit%27s%20%22quoted%22%20%24x"))
             sleep 1
             printf '%s\\n' 'mfa-rollout batch 1/1: 3 request(s) sent' >&2
 
@@ -292,7 +292,9 @@ struct EmitTests {
             #expect(lines.contains("STDIN header = \"Authorization: Bearer eyJ.test-token_1\""))
             #expect(!lines.contains { $0.hasPrefix("ARG") && $0.contains("test-token") })
         }
-        #expect(result.stderr.contains(#"auth0|it's "quoted" $x"#))
+        // An id with quotes and `$` is named by its path: the script holds no such character from the data.
+        #expect(result.stderr.contains("enable samlp|conn|a@b.com"))
+        #expect(result.stderr.contains("disable /api/v2/users/auth0%7Cit%27s%20%22quoted%22%20%24x"))
     }
 
     @Test(

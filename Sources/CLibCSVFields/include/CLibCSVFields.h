@@ -16,6 +16,10 @@ typedef struct mfa_fields {
     int aborted;
     /* Set when growing `bytes` failed; the Swift side then stops with a message naming the file. */
     int out_of_memory;
+    /* The longest field accepted, in bytes. A longer one (header or data, kept or not) sets
+     * `oversized_field` to its 1-based index in the record, and `aborted`. */
+    ptrdiff_t max_field;
+    ptrdiff_t oversized_field;
     /* Field index -> slot (index into the requested columns), -1 for fields not kept. */
     const int32_t *slot_map;
     ptrdiff_t slot_map_count;
@@ -38,6 +42,9 @@ typedef struct mfa_fields {
     /* Field index whose value is also handed to `key_field` as soon as it is parsed (the
      * user id, for duplicate detection's prefetch); -1 for none. */
     ptrdiff_t key_field;
+    /* Nonzero when the current record's key field holds a control character (below 0x20, or
+     * DEL): a user id must not carry one. */
+    int key_has_control;
     void (*header_field)(void *context, const void *data, size_t length);
     void (*key_field_parsed)(void *context, const unsigned char *data, size_t length);
     void *context;
@@ -47,6 +54,10 @@ typedef struct mfa_fields {
 static inline int mfa_fields_ascii(const mfa_fields *state) {
     return (state->high_bits & 0x8080808080808080ULL) == 0;
 }
+
+/* For `csv_set_space_func`: no byte is a space to trim. libcsv otherwise drops spaces and tabs
+ * around unquoted fields, which RFC 4180 counts as part of the field. */
+int mfa_never_space(unsigned char c);
 
 /* libcsv's field callback over an `mfa_fields` (`state`): copies the requested fields. */
 void mfa_fields_add(void *data, size_t length, void *state);

@@ -23,6 +23,16 @@ int mfa_start_writeback(int fd, long long offset, long long count);
  * file itself is unchanged. */
 void mfa_drop_cached_pages(int fd);
 
+/* An unnamed regular file in `directory`, open for writing with `mode` (Linux `O_TMPFILE`): it
+ * has no name until `mfa_link_unnamed_file` gives it one, so a process that dies before then,
+ * however it dies, leaves nothing behind. -1 with errno set where the system or the file system
+ * cannot make one, or where /proc, through which it is named, is not mounted. */
+int mfa_open_unnamed_file(const char *directory, unsigned int mode);
+
+/* Gives the unnamed file open on `fd` the name `path` (which must not exist). 0, or -1 with
+ * errno set. */
+int mfa_link_unnamed_file(int fd, const char *path);
+
 /* Faulting in fresh memory on a thread of its own. A large table that is about to be written
  * all over costs its first writer the kernel's page faults and zeroing; started early, this
  * does that work on another core. Until `mfa_prefault_done` says so, the memory must not be

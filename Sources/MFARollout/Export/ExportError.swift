@@ -39,16 +39,43 @@ package struct ExportError: Error, Sendable, Equatable, CustomStringConvertible 
         case duplicateUserID(String, firstSeen: ExportLocation?)
         /// libcsv failed for another reason (out of memory).
         case parserFailure(String)
+        /// A field (1-based `column` of its record) longer than `csv.max_field_bytes`.
+        case fieldTooLarge(column: Int, limit: Int)
+        /// A record longer than `csv.max_record_bytes`.
+        case recordTooLarge(limit: Int)
+        /// A header naming more columns than `CSVDialect.maxColumns`.
+        case tooManyColumns(limit: Int)
+        /// A header name that is not text (1-based `column`).
+        case invalidHeader(column: Int, problem: HeaderProblem)
+        /// Two header columns (1-based) with the same name: which one a rule reads would be a guess.
+        case duplicateColumn(String, first: Int, second: Int)
+        /// The user id holds a control character (below U+0020, or DEL). Row-level.
+        case controlCharacterInUserID(column: String)
+        /// The user id is `.` or `..`, which a URL path resolves instead of naming a user. Row-level.
+        case unroutableUserID(column: String)
+
+        /// What is wrong with a header name.
+        package enum HeaderProblem: Sendable, Equatable {
+            case invalidUTF8
+            case controlCharacter(Unicode.Scalar)
+        }
 
         /// Whether a row with this problem can be skipped (reported to `onRejected`).
         package var isRowLevel: Bool {
             switch self {
-            case .fieldCount, .invalidUTF8, .emptyUserID, .duplicateUserID: return true
+            case .fieldCount, .invalidUTF8, .emptyUserID, .duplicateUserID, .controlCharacterInUserID,
+                .unroutableUserID:
+                return true
             default: return false
             }
         }
 
+        /// One line of text: values from the export are escaped (see `VisibleText`).
         package var description: String {
+            VisibleText.escaped(text)
+        }
+
+        private var text: String {
             switch self {
             case .cannotOpen(let message):
                 return "cannot open file: \(message)"
@@ -79,14 +106,33 @@ package struct ExportError: Error, Sendable, Equatable, CustomStringConvertible 
                 return "duplicate user id '\(id)' (already seen earlier in the input)"
             case .parserFailure(let message):
                 return "CSV parser failure: \(message)"
+            case .fieldTooLarge(let column, let limit):
+                return
+                    "field \(column) is longer than \(ByteCount.text(limit)) (csv.max_field_bytes): not an export of users; raise the limit in the policy if it is"
+            case .recordTooLarge(let limit):
+                return
+                    "record is longer than \(ByteCount.text(limit)) (csv.max_record_bytes): not an export of users; raise the limit in the policy if it is"
+            case .tooManyColumns(let limit):
+                return "the header names more than \(limit) columns"
+            case .invalidHeader(let column, .invalidUTF8):
+                return "header: the name of column \(column) is not valid UTF-8"
+            case .invalidHeader(let column, .controlCharacter(let scalar)):
+                return "header: the name of column \(column) holds the control character \(VisibleText.escape(scalar))"
+            case .duplicateColumn(let name, let first, let second):
+                return "header: columns \(first) and \(second) are both named '\(name)'"
+            case .controlCharacterInUserID(let column):
+                return "user id holds a control character (column '\(column)')"
+            case .unroutableUserID(let column):
+                return "user id '.' or '..' names no user in a URL path (column '\(column)')"
             }
         }
     }
 
+    /// One line of text: the file's name and values from the export are escaped.
     package var description: String {
         if let line {
-            return "\(file): line \(line): \(reason)"
+            return "\(VisibleText.escaped(file)): line \(line): \(reason)"
         }
-        return "\(file): \(reason)"
+        return "\(VisibleText.escaped(file)): \(reason)"
     }
 }

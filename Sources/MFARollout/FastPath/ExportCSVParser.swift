@@ -48,10 +48,17 @@ private func exportRecordCallback(_ terminator: Int32, _ context: UnsafeMutableR
 /// Parses one input's CSV with libcsv, tracking physical line numbers, and turns records
 /// into validated rows of the requested columns.
 ///
-/// Line tracking: data is fed to `csv_parse` one physical line (up to and including `\n`,
-/// found with `memchr`) at a time. When a line begins while libcsv is between records, that
-/// line is where the next record starts; a quoted field that spans lines keeps the start
-/// line of its record, and blank lines are skipped by libcsv without disturbing the count.
+/// Line tracking: data is fed to `csv_parse` one physical line at a time, up to and including
+/// its end: `\n`, `\r\n`, or `\r` alone (found with `memchr`; a chunk without any `\r`, as
+/// Auth0's exports are, is split at `\n` only). When a line begins while libcsv is between
+/// records, that line is where the next record starts; a quoted field that spans lines keeps
+/// the start line of its record, and blank lines are skipped by libcsv without disturbing
+/// the count.
+///
+/// Limits (`CSVDialect`): a field longer than `maxFieldBytes` is refused by the C callback,
+/// and, while libcsv is still collecting it, after each line or chunk fed; a record longer than
+/// `maxRecordBytes` is refused as it is fed. Neither is ever held whole: memory stays near the
+/// limits, whatever the input.
 ///
 /// Only the requested columns are copied out of libcsv's buffer (others are skipped by field
 /// index in the C callback); no value becomes a `String` here (see `ExportRecord`).
@@ -77,13 +84,21 @@ final class ExportCSVParser {
     private let spanStart: UnsafeMutablePointer<Int>
     private let spanLength: UnsafeMutablePointer<Int>
     // Touched per row or per line from the C callbacks only, never concurrently.
-    @exclusivity(unchecked) private var headerFields: [[UInt8]] = []
+    /// The header's names, back to back, and where each ends.
+    @exclusivity(unchecked) private var headerBytes: [UInt8] = []
+    @exclusivity(unchecked) private var headerEnds: [Int] = []
     @exclusivity(unchecked) private(set) var header: [String] = []
     @exclusivity(unchecked) private var headerFieldCount = 0
     @exclusivity(unchecked) private var line = 1
     @exclusivity(unchecked) private var atLineStart = true
     @exclusivity(unchecked) private var atStreamStart = true
+    /// The last chunk ended with `\r`: a `\n` opening the next one belongs to that line end.
+    @exclusivity(unchecked) private var pendingCR = false
+    /// Bytes fed since the current record started.
+    @exclusivity(unchecked) private var recordBytes = 0
     @exclusivity(unchecked) private var pendingError: (any Error)?
+    private let maxFieldBytes: Int
+    private let maxRecordBytes: Int
     private let accept: AcceptRow
     private let reject: RejectRow
     private let onHeader: ((_ file: String, _ header: [String]) throws -> Void)?
@@ -104,9 +119,13 @@ final class ExportCSVParser {
         self.accept = accept
         self.reject = reject
 
+        self.maxFieldBytes = max(dialect.maxFieldBytes, 1)
+        self.maxRecordBytes = max(dialect.maxRecordBytes, 1)
         _ = csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
         csv_set_delim(parser, dialect.delimiter)
         csv_set_blk_size(parser, 4096)
+        // RFC 4180: spaces belong to the field, quoted or not.
+        csv_set_space_func(parser, mfa_never_space)
 
         let slotCount = max(columns.count, 1)
         let initialBytes = 1024
@@ -121,11 +140,13 @@ final class ExportCSVParser {
         fields.initialize(
             to: mfa_fields(
                 field_index: 0, header_done: 0, aborted: 0, out_of_memory: 0,
+                max_field: maxFieldBytes, oversized_field: 0,
                 slot_map: nil, slot_map_count: 0,
                 bytes: bytes.assumingMemoryBound(to: UInt8.self), bytes_count: 0, bytes_capacity: initialBytes,
                 span_start: spanStart, span_length: spanLength,
                 strip_quote: dialect.auth0Escaping == .on ? 1 : 0, quoted_slots: 0, high_bits: 0,
-                key_field: -1, header_field: exportHeaderField, key_field_parsed: exportUserIDParsed,
+                key_field: -1, key_has_control: 0, header_field: exportHeaderField,
+                key_field_parsed: exportUserIDParsed,
                 context: UnsafeMutableRawPointer(row)))
         self.table = table
     }
@@ -159,25 +180,78 @@ final class ExportCSVParser {
             }
         }
         row.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
+        if pendingCR, remaining > 0 {
+            pendingCR = false
+            if cursor.load(as: UInt8.self) == 0x0A {
+                // The `\n` of a `\r\n` split between chunks: the line has ended already.
+                try parse(cursor, 1)
+                cursor += 1
+                remaining -= 1
+            }
+        }
+        let end = cursor + remaining
+        // Most chunks hold no `\r`: then lines end at `\n` only, found with one `memchr` each.
+        var nextCR = POSIX.find(0x0D, in: cursor, count: remaining)
         while remaining > 0 {
             if atLineStart {
                 atLineStart = false
                 if parser.pointee.pstate == 0 {  // ROW_NOT_BEGUN in libcsv.c
                     row.pointee.recordStartLine = line
+                    recordBytes = 0
                 }
             }
             let newline = POSIX.find(0x0A, in: cursor, count: remaining)
-            let length = newline.map { cursor.distance(to: UnsafeRawPointer($0)) + 1 } ?? remaining
-            let parsed = csv_parse(parser, cursor, length, mfa_fields_add, exportRecordCallback, fields)
-            if let error = pendingError { throw error }
-            if parsed != length { throw parseFailure() }
-            if newline != nil {
+            var length: Int
+            var endsLine: Bool
+            if let cr = nextCR, newline.map({ cr < $0 }) ?? true {
+                // `\r\n` ends the line after the `\n`; `\r` alone ends it after itself.
+                let crlf = newline == cr + 1
+                length = cursor.distance(to: cr) + (crlf ? 2 : 1)
+                endsLine = true
+                if cr + 1 == end { pendingCR = true }
+            } else if let newline {
+                length = cursor.distance(to: newline) + 1
+                endsLine = true
+            } else {
+                length = remaining
+                endsLine = false
+            }
+            try parse(cursor, length)
+            if endsLine {
                 line += 1
                 atLineStart = true
             }
             cursor += length
             remaining -= length
+            if let cr = nextCR, cr < cursor {
+                nextCR = POSIX.find(0x0D, in: cursor, count: remaining)
+            }
         }
+    }
+
+    /// Hands `length` bytes at `start` to libcsv, then checks what the callbacks found and the
+    /// limits.
+    @inline(__always)
+    private func parse(_ start: UnsafeRawPointer, _ length: Int) throws {
+        let parsed = csv_parse(parser, start, length, mfa_fields_add, exportRecordCallback, fields)
+        if let error = pendingError { throw error }
+        if fields.pointee.oversized_field != 0 { throw fieldTooLarge(column: fields.pointee.oversized_field) }
+        if parsed != length { throw parseFailure() }
+        recordBytes += length
+        if _slowPath(recordBytes > maxRecordBytes) {
+            throw ExportError(
+                file: file, line: row.pointee.recordStartLine, reason: .recordTooLarge(limit: maxRecordBytes))
+        }
+        // A field still being collected (its end not yet fed) counts too; the quote that may
+        // close it is in libcsv's buffer already.
+        if _slowPath(parser.pointee.entry_pos > maxFieldBytes + 1) {
+            throw fieldTooLarge(column: fields.pointee.field_index + 1)
+        }
+    }
+
+    private func fieldTooLarge(column: Int) -> ExportError {
+        ExportError(
+            file: file, line: row.pointee.recordStartLine, reason: .fieldTooLarge(column: column, limit: maxFieldBytes))
     }
 
     /// Ends the input: submits a last record without a line end, reports an open quote.
@@ -204,11 +278,16 @@ final class ExportCSVParser {
     // MARK: - Callbacks from C
 
     fileprivate func headerField(_ data: UnsafeRawPointer?, _ length: Int) {
-        if let data, length > 0 {
-            headerFields.append(Array(UnsafeRawBufferPointer(start: data, count: length)))
-        } else {
-            headerFields.append([])
+        guard headerEnds.count < CSVDialect.maxColumns else {
+            pendingError = ExportError(
+                file: file, line: row.pointee.recordStartLine, reason: .tooManyColumns(limit: CSVDialect.maxColumns))
+            fields.pointee.aborted = 1
+            return
         }
+        if let data, length > 0 {
+            headerBytes.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+        }
+        headerEnds.append(headerBytes.count)
     }
 
     fileprivate func endRecord() {
@@ -218,6 +297,7 @@ final class ExportCSVParser {
             fields.pointee.bytes_count = 0
             fields.pointee.high_bits = 0
             fields.pointee.quoted_slots = 0
+            fields.pointee.key_has_control = 0
             row.pointee.fingerprintReady = false
             for slot in 0..<columns.count { spanLength[slot] = -1 }
         }
@@ -236,8 +316,9 @@ final class ExportCSVParser {
     }
 
     private func headerRecord() throws {
-        header = headerFields.map { String(decoding: $0, as: UTF8.self) }
-        headerFields = []
+        header = try checkedHeader()
+        headerBytes = []
+        headerEnds = []
         headerFieldCount = header.count
         try onHeader?(file, header)
         let missing = header.isEmpty ? Array(required).sorted() : required.filter { !header.contains($0) }.sorted()
@@ -256,6 +337,35 @@ final class ExportCSVParser {
         fields.pointee.slot_map = UnsafePointer(map)
         fields.pointee.slot_map_count = header.count
         fields.pointee.header_done = 1
+    }
+
+    /// The header's names, checked: each valid UTF-8 without control characters, no name twice.
+    /// Errors name the header's line.
+    private func checkedHeader() throws -> [String] {
+        let line = row.pointee.recordStartLine
+        var names: [String] = []
+        names.reserveCapacity(headerEnds.count)
+        var firstColumn: [String: Int] = [:]
+        var start = 0
+        for (index, end) in headerEnds.enumerated() {
+            let bytes = headerBytes[start..<end]
+            start = end
+            let column = index + 1
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                throw ExportError(file: file, line: line, reason: .invalidHeader(column: column, problem: .invalidUTF8))
+            }
+            if let control = name.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                throw ExportError(
+                    file: file, line: line, reason: .invalidHeader(column: column, problem: .controlCharacter(control)))
+            }
+            if let first = firstColumn[name] {
+                throw ExportError(
+                    file: file, line: line, reason: .duplicateColumn(name, first: first, second: column))
+            }
+            firstColumn[name] = column
+            names.append(name)
+        }
+        return names
     }
 
     private func dataRecord(fieldCount: Int) throws {
@@ -306,6 +416,15 @@ final class ExportCSVParser {
         }
         if userIDBytes.isEmpty {
             try reject(line, nil, .emptyUserID(column: userIDColumn))
+            return
+        }
+        if _slowPath(fields.pointee.key_has_control != 0) {
+            try reject(line, record.string(userIDSlot), .controlCharacterInUserID(column: userIDColumn))
+            return
+        }
+        // `.` and `..` would name another path than the user's once in a URL.
+        if _slowPath(userIDBytes.count <= 2 && userIDBytes.allSatisfy { $0 == UInt8(ascii: ".") }) {
+            try reject(line, record.string(userIDSlot), .unroutableUserID(column: userIDColumn))
             return
         }
         let fingerprint =

@@ -82,7 +82,8 @@ final class RowDecider: @unchecked Sendable {
             rejected.append(
                 .init(
                     file: record.file, line: record.line, userID: record.string(userIDSlot) ?? "",
-                    reason: "column \"\(policy.flagColumn)\": unparsable flag value \"\(value)\""))
+                    reason: VisibleText.escaped(
+                        "column \"\(policy.flagColumn)\": unparsable flag value \"\(value)\"")))
             return
         }
         let decision = policy.decision(for: record, now: now)

@@ -124,6 +124,7 @@ package enum PlanFile {
     /// Reads and checks a plan: format, version, and that the file still hashes to the
     /// fingerprint it ends with.
     package static func read(from path: String) throws(PlanFileError) -> Plan {
+        guard POSIX.status(ofPath: path) != nil else { throw .noSuchFile(path: path) }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))

@@ -1,6 +1,8 @@
 /// Why a plan file could not be written, read or trusted.
 package enum PlanFileError: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotWrite(path: String, reason: String)
+    /// Nothing at the path: a mistyped name, or the wrong directory.
+    case noSuchFile(path: String)
     case cannotRead(path: String, reason: String)
     /// Valid JSON that is not an mfa-rollout plan, or a plan that does not decode.
     case malformed(path: String, reason: String)
@@ -13,8 +15,14 @@ package enum PlanFileError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The file does not end with its fingerprint line: it was edited or cut short.
     case noFingerprintLine(path: String)
 
+    /// One line, the path escaped (see `VisibleText`).
     package var description: String {
+        VisibleText.escaped(text)
+    }
+
+    private var text: String {
         switch self {
+        case .noSuchFile(let path): "no such file: \(path)"
         case .cannotWrite(let path, let reason): "\(path): cannot write the plan: \(reason)"
         case .cannotRead(let path, let reason): "\(path): cannot read the plan: \(reason)"
         case .malformed(let path, let reason): "\(path): not a valid mfa-rollout plan: \(reason)"

@@ -11,7 +11,8 @@ extension PlanFile {
     /// a plan has the fingerprint of the file it would be, whether or not it is written. The
     /// result reads exactly as a file from `PlanFile.write`. Nothing appears at `path` until
     /// `finish`, which flushes to disk and renames into place; `abandon` removes the temporary
-    /// file. The operations need not be kept in memory: the file is finished from a
+    /// file (which has no name at all while it is written, where the system allows: see
+    /// ``AtomicFile``). The operations need not be kept in memory: the file is finished from a
     /// ``PlanOutline``.
     ///
     /// `append` is called by one thread at a time (the planner's deciding thread), `finish`
@@ -20,8 +21,9 @@ extension PlanFile {
         /// Where the plan goes; nil when only its fingerprint is wanted.
         package let path: String?
         private let heading: PlanHeading
-        private let temporary: String?
-        private var fd: Int32 = -1
+        /// The file being written (unnamed until `finish`, where the system allows), while it is.
+        private var file: AtomicFile.Temporary?
+        private var fd: Int32 { file?.descriptor ?? -1 }
         @exclusivity(unchecked) private var buffer: [UInt8] = []
         @exclusivity(unchecked) private var count = 0
         @exclusivity(unchecked) private var offset = 0
@@ -34,22 +36,18 @@ extension PlanFile {
         private var failure: String?
         private var ended = false
 
-        /// Starts the plan file for a plan with `heading`: creates the temporary file beside
+        /// Starts the plan file for a plan with `heading`: creates the file that replaces
         /// `path` (when given) and writes the heading.
         package init(path: String?, heading: PlanHeading) throws(PlanFileError) {
             self.path = path
             self.heading = heading
             if let path {
-                let temporary = AtomicFile.temporaryPath(for: path)
-                self.temporary = temporary
                 do {
-                    fd = try POSIX.openFile(temporary, POSIX.createForWriting)
+                    file = try AtomicFile.Temporary(for: path)
                 } catch {
                     throw .cannotWrite(path: path, reason: error.message)
                 }
                 previous = Self.openRegularFile(path)
-            } else {
-                temporary = nil
             }
             buffer.reserveCapacity(PlanFile.chunkSize + 4096)
             buffer.append(contentsOf: PlanFile.opening(heading))
@@ -95,12 +93,11 @@ extension PlanFile {
                 buffer.append(contentsOf: Fingerprint.trailer(finished.fingerprint))
                 if let failure { throw PlanFileError.cannotWrite(path: name, reason: failure) }
                 ended = true
-                if let path, let temporary {
+                if let path, let file {
                     write(buffer)
                     if let failure { throw PlanFileError.cannotWrite(path: path, reason: failure) }
-                    let descriptor = fd
-                    fd = -1  // `commit` closes it
-                    try AtomicFile.commit(descriptor, temporary: temporary, to: path)
+                    self.file = nil  // `commit` closes it
+                    try file.commit()
                 }
                 buffer = []
                 return finished
@@ -117,10 +114,8 @@ extension PlanFile {
         package func abandon() {
             ended = true
             closePrevious()
-            guard fd >= 0 else { return }
-            POSIX.closeFile(fd)
-            fd = -1
-            if let temporary { POSIX.removeFile(temporary) }
+            file?.abandon()
+            file = nil
         }
 
         /// Hashes the buffer and, with a path, writes it at the end of the file.

@@ -14,10 +14,11 @@ package enum PlanningError: Error, Sendable, Equatable, CustomStringConvertible 
         case .export(let error):
             return error.description
         case .policy(let export, let error):
-            return "\(error.description) (export \(export))"
+            return "\(error.description) (export \(VisibleText.escaped(export)))"
         case .unparsableFlag(let file, let line, let column, let value):
-            return
+            return VisibleText.escaped(
                 "\(file): line \(line): column \"\(column)\": unparsable flag value \"\(value)\" (expected true, false, 1, 0 or empty)"
+            )
         case .planFile(let error):
             return error.description
         }

@@ -105,12 +105,12 @@ struct PolicyDecoder {
                 try decodeList(n, kind: .denyList, inputFiles: &inputFiles)
             } ?? UserList()
 
-        var guards = Guards()
+        var guards = Guards(minRows: Guards.defaultMinRows)
         if let node = fields["guards"] {
             let f = try node.fields(allowed: ["max_changes", "max_change_percent", "min_rows"])
             guards.maxChanges = try f["max_changes"]?.int()
             guards.maxChangePercent = try f["max_change_percent"]?.percentage()
-            guards.minRows = try f["min_rows"]?.int()
+            guards.minRows = try f["min_rows"]?.int() ?? Guards.defaultMinRows
         }
 
         if rules.isEmpty && allow.isEmpty {
@@ -133,6 +133,13 @@ struct PolicyDecoder {
     // MARK: YAML
 
     private func compose(_ yaml: String) throws(PolicyError) -> Node {
+        if let excess = YAMLExpansion.check(yaml) {
+            throw PolicyError(
+                file: file, keyPath: "", line: excess.line, column: excess.column,
+                message:
+                    "the policy stands for more than \(YAMLExpansion.nodeLimit) YAML nodes once its aliases are expanded (aliases of aliases multiply it, as in a \"billion laughs\" bomb): write it out, or put long lists in list files"
+            )
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)
@@ -177,7 +184,7 @@ struct PolicyDecoder {
     // MARK: Sections
 
     private func decodeCSV(_ node: PolicyNode) throws(PolicyError) -> CSVDialect {
-        let f = try node.fields(allowed: ["delimiter", "auth0_escaping"])
+        let f = try node.fields(allowed: ["delimiter", "auth0_escaping", "max_field_bytes", "max_record_bytes"])
         var settings = CSVDialect()
         if let d = f["delimiter"] {
             let text = try d.string(allowEmpty: true)
@@ -196,6 +203,13 @@ struct PolicyDecoder {
             case "off": settings.auth0Escaping = .off
             default: throw e.error("unknown auth0_escaping '\(text)' (expected one of: auto, on, off)")
             }
+        }
+        if let n = f["max_field_bytes"] { settings.maxFieldBytes = try n.byteCount() }
+        if let n = f["max_record_bytes"] { settings.maxRecordBytes = try n.byteCount() }
+        if settings.maxFieldBytes > settings.maxRecordBytes {
+            throw (f["max_field_bytes"] ?? f["max_record_bytes"] ?? node).error(
+                "max_field_bytes (\(ByteCount.text(settings.maxFieldBytes))) is more than max_record_bytes (\(ByteCount.text(settings.maxRecordBytes))): a field is part of a record"
+            )
         }
         return settings
     }

@@ -22,13 +22,15 @@ package struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible 
         self.message = message
     }
 
-    /// `policy.yaml:12:5: rules[2].when: unknown key 'domian' (expected one of: ...)`
+    /// `policy.yaml:12:5: rules[2].when: unknown key 'domian' (expected one of: ...)`; one line,
+    /// with what came from the files escaped (see `VisibleText`).
     package var description: String {
         var location = file
         if let line {
             location += ":\(line)"
             if let column { location += ":\(column)" }
         }
-        return keyPath.isEmpty ? "\(location): \(message)" : "\(location): \(keyPath): \(message)"
+        return VisibleText.escaped(
+            keyPath.isEmpty ? "\(location): \(message)" : "\(location): \(keyPath): \(message)")
     }
 }

@@ -131,6 +131,26 @@ struct PolicyNode {
         return value
     }
 
+    /// A size in bytes, at least 1: a whole number (`1048576`), or one with a unit (`64 KiB`,
+    /// `1 MiB`, `2 GiB`; `KB`, `MB`, `GB` are read as the same powers of two).
+    func byteCount() throws(PolicyError) -> Int {
+        let units = ["kib": 1 << 10, "kb": 1 << 10, "mib": 1 << 20, "mb": 1 << 20, "gib": 1 << 30, "gb": 1 << 30]
+        if tagName == .int {
+            return try int(minimum: 1)
+        }
+        guard case .scalar(let scalar) = node, tagName == .str else {
+            throw typeError(expected: "a size in bytes (1048576, or 1 MiB)")
+        }
+        let text = scalar.string.lowercased().filter { $0 != " " }
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        guard let number = Int(digits), let unit = units[String(text.dropFirst(digits.count))] else {
+            throw error("expected a size in bytes (1048576, or 64 KiB, 1 MiB, 2 GiB), found '\(scalar.string)'")
+        }
+        let (bytes, overflow) = number.multipliedReportingOverflow(by: unit)
+        guard !overflow, bytes >= 1 else { throw error("size '\(scalar.string)' is out of range") }
+        return bytes
+    }
+
     /// A number in 0...100.
     func percentage() throws(PolicyError) -> Double {
         let value = try number()

@@ -7,6 +7,13 @@ package enum MarkdownReport {
         let plan = model.plan
         let s = plan.summary
         var out = "# MFA rollout plan: \(model.headline)\n\n"
+        if s.rows == 0 { out += "**0 users read:** the export holds no data rows.\n\n" }
+        if !model.invisible.isEmpty {
+            out += "> **Check these values before approving.** Characters that are invisible, reorder text or"
+            out += " control a terminal are shown escaped (`\\u202e`) below, and their rows marked ⚠:\n>\n"
+            for count in model.invisible { out += "> - ⚠ \(count.sentence)\n" }
+            out += "\n"
+        }
         out += "- Fingerprint: `\(plan.fingerprint)`\n"
         out +=
             "- Tenant: \(plan.tenant.map { "`\(code($0))`" } ?? "none (made without --tenant: it cannot be applied)")\n"
@@ -54,8 +61,10 @@ package enum MarkdownReport {
                 "## Sample of changes (\(shown == s.changes ? "all \(shown)" : "first \(shown) of \(s.changes)"))\n\n"
             out += "| user id | email | connection | action | current → desired | reason |\n|---|---|---|---|---|---|\n"
             for op in model.sample {
+                let warning = ReportModel.invisibleWarning(op)
+                let flag = warning.isEmpty ? "" : " ⚠ \(warning)"
                 out +=
-                    "| `\(code(op.userID))` | \(cell(op.email ?? "")) | \(cell(op.connection ?? "")) | \(op.action.rawValue) | \(op.current.rawValue) → \(op.desired.rawValue) | \(cell(op.reason)) |\n"
+                    "| `\(code(op.userID))`\(flag) | \(cell(op.email ?? "")) | \(cell(op.connection ?? "")) | \(op.action.rawValue) | \(op.current.rawValue) → \(op.desired.rawValue) | \(cell(op.reason)) |\n"
             }
             out += "\n"
         }
@@ -95,10 +104,11 @@ package enum MarkdownReport {
         return out + "\n"
     }
 
-    /// Text from the export is user input: keep it from breaking the table or becoming markup.
+    /// Text from the export is user input: keep it from breaking the table or becoming markup,
+    /// with its invisible and control characters escaped (see `VisibleText`).
     static func cell(_ text: String) -> String {
         var out = ""
-        for ch in text {
+        for ch in VisibleText.escaped(text) {
             switch ch {
             case "\n", "\r", "\t": out.append(" ")
             case "|", "\\", "`", "*", "_", "[", "]", "<", ">", "#", "!", "~", "&":
@@ -110,10 +120,10 @@ package enum MarkdownReport {
         return out
     }
 
-    /// Inside a code span only backticks and line breaks matter; `|` still splits tables.
+    /// Inside a code span only backticks matter, and `|`, which still splits tables; invisible
+    /// and control characters, line ends included, are escaped (see `VisibleText`).
     static func code(_ text: String) -> String {
-        String(text.map { $0 == "`" ? "'" : ($0 == "\n" || $0 == "\r" ? " " : $0) }).replacingOccurrences(
-            of: "|", with: "\\|")
+        String(VisibleText.escaped(text).map { $0 == "`" ? "'" : $0 }).replacingOccurrences(of: "|", with: "\\|")
     }
 
     static func iso(_ date: Date) -> String {

@@ -21,6 +21,23 @@ package struct ReportModel: Sendable {
     /// The first operations, in plan order.
     package var sample: [PlanOperation]
     package var sampleLimit: Int
+    /// Per column, the users (changes and rejected rows) whose value there holds an invisible,
+    /// reordering or control character (see `VisibleText`): such a value may show as another
+    /// (`admin\u{202E}moc.live@corp.com`), so reports show the characters escaped and say how
+    /// many there are. Only columns with any, in the order user id, email, connection.
+    package var invisible: [InvisibleCount]
+
+    /// Users with invisible characters in one column.
+    package struct InvisibleCount: Sendable, Hashable {
+        /// `user id`, `email` or `connection`.
+        package var column: String
+        package var users: Int
+
+        /// `3 users with invisible characters in email`.
+        package var sentence: String {
+            "\(users) user\(users == 1 ? "" : "s") with invisible characters in \(column)"
+        }
+    }
 
     package init(plan: Plan, sampleLimit: Int = 25, tallyLimit: Int = 20) {
         self.plan = plan
@@ -32,15 +49,36 @@ package struct ReportModel: Sendable {
             }
         var connections: [String: Tally] = [:]
         var domains: [String: Tally] = [:]
+        var flagged = [0, 0, 0]
         for operation in plan.operations {
             let connection = operation.connection ?? "(none)"
             let domain = operation.email.flatMap(Self.domain(of:)) ?? "(no email)"
             connections[connection, default: Tally(name: connection, enable: 0, disable: 0)].count(operation.action)
             domains[domain, default: Tally(name: domain, enable: 0, disable: 0)].count(operation.action)
+            for (column, flag) in Self.invisibleColumns(operation).enumerated() where flag { flagged[column] += 1 }
         }
+        for row in plan.rejected where VisibleText.containsEscapable(row.userID ?? "") { flagged[0] += 1 }
         byConnection = Self.top(connections.values.sorted(by: Self.order), limit: tallyLimit)
         byEmailDomain = Self.top(domains.values.sorted(by: Self.order), limit: tallyLimit)
         sample = Array(plan.operations.prefix(sampleLimit))
+        invisible = zip(Self.invisibleColumnNames, flagged).filter { $0.1 > 0 }.map {
+            InvisibleCount(column: $0.0, users: $0.1)
+        }
+    }
+
+    /// The columns `invisible` counts, in its order.
+    static let invisibleColumnNames = ["user id", "email", "connection"]
+
+    /// Whether the operation's user id, email and connection hold invisible characters.
+    static func invisibleColumns(_ operation: PlanOperation) -> [Bool] {
+        [operation.userID, operation.email ?? "", operation.connection ?? ""].map(VisibleText.containsEscapable)
+    }
+
+    /// `invisible characters in email`, naming the operation's columns that hold any; empty
+    /// when none does.
+    static func invisibleWarning(_ operation: PlanOperation) -> String {
+        let columns = zip(invisibleColumnNames, invisibleColumns(operation)).filter(\.1).map(\.0)
+        return columns.isEmpty ? "" : "invisible characters in " + columns.joined(separator: ", ")
     }
 
     /// A headline for the outcome.

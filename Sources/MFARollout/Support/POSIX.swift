@@ -1,3 +1,4 @@
+import CPlatform
 import Foundation
 
 #if canImport(Glibc)
@@ -107,6 +108,22 @@ package enum POSIX {
         }
     }
 
+    /// An unnamed file in `directory`, open for writing (Linux `O_TMPFILE`), which a process
+    /// that dies before `linkUnnamedFile` names it leaves no trace of; nil where the system or
+    /// the file system cannot make one (the caller then writes a named temporary file).
+    package static func openUnnamedFile(inDirectory directory: String, mode: mode_t) -> Int32? {
+        while true {
+            let fd = mfa_open_unnamed_file(directory, UInt32(mode))
+            if fd >= 0 { return fd }
+            if errno != EINTR { return nil }
+        }
+    }
+
+    /// Names the unnamed file open on `fd` `path`, which must not exist.
+    package static func linkUnnamedFile(_ fd: Int32, to path: String) throws(POSIXError) {
+        guard mfa_link_unnamed_file(fd, path) == 0 else { throw error() }
+    }
+
     package static func renameFile(_ from: String, to: String) throws(POSIXError) {
         guard rename(from, to) == 0 else { throw error() }
     }
@@ -180,8 +197,19 @@ package enum POSIX {
     /// Whether `fd` is a terminal.
     package static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
+    /// The width of the terminal on `fd` in columns; nil when it is not a terminal or does not say.
+    package static func terminalColumns(_ fd: Int32) -> Int? {
+        var size = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     /// The signals a graceful stop listens for, with their names.
     package static let stopSignals: [(number: Int32, name: String)] = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")]
+
+    /// The signals that end a run that has nothing to finish gracefully (`plan`), with their
+    /// names: the stop signals and a closed terminal's `SIGHUP`.
+    package static let endSignals: [(number: Int32, name: String)] = stopSignals + [(SIGHUP, "SIGHUP")]
 
     /// Stops the default action of `signal` (so that a dispatch source can take it), or restores it.
     package static func ignoreSignal(_ signal: Int32, _ ignore: Bool) {

@@ -36,7 +36,9 @@ struct ExportRoundTripTests {
         var expected: [[String?]] = []
         var rows: [[Auth0ExportValue]] = []
         for (index, note) in Self.trickyValues.enumerated() {
-            let id = ["auth0|\(index)", "samlp|conn|u\(index)@x.com", "oidc|a/b\"c\(index)", "weird|line\n\(index)"][
+            let id = [
+                "auth0|\(index)", "samlp|conn|u\(index)@x.com", "oidc|a/b\"c\(index)", "weird| spaced \(index) ",
+            ][
                 index % 4]
             rows.append([
                 .string(id), .string("u\(index)@example.com"), .string(note),

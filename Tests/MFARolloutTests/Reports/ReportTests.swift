@@ -9,7 +9,9 @@ struct ReportTests {
     func markdownEscaping() {
         #expect(MarkdownReport.cell("a|b") == "a\\|b")
         #expect(MarkdownReport.cell("<img src=x onerror=alert(1)>") == "\\<img src=x onerror=alert(1)\\>")
-        #expect(MarkdownReport.cell("line\nbreak") == "line break")
+        // A line end is shown escaped (`\n`), its backslash escaped for Markdown.
+        #expect(MarkdownReport.cell("line\nbreak") == "line\\\\nbreak")
+        #expect(MarkdownReport.code("two\nlines") == "two\\nlines")
         #expect(MarkdownReport.code("samlp|c|`x`") == "samlp\\|c\\|'x'")
     }
 
@@ -87,14 +89,17 @@ struct ReportTests {
         let plan = PlanFileTests.plan(ops)
         var expected = CSVWriter()
         try! expected.writeRow(ChangesCSV.header)
+        let shown = VisibleText.escaped
         for op in ops {
             try! expected.writeRow([
-                op.id, op.userID, op.email ?? "", op.connection ?? "", op.action.rawValue, op.current.rawValue,
-                op.desired.rawValue, op.reason, op.file, String(op.line),
+                op.id, shown(op.userID), shown(op.email ?? ""), shown(op.connection ?? ""), op.action.rawValue,
+                op.current.rawValue, op.desired.rawValue, shown(op.reason), shown(op.file), String(op.line),
+                op.userID.contains("\n") ? "invisible characters in user id" : "",
             ])
         }
         #expect(
             String(decoding: ChangesCSV.render(plan), as: UTF8.self) == String(decoding: expected.bytes, as: UTF8.self))
         #expect(String(decoding: ChangesCSV.render(plan), as: UTF8.self).contains("\"'=HYPERLINK(\"\"x\"\")@a.com\""))
+        #expect(String(decoding: ChangesCSV.render(plan), as: UTF8.self).contains(#"oidc|two\nlines"#))
     }
 }

@@ -1,0 +1,57 @@
+import Foundation
+
+/// The built binary run with its output kept as bytes (`ProcessRun` decodes it as UTF-8), for
+/// tests that look at every byte a command writes.
+struct RawRun: Sendable {
+    var arguments: [String]
+    var status: Int32
+    var stdout: [UInt8]
+    var stderr: [UInt8]
+
+    var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+
+    /// Runs `mfa-rollout arguments` to completion off the cooperative thread pool, standard
+    /// input empty, with `environment` added to this process's.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> RawRun {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try runNow(arguments, environment: environment) })
+            }
+        }
+    }
+
+    private static func runNow(_ arguments: [String], environment: [String: String]) throws -> RawRun {
+        let dir = try CLIRunner.temporaryDirectory()
+        let outURL = dir.appendingPathComponent("out")
+        let errURL = dir.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = CLIRunner.binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(["MFA_ROLLOUT_STATE_DIR": CLIRunner.stateDirectory.path]) { $1 }
+            .merging(environment) { $1 }
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return RawRun(
+            arguments: arguments, status: process.terminationStatus,
+            stdout: [UInt8]((try? Data(contentsOf: outURL)) ?? Data()),
+            stderr: [UInt8]((try? Data(contentsOf: errURL)) ?? Data()))
+    }
+
+    /// The first byte below 0x20 other than a line end or a tab, with where it was; nil when
+    /// there is none.
+    var controlByte: (stream: String, offset: Int, byte: UInt8)? {
+        for (name, bytes) in [("stdout", stdout), ("stderr", stderr)] {
+            if let offset = bytes.firstIndex(where: { $0 < 0x20 && $0 != 0x0A && $0 != 0x09 }) {
+                return (name, offset, bytes[offset])
+            }
+        }
+        return nil
+    }
+}
