@@ -37,6 +37,16 @@ package struct RateLimit: Sendable, Equatable, CustomStringConvertible {
         case essentials
         case enterprise
         case enterpriseNonProduction = "enterprise-non-production"
+
+        /// The plan a `--limits` name stands for: its raw value, or the other spellings the
+        /// emulator's `--limits` takes too (`professional` for Essentials, `enterprise-nonprod`).
+        package init?(name: String) {
+            switch name {
+            case "professional": self = .essentials
+            case "enterprise-nonprod": self = .enterpriseNonProduction
+            default: self.init(rawValue: name)
+            }
+        }
     }
 
     /// Which limit of a plan applies.

@@ -60,7 +60,7 @@ struct ConnectionOptions: ParsableArguments {
         if limits != nil && (rate != nil || burst != nil) {
             throw ValidationError("give either --limits or --rate and --burst, not both")
         }
-        if let limits, RateLimit.Plan(rawValue: limits) == nil {
+        if let limits, RateLimit.Plan(name: limits) == nil {
             let names = RateLimit.Plan.allCases.map(\.rawValue).joined(separator: ", ")
             throw ValidationError("--limits \(limits): expected one of \(names)")
         }
@@ -78,7 +78,7 @@ struct ConnectionOptions: ParsableArguments {
 
     /// The rate limits chosen on the command line.
     var resolvedLimits: ConnectionSettings.Limits {
-        if let limits, let plan = RateLimit.Plan(rawValue: limits) { return .preset(plan) }
+        if let limits, let plan = RateLimit.Plan(name: limits) { return .preset(plan) }
         if let rate, let burst { return .custom(RateLimit(rate: rate, burst: burst)) }
         return ConnectionSettings.defaultLimits
     }

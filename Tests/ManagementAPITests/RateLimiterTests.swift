@@ -149,3 +149,15 @@ import Testing
         #expect(RateLimit.preset(.free, scope: .readUsers) == .free)
     }
 }
+
+@Suite("rate-limit plan names")
+struct RateLimitPlanNameTests {
+    @Test("apply takes the preset names the emulator takes (but the emulator's own `local`)")
+    func sameNamesAsTheEmulator() {
+        #expect(RateLimit.Plan(name: "enterprise-nonprod") == .enterpriseNonProduction)
+        #expect(RateLimit.Plan(name: "enterprise-non-production") == .enterpriseNonProduction)
+        #expect(RateLimit.Plan(name: "professional") == .essentials)
+        for plan in RateLimit.Plan.allCases { #expect(RateLimit.Plan(name: plan.rawValue) == plan) }
+        #expect(RateLimit.Plan(name: "local") == nil)
+    }
+}
