@@ -31,8 +31,16 @@ struct TemporaryFileTests {
         // The plan file is open once the first row has been read; give the run time to get there.
         try await Task.sleep(for: .milliseconds(700))
         kill(process.processIdentifier, signal)
+        // A run that does not stop on the signal fails the test; it is not waited for forever.
+        let deadline = ContinuousClock.now + .seconds(15)
+        while process.isRunning && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let stopped = !process.isRunning
+        if !stopped { kill(process.processIdentifier, SIGKILL) }
         await Task.detached { process.waitUntilExit() }.value
         try? input.fileHandleForWriting.close()
+        #expect(stopped, "the plan went on after the signal")
         let left = try HostileInputTests.listing(dir)
         #expect(left == ["stderr"], "left behind: \(left)")
         if signal != SIGKILL {
