@@ -53,6 +53,26 @@ struct CLIRunner {
         return url
     }()
 
+    /// The binary, not yet started, for `arguments`: standard input empty, output to the files
+    /// `outURL` and `errURL` (created empty), `environment` added to this process's, and the
+    /// host-wide run locks in `stateDirectory`.
+    static func process(
+        _ arguments: [String], environment: [String: String], stdout outURL: URL, stderr errURL: URL
+    ) throws -> Process {
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(["MFA_ROLLOUT_STATE_DIR": stateDirectory.path]) { $1 }
+            .merging(environment) { $1 }
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        process.standardInput = FileHandle.nullDevice
+        return process
+    }
+
     /// A fresh temporary directory.
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("mfa-rollout-cli-\(UUID().uuidString)")

@@ -46,19 +46,7 @@ struct ProcessRun: Sendable {
         let dir = try CLIRunner.temporaryDirectory()
         let outURL = dir.appendingPathComponent("out")
         let errURL = dir.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = CLIRunner.binary
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        // Host-wide run locks in a folder of the test's, not the user's state directory.
-        env["MFA_ROLLOUT_STATE_DIR"] = CLIRunner.stateDirectory.path
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        process.standardInput = FileHandle.nullDevice
+        let process = try CLIRunner.process(arguments, environment: environment, stdout: outURL, stderr: errURL)
         let (ended, continuation) = AsyncStream<Void>.makeStream()
         process.terminationHandler = { _ in
             continuation.yield()

@@ -25,17 +25,7 @@ struct RawRun: Sendable {
         let dir = try CLIRunner.temporaryDirectory()
         let outURL = dir.appendingPathComponent("out")
         let errURL = dir.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = CLIRunner.binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment
-            .merging(["MFA_ROLLOUT_STATE_DIR": CLIRunner.stateDirectory.path]) { $1 }
-            .merging(environment) { $1 }
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        process.standardInput = FileHandle.nullDevice
+        let process = try CLIRunner.process(arguments, environment: environment, stdout: outURL, stderr: errURL)
         try process.run()
         process.waitUntilExit()
         return RawRun(
