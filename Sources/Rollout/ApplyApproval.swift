@@ -70,7 +70,9 @@ package enum ApplyApproval {
                 location: plan.flag.location, reason: "the container must be app_metadata or user_metadata")
         }
         do {
-            _ = try FlagPatch(container: container, key: plan.flag.key, value: true)
+            _ = try OperationPatch.make(
+                desired: .on, source: plan.flag.source.map { SourceChange(current: nil, desired: $0.value) },
+                flag: plan.flag)
         } catch {
             throw .unsupportedFlag(location: plan.flag.location, reason: "\(error)")
         }

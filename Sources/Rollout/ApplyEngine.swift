@@ -163,7 +163,7 @@ package final class ApplyEngine: Sendable {
         }
 
         do {
-            let patch = try FlagPatch(container: container, key: key, value: Self.patchValue(operation.desired))
+            let patch = try OperationPatch.make(operation, flag: plan.flag)
             _ = try await client.patchUser(
                 id: operation.userID, body: patch, correlationID: operation.id, observer: observer)
             let owesTicket = options.enroll != nil && operation.desired == .on

@@ -19,7 +19,7 @@ package struct EmittedRequest: Sendable, Hashable {
 
     /// The request for an operation `check` accepted.
     init(checked operation: PlanOperation, bodies: Bodies) {
-        let body = bodies[operation.desired]
+        let body = bodies[operation]
         method = "PATCH"
         path = "/api/v2/users/" + PathEncoding.encodeSegment(operation.userID)
         self.body = body.text
@@ -49,40 +49,53 @@ package struct EmittedRequest: Sendable, Hashable {
         }
     }
 
-    /// The three bodies a flag's requests can carry (set true, set false, delete), made once:
-    /// every request with the same desired value sends the same body.
+    /// The bodies most requests carry (set true, set false, delete; with a source key, the
+    /// marker written with true and deleted with false or delete), made once; any other source
+    /// value (an undo restoring one) is encoded for its request.
     struct Bodies: Sendable {
-        private let on: (text: String, value: [String: [String: JSONValue]])
-        private let off: (text: String, value: [String: [String: JSONValue]])
-        private let absent: (text: String, value: [String: [String: JSONValue]])
+        typealias Body = (text: String, value: [String: [String: JSONValue]])
+        private let flag: Plan.FlagTarget
+        /// By desired value (true, false, absent), with the source as the planner writes it.
+        private let common: [Body]
 
         init(flag: Plan.FlagTarget) throws(EmitError) {
-            guard let container = MetadataContainer(rawValue: flag.container) else {
-                throw .invalidFlag(
-                    location: flag.location, reason: "the container must be app_metadata or user_metadata")
-            }
-            func body(_ value: Bool?) throws(EmitError) -> (text: String, value: [String: [String: JSONValue]]) {
-                let patch: FlagPatch
-                do {
-                    patch = try FlagPatch(container: container, key: flag.key, value: value)
-                } catch {
-                    throw .invalidFlag(location: flag.location, reason: "\(error)")
-                }
-                return (
-                    String(decoding: patch.jsonBody(), as: UTF8.self), [container.rawValue: [flag.key: patch.jsonValue]]
-                )
-            }
-            on = try body(true)
-            off = try body(false)
-            absent = try body(nil)
+            self.flag = flag
+            let marker = flag.source?.value
+            common = [
+                try Self.body(.on, source: flag.source == nil ? nil : SourceChange(current: nil, desired: marker), flag),
+                try Self.body(.off, source: flag.source == nil ? nil : SourceChange(current: nil, desired: nil), flag),
+                try Self.body(.absent, source: flag.source == nil ? nil : SourceChange(current: nil, desired: nil), flag),
+            ]
         }
 
-        subscript(desired: FlagValue) -> (text: String, value: [String: [String: JSONValue]]) {
-            switch desired {
-            case .on: on
-            case .off: off
-            case .absent: absent
+        private static func body(_ desired: FlagValue, source: SourceChange?, _ flag: Plan.FlagTarget) throws(EmitError)
+            -> Body
+        {
+            let patch: FlagPatch
+            do {
+                patch = try OperationPatch.make(desired: desired, source: source, flag: flag)
+            } catch {
+                throw .invalidFlag(location: flag.location, reason: "\(error)")
+            }
+            return (String(decoding: patch.jsonBody(), as: UTF8.self), patch.jsonObject)
+        }
+
+        subscript(operation: PlanOperation) -> Body {
+            let index: Int
+            switch operation.desired {
+            case .on: index = 0
+            case .off: index = 1
+            case .absent: index = 2
             case .other: preconditionFailure("no operation writes a non-boolean value (plans are checked when read)")
+            }
+            guard let target = flag.source, let source = operation.source else { return common[index] }
+            let expected = operation.desired == .on ? target.value : nil
+            if source.desired == expected { return common[index] }
+            do {
+                return try Self.body(operation.desired, source: source, flag)
+            } catch {
+                // `init` made bodies with these keys: only the value differs, and any string is valid.
+                preconditionFailure("a source body failed after its keys were checked: \(error)")
             }
         }
     }

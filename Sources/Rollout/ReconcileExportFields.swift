@@ -6,9 +6,9 @@ import ManagementAPI
 ///
 /// The rule: a column is requested under its own name, so policy columns must be Auth0 field
 /// paths (`email`, `logins_count`, `app_metadata.department`, `identities[0].connection`).
-/// Three columns have a known Auth0 field whatever the policy calls them: the user id column
-/// is `user_id`, the email column `email`, and the flag column the flag's location
-/// (`app_metadata.use_mfa`). When the policy names one of those differently (a `column:` of
+/// Four columns have a known Auth0 field whatever the policy calls them: the user id column
+/// is `user_id`, the email column `email`, the flag column the flag's location
+/// (`app_metadata.use_mfa`), and the source column the source key's (`app_metadata.use_mfa_source`). When the policy names one of those differently (a `column:` of
 /// `use_mfa` from an export made with `export_as`), the field is requested with `export_as`
 /// set to the policy's name, so the header matches what the policy reads.
 package enum ReconcileExportFields {
@@ -22,6 +22,7 @@ package enum ReconcileExportFields {
             policy.columns.userID: "user_id",
             policy.columns.email: "email",
             policy.flagColumn: policy.flag.description,
+            policy.ownership.column: policy.ownership.source.description,
         ]
         let columns = policy.columnsNeeded
         guard columns.count <= maximum else {

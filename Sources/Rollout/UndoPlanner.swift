@@ -25,6 +25,9 @@ package enum UndoPlanner {
     /// The undo plan, and how many done operations needed no undo (the value before already
     /// equalled the value written).
     ///
+    /// When the plan has a source key (``FlagOwnership``), each undo operation also writes that
+    /// key back to the value it had before (deleting it when it was absent), in the same PATCH.
+    ///
     /// An operation that replaced a non-boolean value (the string `"true"`, …) is not undone:
     /// no PATCH of a boolean brings that value back, and the boolean is what the Action reads.
     /// The undo plan inherits the plan's tenant.
@@ -53,11 +56,13 @@ package enum UndoPlanner {
             } else {
                 summary.byReason["undo"]!.disable += 1
             }
-            operations.append(
-                PlanOperation(
-                    id: OperationID.make(flagLocation: plan.flag.location, userID: original.userID, action: action),
-                    userID: original.userID, action: action, current: original.desired, reason: reason,
-                    email: original.email, connection: original.connection, file: original.file, line: original.line))
+            var undo = PlanOperation(
+                id: OperationID.make(flagLocation: plan.flag.location, userID: original.userID, action: action),
+                userID: original.userID, action: action, current: original.desired, reason: reason,
+                email: original.email, connection: original.connection, file: original.file, line: original.line)
+            // The source key goes back to what it was too, in the same PATCH.
+            undo.source = original.source.map { SourceChange(current: $0.desired, desired: $0.current) }
+            operations.append(undo)
         }
         guard !operations.isEmpty else { throw UndoError.nothingApplied(journal: journal.path) }
         return Plan(

@@ -23,6 +23,7 @@ enum PlanSummaryText {
             }
         }
         if s.keptByEnableOnly > 0 { rows.append(("kept on by enable-only", s.keptByEnableOnly)) }
+        if s.keptUnowned > 0 { rows.append(("on, set outside the rollout: kept", s.keptUnowned)) }
         rows.append(("rejected rows", s.rejected))
         let width = rows.map(\.0.count).max() ?? 0
         var out = headline + "\n"
@@ -33,6 +34,10 @@ enum PlanSummaryText {
         out += "\n"
         for (label, value) in rows {
             out += "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(value) + "\n"
+        }
+        if !s.warnings.isEmpty {
+            out += "\nWarnings:\n"
+            for warning in s.warnings { out += "  ! \(Terminal.visible(warning))\n" }
         }
         if !plan.guards.isEmpty {
             out += "\nGuards:\n"

@@ -120,6 +120,7 @@ struct PlanCommandTests {
             """
             version: 1
             mode: enforce
+            disable: all
             rules:
               - name: it
                 when: { column: department, equals: it }

@@ -180,7 +180,10 @@ struct ReconcileTests {
             let gzip = try #require(ExternalTool.path("gzip"))
             let text = try await runProcessAsync(gzip, ["-dc", kept]).stdout
             let header = text.split(separator: "\n").first.map(String.init)
-            #expect(header == #""user_id","email","identities[0].connection","app_metadata.use_mfa""#)
+            #expect(
+                header
+                    == #""user_id","email","identities[0].connection","app_metadata.use_mfa","app_metadata.use_mfa_source""#
+            )
         }
     }
 
@@ -339,6 +342,7 @@ struct ReconcilePieceTests {
             fields == [
                 ExportField(name: "user_id"), ExportField(name: "email"), ExportField(name: "identities[0].connection"),
                 ExportField(name: "app_metadata.use_mfa", exportAs: "use_mfa"),
+                ExportField(name: "app_metadata.use_mfa_source"),
                 ExportField(name: "app_metadata.department"),
                 ExportField(name: "logins_count"),
             ])
@@ -349,8 +353,8 @@ struct ReconcilePieceTests {
         let rules = (1...28).map { "  - name: r\($0)\n    when:\n      column: app_metadata.c\($0)\n      equals: x\n" }
             .joined()
         let policy = try policy("version: 1\nrules:\n" + rules)
-        #expect(policy.columnsNeeded.count == 32)
-        #expect(throws: ReconcileError.tooManyFields(count: 32, limit: 30, columns: policy.columnsNeeded)) {
+        #expect(policy.columnsNeeded.count == 33)
+        #expect(throws: ReconcileError.tooManyFields(count: 33, limit: 30, columns: policy.columnsNeeded)) {
             try ReconcileExportFields.fields(for: policy)
         }
     }

@@ -6,11 +6,12 @@
 /// output with JSONDecoder to keep the two in step.
 extension OperationFields {
     /// The most bytes `writeJSON` can write: every string byte escaped as `\u00XX`, and a
-    /// 21-byte line number.
+    /// 21-byte line number (the fixed part counts the keys and literals, the source's too).
     var jsonCapacity: Int {
         var strings = file.count + id.count + reason.count + userID.count
         strings += (email?.count ?? 0) + (connection?.count ?? 0)
-        return 200 + 21 + 6 * strings
+        strings += (source?.current?.count ?? 0) + (source?.desired?.count ?? 0)
+        return 260 + 21 + 6 * strings
     }
 
     /// Writes the operation as one JSON object; `json` must have `jsonCapacity` bytes of room.
@@ -37,12 +38,18 @@ extension OperationFields {
         json.decimal(line)
         json.raw(",\"reason\":")
         json.string(reason)
+        if let source {
+            json.raw(",\"source_current\":")
+            if let current = source.current { json.string(current) } else { json.raw("null") }
+            json.raw(",\"source_desired\":")
+            if let desired = source.desired { json.string(desired) } else { json.raw("null") }
+        }
         json.raw(",\"user_id\":")
         json.string(userID)
         json.byte(UInt8(ascii: "}"))
     }
 
-    // The enums' raw values as JSON strings (`jsonCapacity` counts 200 bytes for these and the keys).
+    // The enums' raw values as JSON strings (`jsonCapacity` counts 260 bytes for these and the keys).
     private static func literal(_ action: PlanAction) -> StaticString {
         switch action {
         case .enable: "\"enable\""

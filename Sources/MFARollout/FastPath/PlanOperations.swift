@@ -48,6 +48,11 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
             file: storage.tableString(entry.file),
             line: entry.line)
         operation.desired = entry.desired
+        if entry.sourceDesired != Entry.untracked {
+            operation.source = SourceChange(
+                current: entry.sourceCurrent < 0 ? nil : storage.tableString(entry.sourceCurrent),
+                desired: entry.sourceDesired < 0 ? nil : storage.tableString(entry.sourceDesired))
+        }
         return operation
     }
 
@@ -92,6 +97,13 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
         var action: PlanAction
         var current: FlagValue
         var desired: FlagValue
+        /// The source key's value before and after, as string table indices: -1 for absent
+        /// (deleted), `untracked` when the plan has no source key.
+        var sourceCurrent: Int32
+        var sourceDesired: Int32
+
+        /// A `sourceCurrent`/`sourceDesired` of a plan without a source key.
+        static let untracked: Int32 = -2
     }
 
     /// The bytes behind a `PlanOperations`. Filled by one `Builder`, never changed once
@@ -154,7 +166,12 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
                 connection: entry.connection < 0 ? nil : tableBytes(entry.connection),
                 reason: tableBytes(entry.reason),
                 file: tableBytes(entry.file),
-                action: entry.action, current: entry.current, desired: entry.desired, line: entry.line)
+                action: entry.action, current: entry.current, desired: entry.desired, line: entry.line,
+                source: entry.sourceDesired == Entry.untracked
+                    ? nil
+                    : OperationFields.Source(
+                        current: entry.sourceCurrent < 0 ? nil : tableBytes(entry.sourceCurrent),
+                        desired: entry.sourceDesired < 0 ? nil : tableBytes(entry.sourceDesired)))
         }
 
         /// Copies `bytes` to the end of `text` and returns where they start.
@@ -239,7 +256,8 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
         func append(
             id: UnsafeBufferPointer<UInt8>, userID: UnsafeBufferPointer<UInt8>, email: UnsafeBufferPointer<UInt8>?,
             action: PlanAction, current: FlagValue, desired: FlagValue,
-            reason: Int32, connection: Int32, file: Int32, line: Int
+            reason: Int32, connection: Int32, file: Int32, line: Int,
+            sourceCurrent: Int32 = Entry.untracked, sourceDesired: Int32 = Entry.untracked
         ) -> OperationFields {
             precondition(!finished, "PlanOperations.Builder used after finish()")
             if !retaining {
@@ -254,7 +272,8 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
                 start: start, idLength: Int32(id.count), userIDLength: Int32(userID.count),
                 emailLength: email.map { Int32($0.count) } ?? -1,
                 reason: reason, connection: connection, file: file, line: line,
-                action: action, current: current, desired: desired)
+                action: action, current: current, desired: desired,
+                sourceCurrent: sourceCurrent, sourceDesired: sourceDesired)
             storage.appendEntry(entry)
             return storage.fields(entry)
         }
@@ -264,6 +283,8 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
             let reason = tableIndex(operation.reason)
             let connection = operation.connection.map { tableIndex($0) } ?? -1
             let file = tableIndex(operation.file)
+            let sourceCurrent = operation.source.map { $0.current.map { tableIndex($0) } ?? -1 } ?? Entry.untracked
+            let sourceDesired = operation.source.map { $0.desired.map { tableIndex($0) } ?? -1 } ?? Entry.untracked
             var id = operation.id
             var userID = operation.userID
             var email = operation.email
@@ -273,7 +294,8 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
                         append(
                             id: id, userID: userID, email: email, action: operation.action,
                             current: operation.current, desired: operation.desired,
-                            reason: reason, connection: connection, file: file, line: operation.line)
+                            reason: reason, connection: connection, file: file, line: operation.line,
+                            sourceCurrent: sourceCurrent, sourceDesired: sourceDesired)
                     }
                     if email != nil { email!.withUTF8 { add($0) } } else { add(nil) }
                 }
@@ -303,6 +325,14 @@ struct OperationFields {
     var current: FlagValue
     var desired: FlagValue
     var line: Int
+    /// The source key's change; nil when the plan has no source key.
+    var source: Source?
+
+    /// The source key's value before and after; nil for absent (deleted).
+    struct Source {
+        var current: UnsafeBufferPointer<UInt8>?
+        var desired: UnsafeBufferPointer<UInt8>?
+    }
 }
 
 extension PlanOperation {

@@ -16,6 +16,16 @@ final class RowDecider: @unchecked Sendable {
     private let flagSlot: Int
     private let emailSlot: Int?
     private let connectionSlot: Int?
+    /// The source key's column (see ``FlagOwnership``), and the marker that says the rollout set the flag.
+    private let sourceSlot: Int
+    private let marker: UnsafeMutableBufferPointer<UInt8>
+    private let disableAll: Bool
+    /// The marker's index in the operations' string table (-1 until first used).
+    @exclusivity(unchecked) private var markerLabel: Int32 = -1
+    /// Slots of the rule columns no row has had a value in yet; emptied as values turn up.
+    @exclusivity(unchecked) private var blankSlots: [Int]
+    /// Whether some export had no source column.
+    @exclusivity(unchecked) private(set) var sourceColumnMissing = false
 
     @exclusivity(unchecked) private(set) var summary = PlanSummary()
     /// The operations made so far; `finishOperations()` hands them over. Without
@@ -51,12 +61,29 @@ final class RowDecider: @unchecked Sendable {
         flagSlot = columns.firstIndex(of: policy.flagColumn)!
         emailSlot = columns.firstIndex(of: policy.columns.email)
         connectionSlot = columns.firstIndex(of: policy.columns.connection)
+        sourceSlot = columns.firstIndex(of: policy.ownership.column)!
+        marker = .allocate(capacity: policy.ownership.value.utf8.count)
+        _ = marker.initialize(from: policy.ownership.value.utf8)
+        disableAll = policy.ownership.disable == .all
+        var ruleSlots: [Int] = []
+        for reference in policy.columnReferences {
+            let slot = columns.firstIndex(of: reference.column)!
+            if !ruleSlots.contains(slot) { ruleSlots.append(slot) }
+        }
+        blankSlots = ruleSlots
         reasonCounts = Array(repeating: .init(), count: Self.reasons(ruleCount: policy.rules.count).count)
         labels = Array(repeating: -1, count: reasonCounts.count)
     }
 
     deinit {
         flagBytes.deallocate()
+        marker.deallocate()
+    }
+
+    /// The rule columns that were empty in every row read (in the policy's order); none when
+    /// no row was read.
+    var blankColumns: [String] {
+        summary.rows == 0 ? [] : blankSlots.map { policy.columnsNeeded[$0] }
     }
 
     /// Decides every row of `batch`, in order.
@@ -86,24 +113,28 @@ final class RowDecider: @unchecked Sendable {
                         "column \"\(policy.flagColumn)\": unparsable flag value \"\(value)\"")))
             return
         }
+        if !blankSlots.isEmpty { noteValues(record) }
         let decision = policy.decision(for: record, now: now)
         let reason = Self.reasonIndex(decision)
         reasonCounts[reason].rows += 1
         let selected = decision.selected
         if selected { summary.selected += 1 }
 
+        let source = record.bytes(sourceSlot)
+        if source == nil { sourceColumnMissing = true }
         let action: PlanAction?
         if selected {
             action = current == .on ? nil : .enable
-        } else if current == .on {
-            if policy.mode == .enforce {
+        } else if current == .on || current == .other, policy.mode == .enforce {
+            if disableAll || isMarker(source, isString: !typed || record.quoting.isString(sourceSlot)) {
                 action = .disable
             } else {
                 action = nil
-                summary.keptByEnableOnly += 1
+                keep(record, current: current)
             }
-        } else if current == .other, policy.mode == .enforce {
-            action = .disable
+        } else if current == .on {
+            action = nil
+            summary.keptByEnableOnly += 1
         } else {
             action = nil
         }
@@ -140,6 +171,14 @@ final class RowDecider: @unchecked Sendable {
         let userID = record.bytes(userIDSlot)!
         let email = emailSlot.flatMap { record.bytes($0) }.flatMap { $0.isEmpty ? nil : $0 }
         let connection = connectionSlot.flatMap { record.bytes($0) }.flatMap { $0.isEmpty ? nil : $0 }
+        // The source key: written with the marker when the flag goes on, deleted when it goes off.
+        let sourceCurrent: Int32
+        if let source, !source.isEmpty {
+            sourceCurrent = source.equals(UnsafeBufferPointer(marker)) ? markerIndex() : operations.tableIndex(source)
+        } else {
+            sourceCurrent = -1
+        }
+        let sourceDesired = action == .enable ? markerIndex() : -1
         // Made from the row's bytes and kept as bytes (see `PlanOperations`): no `String` and
         // no reference count per operation.
         let operation = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: OperationID.length) { id in
@@ -149,9 +188,38 @@ final class RowDecider: @unchecked Sendable {
                 id: UnsafeBufferPointer(id), userID: userID, email: email,
                 action: action, current: current, desired: action.desired,
                 reason: label, connection: connection.map { operations.tableIndex($0) } ?? -1,
-                file: fileIndex, line: record.line)
+                file: fileIndex, line: record.line, sourceCurrent: sourceCurrent, sourceDesired: sourceDesired)
         }
         writer?.append(operation)
+    }
+
+    /// Whether the source cell holds the marker: the rollout set this flag. In an Auth0
+    /// export the marker is a string (`'mfa-rollout`), so a bare value is not it.
+    @inline(__always)
+    private func isMarker(_ source: UnsafeBufferPointer<UInt8>?, isString: Bool) -> Bool {
+        guard let source, isString else { return false }
+        return source.equals(UnsafeBufferPointer(marker))
+    }
+
+    private func markerIndex() -> Int32 {
+        if markerLabel < 0 { markerLabel = operations.tableIndex(UnsafeBufferPointer(marker)) }
+        return markerLabel
+    }
+
+    /// Counts a flag set outside the rollout that `disable: owned-only` keeps, listing the first few.
+    private func keep(_ record: ExportRecord, current: FlagValue) {
+        summary.keptUnowned += 1
+        guard summary.keptUnownedSample.count < PlanSummary.keptSampleLimit else { return }
+        summary.keptUnownedSample.append(
+            .init(
+                userID: record.string(userIDSlot) ?? "",
+                email: emailSlot.flatMap { record.string($0) }.flatMap { $0.isEmpty ? nil : $0 },
+                current: current, file: record.file, line: record.line))
+    }
+
+    /// Drops from `blankSlots` every rule column this row has a value in.
+    private func noteValues(_ record: ExportRecord) {
+        blankSlots.removeAll { slot in (record.bytes(slot)?.count ?? 0) > 0 }
     }
 
     /// The operations made, in input order; called once, when deciding is over.

@@ -101,18 +101,22 @@ package struct Plan: Sendable, Hashable, Codable {
         package var container: String
         package var key: String
         package var column: String
+        /// The source key written with the flag to mark it as the rollout's; nil in plans
+        /// made without one (operations then carry no `source_current`/`source_desired`).
+        package var source: SourceTarget?
 
-        package init(container: String, key: String, column: String) {
+        package init(container: String, key: String, column: String, source: SourceTarget? = nil) {
             self.container = container
             self.key = key
             self.column = column
+            self.source = source
         }
 
         /// `app_metadata.use_mfa`.
         package var location: String { "\(container).\(key)" }
 
         enum CodingKeys: String, CodingKey {
-            case container, key, column, location
+            case container, key, column, location, source
         }
 
         package init(from decoder: any Decoder) throws {
@@ -120,6 +124,7 @@ package struct Plan: Sendable, Hashable, Codable {
             container = try values.decode(String.self, forKey: .container)
             key = try values.decode(String.self, forKey: .key)
             column = try values.decode(String.self, forKey: .column)
+            source = try values.decodeIfPresent(SourceTarget.self, forKey: .source)
         }
 
         package func encode(to encoder: any Encoder) throws {
@@ -128,7 +133,30 @@ package struct Plan: Sendable, Hashable, Codable {
             try values.encode(key, forKey: .key)
             try values.encode(column, forKey: .column)
             try values.encode(location, forKey: .location)
+            try values.encodeIfPresent(source, forKey: .source)
         }
+    }
+
+    /// Where the source key lives, the export column it was read from, the marker value, and
+    /// which flags `enforce` turned off (see ``FlagOwnership``).
+    package struct SourceTarget: Sendable, Hashable, Codable {
+        /// `app_metadata` or `user_metadata`.
+        package var container: String
+        package var key: String
+        package var column: String
+        package var value: String
+        package var disable: DisableScope
+
+        package init(container: String, key: String, column: String, value: String, disable: DisableScope) {
+            self.container = container
+            self.key = key
+            self.column = column
+            self.value = value
+            self.disable = disable
+        }
+
+        /// `app_metadata.use_mfa_source`.
+        package var location: String { "\(container).\(key)" }
     }
 
     /// The fields of ``PlanOutline``, then `operations` and `rejected`. (The plan file is

@@ -51,6 +51,9 @@ package struct PlanOperation: Sendable, Hashable, Codable {
     /// The export the row came from, and the physical line its record starts on.
     package var file: String
     package var line: Int
+    /// The source key's value before and after (see ``FlagOwnership``), when the plan's flag
+    /// has a source key; nil in plans without one.
+    package var source: SourceChange?
 
     package init(
         id: String, userID: String, action: PlanAction, current: FlagValue, reason: String,
@@ -72,5 +75,57 @@ package struct PlanOperation: Sendable, Hashable, Codable {
         case id
         case userID = "user_id"
         case action, current, desired, reason, email, connection, file, line
+        case sourceCurrent = "source_current"
+        case sourceDesired = "source_desired"
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        id = try values.decode(String.self, forKey: .id)
+        userID = try values.decode(String.self, forKey: .userID)
+        action = try values.decode(PlanAction.self, forKey: .action)
+        current = try values.decode(FlagValue.self, forKey: .current)
+        desired = try values.decode(FlagValue.self, forKey: .desired)
+        reason = try values.decode(String.self, forKey: .reason)
+        email = try values.decodeIfPresent(String.self, forKey: .email)
+        connection = try values.decodeIfPresent(String.self, forKey: .connection)
+        file = try values.decode(String.self, forKey: .file)
+        line = try values.decode(Int.self, forKey: .line)
+        // Both keys or neither: a null value is a key that is (or becomes) absent.
+        if values.contains(.sourceCurrent) || values.contains(.sourceDesired) {
+            source = SourceChange(
+                current: try values.decode(String?.self, forKey: .sourceCurrent),
+                desired: try values.decode(String?.self, forKey: .sourceDesired))
+        }
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var values = encoder.container(keyedBy: CodingKeys.self)
+        try values.encode(id, forKey: .id)
+        try values.encode(userID, forKey: .userID)
+        try values.encode(action, forKey: .action)
+        try values.encode(current, forKey: .current)
+        try values.encode(desired, forKey: .desired)
+        try values.encode(reason, forKey: .reason)
+        try values.encodeIfPresent(email, forKey: .email)
+        try values.encodeIfPresent(connection, forKey: .connection)
+        try values.encode(file, forKey: .file)
+        try values.encode(line, forKey: .line)
+        if let source {
+            try values.encode(source.current, forKey: .sourceCurrent)
+            try values.encode(source.desired, forKey: .sourceDesired)
+        }
+    }
+}
+
+/// What one operation does to the source key that marks flags the rollout set: its value in
+/// the export and the value the PATCH leaves (nil: the key is absent, or deleted).
+package struct SourceChange: Sendable, Hashable {
+    package var current: String?
+    package var desired: String?
+
+    package init(current: String?, desired: String?) {
+        self.current = current
+        self.desired = desired
     }
 }

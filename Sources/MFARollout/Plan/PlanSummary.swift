@@ -19,6 +19,17 @@ package struct PlanSummary: Sendable, Hashable, Codable {
     package var normaliseFrom: [String: Int] = [:]
     /// Per reason label: how many rows it decided, and how many of those change.
     package var byReason: [String: ReasonCounts] = [:]
+    /// Users not selected whose flag is on (or holds a non-boolean) but was not set by the
+    /// rollout (no source marker), which `enforce` with `disable: owned-only` leaves as they are.
+    package var keptUnowned: Int = 0
+    /// The first of those users, for the reports (at most ``keptSampleLimit``).
+    package var keptUnownedSample: [KeptFlag] = []
+    /// What a reviewer should know about the inputs: columns empty in every row, a missing
+    /// source column, the ownership default. In the order found.
+    package var warnings: [String] = []
+
+    /// How many kept users a plan lists by name.
+    package static let keptSampleLimit = 100
 
     package init() {}
 
@@ -37,10 +48,53 @@ package struct PlanSummary: Sendable, Hashable, Codable {
         package init() {}
     }
 
+    /// A user whose flag is on but was set outside the rollout, and is kept.
+    package struct KeptFlag: Sendable, Hashable, Codable {
+        package var userID: String
+        package var email: String?
+        /// The flag's value: `true`, or `other` for a non-boolean.
+        package var current: FlagValue
+        package var file: String
+        package var line: Int
+
+        package init(userID: String, email: String?, current: FlagValue, file: String, line: Int) {
+            self.userID = userID
+            self.email = email
+            self.current = current
+            self.file = file
+            self.line = line
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userID = "user_id"
+            case email, current, file, line
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case rows, selected, enable, disable, unchanged, rejected, normalise
+        case rows, selected, enable, disable, unchanged, rejected, normalise, warnings
         case normaliseFrom = "normalise_from"
         case keptByEnableOnly = "kept_by_enable_only"
         case byReason = "by_reason"
+        case keptUnowned = "kept_unowned"
+        case keptUnownedSample = "kept_unowned_sample"
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        rows = try values.decode(Int.self, forKey: .rows)
+        selected = try values.decode(Int.self, forKey: .selected)
+        enable = try values.decode(Int.self, forKey: .enable)
+        disable = try values.decode(Int.self, forKey: .disable)
+        unchanged = try values.decode(Int.self, forKey: .unchanged)
+        keptByEnableOnly = try values.decode(Int.self, forKey: .keptByEnableOnly)
+        rejected = try values.decode(Int.self, forKey: .rejected)
+        normalise = try values.decode(Int.self, forKey: .normalise)
+        normaliseFrom = try values.decode([String: Int].self, forKey: .normaliseFrom)
+        byReason = try values.decode([String: ReasonCounts].self, forKey: .byReason)
+        // Absent from plans made before flags had owners.
+        keptUnowned = try values.decodeIfPresent(Int.self, forKey: .keptUnowned) ?? 0
+        keptUnownedSample = try values.decodeIfPresent([KeptFlag].self, forKey: .keptUnownedSample) ?? []
+        warnings = try values.decodeIfPresent([String].self, forKey: .warnings) ?? []
     }
 }

@@ -152,12 +152,20 @@ package struct PlanPipeline: Sendable {
         let rejected = decider.rejected + readerRejected
         summary.rows += exportSummary.rejected
         summary.rejected = rejected.count
+        summary.warnings = PlanWarnings.make(
+            policy: policy, summary: summary, blankColumns: decider.blankColumns,
+            sourceColumnMissing: decider.sourceColumnMissing)
         return DecidedRows(summary: summary, rejected: rejected, exportSHA256: exportSummary.sha256, decider: decider)
     }
 
     private var flagTarget: Plan.FlagTarget {
         let policy = request.policy
-        return .init(container: policy.flag.container.rawValue, key: policy.flag.key, column: policy.flagColumn)
+        let ownership = policy.ownership
+        return .init(
+            container: policy.flag.container.rawValue, key: policy.flag.key, column: policy.flagColumn,
+            source: .init(
+                container: ownership.source.container.rawValue, key: ownership.source.key, column: ownership.column,
+                value: ownership.value, disable: ownership.disable))
     }
 
     /// The exports (with `exportSHA256`'s digests, else 64 zeros) then the policy's files.

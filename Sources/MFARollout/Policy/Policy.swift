@@ -12,6 +12,8 @@ package struct Policy: Sendable {
     package var flag: FlagLocation
     /// The export column holding the flag's current value.
     package var flagColumn: String
+    /// The source key that marks the flags the rollout set, and which flags `enforce` turns off.
+    package var ownership: FlagOwnership
     package var mode: PolicyMode
     /// How to read the export CSV.
     package var dialect: CSVDialect
@@ -29,7 +31,8 @@ package struct Policy: Sendable {
     /// The policy file and every list file, with their SHA-256, in load order (policy first).
     package var inputFiles: [PolicyInputFile]
     /// Every column the policy reads, without duplicates: `columns.userID`, `columns.email`,
-    /// `columns.connection`, `flagColumn`, then the rule columns in order of first use.
+    /// `columns.connection`, `flagColumn`, `ownership.column`, then the rule columns in order
+    /// of first use.
     package var columnsNeeded: [String]
     /// The policy file's name as given, used in errors.
     package var file: String

@@ -8,7 +8,8 @@ struct PolicyDecoder {
     let baseDirectory: String
 
     static let topLevelKeys = [
-        "version", "tenant", "flag", "mode", "csv", "columns", "rules", "allow", "deny", "rollout", "guards",
+        "version", "tenant", "flag", "mode", "disable", "csv", "columns", "rules", "allow", "deny", "rollout",
+        "guards",
     ]
 
     func decode(yaml: String) throws(PolicyError) -> Policy {
@@ -33,8 +34,10 @@ struct PolicyDecoder {
 
         var flag = FlagLocation.default
         var flagColumn: String?
+        var flagFields: [String: PolicyNode] = [:]
         if let node = fields["flag"] {
-            let f = try node.fields(allowed: ["location", "column"])
+            let f = try node.fields(allowed: ["location", "column"] + Self.ownershipFlagKeys)
+            flagFields = f
             if let location = f["location"] {
                 let text = try location.string()
                 guard let parsed = FlagLocation(parsing: text) else {
@@ -59,12 +62,14 @@ struct PolicyDecoder {
         let dialect = try fields["csv"].map { (n) throws(PolicyError) in try decodeCSV(n) } ?? CSVDialect()
         let columns = try fields["columns"].map { (n) throws(PolicyError) in try decodeColumns(n) } ?? .default
         let resolvedFlagColumn = flagColumn ?? flag.description
+        let ownership = try decodeOwnership(flagFields: flagFields, disable: fields["disable"], flag: flag)
 
         var registry = ColumnRegistry()
         let userIDIndex = registry.index(of: columns.userID)
         let emailIndex = registry.index(of: columns.email)
         _ = registry.index(of: columns.connection)
         _ = registry.index(of: resolvedFlagColumn)
+        _ = registry.index(of: ownership.column)
 
         var rollout: RolloutSettings?
         if let node = fields["rollout"] {
@@ -118,7 +123,7 @@ struct PolicyDecoder {
         }
 
         return Policy(
-            tenant: tenant, flag: flag, flagColumn: resolvedFlagColumn, mode: mode, dialect: dialect, columns: columns,
+            tenant: tenant, flag: flag, flagColumn: resolvedFlagColumn, ownership: ownership, mode: mode, dialect: dialect, columns: columns,
             rules: rules, allow: allow, deny: deny, rollout: rollout, guards: guards, inputFiles: inputFiles,
             columnsNeeded: registry.columns, file: file, userIDIndex: userIDIndex, emailIndex: emailIndex,
             rolloutHasher: rollout.map { RolloutBucket.Hasher(salt: $0.salt) },

@@ -29,6 +29,9 @@ package enum HTMLReport {
         if s.keptByEnableOnly > 0 {
             totals.append(["label": "not selected, kept on by enable-only", "value": s.keptByEnableOnly])
         }
+        if s.keptUnowned > 0 {
+            totals.append(["label": "not selected, on, set outside the rollout: kept", "value": s.keptUnowned])
+        }
         totals.append(["label": "rejected rows", "value": s.rejected])
 
         let context: [String: Any] = [
@@ -41,6 +44,21 @@ package enum HTMLReport {
             "flag": plan.flag.location,
             "column": plan.flag.column,
             "mode": plan.mode.rawValue,
+            "hasSource": plan.flag.source != nil,
+            "source": plan.flag.source.map {
+                ["location": $0.location, "value": $0.value, "column": $0.column, "disable": $0.disable.rawValue]
+            } ?? [:],
+            "hasInputWarnings": !s.warnings.isEmpty,
+            "inputWarnings": s.warnings,
+            "hasKept": s.keptUnowned > 0,
+            "keptTitle": s.keptUnownedSample.count == s.keptUnowned
+                ? "all \(s.keptUnowned)" : "first \(s.keptUnownedSample.count) of \(s.keptUnowned)",
+            "kept": s.keptUnownedSample.map {
+                [
+                    "userID": $0.userID, "email": $0.email ?? "", "current": $0.current.rawValue, "file": $0.file,
+                    "line": $0.line,
+                ] as [String: Any]
+            },
             "asOf": MarkdownReport.iso(plan.producer.asOf),
             "createdAt": MarkdownReport.iso(plan.producer.createdAt),
             "tool": "\(plan.producer.tool) \(plan.producer.version)",
@@ -130,11 +148,20 @@ package enum HTMLReport {
         {{/warnings}}</ul>
         </div>
         {{/hasWarnings}}
+        {{#hasInputWarnings}}
+        <div class="warning">
+        <p><strong>Warnings about the inputs:</strong></p>
+        <ul>
+        {{#inputWarnings}}<li>{{{.}}}</li>
+        {{/inputWarnings}}</ul>
+        </div>
+        {{/hasInputWarnings}}
         <ul>
         <li>Fingerprint: <code>{{{fingerprint}}}</code></li>
         <li>Tenant: <code>{{{tenant}}}</code></li>
         <li>Flag: <code>{{{flag}}}</code> (current value read from column <code>{{{column}}}</code>)</li>
         <li>Mode: <code>{{{mode}}}</code></li>
+        {{#hasSource}}{{#source}}<li>Owner mark: <code>{{{location}}}</code> = <code>{{{value}}}</code>, written with the flag and deleted with it (current value read from column <code>{{{column}}}</code>); enforce turns off: <code>{{{disable}}}</code></li>{{/source}}{{/hasSource}}
         <li>Evaluated as of {{{asOf}}}; made {{{createdAt}}} by {{{tool}}}</li>
         <li>Applicable: {{#applicable}}yes{{/applicable}}{{^applicable}}<strong>no</strong> (a guard tripped){{/applicable}}</li>
         </ul>
@@ -166,6 +193,13 @@ package enum HTMLReport {
         {{#sample}}<tr><td class="v"><code>{{{userID}}}</code>{{#flagged}}<br><span class="flag">⚠ {{{warning}}}</span>{{/flagged}}</td><td class="v">{{{email}}}</td><td class="v">{{{connection}}}</td><td>{{{action}}}</td><td>{{{current}}} → {{{desired}}}</td><td class="v">{{{reason}}}</td></tr>
         {{/sample}}</table>
         {{/hasChanges}}
+        {{#hasKept}}
+        <h2>On, set outside the rollout: kept ({{{keptTitle}}})</h2>
+        <p>The policy does not select these users, but their flag was not set by the rollout (no owner mark), so <code>disable: owned-only</code> leaves it as it is.</p>
+        <table><tr><th>user id</th><th>email</th><th>flag</th><th>file</th><th>line</th></tr>
+        {{#kept}}<tr><td class="v"><code>{{{userID}}}</code></td><td class="v">{{{email}}}</td><td>{{{current}}}</td><td class="v">{{{file}}}</td><td class="n">{{{line}}}</td></tr>
+        {{/kept}}</table>
+        {{/hasKept}}
         {{#hasRejected}}
         <h2>Rejected rows ({{{rejectedTitle}}})</h2>
         <p>These rows were set aside (<code>--on-invalid skip</code>) and no change is planned for them.</p>

@@ -14,11 +14,20 @@ package enum MarkdownReport {
             for count in model.invisible { out += "> - ⚠ \(count.sentence)\n" }
             out += "\n"
         }
+        if !s.warnings.isEmpty {
+            out += "> **Warnings about the inputs:**\n>\n"
+            for warning in s.warnings { out += "> - \(cell(warning))\n" }
+            out += "\n"
+        }
         out += "- Fingerprint: `\(plan.fingerprint)`\n"
         out +=
             "- Tenant: \(plan.tenant.map { "`\(code($0))`" } ?? "none (made without --tenant: it cannot be applied)")\n"
         out += "- Flag: `\(plan.flag.location)` (current value read from column `\(code(plan.flag.column))`)\n"
         out += "- Mode: `\(plan.mode)`\n"
+        if let source = plan.flag.source {
+            out +=
+                "- Owner mark: `\(code(source.location))` = `\(code(source.value))`, written with the flag and deleted with it (current value read from column `\(code(source.column))`); enforce turns off: `\(source.disable.rawValue)`\n"
+        }
         out +=
             "- Evaluated as of \(iso(plan.producer.asOf)); made \(iso(plan.producer.createdAt)) by \(plan.producer.tool) \(plan.producer.version)\n"
         out += "- Applicable: \(plan.applicable ? "yes" : "**no** (a guard tripped)")\n\n"
@@ -34,6 +43,7 @@ package enum MarkdownReport {
             for line in s.normaliseLines { out += "| normalise: \(cell(line.from)) → boolean | \(line.count) |\n" }
         }
         if s.keptByEnableOnly > 0 { out += "| not selected, kept on by `enable-only` | \(s.keptByEnableOnly) |\n" }
+        if s.keptUnowned > 0 { out += "| not selected, on, set outside the rollout: kept | \(s.keptUnowned) |\n" }
         out += "| rejected rows | \(s.rejected) |\n\n"
 
         out += "## Guards\n\n"
@@ -65,6 +75,20 @@ package enum MarkdownReport {
                 let flag = warning.isEmpty ? "" : " ⚠ \(warning)"
                 out +=
                     "| `\(code(op.userID))`\(flag) | \(cell(op.email ?? "")) | \(cell(op.connection ?? "")) | \(op.action.rawValue) | \(op.current.rawValue) → \(op.desired.rawValue) | \(cell(op.reason)) |\n"
+            }
+            out += "\n"
+        }
+
+        if s.keptUnowned > 0 {
+            let shown = s.keptUnownedSample.count
+            out +=
+                "## On, set outside the rollout: kept (\(shown == s.keptUnowned ? "all \(shown)" : "first \(shown) of \(s.keptUnowned)"))\n\n"
+            out += "The policy does not select these users, but their flag was not set by the rollout (no owner mark),"
+            out += " so `disable: owned-only` leaves it as it is.\n\n"
+            out += "| user id | email | flag | file | line |\n|---|---|---|---|---:|\n"
+            for kept in s.keptUnownedSample {
+                out +=
+                    "| `\(code(kept.userID))` | \(cell(kept.email ?? "")) | \(kept.current.rawValue) | \(cell(kept.file)) | \(kept.line) |\n"
             }
             out += "\n"
         }

@@ -53,7 +53,7 @@ struct FlagNormalisationTests {
         #expect(plan.summary.unchanged == 2)
     }
 
-    @Test("enforce writes false over a non-boolean of a user it does not select")
+    @Test("enforce with disable: all writes false over a non-boolean of a user it does not select")
     func enforceNormalises() throws {
         let plan = try Self.plan(
             """
@@ -61,7 +61,7 @@ struct FlagNormalisationTests {
             'auth0|1,'g@other.com,'db,'true
             'auth0|2,'h@other.com,'db,true
 
-            """, mode: "enforce")
+            """, mode: "enforce\ndisable: all")
         #expect(plan.operations.map(\.action) == [.disable, .disable])
         #expect(plan.operations.map(\.current) == [.other, .on])
         #expect(plan.summary.normalise == 1)

@@ -167,12 +167,12 @@ struct PolicyDecisionTests {
               - name: b
                 when: {column: b, lt: 9}
             """)
-        #expect(p.columnsNeeded == ["id", "mail", "conn", "user_metadata.mfa", "z", "b"])
+        #expect(p.columnsNeeded == ["id", "mail", "conn", "user_metadata.mfa", "user_metadata.mfa_source", "z", "b"])
         #expect(p.flag == FlagLocation(container: .userMetadata, key: "mfa"))
         #expect(p.flag.description == "user_metadata.mfa")
         #expect(p.flagColumn == "user_metadata.mfa")
-        #expect(p.decide(values: ["auth0|1", "q@x.com", nil, nil, "v", "5"], now: now).reason == .rule("a"))
-        #expect(p.decide(values: ["auth0|1", "q@y.com", nil, nil, "v", "5"], now: now).reason == .rule("b"))
+        #expect(p.decide(values: ["auth0|1", "q@x.com", nil, nil, nil, "v", "5"], now: now).reason == .rule("a"))
+        #expect(p.decide(values: ["auth0|1", "q@y.com", nil, nil, nil, "v", "5"], now: now).reason == .rule("b"))
     }
 
     @Test func checkColumnsNamesTheRuleThatReadsAMissingColumn() throws {
@@ -228,7 +228,8 @@ struct PolicyDecisionTests {
         }
         #expect(
             p.columnsNeeded == [
-                "user_id", "email", "identities[0].connection", "use_mfa", "logins_count", "app_metadata.plan",
+                "user_id", "email", "identities[0].connection", "use_mfa", "app_metadata.use_mfa_source",
+                "logins_count", "app_metadata.plan",
             ])
         #expect(decide(p, ["user_id": "auth0|x", "email": "robot@corp.com"]).reason == .denyList)
         #expect(decide(p, ["user_id": "auth0|x", "email": "a@it.corp.com"]).reason == .rule("staff"))
