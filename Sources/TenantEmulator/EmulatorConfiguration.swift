@@ -34,15 +34,25 @@ package struct EmulatorConfiguration: Sendable {
     package var faults: FaultConfiguration = .init()
     /// The initial users.
     package var seed: Seed = .empty
+    /// The initial roles and organizations, with the ids of their users; default none.
+    package var memberships = MembershipSeed()
     /// JSON file: users are loaded from it on start when it exists (instead of `seed`) and
     /// saved to it when the server stops.
     package var stateFile: String?
     /// The clock; tests pass a ``ManualClock``.
     package var clock: any EmulatorClock = SystemClock()
 
-    /// `read:users update:users update:users_app_metadata create:guardian_enrollment_tickets`.
-    package static let defaultScopes = [
-        "read:users", "update:users", "update:users_app_metadata", "create:guardian_enrollment_tickets",
+    /// `read:users update:users update:users_app_metadata create:guardian_enrollment_tickets`,
+    /// and the role and organization scopes (``membershipScopes``).
+    package static let defaultScopes =
+        [
+            "read:users", "update:users", "update:users_app_metadata", "create:guardian_enrollment_tickets",
+        ] + membershipScopes
+
+    /// Reading and writing roles, organizations and their members.
+    package static let membershipScopes = [
+        "read:roles", "create:roles", "update:roles", "read:role_members", "create:role_members",
+        "read:organizations", "create:organizations", "read:organization_members", "create:organization_members",
     ]
 
     package init() {}

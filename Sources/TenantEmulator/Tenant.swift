@@ -8,6 +8,7 @@ struct Tenant: Sendable {
     let tokens: AccessTokens
     let jobs: ExportJobs
     let enrollments: Enrollments
+    let memberships: Memberships
     let limiter: RateLimiter
     let faults: FaultInjection
 
@@ -19,6 +20,7 @@ struct Tenant: Sendable {
         jobs = ExportJobs(
             store: store, clock: clock, delay: configuration.exportDelay, linkTTL: configuration.downloadLinkTTL)
         enrollments = Enrollments(clock: clock)
+        memberships = Memberships(seed: configuration.memberships)
         limiter = RateLimiter(plan: configuration.limits, clock: clock)
         faults = FaultInjection(configuration: configuration.faults)
     }

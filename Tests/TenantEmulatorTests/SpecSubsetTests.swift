@@ -104,12 +104,15 @@ struct SpecSubsetTests {
         for (path, methods) in spec["paths"]?.objectValue ?? [:] {
             for method in methods.objectValue?.keys ?? [:].keys { inSpec.insert("\(method.uppercased()) \(path)") }
         }
-        let served = Set(ManagementRoutes.operations.map { "\($0.method.rawValue) \($0.path)" })
+        let served = Set(
+            (ManagementRoutes.operations + MembershipRoutes.operations).map { "\($0.method.rawValue) \($0.path)" })
         #expect(served == inSpec)
     }
 
     static let bodyTables = [
         UpdateUserRequest.schema, ExportJobRequest.schema, TicketRequest.schema, ExportJobRequest.fieldSchema,
+        MembershipRequests.createRole, MembershipRequests.assignRoleUsers, MembershipRequests.createOrganization,
+        MembershipRequests.createMembers, MembershipRequests.connectionForOrganization,
     ]
 
     @Test("Each body table matches its schema", arguments: bodyTables.map(\.specName))

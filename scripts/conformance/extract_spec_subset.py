@@ -23,6 +23,15 @@ OPERATIONS = [
     ("/jobs/users-exports", "post"),
     ("/jobs/{id}", "get"),
     ("/guardian/enrollments/ticket", "post"),
+    ("/roles", "get"),
+    ("/roles", "post"),
+    ("/roles/{id}/users", "get"),
+    ("/roles/{id}/users", "post"),
+    ("/organizations", "post"),
+    ("/organizations/name/{name}", "get"),
+    ("/organizations/{id}", "get"),
+    ("/organizations/{id}/members", "get"),
+    ("/organizations/{id}/members", "post"),
 ]
 
 
