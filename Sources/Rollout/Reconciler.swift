@@ -128,7 +128,7 @@ package struct Reconciler: Sendable {
     private func work(stamp: String, summary: inout ReconcileSummary, onEvent: (@Sendable (Event) -> Void)?)
         async throws
     {
-        let policy = try Policy.load(path: request.policyPath)
+        var policy = try Policy.load(path: request.policyPath, membership: .collecting)
         // The plan is for the tenant exported from; a policy that names another is refused
         // before anything is started.
         let tenant: String
@@ -139,6 +139,19 @@ package struct Reconciler: Sendable {
         }
         if let named = policy.tenant, named != tenant {
             throw ApplyRefusal.wrongTenant(planned: named, given: request.connection.domain)
+        }
+        // Exactly the roles and organizations the policy tests, read before the export (so
+        // nobody counted as a member joined after the users were exported).
+        if !policy.membershipNames.isEmpty {
+            let fetch = MembershipFetch(
+                roles: policy.membershipNames[.role] ?? [], organizations: policy.membershipNames[.organization] ?? [])
+            let groups = try await ManagementConnection.with(request.connection, scope: .readUsers, logger: logger) {
+                connection in try await fetch.fetch(client: connection.client)
+            }
+            let membersPath = join("members-\(stamp).csv")
+            try MembershipFetch.write(groups, to: membersPath)
+            policy = try Policy.load(
+                path: request.policyPath, membership: .file(try MembershipFile.load(path: membersPath)))
         }
         let fields = try ReconcileExportFields.fields(for: policy)
         let exportPath = join("export-\(stamp).csv.gz")

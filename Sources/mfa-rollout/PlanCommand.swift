@@ -67,6 +67,12 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON on standard output (for scripts) instead of text.")
     var json = false
 
+    @Option(
+        help: ArgumentHelp(
+            "The membership file (user_id,kind,name, made by `mfa-rollout members`) that role: and organization: conditions read; its SHA-256 is recorded with the other inputs.",
+            valueName: "file"))
+    var members: String?
+
     func validate() throws {
         guard !users.isEmpty else {
             throw ValidationError("give at least one export with --users FILE (or --users - for standard input)")
@@ -87,7 +93,9 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let signals = SignalCleanup()
         defer { signals.cancel() }
-        let policy = try Policy.load(path: self.policy)
+        let policy = try Policy.load(
+            path: self.policy,
+            membership: try members.map { PolicyMembership.file(try MembershipFile.load(path: $0)) } ?? .none)
         let tenant = try resolvedTenant(policy: policy)
         let outputs = [out, report, html, changes].compactMap { $0 }
         try OutputGuard.refuseOverwritingInputs(

@@ -24,6 +24,8 @@ final class RowDecider: @unchecked Sendable {
     @exclusivity(unchecked) private var markerLabel: Int32 = -1
     /// Slots of the rule columns no row has had a value in yet; emptied as values turn up.
     @exclusivity(unchecked) private var blankSlots: [Int]
+    /// Selected users per group of the membership file (`policy.members`), by group index.
+    @exclusivity(unchecked) private(set) var membershipCounts: [Int]
     /// Whether some export had no source column.
     @exclusivity(unchecked) private(set) var sourceColumnMissing = false
 
@@ -71,6 +73,7 @@ final class RowDecider: @unchecked Sendable {
             if !ruleSlots.contains(slot) { ruleSlots.append(slot) }
         }
         blankSlots = ruleSlots
+        membershipCounts = Array(repeating: 0, count: policy.members?.groups.count ?? 0)
         reasonCounts = Array(repeating: .init(), count: Self.reasons(ruleCount: policy.rules.count).count)
         labels = Array(repeating: -1, count: reasonCounts.count)
     }
@@ -118,7 +121,12 @@ final class RowDecider: @unchecked Sendable {
         let reason = Self.reasonIndex(decision)
         reasonCounts[reason].rows += 1
         let selected = decision.selected
-        if selected { summary.selected += 1 }
+        if selected {
+            summary.selected += 1
+            if let members = policy.members, let userID = record.string(userIDSlot) {
+                for group in members.groups(of: userID) { membershipCounts[Int(group)] += 1 }
+            }
+        }
 
         let source = record.bytes(sourceSlot)
         if source == nil { sourceColumnMissing = true }

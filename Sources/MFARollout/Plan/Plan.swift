@@ -82,6 +82,8 @@ package struct Plan: Sendable, Hashable, Codable {
     package struct InputFile: Sendable, Hashable, Codable {
         package enum Role: String, Sendable, Hashable, Codable {
             case export, policy, list
+            /// The membership file (`plan --members`).
+            case members
         }
 
         package var role: Role

@@ -27,6 +27,9 @@ package struct PlanSummary: Sendable, Hashable, Codable {
     /// What a reviewer should know about the inputs: columns empty in every row, a missing
     /// source column, the ownership default. In the order found.
     package var warnings: [String] = []
+    /// With a membership file: selected users per role and organization (`role admin`,
+    /// `organization acme`), every group of the file, zero counts included.
+    package var byMembership: [String: Int] = [:]
 
     /// How many kept users a plan lists by name.
     package static let keptSampleLimit = 100
@@ -78,6 +81,7 @@ package struct PlanSummary: Sendable, Hashable, Codable {
         case byReason = "by_reason"
         case keptUnowned = "kept_unowned"
         case keptUnownedSample = "kept_unowned_sample"
+        case byMembership = "by_membership"
     }
 
     package init(from decoder: any Decoder) throws {
@@ -96,5 +100,6 @@ package struct PlanSummary: Sendable, Hashable, Codable {
         keptUnowned = try values.decodeIfPresent(Int.self, forKey: .keptUnowned) ?? 0
         keptUnownedSample = try values.decodeIfPresent([KeptFlag].self, forKey: .keptUnownedSample) ?? []
         warnings = try values.decodeIfPresent([String].self, forKey: .warnings) ?? []
+        byMembership = try values.decodeIfPresent([String: Int].self, forKey: .byMembership) ?? [:]
     }
 }

@@ -152,6 +152,11 @@ package struct PlanPipeline: Sendable {
         let rejected = decider.rejected + readerRejected
         summary.rows += exportSummary.rejected
         summary.rejected = rejected.count
+        if let members = policy.members {
+            for (group, count) in zip(members.groups, decider.membershipCounts) {
+                summary.byMembership[group.description] = count
+            }
+        }
         summary.warnings = PlanWarnings.make(
             policy: policy, summary: summary, blankColumns: decider.blankColumns,
             sourceColumnMissing: decider.sourceColumnMissing)
@@ -176,8 +181,17 @@ package struct PlanPipeline: Sendable {
                 sha256: exportSHA256[source.displayName] ?? String(repeating: "0", count: 64))
         }
             + request.policy.inputFiles.map {
-                Plan.InputFile(role: $0.kind == .policy ? .policy : .list, path: $0.path, sha256: $0.sha256)
+                Plan.InputFile(role: Self.role(of: $0.kind), path: $0.path, sha256: $0.sha256)
             }
+    }
+
+    /// How a plan names a policy input's role.
+    static func role(of kind: PolicyInputFile.Kind) -> Plan.InputFile.Role {
+        switch kind {
+        case .policy: .policy
+        case .allowList, .denyList: .list
+        case .members: .members
+        }
     }
 
     /// The columns every export must have: the user id, the flag, every column a rule tests

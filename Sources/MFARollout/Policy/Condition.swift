@@ -9,6 +9,9 @@ package indirect enum Condition: Sendable, Hashable, CustomStringConvertible {
     case not(Condition)
     /// A test of one column's value.
     case test(column: String, ColumnOperator)
+    /// The user holds one of these roles, or belongs to one of these organizations (per the
+    /// membership file).
+    case membership(MembershipKind, [String])
 
     /// A compact one-line rendering, e.g. `all(email domain [corp.com], logins_count gt 5)`.
     package var description: String {
@@ -17,6 +20,7 @@ package indirect enum Condition: Sendable, Hashable, CustomStringConvertible {
         case .any(let cs): "any(" + cs.map(\.description).joined(separator: ", ") + ")"
         case .not(let c): "not(\(c))"
         case .test(let column, let op): "\(column) \(op)"
+        case .membership(let kind, let names): "\(kind.rawValue) in [\(names.joined(separator: ", "))]"
         }
     }
 }

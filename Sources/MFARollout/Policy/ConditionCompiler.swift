@@ -2,9 +2,13 @@
 struct ConditionCompiler {
     var registry: ColumnRegistry
     var references: [Policy.ColumnReference]
+    /// Where `role:` and `organization:` find their users, and the names they used so far.
+    var membership: PolicyMembership = .none
+    var membershipNames: [MembershipKind: [String]] = [:]
+    var userIDColumn: String = ColumnMap.default.userID
 
     static let combinatorKeys = ["all", "any", "not"]
-    static let allKeys = combinatorKeys + ["column"] + ColumnOperator.keys
+    static let allKeys = combinatorKeys + ["column"] + ColumnOperator.keys + membershipKeys
 
     mutating func compile(_ node: PolicyNode) throws(PolicyError) -> (Condition, CompiledCondition) {
         let entries = try node.mapping(allowed: Self.allKeys)
@@ -40,6 +44,10 @@ struct ConditionCompiler {
                 }
                 return combinator.key == "all" ? (.all(conditions), .all(compiled)) : (.any(conditions), .any(compiled))
             }
+        }
+
+        if let entry = entries.first(where: { Self.membershipKeys.contains($0.key) }) {
+            return try compileMembership(entry, entries: entries, node: node)
         }
 
         guard let columnEntry = entries.first(where: { $0.key == "column" }) else {

@@ -34,6 +34,10 @@ package struct Policy: Sendable {
     /// `columns.connection`, `flagColumn`, `ownership.column`, then the rule columns in order
     /// of first use.
     package var columnsNeeded: [String]
+    /// The roles and organizations the rules test (`role:`, `organization:`), in order of first use.
+    package var membershipNames: [MembershipKind: [String]]
+    /// The membership file those tests were resolved against, if any.
+    package var members: MembershipFile?
     /// The policy file's name as given, used in errors.
     package var file: String
 
@@ -75,8 +79,9 @@ package struct Policy: Sendable {
 
     // MARK: Loading
 
-    /// Reads and validates the policy at `path` and every list file it names (relative to its directory).
-    package static func load(path: String) throws(PolicyError) -> Policy {
+    /// Reads and validates the policy at `path` and every list file it names (relative to its
+    /// directory); `role:` and `organization:` conditions are resolved through `membership`.
+    package static func load(path: String, membership: PolicyMembership = .none) throws(PolicyError) -> Policy {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -91,13 +96,16 @@ package struct Policy: Sendable {
                 file: path, keyPath: "", line: nil, column: nil, message: "the policy file is not valid UTF-8")
         }
         let directory = (path as NSString).deletingLastPathComponent
-        return try parse(yaml: yaml, file: path, baseDirectory: directory.isEmpty ? "." : directory)
+        return try parse(
+            yaml: yaml, file: path, baseDirectory: directory.isEmpty ? "." : directory, membership: membership)
     }
 
     /// Parses and validates policy YAML; `file` names it in errors and in `inputFiles`,
     /// list files are read from disk relative to `baseDirectory`.
-    package static func parse(yaml: String, file: String, baseDirectory: String) throws(PolicyError) -> Policy {
-        try PolicyDecoder(file: file, baseDirectory: baseDirectory).decode(yaml: yaml)
+    package static func parse(
+        yaml: String, file: String, baseDirectory: String, membership: PolicyMembership = .none
+    ) throws(PolicyError) -> Policy {
+        try PolicyDecoder(file: file, baseDirectory: baseDirectory, membership: membership).decode(yaml: yaml)
     }
 
     // MARK: Deciding

@@ -6,6 +6,7 @@ import Yams
 struct PolicyDecoder {
     let file: String
     let baseDirectory: String
+    var membership: PolicyMembership = .none
 
     static let topLevelKeys = [
         "version", "tenant", "flag", "mode", "disable", "csv", "columns", "rules", "allow", "deny", "rollout",
@@ -83,11 +84,13 @@ struct PolicyDecoder {
 
         var rules: [Rule] = []
         var references: [Policy.ColumnReference] = []
+        var membershipNames: [MembershipKind: [String]] = [:]
         if let node = fields["rules"] {
             var firstLine: [String: Int?] = [:]
             for ruleNode in try node.sequence() {
                 let rule = try decodeRule(
-                    ruleNode, hasSalt: rollout != nil, registry: &registry, references: &references)
+                    ruleNode, hasSalt: rollout != nil, registry: &registry, references: &references,
+                    membership: (columns.userID, &membershipNames))
                 if let line = firstLine[rule.name] {
                     let lineInfo = line.map { " (line \($0))" } ?? ""
                     throw ruleNode.child("name", ruleNode.node["name"]!)
@@ -101,6 +104,11 @@ struct PolicyDecoder {
         var inputFiles = [
             PolicyInputFile(kind: .policy, path: file, sha256: SHA256.hash(data: Array(yaml.utf8)).hexString)
         ]
+        var members: MembershipFile?
+        if case .file(let file) = membership {
+            members = file
+            inputFiles.append(PolicyInputFile(kind: .members, path: file.path, sha256: file.sha256))
+        }
         let allow =
             try fields["allow"].map { (n) throws(PolicyError) in
                 try decodeList(n, kind: .allowList, inputFiles: &inputFiles)
@@ -125,7 +133,7 @@ struct PolicyDecoder {
         return Policy(
             tenant: tenant, flag: flag, flagColumn: resolvedFlagColumn, ownership: ownership, mode: mode, dialect: dialect, columns: columns,
             rules: rules, allow: allow, deny: deny, rollout: rollout, guards: guards, inputFiles: inputFiles,
-            columnsNeeded: registry.columns, file: file, userIDIndex: userIDIndex, emailIndex: emailIndex,
+            columnsNeeded: registry.columns, membershipNames: membershipNames, members: members, file: file, userIDIndex: userIDIndex, emailIndex: emailIndex,
             rolloutHasher: rollout.map { RolloutBucket.Hasher(salt: $0.salt) },
             decisionTable: rules.map { rule in
                 let percentage = rule.rollout ?? rollout?.percentage
@@ -229,7 +237,8 @@ struct PolicyDecoder {
     }
 
     private func decodeRule(
-        _ node: PolicyNode, hasSalt: Bool, registry: inout ColumnRegistry, references: inout [Policy.ColumnReference]
+        _ node: PolicyNode, hasSalt: Bool, registry: inout ColumnRegistry, references: inout [Policy.ColumnReference],
+        membership names: (userIDColumn: String, names: inout [MembershipKind: [String]])
     ) throws(PolicyError) -> Rule {
         let f = try node.fields(allowed: ["name", "description", "rollout", "when"])
         guard let nameNode = f["name"] else { throw node.error("missing required key 'name'") }
@@ -247,9 +256,13 @@ struct PolicyDecoder {
         }
         guard let when = f["when"] else { throw node.error("rule '\(name)' is missing required key 'when'") }
         var compiler = ConditionCompiler(registry: registry, references: references)
+        compiler.membership = membership
+        compiler.membershipNames = names.names
+        compiler.userIDColumn = names.userIDColumn
         let (condition, compiled) = try compiler.compile(when)
         registry = compiler.registry
         references = compiler.references
+        names.names = compiler.membershipNames
         return Rule(name: name, description: description, rollout: rollout, condition: condition, compiled: compiled)
     }
 

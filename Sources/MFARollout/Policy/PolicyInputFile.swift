@@ -4,6 +4,8 @@ package struct PolicyInputFile: Sendable, Hashable, Codable {
         case policy
         case allowList = "allow-list"
         case denyList = "deny-list"
+        /// The membership file of `plan --members`.
+        case members
     }
 
     package var kind: Kind

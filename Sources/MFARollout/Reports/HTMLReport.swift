@@ -50,6 +50,10 @@ package enum HTMLReport {
             } ?? [:],
             "hasInputWarnings": !s.warnings.isEmpty,
             "inputWarnings": s.warnings,
+            "hasMembership": !s.byMembership.isEmpty,
+            "byMembership": s.byMembership.sorted(by: { $0.key < $1.key }).map {
+                ["name": $0.key, "selected": $0.value] as [String: Any]
+            },
             "hasKept": s.keptUnowned > 0,
             "keptTitle": s.keptUnownedSample.count == s.keptUnowned
                 ? "all \(s.keptUnowned)" : "first \(s.keptUnownedSample.count) of \(s.keptUnowned)",
@@ -179,6 +183,12 @@ package enum HTMLReport {
         {{#hasReasons}}<table><tr><th>reason</th><th>users</th><th>enable</th><th>disable</th></tr>
         {{#byReason}}<tr><td class="v">{{{name}}}</td><td class="n">{{{rows}}}</td><td class="n">{{{enable}}}</td><td class="n">{{{disable}}}</td></tr>
         {{/byReason}}</table>{{/hasReasons}}
+        {{#hasMembership}}
+        <h2>Selected by role and organization</h2>
+        <table><tr><th>role or organization</th><th>selected</th></tr>
+        {{#byMembership}}<tr><td class="v">{{{name}}}</td><td class="n">{{{selected}}}</td></tr>
+        {{/byMembership}}</table>
+        {{/hasMembership}}
         {{#hasChanges}}
         <h2>Changes by connection</h2>
         <table><tr><th>connection</th><th>enable</th><th>disable</th></tr>

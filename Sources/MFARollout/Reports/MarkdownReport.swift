@@ -63,6 +63,13 @@ package enum MarkdownReport {
             }
             out += "\n"
         }
+        if !s.byMembership.isEmpty {
+            out += "## Selected by role and organization\n\n| role or organization | selected |\n|---|---:|\n"
+            for (name, count) in s.byMembership.sorted(by: { $0.key < $1.key }) {
+                out += "| \(cell(name)) | \(count) |\n"
+            }
+            out += "\n"
+        }
         if s.changes > 0 {
             out += tallyTable("Changes by connection", "connection", model.byConnection)
             out += tallyTable("Changes by email domain", "domain", model.byEmailDomain)

@@ -1,0 +1,82 @@
+import Foundation
+import MFARollout
+import ManagementAPI
+import TenantEmulator
+import Testing
+
+@testable import Rollout
+
+/// `mfa-rollout members`' reads against the emulator: checkpoint pages, 429s, unknown names.
+@Suite("membership fetch")
+struct MembershipFetchTests {
+    static func users(_ count: Int, prefix: String) -> [User] {
+        (0..<count).map { emulatorUser("auth0|\(prefix)-\($0)", email: "\(prefix)\($0)@acme.com", mfa: nil) }
+    }
+
+    static func settings(_ emulator: RunningEmulator) -> ConnectionSettings {
+        ConnectionSettings(
+            domain: "127.0.0.1:\(emulator.port)", allowInsecureHTTP: true,
+            credentials: .clientCredentials(clientID: "emulator-client", secret: ClientSecret("emulator-secret")),
+            // The client does not pace itself: the tenant's limit is what it meets.
+            limits: .custom(RateLimit(rate: 1000, burst: 100)), concurrency: 2,
+            retryPolicy: RetryPolicy(maxAttempts: 20, baseDelay: .milliseconds(5), maxDelay: .milliseconds(200)),
+            requestTimeout: .seconds(10))
+    }
+
+    @Test("every page of a role and an organization, past 1,000 members, while the tenant answers 429")
+    func pagesUnder429() async throws {
+        let admins = Self.users(1_050, prefix: "admin")
+        let members = Self.users(230, prefix: "acme")
+        try await withTestEmulator(
+            users: admins + members,
+            {
+                $0.memberships = MembershipSeed(
+                    roles: [.init(name: "admin", users: admins.map(\.id)), .init(name: "admin-readonly", users: [])],
+                    organizations: [.init(name: "acme", users: members.map(\.id))])
+                // A small bucket: bursts of the client's requests are answered 429.
+                $0.limits = RateLimitPlan(global: .init(burst: 3, perSecond: 40))
+            }
+        ) { emulator in
+            let fetch = MembershipFetch(roles: ["admin"], organizations: ["acme"])
+            let groups = try await ManagementConnection.with(Self.settings(emulator), scope: .readUsers) {
+                try await fetch.fetch(client: $0.client)
+            }
+            #expect(groups.map(\.name) == ["admin", "acme"])
+            #expect(groups[0].users == admins.map(\.id), "every admin once, in order")
+            #expect(groups[1].users == members.map(\.id))
+            let log = await emulator.store.requests()
+            let pages = log.filter { $0.path.hasSuffix("/users") && $0.status == 200 }
+            #expect(pages.count == 11, "1,050 role users in pages of 100")
+            #expect(log.contains { $0.status == 429 }, "the tenant's limit was met and waited out")
+
+            let csv = String(decoding: MembershipFetch.csv(groups), as: UTF8.self)
+            let lines = csv.split(separator: "\n")
+            #expect(lines.first == "user_id,kind,name")
+            #expect(lines.count == 1 + 1_050 + 230)
+            #expect(lines[1] == "auth0|admin-0,role,admin")
+            #expect(lines.last == "auth0|acme-229,organization,acme")
+            // What `members` writes, `plan --members` reads.
+            let file = try MembershipFile.parse(MembershipFetch.csv(groups), path: "members.csv")
+            #expect(file.users(of: .init(kind: .role, name: "admin"))?.count == 1_050)
+        }
+    }
+
+    @Test("an unknown role names the roles whose name contains it; an unknown organization is an error")
+    func unknownNames() async throws {
+        try await withTestEmulator(
+            users: Self.users(2, prefix: "u"),
+            { $0.memberships = MembershipSeed(roles: [.init(name: "admin-readonly", users: [])]) }
+        ) { emulator in
+            await #expect(throws: MembershipFetchError.unknownRole(name: "admin", similar: ["admin-readonly"])) {
+                try await ManagementConnection.with(Self.settings(emulator), scope: .readUsers) {
+                    try await MembershipFetch(roles: ["admin"], organizations: []).fetch(client: $0.client)
+                }
+            }
+            await #expect(throws: MembershipFetchError.unknownOrganization("acme")) {
+                try await ManagementConnection.with(Self.settings(emulator), scope: .readUsers) {
+                    try await MembershipFetch(roles: [], organizations: ["acme"]).fetch(client: $0.client)
+                }
+            }
+        }
+    }
+}
