@@ -14,7 +14,8 @@ bin="$(swift build --show-bin-path)/mfa-rollout"
 echo "==> Starting a local emulated tenant seeded from samples/users.csv" >&2
 . scripts/lib/emulator.sh
 trap emulator_stop EXIT
-emulator_start "$bin" "$out/emulator.log" --users samples/users.csv
+emulator_start "$bin" "$out/emulator.log" --users samples/users.csv \
+  --memberships samples/members/members.csv
 url=$EMULATOR_URL
 domain="${url#http://}"
 echo "==> Emulator at $url" >&2
@@ -61,3 +62,19 @@ else
   echo "==> Reconcile exited $replan: the tenant does not match the policy" >&2
   exit 1
 fi
+
+# --- Roles and organizations: who holds the admin role, who belongs to northwind ---
+echo "==> Reading the admin role's users and northwind's members from the tenant" >&2
+"$bin" members --domain "$domain" --allow-http --client-id emulator-client \
+  --role admin --organization northwind --out "$out/members.csv"
+echo "==> Reconciling against samples/members/policy.yaml (MFA for admins and northwind)" >&2
+set +e
+"$bin" reconcile --domain "$domain" --allow-http --client-id emulator-client \
+  --policy samples/members/policy.yaml --out "$out/members-reconcile"
+members_status=$?
+set -e
+case $members_status in
+  0) echo "==> Members reconcile: in sync (exit 0)" >&2 ;;
+  2) echo "==> Members reconcile: changes planned for approval (exit 2); see $out/members-reconcile/report-*.md" >&2 ;;
+  *) echo "==> Members reconcile failed (exit $members_status)" >&2; exit 1 ;;
+esac

@@ -22,7 +22,7 @@ package struct EmulatorServer: Sendable {
     /// Loads the users: from ``EmulatorConfiguration/stateFile`` when that file exists, else
     /// from ``EmulatorConfiguration/seed``.
     package init(configuration: EmulatorConfiguration) throws {
-        self.configuration = configuration
+        var configuration = configuration
         let users: [User]
         if let stateFile = configuration.stateFile, FileManager.default.fileExists(atPath: stateFile) {
             do {
@@ -38,6 +38,10 @@ package struct EmulatorServer: Sendable {
             case .exportFile(let path): users = try UserSeed.users(fromExport: path)
             }
         }
+        if case .generated = configuration.seed, configuration.memberships.isEmpty {
+            configuration.memberships = MembershipSeed.derived(from: users)
+        }
+        self.configuration = configuration
         store = TenantStore(users: users, clock: configuration.clock)
     }
 

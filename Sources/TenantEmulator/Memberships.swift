@@ -116,4 +116,23 @@ package struct MembershipSeed: Sendable, Equatable {
         self.roles = roles
         self.organizations = organizations
     }
+
+    /// No roles and no organizations.
+    package var isEmpty: Bool { roles.isEmpty && organizations.isEmpty }
+
+    /// What generated users imply: the role `admin` held by every user whose
+    /// `app_metadata.roles` lists `admin`, and the organization `acme` of every user with an
+    /// `@acme.example` email (the `acme-saml` connection's).
+    package static func derived(from users: [User]) -> MembershipSeed {
+        var admins: [String] = []
+        var acme: [String] = []
+        for user in users {
+            if case .array(let roles)? = user.appMetadata["roles"], roles.contains(.string("admin")) {
+                admins.append(user.id)
+            }
+            if case .string(let email)? = user.fields["email"], email.hasSuffix("@acme.example") { acme.append(user.id) }
+        }
+        return MembershipSeed(
+            roles: [Group(name: "admin", users: admins)], organizations: [Group(name: "acme", users: acme)])
+    }
 }

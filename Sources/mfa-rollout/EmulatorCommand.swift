@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MFARollout
 import TenantEmulator
 
 /// `mfa-rollout emulator`: a local Auth0 tenant for rehearsals, demos and tests.
@@ -19,6 +20,12 @@ struct EmulatorCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Generate N users instead of reading a CSV.", valueName: "N"))
     var generate: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Roles and organizations to start with: a CSV user_id,kind,name as `mfa-rollout members` writes it (default with --generate: role admin for users whose app_metadata.roles lists admin, organization acme for @acme.example users).",
+            valueName: "file"))
+    var memberships: String?
 
     @Option(help: "Seed of the user generator.")
     var seed: UInt64 = 1
@@ -106,6 +113,15 @@ struct EmulatorCommand: AsyncParsableCommand {
             seed: faultSeed
         )
         configuration.stateFile = state
+        if let memberships {
+            let file = try MembershipFile.load(path: memberships)
+            func groups(_ kind: MembershipKind) -> [MembershipSeed.Group] {
+                file.groups.enumerated().filter { $0.element.kind == kind }.map { index, group in
+                    MembershipSeed.Group(name: group.name, users: file.users[index].sorted())
+                }
+            }
+            configuration.memberships = MembershipSeed(roles: groups(.role), organizations: groups(.organization))
+        }
         if let users {
             configuration.seed = .exportFile(path: users)
         } else if let generate {
