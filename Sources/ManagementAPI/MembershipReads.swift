@@ -121,26 +121,7 @@ extension ManagementClient {
     private func checkpointPages(
         path: String, key: String, operation: String, observer: AttemptObserver?, onPage: (([String]) -> Void)?
     ) async throws(ManagementAPIError) -> [String] {
-        struct Page: Decodable {
-            var entries: [MemberEntry]
-            var next: String?
-
-            struct Key: CodingKey {
-                var stringValue: String
-                var intValue: Int? { nil }
-                init(stringValue: String) { self.stringValue = stringValue }
-                init?(intValue: Int) { nil }
-            }
-
-            init(from decoder: any Decoder) throws {
-                let values = try decoder.container(keyedBy: Key.self)
-                let key = decoder.userInfo[Self.listKey] as? String ?? "users"
-                entries = try values.decodeIfPresent([MemberEntry].self, forKey: Key(stringValue: key)) ?? []
-                next = try values.decodeIfPresent(String.self, forKey: Key(stringValue: "next"))
-            }
-
-            static let listKey = CodingUserInfoKey(rawValue: "listKey")!
-        }
+        typealias Page = CheckpointPage
         var ids: [String] = []
         var from: String?
         var seen: Set<String> = []
@@ -185,8 +166,32 @@ extension ManagementClient {
 
     /// A query value percent-encoded: everything but RFC 3986's unreserved characters.
     static func queryValue(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+    }
+
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+}
+
+/// One page of a checkpoint-paginated list: its entries under `users` or `members` (the key
+/// given in the decoder's `userInfo`), and the `next` token, absent on the last page.
+private struct CheckpointPage: Decodable {
+    var entries: [MemberEntry]
+    var next: String?
+
+    static let listKey = CodingUserInfoKey(rawValue: "listKey")!
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: Key.self)
+        let key = decoder.userInfo[Self.listKey] as? String ?? "users"
+        entries = try values.decodeIfPresent([MemberEntry].self, forKey: Key(stringValue: key)) ?? []
+        next = try values.decodeIfPresent(String.self, forKey: Key(stringValue: "next"))
     }
 }

@@ -62,9 +62,11 @@ package struct EmittedRequest: Sendable, Hashable {
             self.flag = flag
             let marker = flag.source?.value
             common = [
-                try Self.body(.on, source: flag.source == nil ? nil : SourceChange(current: nil, desired: marker), flag),
+                try Self.body(
+                    .on, source: flag.source == nil ? nil : SourceChange(current: nil, desired: marker), flag),
                 try Self.body(.off, source: flag.source == nil ? nil : SourceChange(current: nil, desired: nil), flag),
-                try Self.body(.absent, source: flag.source == nil ? nil : SourceChange(current: nil, desired: nil), flag),
+                try Self.body(
+                    .absent, source: flag.source == nil ? nil : SourceChange(current: nil, desired: nil), flag),
             ]
         }
 

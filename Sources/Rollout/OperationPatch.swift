@@ -7,7 +7,8 @@ package enum OperationPatch {
     /// The body for `operation` of a plan whose flag is `flag`.
     /// - Throws: ``ManagementAPIError/invalidRequest(reason:)`` when the flag or source
     ///   container is unknown or a key is one Auth0 rejects.
-    package static func make(_ operation: PlanOperation, flag: Plan.FlagTarget) throws(ManagementAPIError) -> FlagPatch {
+    package static func make(_ operation: PlanOperation, flag: Plan.FlagTarget) throws(ManagementAPIError) -> FlagPatch
+    {
         try make(desired: operation.desired, source: operation.source, flag: flag)
     }
 
@@ -16,7 +17,8 @@ package enum OperationPatch {
         desired: FlagValue, source: SourceChange?, flag: Plan.FlagTarget
     ) throws(ManagementAPIError) -> FlagPatch {
         guard let container = MetadataContainer(rawValue: flag.container) else {
-            throw .invalidRequest(reason: "the container must be app_metadata or user_metadata, not '\(flag.container)'")
+            throw .invalidRequest(
+                reason: "the container must be app_metadata or user_metadata, not '\(flag.container)'")
         }
         var sourcePatch: FlagPatch.Source?
         if let target = flag.source, let source {

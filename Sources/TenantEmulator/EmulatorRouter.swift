@@ -13,7 +13,9 @@ enum EmulatorRouter {
         router.middlewares.add(FaultMiddleware(faults: tenant.faults))
         router.middlewares.add(
             AllowedMethodsMiddleware(
-                operations: (ManagementRoutes.operations + MembershipRoutes.operations).map { ($0.method, "/api/v2" + $0.path) } + [
+                operations: (ManagementRoutes.operations + MembershipRoutes.operations).map {
+                    ($0.method, "/api/v2" + $0.path)
+                } + [
                     (.post, "/oauth/token")
                 ]
             ))

@@ -42,7 +42,8 @@ enum MembershipRoutes {
             _ = try await tenant.authorize(request, anyOf: ["create:roles"])
             var request = request
             let body = try SchemaValidator.validate(
-                try await request.content(typedBy: MembershipRequests.createRole), against: MembershipRequests.createRole,
+                try await request.content(typedBy: MembershipRequests.createRole),
+                against: MembershipRequests.createRole,
                 in: .body)
             let name = body["name"]?.stringValue ?? ""
             guard !name.isEmpty else { throw Auth0ErrorBody.badRequest("Payload validation error: 'name' is empty") }

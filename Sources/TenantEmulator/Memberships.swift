@@ -130,7 +130,9 @@ package struct MembershipSeed: Sendable, Equatable {
             if case .array(let roles)? = user.appMetadata["roles"], roles.contains(.string("admin")) {
                 admins.append(user.id)
             }
-            if case .string(let email)? = user.fields["email"], email.hasSuffix("@acme.example") { acme.append(user.id) }
+            if case .string(let email)? = user.fields["email"], email.hasSuffix("@acme.example") {
+                acme.append(user.id)
+            }
         }
         return MembershipSeed(
             roles: [Group(name: "admin", users: admins)], organizations: [Group(name: "acme", users: acme)])

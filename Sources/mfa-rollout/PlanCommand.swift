@@ -95,7 +95,8 @@ struct PlanCommand: ParsableCommand {
         defer { signals.cancel() }
         let policy = try Policy.load(
             path: self.policy,
-            membership: try members.map { PolicyMembership.file(try MembershipFile.load(path: $0)) } ?? .none)
+            membership: try members.map { PolicyMembership.file(try MembershipFile.load(path: $0)) }
+                ?? PolicyMembership.none)
         let tenant = try resolvedTenant(policy: policy)
         let outputs = [out, report, html, changes].compactMap { $0 }
         try OutputGuard.refuseOverwritingInputs(

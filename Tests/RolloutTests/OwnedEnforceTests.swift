@@ -49,16 +49,23 @@ struct OwnedEnforceTests {
             #expect(byUser["auth0|old-marker"]?.source == SourceChange(current: "wave-1", desired: "mfa-rollout"))
             #expect(plan.summary.keptUnowned == 1)
             #expect(plan.summary.keptUnownedSample.map(\.userID) == ["auth0|at-risk"])
-            let report = try String(contentsOfFile: try #require(reconciled.reports.first { $0.hasSuffix(".md") }), encoding: .utf8)
+            let report = try String(
+                contentsOfFile: try #require(reconciled.reports.first { $0.hasSuffix(".md") }), encoding: .utf8)
             #expect(report.contains("| not selected, on, set outside the rollout: kept | 1 |"))
             #expect(report.contains("`auth0|at-risk`"))
 
             let applied = try await tenant.apply(plan, options: ApplyOptions(allowDisable: true))
             #expect(applied.exitCode == 0 && applied.done == 3)
-            #expect(await Self.metadata(tenant.store, "auth0|new-staff") == ["use_mfa": true, "use_mfa_source": "mfa-rollout"])
+            #expect(
+                await Self.metadata(tenant.store, "auth0|new-staff") == [
+                    "use_mfa": true, "use_mfa_source": "mfa-rollout",
+                ])
             #expect(await Self.metadata(tenant.store, "auth0|left") == ["use_mfa": false, "team": "core"])
             #expect(await Self.metadata(tenant.store, "auth0|at-risk") == ["use_mfa": true])
-            #expect(await Self.metadata(tenant.store, "auth0|old-marker") == ["use_mfa": true, "use_mfa_source": "mfa-rollout"])
+            #expect(
+                await Self.metadata(tenant.store, "auth0|old-marker") == [
+                    "use_mfa": true, "use_mfa_source": "mfa-rollout",
+                ])
             // One PATCH per user carried both keys.
             let bodies = await tenant.store.requests().filter { $0.method == "PATCH" }.count
             #expect(bodies == 3)
@@ -73,9 +80,13 @@ struct OwnedEnforceTests {
             let undone = try await tenant.apply(reread, options: ApplyOptions(allowDisable: true), journal: "undo")
             #expect(undone.exitCode == 0 && undone.done == 3)
             #expect(await Self.metadata(tenant.store, "auth0|new-staff") == [:])
-            #expect(await Self.metadata(tenant.store, "auth0|left") == ["use_mfa": true, "use_mfa_source": "mfa-rollout", "team": "core"])
+            #expect(
+                await Self.metadata(tenant.store, "auth0|left") == [
+                    "use_mfa": true, "use_mfa_source": "mfa-rollout", "team": "core",
+                ])
             #expect(await Self.metadata(tenant.store, "auth0|at-risk") == ["use_mfa": true])
-            #expect(await Self.metadata(tenant.store, "auth0|old-marker") == ["use_mfa": false, "use_mfa_source": "wave-1"])
+            #expect(
+                await Self.metadata(tenant.store, "auth0|old-marker") == ["use_mfa": false, "use_mfa_source": "wave-1"])
         }
     }
 

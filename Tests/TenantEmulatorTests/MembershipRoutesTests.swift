@@ -28,7 +28,8 @@ struct MembershipRoutesTests {
             let duplicate = try await h.send(.POST, "/api/v2/roles", token: token, json: ["name": "admin"])
             #expect(duplicate.status == 409)
             _ = try await h.send(.POST, "/api/v2/roles", token: token, json: ["name": "billing-admin"])
-            let unknownKey = try await h.send(.POST, "/api/v2/roles", token: token, json: ["name": "x", "color": "red"])
+            let unknownKey = try await h.send(
+                .POST, "/api/v2/roles", token: token, json: ["name": "x", "color": "red"])
             #expect(unknownKey.status == 400)
 
             let assigned = try await h.send(
@@ -56,11 +57,14 @@ struct MembershipRoutesTests {
         try await withEmulator(users: Fixtures.users, { $0.scopes = ["read:users"] }) { h in
             let token = try await h.token()
             #expect(try await h.send(.GET, "/api/v2/roles", token: token).status == 403)
-            #expect(try await h.send(.POST, "/api/v2/organizations", token: token, json: ["name": "acme"]).status == 403)
+            #expect(
+                try await h.send(.POST, "/api/v2/organizations", token: token, json: ["name": "acme"]).status == 403)
         }
     }
 
-    @Test("Organizations: POST, by name and by id, members with checkpoint paging past 1,000 and offset paging refused there")
+    @Test(
+        "Organizations: POST, by name and by id, members with checkpoint paging past 1,000 and offset paging refused there"
+    )
     func organizations() async throws {
         let users = Self.users(1_050)
         try await withEmulator(users: users) { h in
@@ -105,10 +109,12 @@ struct MembershipRoutesTests {
             let totals = try await h.send(
                 .GET, "/api/v2/organizations/\(id)/members?page=9&per_page=100&include_totals=true", token: token)
             #expect(totals.json["total"] == 1050 && totals.json["members"]?.arrayValue?.count == 100)
-            let beyond = try await h.send(.GET, "/api/v2/organizations/\(id)/members?page=10&per_page=100", token: token)
+            let beyond = try await h.send(
+                .GET, "/api/v2/organizations/\(id)/members?page=10&per_page=100", token: token)
             #expect(beyond.status == 400)
             #expect(try await h.send(.GET, "/api/v2/organizations/\(id)/members?take=101", token: token).status == 400)
-            #expect(try await h.send(.GET, "/api/v2/organizations/\(id)/members?from=garbage", token: token).status == 400)
+            #expect(
+                try await h.send(.GET, "/api/v2/organizations/\(id)/members?from=garbage", token: token).status == 400)
         }
     }
 
@@ -130,7 +136,10 @@ struct MembershipRoutesTests {
             let acme = try await h.send(.GET, "/api/v2/organizations/name/acme", token: token)
             let orgID = try #require(acme.json["id"]?.stringValue)
             let members = try await h.send(.GET, "/api/v2/organizations/\(orgID)/members", token: token)
-            #expect(members.json.arrayValue?.compactMap { $0["user_id"]?.stringValue } == [Fixtures.samlID, Fixtures.slashID])
+            #expect(
+                members.json.arrayValue?.compactMap { $0["user_id"]?.stringValue } == [
+                    Fixtures.samlID, Fixtures.slashID,
+                ])
         }
     }
 }

@@ -89,7 +89,9 @@ package struct MembershipFile: Sendable {
                 file.byUser[fields[0], default: []].append(Int32(position))
             }
         }
-        guard sawHeader else { throw MembershipFileError(file: path, line: nil, message: "the membership file is empty") }
+        guard sawHeader else {
+            throw MembershipFileError(file: path, line: nil, message: "the membership file is empty")
+        }
         return file
     }
 

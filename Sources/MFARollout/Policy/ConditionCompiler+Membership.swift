@@ -15,7 +15,8 @@ extension ConditionCompiler {
     static let membershipKeys = ["role", "organization"]
 
     mutating func compileMembership(
-        _ entry: (key: String, keyNode: PolicyNode, value: PolicyNode), entries: [(key: String, keyNode: PolicyNode, value: PolicyNode)],
+        _ entry: (key: String, keyNode: PolicyNode, value: PolicyNode),
+        entries: [(key: String, keyNode: PolicyNode, value: PolicyNode)],
         node: PolicyNode
     ) throws(PolicyError) -> (Condition, CompiledCondition) {
         if let other = entries.first(where: { $0.key != entry.key }) {
@@ -36,7 +37,7 @@ extension ConditionCompiler {
             membershipNames[kind, default: []].append(name)
         }
         let userIDSlot = registry.index(of: userIDColumn)
-        let written = Condition.membership(kind, names.map(\.name))
+        let written = Condition.membership(kind, names.map { $0.name })
         switch membership {
         case .none:
             throw entry.value.error(
@@ -54,7 +55,9 @@ extension ConditionCompiler {
                         known.isEmpty
                         ? " (it names no \(kind.rawValue); fetch it with mfa-rollout members --\(kind.rawValue) \(name))"
                         : " (its \(kind.rawValue)s: \(known.joined(separator: ", ")))"
-                    if let suggestion = PolicyNode.closest(to: name, in: known) { message += "; did you mean '\(suggestion)'?" }
+                    if let suggestion = PolicyNode.closest(to: name, in: known) {
+                        message += "; did you mean '\(suggestion)'?"
+                    }
                     throw nameNode.error(message)
                 }
                 users.formUnion(members)

@@ -90,7 +90,7 @@ struct PolicyDecoder {
             for ruleNode in try node.sequence() {
                 let rule = try decodeRule(
                     ruleNode, hasSalt: rollout != nil, registry: &registry, references: &references,
-                    membership: (columns.userID, &membershipNames))
+                    userIDColumn: columns.userID, membershipNames: &membershipNames)
                 if let line = firstLine[rule.name] {
                     let lineInfo = line.map { " (line \($0))" } ?? ""
                     throw ruleNode.child("name", ruleNode.node["name"]!)
@@ -131,9 +131,11 @@ struct PolicyDecoder {
         }
 
         return Policy(
-            tenant: tenant, flag: flag, flagColumn: resolvedFlagColumn, ownership: ownership, mode: mode, dialect: dialect, columns: columns,
+            tenant: tenant, flag: flag, flagColumn: resolvedFlagColumn, ownership: ownership, mode: mode,
+            dialect: dialect, columns: columns,
             rules: rules, allow: allow, deny: deny, rollout: rollout, guards: guards, inputFiles: inputFiles,
-            columnsNeeded: registry.columns, membershipNames: membershipNames, members: members, file: file, userIDIndex: userIDIndex, emailIndex: emailIndex,
+            columnsNeeded: registry.columns, membershipNames: membershipNames, members: members, file: file,
+            userIDIndex: userIDIndex, emailIndex: emailIndex,
             rolloutHasher: rollout.map { RolloutBucket.Hasher(salt: $0.salt) },
             decisionTable: rules.map { rule in
                 let percentage = rule.rollout ?? rollout?.percentage
@@ -238,7 +240,7 @@ struct PolicyDecoder {
 
     private func decodeRule(
         _ node: PolicyNode, hasSalt: Bool, registry: inout ColumnRegistry, references: inout [Policy.ColumnReference],
-        membership names: (userIDColumn: String, names: inout [MembershipKind: [String]])
+        userIDColumn: String, membershipNames: inout [MembershipKind: [String]]
     ) throws(PolicyError) -> Rule {
         let f = try node.fields(allowed: ["name", "description", "rollout", "when"])
         guard let nameNode = f["name"] else { throw node.error("missing required key 'name'") }
@@ -257,12 +259,12 @@ struct PolicyDecoder {
         guard let when = f["when"] else { throw node.error("rule '\(name)' is missing required key 'when'") }
         var compiler = ConditionCompiler(registry: registry, references: references)
         compiler.membership = membership
-        compiler.membershipNames = names.names
-        compiler.userIDColumn = names.userIDColumn
+        compiler.membershipNames = membershipNames
+        compiler.userIDColumn = userIDColumn
         let (condition, compiled) = try compiler.compile(when)
         registry = compiler.registry
         references = compiler.references
-        names.names = compiler.membershipNames
+        membershipNames = compiler.membershipNames
         return Rule(name: name, description: description, rollout: rollout, condition: condition, compiled: compiled)
     }
 

@@ -38,10 +38,17 @@ struct MembershipConditionTests {
 
     @Test("membership file errors name the file and line")
     func fileErrors() {
-        #expect(throws: MembershipFileError(file: "m.csv", line: 1, message: "the header must be user_id,kind,name (as mfa-rollout members writes it), found id,kind,name")) {
+        #expect(
+            throws: MembershipFileError(
+                file: "m.csv", line: 1,
+                message: "the header must be user_id,kind,name (as mfa-rollout members writes it), found id,kind,name")
+        ) {
             try MembershipFile.parse(Array("id,kind,name\n".utf8), path: "m.csv")
         }
-        #expect(throws: MembershipFileError(file: "m.csv", line: 3, message: "unknown kind 'group' (expected role or organization)")) {
+        #expect(
+            throws: MembershipFileError(
+                file: "m.csv", line: 3, message: "unknown kind 'group' (expected role or organization)")
+        ) {
             try MembershipFile.parse(Array("user_id,kind,name\na,role,x\nb,group,y\n".utf8), path: "m.csv")
         }
         #expect(throws: MembershipFileError.self) { try MembershipFile.parse([], path: "m.csv") }
@@ -79,7 +86,8 @@ struct MembershipConditionTests {
             try Self.policy("  - name: a\n    when: {role: admn}\n")
         }
         #expect(error?.line == 4 && error?.column == 18)
-        #expect(error?.message.contains("role 'admn' is not in the membership file members.csv (its roles: admin)") == true)
+        #expect(
+            error?.message.contains("role 'admn' is not in the membership file members.csv (its roles: admin)") == true)
         #expect(error?.message.contains("did you mean 'admin'?") == true)
         let organization = #expect(throws: PolicyError.self) {
             try Self.policy("  - name: a\n    when:\n      organization: [acme, initech]\n")
@@ -127,7 +135,10 @@ struct MembershipConditionTests {
         #expect(plan.summary.selected == 2)
         #expect(plan.summary.byMembership == ["role admin": 2, "organization acme": 1, "organization Globex, Inc.": 0])
         #expect(plan.operations.map(\.userID) == ["auth0|1"])
-        #expect(plan.inputs.contains { $0.role == .members && $0.path == "members.csv" && $0.sha256 == (try? Self.file().sha256) })
+        #expect(
+            plan.inputs.contains {
+                $0.role == .members && $0.path == "members.csv" && $0.sha256 == (try? Self.file().sha256)
+            })
         let markdown = MarkdownReport.render(ReportModel(plan: plan))
         #expect(markdown.contains("## Selected by role and organization"))
         #expect(markdown.contains("| role admin | 2 |"))

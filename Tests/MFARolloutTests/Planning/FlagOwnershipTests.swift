@@ -88,7 +88,8 @@ struct FlagOwnershipTests {
         #expect(plan.operations.map(\.action) == [.enable])
         #expect(plan.operations.first?.source == SourceChange(current: nil, desired: "mfa-rollout"))
         #expect(plan.summary.keptUnowned == 1)
-        #expect(plan.summary.warnings.contains { $0.contains("the export has no column 'app_metadata.use_mfa_source'") })
+        #expect(
+            plan.summary.warnings.contains { $0.contains("the export has no column 'app_metadata.use_mfa_source'") })
     }
 
     @Test("a configured source key, column and marker")
@@ -105,7 +106,10 @@ struct FlagOwnershipTests {
                 """)
         #expect(plan.operations.map(\.userID) == ["auth0|1"])
         #expect(plan.operations.first?.source == SourceChange(current: "wave-3", desired: nil))
-        #expect(plan.flag.source == .init(container: "app_metadata", key: "mfa_owner", column: "owner", value: "wave-3", disable: .ownedOnly))
+        #expect(
+            plan.flag.source
+                == .init(
+                    container: "app_metadata", key: "mfa_owner", column: "owner", value: "wave-3", disable: .ownedOnly))
     }
 
     @Test("the source fields survive the plan file, and its fingerprint covers them")
@@ -134,7 +138,8 @@ struct FlagOwnershipTests {
     @Test("policy errors: an unknown disable, a source that is the flag, a bad source location")
     func policyErrors() {
         let misspelt = Fixture.error("version: 1\nmode: enforce\ndisable: owend-only\nallow: {ids: [a]}\n")
-        #expect(misspelt?.description.contains("unknown disable 'owend-only' (expected one of: owned-only, all)") == true)
+        #expect(
+            misspelt?.description.contains("unknown disable 'owend-only' (expected one of: owned-only, all)") == true)
         #expect(misspelt?.description.contains("did you mean 'owned-only'?") == true)
         #expect(misspelt?.line == 3)
         let same = Fixture.error("version: 1\nflag: {source: app_metadata.use_mfa}\nallow: {ids: [a]}\n")
@@ -182,7 +187,9 @@ struct BlankColumnTests {
         let model = ReportModel(plan: plan)
         #expect(MarkdownReport.render(model).contains("column 'app\\_metadata.roles' is empty in every row"))
         let html = HTMLReport.render(model)
-        #expect(html.contains("Warnings about the inputs") && html.contains("app_metadata.roles") && html.contains("is empty in every row"))
+        #expect(
+            html.contains("Warnings about the inputs") && html.contains("app_metadata.roles")
+                && html.contains("is empty in every row"))
     }
 
     @Test("one value anywhere, even in the last row: no warning")
