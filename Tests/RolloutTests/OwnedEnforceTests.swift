@@ -52,7 +52,7 @@ struct OwnedEnforceTests {
             let report = try String(
                 contentsOfFile: try #require(reconciled.reports.first { $0.hasSuffix(".md") }), encoding: .utf8)
             #expect(report.contains("| not selected, on, set outside the rollout: kept | 1 |"))
-            #expect(report.contains("`auth0|at-risk`"))
+            #expect(report.contains("`auth0\\|at-risk`"), "listed by id (the Markdown table escapes its |)")
 
             let applied = try await tenant.apply(plan, options: ApplyOptions(allowDisable: true))
             #expect(applied.exitCode == 0 && applied.done == 3)
