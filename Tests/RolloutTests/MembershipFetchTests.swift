@@ -85,6 +85,43 @@ struct MembershipFetchTests {
         try await http.shutdown()
     }
 
+    @Test("reconcile reads exactly the roles and organizations its policy names, before the export job")
+    func reconcileFetchesFirst() async throws {
+        let users = Self.users(6, prefix: "u")
+        let fixture = try ReconcileFixture(
+            """
+            version: 1
+            rules:
+              - name: admins
+                when: {role: admin}
+              - name: acme
+                when: {organization: [acme]}
+
+            """)
+        try await withTestEmulator(
+            users: users,
+            {
+                $0.memberships = MembershipSeed(
+                    roles: [.init(name: "admin", users: [users[0].id]), .init(name: "auditor", users: [users[1].id])],
+                    organizations: [.init(name: "acme", users: [users[2].id, users[3].id])])
+            }
+        ) { emulator in
+            let summary = try await Reconciler(fixture.request(emulator)).run()
+            #expect(summary.outcome == .changesPending, "\(summary.error ?? "")")
+            let plan = try PlanFile.read(from: try #require(summary.plan?.path))
+            #expect(Set(plan.operations.map(\.userID)) == [users[0].id, users[2].id, users[3].id])
+            #expect(plan.summary.byMembership == ["role admin": 1, "organization acme": 2])
+            #expect(plan.inputs.contains { $0.role == .members && $0.path.contains("/members-") })
+            let log = await emulator.store.requests().map { "\($0.method) \($0.path)" }
+            let export = try #require(log.firstIndex { $0.hasPrefix("POST /api/v2/jobs/users-exports") })
+            let reads = log.indices.filter { log[$0].contains("/roles") || log[$0].contains("/organizations") }
+            #expect(!reads.isEmpty && reads.allSatisfy { $0 < export }, "\(log)")
+            #expect(
+                log.filter { $0.hasPrefix("GET /api/v2/roles/") && $0.hasSuffix("/users") }.count == 1,
+                "only the role the policy names (admin), not auditor")
+        }
+    }
+
     @Test("an unknown role names the roles whose name contains it; an unknown organization is an error")
     func unknownNames() async throws {
         try await withTestEmulator(
