@@ -33,19 +33,21 @@ struct MembershipFetchTests {
                 $0.memberships = MembershipSeed(
                     roles: [.init(name: "admin", users: admins.map(\.id)), .init(name: "admin-readonly", users: [])],
                     organizations: [.init(name: "acme", users: members.map(\.id))])
-                // A small bucket: bursts of the client's requests are answered 429.
-                $0.limits = RateLimitPlan(global: .init(burst: 3, perSecond: 40))
+                // A small bucket, which another job of the same tenant keeps empty for a while.
+                $0.limits = RateLimitPlan(global: .init(burst: 2, perSecond: 5))
             }
         ) { emulator in
-            // Another job shares the tenant's limit: bursts of its requests empty the bucket, so
-            // some of the fetch's pages are answered 429 however well the fetch paces itself.
-            let other = Task { try await Self.competingJob(emulator) }
+            // Another job shares the tenant's limit and takes every token for 1.5 s: the fetch's
+            // first requests are answered 429 however well it paces itself, and must wait.
+            let other = Task { try await Self.competingJob(emulator, for: .milliseconds(1500)) }
             defer { other.cancel() }
+            while await emulator.store.requests().count(where: { $0.path.hasPrefix("/api/v2/users/") }) < 3 {
+                try await Task.sleep(for: .milliseconds(5))
+            }
             let fetch = MembershipFetch(roles: ["admin"], organizations: ["acme"])
             let groups = try await ManagementConnection.with(Self.settings(emulator), scope: .readUsers) {
                 try await fetch.fetch(client: $0.client)
             }
-            other.cancel()
             _ = await other.result
             #expect(groups.map(\.name) == ["admin", "acme"])
             #expect(groups[0].users == admins.map(\.id), "every admin once, in order")
@@ -53,8 +55,10 @@ struct MembershipFetchTests {
             let log = await emulator.store.requests()
             let pages = log.filter { $0.path.hasSuffix("/users") && $0.status == 200 }
             #expect(pages.count == 11, "1,050 role users in pages of 100")
-            let fetchAnswers = log.filter { $0.path.hasSuffix("/users") || $0.path.hasSuffix("/members") }
-            #expect(fetchAnswers.contains { $0.status == 429 }, "pages were answered 429, then retried")
+            let fetchAnswers = log.filter {
+                $0.path.hasPrefix("/api/v2/roles") || $0.path.hasPrefix("/api/v2/organizations")
+            }
+            #expect(fetchAnswers.contains { $0.status == 429 }, "the fetch was answered 429, and waited")
 
             let csv = String(decoding: MembershipFetch.csv(groups), as: UTF8.self)
             let lines = csv.split(separator: "\n")
@@ -68,18 +72,17 @@ struct MembershipFetchTests {
         }
     }
 
-    /// Requests from another client of the same tenant, in bursts of 6 every 150 ms (on
-    /// average under the tenant's rate, but each burst empties its bucket), until cancelled.
-    static func competingJob(_ emulator: RunningEmulator) async throws {
+    /// Another client of the same tenant: requests one after the other, unpaced, for `duration`.
+    static func competingJob(_ emulator: RunningEmulator, for duration: Duration) async throws {
         let http = ManagementClient.makeHTTPClient()
         do {
             let client = ManagementClient(
                 endpoint: try ManagementEndpoint(domain: "127.0.0.1:\(emulator.port)", allowInsecureHTTP: true),
                 credentials: .clientCredentials(clientID: "emulator-client", secret: ClientSecret("emulator-secret")),
                 httpClient: http, rateLimiter: nil, retryPolicy: RetryPolicy(maxAttempts: 1))
-            while !Task.isCancelled {
-                for _ in 0..<6 { _ = try? await client.findRoles(nameFilter: "admin-readonly") }
-                try? await Task.sleep(for: .milliseconds(150))
+            let end = ContinuousClock.now + duration
+            while !Task.isCancelled, ContinuousClock.now < end {
+                _ = try? await client.getUser(id: "auth0|someone-else")
             }
         }
         try await http.shutdown()

@@ -29,7 +29,12 @@ struct AuthTests {
             #expect(answer.json["expires_in"] == 86_400)
             #expect(
                 answer.json["scope"]
-                    == "read:users update:users update:users_app_metadata create:guardian_enrollment_tickets")
+                    == .string(EmulatorConfiguration.defaultScopes.joined(separator: " ")))
+            #expect(
+                EmulatorConfiguration.defaultScopes.prefix(4) == [
+                    "read:users", "update:users", "update:users_app_metadata", "create:guardian_enrollment_tickets",
+                ])
+            #expect(EmulatorConfiguration.defaultScopes.contains("read:organization_members"))
             let token = try #require(answer.json["access_token"]?.stringValue)
             let user = try await h.send(.GET, "/api/v2/users/" + encodedID(Fixtures.auth0ID), token: token)
             #expect(user.status == 200)
