@@ -3,9 +3,9 @@ import Logging
 import MFARollout
 import ManagementAPI
 
-/// Carries out a plan against the Management API: one PATCH of the one owned key per
-/// operation, `concurrency` workers sharing the client's token bucket, every status change
-/// journaled before and after the request.
+/// Carries out a plan against the Management API: one PATCH of the owned keys (the flag and its
+/// source key) per operation, `concurrency` workers sharing the client's token bucket, every
+/// status change journaled before and after the request.
 ///
 /// With ``ApplyOptions/enroll``, each enable that ends `done` is followed by a Guardian
 /// enrollment ticket for its user, through the same client (same token bucket), journaled the

@@ -7,7 +7,8 @@ package struct EmittedRequest: Sendable, Hashable {
     package var method: String
     /// `/api/v2/users/{id}` with the id percent-encoded as one segment (`|` → `%7C`, `/` → `%2F`).
     package var path: String
-    /// The JSON body: only the key the tool owns, `{"app_metadata":{"use_mfa":true}}`.
+    /// The JSON body: only the keys the tool owns, the flag and (when the plan has one) its
+    /// source key: `{"app_metadata":{"use_mfa":true,"use_mfa_source":"mfa-rollout"}}`.
     package var body: String
     /// The body as a value, for formats that embed it as JSON.
     package var bodyValue: [String: [String: JSONValue]]

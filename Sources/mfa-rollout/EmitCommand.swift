@@ -12,7 +12,8 @@ struct EmitCommand: ParsableCommand {
             "Write a plan's operations as requests for other tooling: NDJSON, HAR 1.2 or a curl script. Sends nothing.",
         discussion: """
             Each operation becomes the exact request apply would send: PATCH /api/v2/users/{id} \
-            (id percent-encoded), body {"app_metadata":{"use_mfa":true}} with only the flag's key, \
+            (id percent-encoded), body {"app_metadata":{"use_mfa":true,"use_mfa_source":"mfa-rollout"}} \
+            with only the flag's key and its source key, \
             X-Correlation-ID set to the operation id. No token is written: HAR files carry the \
             placeholder "Bearer ${AUTH0_TOKEN}", curl scripts read $AUTH0_TOKEN when run.
 
