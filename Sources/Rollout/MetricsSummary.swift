@@ -1,3 +1,4 @@
+import MFARollout
 import Foundation
 
 /// What a reconcile run did, as `reconcile-summary.json` records it for schedulers and dashboards.
@@ -28,10 +29,13 @@ package struct ReconcileSummary: Sendable, Codable, Equatable {
         package var rejected: Int
         package var applicable: Bool
         package var trippedGuards: [String]
+        /// Enrollment among users whose flag is or will be on, when the export had the column.
+        package var enrollment: PlanSummary.Enrollment? = nil
 
         enum CodingKeys: String, CodingKey {
             case path, fingerprint, rows, enable, disable, unchanged, rejected, applicable
             case trippedGuards = "tripped_guards"
+            case enrollment
         }
     }
 

@@ -88,6 +88,22 @@ package enum MetricsTextfile {
                     ("{state=\"pending\"}", Double(tickets.pending)),
                 ])
         }
+        if let enrollment = plan?.enrollment {
+            metric(
+                "mfa_rollout_flagged_users", "gauge",
+                "Users whose flag is on or will be on after the last run's plan, in total, by reason and by rollout wave.",
+                [("", Double(enrollment.total.flagged))]
+                    + enrollment.byReason.sorted { $0.key < $1.key }.map {
+                        ("{reason=\"\(label($0.key))\"}", Double($0.value.flagged))
+                    } + enrollment.waves.map { ("{wave=\"\($0.wave)\"}", Double($0.counts.flagged)) })
+            metric(
+                "mfa_rollout_enrolled_users", "gauge",
+                "Of those, users who have enrolled an MFA factor (the export's multifactor), by the same labels.",
+                [("", Double(enrollment.total.enrolled))]
+                    + enrollment.byReason.sorted { $0.key < $1.key }.map {
+                        ("{reason=\"\(label($0.key))\"}", Double($0.value.enrolled))
+                    } + enrollment.waves.map { ("{wave=\"\($0.wave)\"}", Double($0.counts.enrolled)) })
+        }
         metric(
             "mfa_rollout_duration_seconds", "gauge", "Wall time of the last reconcile run.",
             [("", summary.durationSeconds)])
@@ -106,6 +122,12 @@ package enum MetricsTextfile {
         metric(
             "mfa_rollout_exit_code", "gauge", "Exit code of the last reconcile run.", [("", Double(summary.exitCode))])
         return (out, next)
+    }
+
+    /// A label value escaped as the exposition format requires (`\\`, `\"`, `\n`).
+    static func label(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
     }
 
     /// Integers without a fraction; other values with enough digits to round-trip.

@@ -128,7 +128,10 @@ package struct Reconciler: Sendable {
     private func work(stamp: String, summary: inout ReconcileSummary, onEvent: (@Sendable (Event) -> Void)?)
         async throws
     {
-        let policy = try Policy.load(path: request.policyPath)
+        // Enrollment progress in every run's reports and metrics: `multifactor[0]` is asked
+        // for too, unless the policy names its own column or the export is already full.
+        var policy = try Policy.load(path: request.policyPath)
+        if policy.columnsNeeded.count < ReconcileExportFields.maximum { policy = policy.requestingEnrollment() }
         // The plan is for the tenant exported from; a policy that names another is refused
         // before anything is started.
         let tenant: String
@@ -184,7 +187,8 @@ package struct Reconciler: Sendable {
         summary.plan = .init(
             path: planPath, fingerprint: plan.fingerprint, rows: plan.summary.rows, enable: plan.summary.enable,
             disable: plan.summary.disable, unchanged: plan.summary.unchanged, rejected: plan.summary.rejected,
-            applicable: plan.applicable, trippedGuards: plan.guards.filter(\.tripped).map(\.explanation))
+            applicable: plan.applicable, trippedGuards: plan.guards.filter(\.tripped).map(\.explanation),
+            enrollment: plan.summary.enrollment)
         onEvent?(.planned(plan, path: planPath))
 
         switch plan.outcome {

@@ -13,13 +13,16 @@ enum EmulatorRouter {
         router.middlewares.add(FaultMiddleware(faults: tenant.faults))
         router.middlewares.add(
             AllowedMethodsMiddleware(
-                operations: ManagementRoutes.operations.map { ($0.method, "/api/v2" + $0.path) } + [
+                operations: (ManagementRoutes.operations + TenantSetupRoutes.operations).map {
+                    ($0.method, "/api/v2" + $0.path)
+                } + [
                     (.post, "/oauth/token")
                 ]
             ))
         router.middlewares.add(HeadMiddleware())
         AuthRoutes.add(to: router, tenant: tenant)
         ManagementRoutes.add(to: router, tenant: tenant)
+        TenantSetupRoutes.add(to: router, tenant: tenant)
         AdminRoutes.add(to: router, tenant: tenant)
         return router
     }

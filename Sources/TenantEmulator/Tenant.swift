@@ -10,6 +10,7 @@ struct Tenant: Sendable {
     let enrollments: Enrollments
     let limiter: RateLimiter
     let faults: FaultInjection
+    let setup: TenantSetup
 
     init(configuration: EmulatorConfiguration, store: TenantStore) {
         self.configuration = configuration
@@ -21,6 +22,7 @@ struct Tenant: Sendable {
         enrollments = Enrollments(clock: clock)
         limiter = RateLimiter(plan: configuration.limits, clock: clock)
         faults = FaultInjection(configuration: configuration.faults)
+        setup = TenantSetup(configuration: configuration.tenantSetup, clock: clock)
     }
 
     var clock: any EmulatorClock { configuration.clock }

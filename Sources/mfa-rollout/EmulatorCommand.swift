@@ -71,6 +71,13 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "JSON file: users are loaded from it on start (when it exists) and saved to it on exit.")
     var state: String?
 
+    @Option(
+        name: .customLong("tenant-config"),
+        help: ArgumentHelp(
+            "YAML or JSON file: MFA factors, MFA policy, Actions and Rules to start from (default: a tenant set up correctly for app_metadata.use_mfa; see docs/emulator.md).",
+            valueName: "file"))
+    var tenantConfig: String?
+
     func validate() throws {
         if users != nil && generate != nil { throw ValidationError("Give either --users or --generate, not both.") }
         if let generate, generate < 0 { throw ValidationError("--generate needs a count of 0 or more.") }
@@ -106,6 +113,13 @@ struct EmulatorCommand: AsyncParsableCommand {
             seed: faultSeed
         )
         configuration.stateFile = state
+        if let tenantConfig {
+            do {
+                configuration.tenantSetup = try TenantSetupConfiguration.load(path: tenantConfig)
+            } catch let error as TenantSetupConfiguration.LoadError {
+                throw CLIError.invalidOption("--tenant-config \(error)")
+            }
+        }
         if let users {
             configuration.seed = .exportFile(path: users)
         } else if let generate {

@@ -34,6 +34,9 @@ enum PlanSummaryText {
         for (label, value) in rows {
             out += "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(value) + "\n"
         }
+        if let enrollment = plan.summary.enrollment {
+            out += "\n" + EnrollmentProgressText.lines(enrollment).map(Terminal.visible).joined(separator: "\n") + "\n"
+        }
         if !plan.guards.isEmpty {
             out += "\nGuards:\n"
             for check in plan.guards { out += "  \(check.tripped ? "✗" : "✓") \(check.explanation)\n" }

@@ -67,6 +67,9 @@ struct ReconcileCommand: AsyncParsableCommand {
         help: ArgumentHelp("With --auto-apply: stop once more than N operations failed.", valueName: "n"))
     var maxFailures: Int?
 
+    @OptionGroup(title: "Tenant check (with --auto-apply)")
+    var check: TenantCheckGate.Options
+
     @OptionGroup(title: "Enrollment (with --auto-apply)")
     var enrollment: EnrollmentArguments
 
@@ -107,9 +110,16 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings: ConnectionSettings
+        var checkOutcome: String?
         do {
             settings = try connection.settings()
             _ = try settings.endpoint()
+            if autoApply {
+                // Before the export: a run that would be refused sends nothing.
+                checkOutcome = try await TenantCheckGate.require(
+                    settings: settings, flag: try FlagSource.flag(policy: policy, plan: nil), reconcile: true,
+                    enroll: enrollment.enroll, skip: check.skipCheck)
+            }
         } catch {
             Terminal.error(Terminal.describe(error))
             throw ExitCode.failure

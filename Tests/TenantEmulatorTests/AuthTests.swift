@@ -29,7 +29,10 @@ struct AuthTests {
             #expect(answer.json["expires_in"] == 86_400)
             #expect(
                 answer.json["scope"]
-                    == "read:users update:users update:users_app_metadata create:guardian_enrollment_tickets")
+                    == .string(
+                        "read:users update:users update:users_app_metadata create:guardian_enrollment_tickets"
+                            + " read:guardian_factors read:mfa_policies read:actions read:rules create:actions update:actions"
+                    ))
             let token = try #require(answer.json["access_token"]?.stringValue)
             let user = try await h.send(.GET, "/api/v2/users/" + encodedID(Fixtures.auth0ID), token: token)
             #expect(user.status == 200)

@@ -16,6 +16,10 @@ final class RowDecider: @unchecked Sendable {
     private let flagSlot: Int
     private let emailSlot: Int?
     private let connectionSlot: Int?
+    /// `columns.enrolled`'s slot, when the policy names one.
+    private let enrolledSlot: Int?
+    /// Enrollment among flagged users, when `enrolledSlot` is set.
+    @exclusivity(unchecked) private(set) var enrollment: PlanSummary.Enrollment?
 
     @exclusivity(unchecked) private(set) var summary = PlanSummary()
     /// The operations made so far; `finishOperations()` hands them over. Without
@@ -51,6 +55,8 @@ final class RowDecider: @unchecked Sendable {
         flagSlot = columns.firstIndex(of: policy.flagColumn)!
         emailSlot = columns.firstIndex(of: policy.columns.email)
         connectionSlot = columns.firstIndex(of: policy.columns.connection)
+        enrolledSlot = policy.columns.enrolled.flatMap { columns.firstIndex(of: $0) }
+        enrollment = policy.columns.enrolled.map { PlanSummary.Enrollment(column: $0) }
         reasonCounts = Array(repeating: .init(), count: Self.reasons(ruleCount: policy.rules.count).count)
         labels = Array(repeating: -1, count: reasonCounts.count)
     }
@@ -107,6 +113,9 @@ final class RowDecider: @unchecked Sendable {
         } else {
             action = nil
         }
+        if let enrolledSlot, selected || (current == .on && action == nil) {
+            countEnrollment(record, slot: enrolledSlot, decision: decision)
+        }
         guard let action else {
             summary.unchanged += 1
             return
@@ -152,6 +161,21 @@ final class RowDecider: @unchecked Sendable {
                 file: fileIndex, line: record.line)
         }
         writer?.append(operation)
+    }
+
+    /// Counts a user whose flag is or will be on: enrolled when the column is non-empty.
+    private func countEnrollment(_ record: ExportRecord, slot: Int, decision: Policy.Decision) {
+        let enrolled = (record.bytes(slot)?.count ?? 0) > 0 ? 1 : 0
+        let reason = policy.selection(for: decision).reason.label
+        enrollment?.total.flagged += 1
+        enrollment?.total.enrolled += enrolled
+        enrollment?.byReason[reason, default: .init()].flagged += 1
+        enrollment?.byReason[reason, default: .init()].enrolled += enrolled
+        guard decision.kind == .rule, decision.hashed else { return }
+        let tenth = min(9, max(0, Int(decision.bucket / 10)))
+        let wave = "\(tenth * 10)-\(tenth * 10 + 10)%"
+        enrollment?.byWave[wave, default: .init()].flagged += 1
+        enrollment?.byWave[wave, default: .init()].enrolled += enrolled
     }
 
     /// The operations made, in input order; called once, when deciding is over.
