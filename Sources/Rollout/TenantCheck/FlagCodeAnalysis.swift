@@ -155,7 +155,16 @@ package struct FlagCodeAnalysis: Sendable, Equatable {
     /// (`x === true`) or right before it (`true === x`).
     private static func comparison(around range: Range<String.Index>, in text: String) -> Comparison {
         let following = String(text[range.upperBound...].prefix(40))
-        let preceding = String(text[..<range.lowerBound].suffix(40))
+        // The read's whole expression starts before the container: `event.user` in
+        // `true === event.user.app_metadata.use_mfa`.
+        var start = range.lowerBound
+        while start > text.startIndex {
+            let previous = text.index(before: start)
+            let c = text[previous]
+            guard c.isLetter || c.isNumber || "_$.?[]'\"`".contains(c) else { break }
+            start = previous
+        }
+        let preceding = String(text[..<start].suffix(40))
         let found: (op: String, operand: String)?
         if let match = firstMatch(after, in: following), let op = match.group(1), let operand = match.group(2) {
             found = (op, operand)
