@@ -4,7 +4,8 @@ extension ManagementClient {
     /// `GET /api/v2/guardian/factors` (`read:guardian_factors`).
     package func getGuardianFactors() async throws(ManagementAPIError) -> [GuardianFactor] {
         let operation = "GET /api/v2/guardian/factors"
-        let exchange = try await perform(.GET, path: "guardian/factors", operation: operation, correlationID: nil, observer: nil)
+        let exchange = try await perform(
+            .GET, path: "guardian/factors", operation: operation, correlationID: nil, observer: nil)
         return try decode([GuardianFactor].self, exchange, operation: operation)
     }
 
@@ -12,7 +13,8 @@ extension ManagementClient {
     /// `["confidence-score"]`.
     package func getMFAPolicies() async throws(ManagementAPIError) -> [String] {
         let operation = "GET /api/v2/guardian/policies"
-        let exchange = try await perform(.GET, path: "guardian/policies", operation: operation, correlationID: nil, observer: nil)
+        let exchange = try await perform(
+            .GET, path: "guardian/policies", operation: operation, correlationID: nil, observer: nil)
         return try decode([String].self, exchange, operation: operation)
     }
 

@@ -1,5 +1,5 @@
-import MFARollout
 import Foundation
+import MFARollout
 
 /// What a reconcile run did, as `reconcile-summary.json` records it for schedulers and dashboards.
 package struct ReconcileSummary: Sendable, Codable, Equatable {

@@ -54,7 +54,8 @@ struct TenantSetupState: Sendable {
             if seed.bound, let trigger = seed.triggers.first {
                 bindings[trigger, default: []].append(
                     Binding(
-                        id: UUID().uuidString.lowercased(), actionID: id, displayName: seed.name, createdAt: clock.timestamp()))
+                        id: UUID().uuidString.lowercased(), actionID: id, displayName: seed.name,
+                        createdAt: clock.timestamp()))
             }
         }
         for seed in configuration.rules {

@@ -53,7 +53,8 @@ struct ActionCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("token-file"),
-        help: ArgumentHelp("With --deploy: read a ready token from this file ($AUTH0_TOKEN works too).", valueName: "file"))
+        help: ArgumentHelp(
+            "With --deploy: read a ready token from this file ($AUTH0_TOKEN works too).", valueName: "file"))
     var tokenFile: String?
 
     @Flag(name: .customLong("allow-http"), help: "With --deploy: plain http, for a loopback host (the emulator).")
@@ -94,7 +95,8 @@ struct ActionCommand: AsyncParsableCommand {
                 Terminal.standardOutput(
                     "\(outcome.change) and deployed the Action '\(outcome.name)' (\(outcome.actionID)); "
                         + (outcome.newlyBound ? "bound it to post-login" : "it was already bound to post-login")
-                        + "\npost-login bindings, in order: \(outcome.bindings.map(Terminal.visible).joined(separator: ", "))\n")
+                        + "\npost-login bindings, in order: \(outcome.bindings.map(Terminal.visible).joined(separator: ", "))\n"
+                )
             }
         } catch {
             Terminal.error(Terminal.describe(error))

@@ -12,7 +12,9 @@ enum CheckReportText {
                 case .warn: "warn"
                 case .fail: "FAIL"
                 }
-            lines.append("  \(tag)  \(result.id.padding(toLength: 14, withPad: " ", startingAt: 0)) \(Terminal.visible(result.message))")
+            lines.append(
+                "  \(tag)  \(result.id.padding(toLength: 14, withPad: " ", startingAt: 0)) \(Terminal.visible(result.message))"
+            )
             if let fix = result.fix, result.verdict != .pass {
                 lines.append("        \(String(repeating: " ", count: 14))  fix: \(Terminal.visible(fix))")
             }

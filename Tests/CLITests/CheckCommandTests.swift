@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -40,7 +40,8 @@ struct CheckCommandTests {
         #expect((report["results"] as? [[String: Any]])?.count == 6)
     }
 
-    @Test("Auth0's guide mismatch: check fails naming both locations, apply refuses and sends nothing, --skip-check goes")
+    @Test(
+        "Auth0's guide mismatch: check fails naming both locations, apply refuses and sends nothing, --skip-check goes")
     func guideMismatch() async throws {
         let emulator = try await EmulatorProcess.start([
             "--tenant-config", CLIRunner.sample("guide-mismatch/tenant.yaml"), "--generate", "5",
@@ -104,12 +105,14 @@ struct CheckCommandTests {
         #expect(apply.stderr.contains("read:actions"), "\(apply.stderr)")
     }
 
-    @Test("The printed Action, run under Node with fake event and api, enables MFA exactly when the flag is true",
+    @Test(
+        "The printed Action, run under Node with fake event and api, enables MFA exactly when the flag is true",
         .enabled(if: ExternalTool.available("node"), "needs node"))
     func printedActionUnderNode() async throws {
         for remember in [false, true] {
             let printed = try await ProcessRun.run(
-                ["action", "--policy", CLIRunner.sample("policy.yaml")] + (remember ? ["--allow-remember-browser"] : []))
+                ["action", "--policy", CLIRunner.sample("policy.yaml")] + (remember ? ["--allow-remember-browser"] : [])
+            )
             #expect(printed.status == 0, "\(printed.stderr)")
             let action = try Self.write(printed.stdout, name: "action.js")
             let harness = """

@@ -46,7 +46,8 @@ struct EnrollmentRehearsalTests {
             ["reconcile", "--policy", policy, "--out", out, "--auto-apply", "--enroll", "--no-send-mail", "--json"]
                 + connection, environment: Self.env)
         #expect(first.status == 0, "\(first.stderr)")
-        let firstSummary = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
+        let firstSummary = try #require(
+            try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
         let firstPlan = try #require(firstSummary["plan"] as? [String: Any])
         let firstEnrollment = try #require(firstPlan["enrollment"] as? [String: Any])
         let flagged = try #require((firstEnrollment["total"] as? [String: Any])?["flagged"] as? Int)

@@ -12,7 +12,10 @@ struct TenantSetupRoutesTests {
             let token = try await h.token()
             let factors = try await h.send(.GET, "/api/v2/guardian/factors", token: token)
             #expect(factors.status == 200)
-            guard case .array(let list) = factors.json else { Issue.record("not an array"); return }
+            guard case .array(let list) = factors.json else {
+                Issue.record("not an array")
+                return
+            }
             #expect(list.count == 8)
             #expect(list.filter { $0["enabled"] == true }.map { $0["name"] } == ["otp"])
             #expect(try await h.send(.GET, "/api/v2/guardian/policies", token: token).json == [])
@@ -62,17 +65,25 @@ struct TenantSetupRoutesTests {
             #expect(put.status == 200)
             #expect(put.json == ["enabled": true])
             let factors = try await h.send(.GET, "/api/v2/guardian/factors", token: token).json
-            guard case .array(let list) = factors else { Issue.record("not an array"); return }
-            #expect(Set(list.filter { $0["enabled"] == true }.compactMap { $0["name"]?.stringValue }) == ["otp", "sms"])
+            guard case .array(let list) = factors else {
+                Issue.record("not an array")
+                return
+            }
+            #expect(
+                Set(list.filter { $0["enabled"] == true }.compactMap { $0["name"]?.stringValue }) == ["otp", "sms"])
             let wrongType = try await h.send(
                 .PUT, "/api/v2/guardian/factors/sms", token: token, json: ["enabled": "yes"])
             #expect(wrongType.status == 400)
-            #expect(wrongType.json["message"]?.stringValue?.contains("Expected type boolean but found type string") == true)
-            #expect(try await h.send(.PUT, "/api/v2/guardian/factors/pigeon", token: token, json: ["enabled": true]).status == 400)
+            #expect(
+                wrongType.json["message"]?.stringValue?.contains("Expected type boolean but found type string") == true)
+            #expect(
+                try await h.send(.PUT, "/api/v2/guardian/factors/pigeon", token: token, json: ["enabled": true]).status
+                    == 400)
             let policy = try await h.send(.PUT, "/api/v2/guardian/policies", token: token, json: ["all-applications"])
             #expect(policy.status == 200)
             #expect(try await h.send(.GET, "/api/v2/guardian/policies", token: token).json == ["all-applications"])
-            #expect(try await h.send(.PUT, "/api/v2/guardian/policies", token: token, json: ["sometimes"]).status == 400)
+            #expect(
+                try await h.send(.PUT, "/api/v2/guardian/policies", token: token, json: ["sometimes"]).status == 400)
         }
     }
 
@@ -102,7 +113,8 @@ struct TenantSetupRoutesTests {
             let deployed = try await h.send(.POST, "/api/v2/actions/actions/\(id)/deploy", token: token)
             #expect(deployed.status == 202)
             #expect(deployed.json["number"] == 1)
-            let patched = try await h.send(.PATCH, "/api/v2/actions/actions/\(id)", token: token, json: ["code": "// two"])
+            let patched = try await h.send(
+                .PATCH, "/api/v2/actions/actions/\(id)", token: token, json: ["code": "// two"])
             #expect(patched.json["code"] == "// two")
             #expect(patched.json["all_changes_deployed"] == false)
             #expect(patched.json["deployed_version"]?["code"] == "// one", "the deployed code stays until deployed")
@@ -126,7 +138,10 @@ struct TenantSetupRoutesTests {
                 ])
             #expect(bound.status == 200, "\(bound.text)")
             let list = try await h.send(.GET, "/api/v2/actions/triggers/post-login/bindings", token: token)
-            guard case .array(let bindings) = list.json["bindings"] ?? .null else { Issue.record("\(list.text)"); return }
+            guard case .array(let bindings) = list.json["bindings"] ?? .null else {
+                Issue.record("\(list.text)")
+                return
+            }
             #expect(bindings.map { $0["action"]?["name"] } == ["Other", "A"])
             #expect(bindings.map { $0["display_name"] } == ["Other", "first"])
             let filtered = try await h.send(.GET, "/api/v2/actions/actions?actionName=Other", token: token)
@@ -142,7 +157,10 @@ struct TenantSetupRoutesTests {
             let token = try await h.token()
             let created = try await h.send(
                 .POST, "/api/v2/rules", token: token,
-                json: ["name": "r", "script": "function (user, context, cb) { cb(null, user, context); }", "enabled": false])
+                json: [
+                    "name": "r", "script": "function (user, context, cb) { cb(null, user, context); }",
+                    "enabled": false,
+                ])
             #expect(created.status == 201)
             #expect(created.json["order"] == 1)
             #expect(try await h.send(.GET, "/api/v2/rules?enabled=true", token: token).json == [])
@@ -171,7 +189,10 @@ struct TenantSetupRoutesTests {
             #expect(await h.store.user(id: Fixtures.auth0ID)?.fields["multifactor"] == ["guardian"])
             let enrollments = try await h.send(
                 .GET, "/api/v2/users/\(encodedID(Fixtures.auth0ID))/enrollments", token: token)
-            guard case .array(let list) = enrollments.json else { Issue.record("\(enrollments.text)"); return }
+            guard case .array(let list) = enrollments.json else {
+                Issue.record("\(enrollments.text)")
+                return
+            }
             #expect(list.map { $0["status"] } == ["confirmed"])
             #expect(try await h.send(.POST, "/__emulator/tickets/\(id)/confirm").status == 404)
         }
@@ -183,7 +204,8 @@ struct TenantSetupRoutesTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let yaml = directory.appendingPathComponent("t.yaml").path
-        try "factors: {sms: true}\npolicies: [confidence-score]\nactions:\n  - name: a\n    code: x\n    deployed: false\n"
+        try
+            "factors: {sms: true}\npolicies: [confidence-score]\nactions:\n  - name: a\n    code: x\n    deployed: false\n"
             .write(toFile: yaml, atomically: true, encoding: .utf8)
         let loaded = try TenantSetupConfiguration.load(path: yaml)
         #expect(loaded.factors == ["sms": true])

@@ -19,7 +19,8 @@ package enum EnrollmentProgressText {
         out += "| | flagged | enrolled | share |\n|---|---:|---:|---:|\n"
         out += "| **total** | \(e.total.flagged) | \(e.total.enrolled) | \(percent(e.total.share)) |\n"
         for (reason, counts) in e.byReason.sorted(by: { $0.key < $1.key }) {
-            out += "| \(MarkdownReport.cell(reason)) | \(counts.flagged) | \(counts.enrolled) | \(percent(counts.share)) |\n"
+            out +=
+                "| \(MarkdownReport.cell(reason)) | \(counts.flagged) | \(counts.enrolled) | \(percent(counts.share)) |\n"
         }
         for (wave, counts) in e.waves {
             out += "| rollout wave \(wave) | \(counts.flagged) | \(counts.enrolled) | \(percent(counts.share)) |\n"

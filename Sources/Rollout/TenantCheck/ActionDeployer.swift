@@ -56,7 +56,8 @@ package struct ActionDeployer: Sendable {
         var installed: ManagementAction
         let change: String
         if let found = existing.first {
-            installed = try await client.updateAction(id: found.id, code: action.source, runtime: PostLoginAction.runtime)
+            installed = try await client.updateAction(
+                id: found.id, code: action.source, runtime: PostLoginAction.runtime)
             change = "updated"
         } else {
             installed = try await client.createAction(

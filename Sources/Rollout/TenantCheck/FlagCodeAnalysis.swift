@@ -41,7 +41,8 @@ package struct FlagCodeAnalysis: Sendable, Equatable {
             switch self {
             case .strictTrue: return "=== true"
             case .looseTrue: return "a loose == true, which 1 and \"1\" pass too"
-            case .againstFalse: return "a comparison with false, which treats any other value (\"false\", 0) as not false"
+            case .againstFalse:
+                return "a comparison with false, which treats any other value (\"false\", 0) as not false"
             case .againstString: return "a comparison with the string \"true\", which the boolean true fails"
             case .truthiness: return "a truthiness test, which any non-empty string (\"false\" included) passes"
             }
@@ -87,7 +88,8 @@ package struct FlagCodeAnalysis: Sendable, Equatable {
             guard let name = alias.group(1), let container = alias.group(2) ?? alias.group(3) else { continue }
             let escaped = NSRegularExpression.escapedPattern(for: name)
             let use = try! NSRegularExpression(
-                pattern: "(?<![\\w$.])\(escaped)\\s*(?:\\?\\.|\\.)\\s*([A-Za-z_$][\\w$]*)|(?<![\\w$.])\(escaped)\\s*(?:\\?\\.)?\\[\\s*['\"`]([^'\"`]+)['\"`]\\s*\\]"
+                pattern:
+                    "(?<![\\w$.])\(escaped)\\s*(?:\\?\\.|\\.)\\s*([A-Za-z_$][\\w$]*)|(?<![\\w$.])\(escaped)\\s*(?:\\?\\.)?\\[\\s*['\"`]([^'\"`]+)['\"`]\\s*\\]"
             )
             for match in Self.matches(use, in: text) where match.range.lowerBound >= alias.range.upperBound {
                 guard let key = match.group(1) ?? match.group(2) else { continue }

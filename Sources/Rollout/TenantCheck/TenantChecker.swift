@@ -36,7 +36,8 @@ package struct TenantChecker: Sendable {
                         fix:
                             "enable one under Security > Multi-factor Auth (or PUT /api/v2/guardian/factors/otp {\"enabled\":true})"
                     )
-                    : .init(id: "factors", verdict: .pass, message: "enabled factors: \(enabled.joined(separator: ", "))"))
+                    : .init(
+                        id: "factors", verdict: .pass, message: "enabled factors: \(enabled.joined(separator: ", "))"))
         case .forbidden:
             missingReads.append("read:guardian_factors")
             results.append(Self.cannotRead("factors", scope: "read:guardian_factors"))
@@ -51,7 +52,8 @@ package struct TenantChecker: Sendable {
                 results.append(
                     .init(
                         id: "mfa-policy", verdict: .fail,
-                        message: "the MFA policy is \"all-applications\": every user already gets MFA, the flag is moot",
+                        message:
+                            "the MFA policy is \"all-applications\": every user already gets MFA, the flag is moot",
                         fix:
                             "set \"Require Multi-factor Auth\" to Never (PUT /api/v2/guardian/policies []) so the Action decides"
                     ))
@@ -118,13 +120,15 @@ package struct TenantChecker: Sendable {
         switch flag.container {
         case .appMetadata:
             results.append(
-                .init(id: "flag-container", verdict: .pass, message: "\(flag) is in app_metadata: users cannot edit it"))
+                .init(id: "flag-container", verdict: .pass, message: "\(flag) is in app_metadata: users cannot edit it")
+            )
         case .userMetadata:
             results.append(
                 .init(
                     id: "flag-container", verdict: .warn,
                     message: "\(flag) is in user_metadata: end users can edit it themselves (and turn MFA off)",
-                    fix: "keep the flag in app_metadata (flag.location: app_metadata.\(flag.key), and the Action reading it)"
+                    fix:
+                        "keep the flag in app_metadata (flag.location: app_metadata.\(flag.key), and the Action reading it)"
                 ))
         }
 
@@ -139,7 +143,8 @@ package struct TenantChecker: Sendable {
         guard let granted else {
             return .init(
                 id: "scopes", verdict: .warn,
-                message: "the token does not say which scopes it carries (an opaque token): a missing one shows up below",
+                message:
+                    "the token does not say which scopes it carries (an opaque token): a missing one shows up below",
                 fix: "use client credentials (--client-id) or a JWT access token so the scopes can be read")
         }
         let set = Set(granted)
@@ -154,7 +159,8 @@ package struct TenantChecker: Sendable {
         }
         return .init(
             id: "scopes", verdict: .pass,
-            message: "the token carries every scope the run needs (\(needed.map { $0.anyOf.first { set.contains($0) } ?? $0.anyOf[0] }.joined(separator: ", ")))"
+            message:
+                "the token carries every scope the run needs (\(needed.map { $0.anyOf.first { set.contains($0) } ?? $0.anyOf[0] }.joined(separator: ", ")))"
         )
     }
 
@@ -165,13 +171,16 @@ package struct TenantChecker: Sendable {
     }
 
     static func actionsResult(
-        _ actions: [(name: String, analysis: FlagCodeAnalysis)], goodRules: [(name: String, analysis: FlagCodeAnalysis)],
+        _ actions: [(name: String, analysis: FlagCodeAnalysis)],
+        goodRules: [(name: String, analysis: FlagCodeAnalysis)],
         flag: FlagLocation
     ) -> TenantCheckReport.Result {
         let fixAction =
             "deploy an Action that reads it: `mfa-rollout action --policy FILE` prints one, `--deploy` installs and binds it"
         let good = actions.filter { $0.analysis.readsFlag && $0.analysis.enablesMFA }
-        let mismatched = actions.filter { !$0.analysis.readsFlag && $0.analysis.enablesMFA && !$0.analysis.reads.isEmpty }
+        let mismatched = actions.filter {
+            !$0.analysis.readsFlag && $0.analysis.enablesMFA && !$0.analysis.reads.isEmpty
+        }
         if let first = good.first {
             let loose = good.flatMap { action in action.analysis.looseComparisons.map { (action.name, $0) } }
             if let (name, comparison) = loose.first {
@@ -189,7 +198,8 @@ package struct TenantChecker: Sendable {
             }
             return .init(
                 id: "actions", verdict: .pass,
-                message: "Action '\(first.name)' (deployed, bound to post-login) reads \(flag) === true and enables MFA")
+                message: "Action '\(first.name)' (deployed, bound to post-login) reads \(flag) === true and enables MFA"
+            )
         }
         if let other = mismatched.first {
             return .init(
@@ -232,7 +242,8 @@ package struct TenantChecker: Sendable {
             return .init(
                 id: "rules", verdict: .warn,
                 message: "Rule '\(good.name)' reads \(flag) and sets context.multifactor\(loose); \(eol)",
-                fix: "move it to a post-login Action (`mfa-rollout action --policy FILE --deploy`) and disable the Rule")
+                fix: "move it to a post-login Action (`mfa-rollout action --policy FILE --deploy`) and disable the Rule"
+            )
         }
         if let other = rules.first(where: { $0.analysis.enablesMFA && !$0.analysis.reads.isEmpty }) {
             return .init(
@@ -246,7 +257,8 @@ package struct TenantChecker: Sendable {
             )
         }
         return .init(
-            id: "rules", verdict: .warn, message: "\(rules.count) enabled Rule(s), none asks for MFA on \(flag); \(eol)",
+            id: "rules", verdict: .warn,
+            message: "\(rules.count) enabled Rule(s), none asks for MFA on \(flag); \(eol)",
             fix: "migrate them to Actions")
     }
 

@@ -62,7 +62,9 @@ struct EnrollmentProgressTests {
         #expect(enrollment.total == .init(flagged: 4 + customersFlagged, enrolled: 3 + customersEnrolled))
         #expect(enrollment.byWave == expectedWave)
         #expect(customersFlagged > 0 && customersFlagged < 40, "the rollout splits the customers")
-        #expect(enrollment.waves.map(\.wave) == enrollment.byWave.keys.sorted { Int($0.prefix { $0.isNumber })! < Int($1.prefix { $0.isNumber })! })
+        #expect(
+            enrollment.waves.map(\.wave)
+                == enrollment.byWave.keys.sorted { Int($0.prefix { $0.isNumber })! < Int($1.prefix { $0.isNumber })! })
         let report = MarkdownReport.render(ReportModel(plan: plan))
         #expect(report.contains("## Enrollment progress"))
         #expect(report.contains("| **total** | \(4 + customersFlagged) | \(3 + customersEnrolled) |"))

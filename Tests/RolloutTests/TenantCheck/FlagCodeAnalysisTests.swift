@@ -81,7 +81,10 @@ struct FlagCodeAnalysisTests {
     @Test(
         "Comparisons a non-boolean would pass, or the boolean true fail, are named",
         arguments: [
-            ("if (event.user.app_metadata.use_mfa) api.multifactor.enable('any');", FlagCodeAnalysis.Comparison.truthiness),
+            (
+                "if (event.user.app_metadata.use_mfa) api.multifactor.enable('any');",
+                FlagCodeAnalysis.Comparison.truthiness
+            ),
             ("if (event.user.app_metadata.use_mfa == true) api.multifactor.enable('any');", .looseTrue),
             ("if (event.user.app_metadata.use_mfa != true) return; api.multifactor.enable('any');", .looseTrue),
             ("if (event.user.app_metadata.use_mfa !== false) api.multifactor.enable('any');", .againstFalse),
@@ -113,11 +116,13 @@ struct FlagCodeAnalysisTests {
         #expect(reads.readsFlag)
         #expect(!reads.enablesMFA)
         let comparesMultifactor = FlagCodeAnalysis(
-            code: "function (user, context, cb) { if (context.multifactor == null && user.app_metadata.use_mfa === true) {} cb(); }",
+            code:
+                "function (user, context, cb) { if (context.multifactor == null && user.app_metadata.use_mfa === true) {} cb(); }",
             flag: flag, kind: .rule)
         #expect(!comparesMultifactor.enablesMFA, "a comparison is not an assignment")
         // An Action's api call in a Rule does not count, nor a Rule's assignment in an Action.
-        let ruleInAction = action("if (event.user.app_metadata.use_mfa === true) context.multifactor = {provider:'any'};")
+        let ruleInAction = action(
+            "if (event.user.app_metadata.use_mfa === true) context.multifactor = {provider:'any'};")
         #expect(!ruleInAction.enablesMFA)
     }
 }

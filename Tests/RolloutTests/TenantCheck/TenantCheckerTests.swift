@@ -62,7 +62,9 @@ struct TenantCheckerTests {
         #expect(scopes.message.contains("create:guardian_enrollment_tickets"))
         #expect(noTickets.applyRefusal == nil, "the flag is read; the apply itself will meet the 403")
 
-        let noActions = try await check { $0.scopes = EmulatorConfiguration.defaultScopes.filter { $0 != "read:actions" } }
+        let noActions = try await check {
+            $0.scopes = EmulatorConfiguration.defaultScopes.filter { $0 != "read:actions" }
+        }
         #expect(try result(noActions, "scopes").verdict == .fail)
         #expect(try result(noActions, "actions").message.contains("read:actions"))
         #expect(noActions.missingReadScopes == ["read:actions"])
