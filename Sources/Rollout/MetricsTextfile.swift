@@ -1,4 +1,5 @@
 import Foundation
+import MFARollout
 
 /// The run's metrics in Prometheus text exposition format, for node_exporter's textfile
 /// collector (`--collector.textfile.directory`): `mfa_rollout.prom`, replaced atomically.
@@ -89,20 +90,27 @@ package enum MetricsTextfile {
                 ])
         }
         if let enrollment = plan?.enrollment {
-            metric(
-                "mfa_rollout_flagged_users", "gauge",
-                "Users whose flag is on or will be on after the last run's plan, in total, by reason and by rollout wave.",
-                [("", Double(enrollment.total.flagged))]
-                    + enrollment.byReason.sorted { $0.key < $1.key }.map {
-                        ("{reason=\"\(label($0.key))\"}", Double($0.value.flagged))
-                    } + enrollment.waves.map { ("{wave=\"\($0.wave)\"}", Double($0.counts.flagged)) })
-            metric(
-                "mfa_rollout_enrolled_users", "gauge",
-                "Of those, users who have enrolled an MFA factor (the export's multifactor), by the same labels.",
-                [("", Double(enrollment.total.enrolled))]
-                    + enrollment.byReason.sorted { $0.key < $1.key }.map {
-                        ("{reason=\"\(label($0.key))\"}", Double($0.value.enrolled))
-                    } + enrollment.waves.map { ("{wave=\"\($0.wave)\"}", Double($0.counts.enrolled)) })
+            let reasons = enrollment.byReason.sorted { $0.key < $1.key }
+            for (state, help, value) in [
+                (
+                    "flagged", "Users whose flag is on or will be on after the last run's plan",
+                    \PlanSummary.EnrollmentCounts.flagged
+                ),
+                (
+                    "enrolled", "Of the users whose flag is or will be on, those who have enrolled an MFA factor",
+                    \.enrolled
+                ),
+            ] {
+                metric(
+                    "mfa_rollout_\(state)_users", "gauge", "\(help).", [("", Double(enrollment.total[keyPath: value]))])
+                metric(
+                    "mfa_rollout_\(state)_users_by_reason", "gauge", "\(help), by the reason they were decided.",
+                    reasons.map { ("{reason=\"\(label($0.key))\"}", Double($0.value[keyPath: value])) })
+                metric(
+                    "mfa_rollout_\(state)_users_by_wave", "gauge",
+                    "\(help), by rollout wave (the tenth of the rollout bucket they were selected in).",
+                    enrollment.waves.map { ("{wave=\"\($0.wave)\"}", Double($0.counts[keyPath: value])) })
+            }
         }
         metric(
             "mfa_rollout_duration_seconds", "gauge", "Wall time of the last reconcile run.",

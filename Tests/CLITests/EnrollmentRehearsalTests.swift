@@ -84,7 +84,8 @@ struct EnrollmentRehearsalTests {
         let prom = try String(contentsOfFile: out + "/mfa_rollout.prom", encoding: .utf8)
         #expect(prom.contains("\nmfa_rollout_flagged_users \(flagged)\n"))
         #expect(prom.contains("\nmfa_rollout_enrolled_users 5\n"))
-        #expect(prom.contains("mfa_rollout_enrolled_users{reason=\"rule everyone\"} 5\n"))
+        #expect(prom.contains("\nmfa_rollout_enrolled_users_by_reason{reason=\"rule everyone\"} 5\n"))
+        #expect(prom.contains("# TYPE mfa_rollout_flagged_users_by_wave gauge\n"))
 
         let planPath = try #require(plan["path"] as? String)
         let status = try await ProcessRun.run(["status", planPath])
