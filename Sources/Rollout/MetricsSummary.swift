@@ -83,6 +83,9 @@ package struct ReconcileSummary: Sendable, Codable, Equatable {
     package var apply: ApplyPart?
     /// What went wrong (no secrets), for `error` and `apply-stopped`.
     package var error: String?
+    /// With `--auto-apply`: the tenant check before the run (`passed`, `passed with warnings`,
+    /// `skipped`); nil without `--auto-apply`.
+    package var tenantCheck: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case outcome
@@ -93,6 +96,7 @@ package struct ReconcileSummary: Sendable, Codable, Equatable {
         case durationSeconds = "duration_seconds"
         case lastSuccessAt = "last_success_at"
         case export, plan, reports, apply, error
+        case tenantCheck = "tenant_check"
     }
 
     /// Pretty JSON with sorted keys and ISO-8601 dates.

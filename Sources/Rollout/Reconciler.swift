@@ -21,6 +21,9 @@ package struct ReconcileRequest: Sendable {
     package var onInvalid: InvalidRowHandling
     /// Where the host-wide lock of an applied plan lives (``PlanRunLock``).
     package var stateDirectory: String
+    /// What the tenant check before the run found (recorded in the summary), set by the caller
+    /// that ran it: `passed`, `passed with warnings` or `skipped`.
+    package var tenantCheck: String? = nil
 
     package init(
         policyPath: String, outDirectory: String, connection: ConnectionSettings, autoApply: Bool = false,
@@ -112,6 +115,7 @@ package struct Reconciler: Sendable {
             outcome: .error, exitCode: 1, domain: request.connection.domain, startedAt: startedAt,
             finishedAt: startedAt,
             durationSeconds: 0, lastSuccessAt: nil, export: nil, plan: nil, reports: [], apply: nil, error: nil)
+        summary.tenantCheck = request.tenantCheck
         do {
             try await work(stamp: Self.uniqueStamp(startedAt, in: out), summary: &summary, onEvent: onEvent)
         } catch {

@@ -124,7 +124,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             Terminal.error(Terminal.describe(error))
             throw ExitCode.failure
         }
-        let request = ReconcileRequest(
+        var request = ReconcileRequest(
             policyPath: policy, outDirectory: out, connection: settings, autoApply: autoApply,
             applyOptions: ApplyOptions(
                 allowDisable: allowDisable, verifyCurrent: verifyCurrent, maxFailures: maxFailures,
@@ -132,6 +132,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             polling: .init(timeout: .seconds(DurationText.parse(exportTimeout) ?? 1800)),
             keepExport: keepExport, onInvalid: onInvalid,
             stateDirectory: stateDirectory ?? PlanRunLock.defaultDirectory())
+        request.tenantCheck = checkOutcome
 
         let signals = SignalHolder()
         defer { signals.cancel() }

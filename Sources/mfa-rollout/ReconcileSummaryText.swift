@@ -25,6 +25,7 @@ enum ReconcileSummaryText {
             }
         }
         for report in s.reports { out += "  wrote \(Terminal.visible(report))\n" }
+        if let check = s.tenantCheck { out += "  tenant check: \(check)\n" }
         if let apply = s.apply {
             if let approved = apply.approvedFingerprint {
                 out += "  auto-approved \(approved): the plan this run made, and no other\n"

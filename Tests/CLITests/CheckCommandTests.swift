@@ -71,6 +71,31 @@ struct CheckCommandTests {
         #expect(summary["tenant_check"] as? String == "skipped")
     }
 
+    @Test("reconcile --auto-apply checks before the export: refused, nothing sent; --skip-check runs and records it")
+    func reconcileChecksFirst() async throws {
+        let emulator = try await EmulatorProcess.start([
+            "--tenant-config", CLIRunner.sample("guide-mismatch/tenant.yaml"), "--generate", "5",
+        ])
+        defer { emulator.stop() }
+        let policy = try Self.write(
+            "version: 1\nrules:\n  - name: all\n    when: {column: email, exists: true}\n", name: "policy.yaml")
+        let out = try CLIRunner.temporaryDirectory().appendingPathComponent("out").path
+        let args = ["reconcile", "--policy", policy, "--out", out, "--auto-apply"] + Self.connection(emulator)
+        let refused = try await ProcessRun.run(args, environment: Self.env)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("refusing to send anything"), "\(refused.stderr)")
+        let sent = try await emulator.requests().filter {
+            ($0["method"] as? String) != "GET" && ($0["path"] as? String) != "/oauth/token"
+        }
+        #expect(sent.isEmpty, "no export job, no PATCH: \(sent)")
+
+        let skipped = try await ProcessRun.run(args + ["--skip-check", "--json"], environment: Self.env)
+        #expect(skipped.status == 0, "\(skipped.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(skipped.stdout.utf8)) as? [String: Any])
+        #expect(summary["tenant_check"] as? String == "skipped")
+        #expect(summary["outcome"] as? String == "applied")
+    }
+
     @Test("Warnings exit 0, or 3 with --strict; a missing read scope fails with the scope to grant")
     func warningsAndScopes() async throws {
         let adaptive = try Self.write(
