@@ -68,6 +68,11 @@ struct EnrollmentProgressTests {
         let report = MarkdownReport.render(ReportModel(plan: plan))
         #expect(report.contains("## Enrollment progress"))
         #expect(report.contains("| **total** | \(4 + customersFlagged) | \(3 + customersEnrolled) |"))
+        let html = HTMLReport.render(ReportModel(plan: plan))
+        #expect(html.contains("<h2>Enrollment progress</h2>"))
+        #expect(
+            html.contains(
+                "<td class=\"n\">\(4 + customersFlagged)</td><td class=\"n\">\(3 + customersEnrolled)</td>"))
     }
 
     @Test("enforce: a user turned off is not counted; without columns.enrolled there is no enrollment summary")
