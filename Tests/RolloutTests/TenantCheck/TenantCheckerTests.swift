@@ -72,6 +72,26 @@ struct TenantCheckerTests {
         #expect(noActions.exitCode(strict: false) == 1)
     }
 
+    @Test("scopes: an opaque token (the emulator's, given as a ready token) warns; the other checks still run")
+    func opaqueToken() async throws {
+        try await withTestEmulator(users: []) { emulator in
+            let token = try await ManagementConnection.with(Self.settings(emulator)) { connection in
+                try await connection.client.tokens.token()
+            }
+            var settings = Self.settings(emulator)
+            settings.credentials = .staticToken(token)
+            let report = try await ManagementConnection.with(settings) { connection in
+                try await TenantChecker(client: connection.client).run(
+                    flag: Self.flag, needed: ScopeRequirement.forRun(flag: Self.flag, reconcile: false, enroll: false))
+            }
+            let scopes = try result(report, "scopes")
+            #expect(scopes.verdict == .warn)
+            #expect(scopes.message.contains("opaque"))
+            #expect(report.results.filter { $0.id != "scopes" }.allSatisfy { $0.verdict == .pass })
+            #expect(report.applyRefusal == nil)
+        }
+    }
+
     @Test("factors: none enabled fails")
     func factors() async throws {
         let report = try await check { $0.tenantSetup.factors = [:] }
@@ -162,6 +182,41 @@ struct TenantCheckerTests {
         }
         #expect(try result(disabled, "rules").verdict == .pass)
         #expect(!disabled.flagIsRead)
+    }
+
+    @Test("rules and actions: a second script asking for MFA from another location warns when the flag is read")
+    func secondReader() async throws {
+        let good = "if (event.user.app_metadata.use_mfa === true) api.multifactor.enable('any');"
+        let report = try await check {
+            $0.tenantSetup.actions = [
+                Self.action("Right", good),
+                Self.action("Old", "if (event.user.user_metadata.mfa === true) api.multifactor.enable('any');"),
+            ]
+            $0.tenantSetup.rules = [
+                .init(
+                    name: "Old rule",
+                    script:
+                        "function (user, context, cb) { if (user.user_metadata.use_mfa) { context.multifactor = {provider: 'any'}; } cb(null, user, context); }"
+                ),
+                .init(name: "Quiet", script: "function (user, context, cb) { cb(null, user, context); }"),
+            ]
+        }
+        let actions = try result(report, "actions")
+        #expect(actions.verdict == .warn)
+        #expect(actions.message.contains("'Old'") && actions.message.contains("user_metadata.mfa"))
+        let rules = try result(report, "rules")
+        #expect(rules.verdict == .warn)
+        #expect(rules.message.contains("'Old rule'"))
+        #expect(report.flagIsRead)
+        #expect(report.applyRefusal == nil)
+
+        let quiet = try await check {
+            $0.tenantSetup.rules = [
+                .init(name: "Quiet", script: "function (user, context, cb) { cb(null, user, context); }")
+            ]
+        }
+        #expect(try result(quiet, "rules").verdict == .warn, "enabled Rules warn: they reached end of life")
+        #expect(try result(quiet, "actions").verdict == .pass)
     }
 
     @Test("Auth0's guide: PATCH app_metadata.useMfa, Rule reads user_metadata.use_mfa: both named, apply refused")
