@@ -129,8 +129,14 @@ package struct TenantSetupConfiguration: Sendable, Equatable, Decodable {
         do {
             configuration = try YAMLDecoder().decode(Self.self, from: text)
         } catch let error as YamlError {
-            throw LoadError(path: path, reason: "not YAML or JSON: \(error)")
+            let lines = "\(error)".split(separator: "\n").prefix(2).joined(separator: ": ")
+            throw LoadError(path: path, reason: "not YAML or JSON: \(lines)")
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, let yaml = context.underlyingError as? YamlError {
+                // Yams' text: "LINE:COLUMN: error: …", the problem, then the source line quoted.
+                let lines = "\(yaml)".split(separator: "\n").prefix(2).joined(separator: ": ")
+                throw LoadError(path: path, reason: "not YAML or JSON: \(lines)")
+            }
             throw LoadError(path: path, reason: Self.describe(error))
         }
         for name in configuration.factors.keys where !factorNames.contains(name) {

@@ -81,14 +81,16 @@ struct CheckCommand: AsyncParsableCommand {
 enum FlagSource {
     static func flag(policy: String?, plan: String?) throws -> FlagLocation {
         if let policy { return try Policy.load(path: policy).flag }
-        if let plan {
-            let target = try PlanFile.read(from: plan).flag
-            guard let container = FlagLocation.Container(rawValue: target.container) else {
-                throw CLIError.invalidOption("\(plan): unknown flag container \(target.container)")
-            }
-            return FlagLocation(container: container, key: target.key)
-        }
+        if let plan { return try flag(of: PlanFile.read(from: plan).flag, in: plan) }
         throw CLIError.invalidOption("give either --policy FILE or a plan file")
+    }
+
+    /// The flag a plan (read from `path`) sets.
+    static func flag(of target: Plan.FlagTarget, in path: String) throws -> FlagLocation {
+        guard let container = FlagLocation.Container(rawValue: target.container) else {
+            throw CLIError.invalidOption("\(path): unknown flag container \(target.container)")
+        }
+        return FlagLocation(container: container, key: target.key)
     }
 }
 

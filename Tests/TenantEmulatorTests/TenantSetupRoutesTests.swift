@@ -218,6 +218,14 @@ struct TenantSetupRoutesTests {
         #expect(try TenantSetupConfiguration.load(path: json).rules.map(\.enabled) == [true])
         try "factors: {pigeon: true}\n".write(toFile: yaml, atomically: true, encoding: .utf8)
         #expect(throws: TenantSetupConfiguration.LoadError.self) { try TenantSetupConfiguration.load(path: yaml) }
+        try "actions:\n  - name: a\n    code: [1\n".write(toFile: yaml, atomically: true, encoding: .utf8)
+        do {
+            _ = try TenantSetupConfiguration.load(path: yaml)
+            Issue.record("accepted broken YAML")
+        } catch {
+            #expect("\(error)".contains("not YAML or JSON: 4:1:"), "\(error)")
+            #expect(!"\(error)".contains("\n"))
+        }
         try "actions:\n  - name: a\n".write(toFile: yaml, atomically: true, encoding: .utf8)
         do {
             _ = try TenantSetupConfiguration.load(path: yaml)
