@@ -18,8 +18,10 @@ final class RowDecider: @unchecked Sendable {
     private let connectionSlot: Int?
     /// `columns.enrolled`'s slot, when the policy names one.
     private let enrolledSlot: Int?
-    /// Enrollment among flagged users, when `enrolledSlot` is set.
-    @exclusivity(unchecked) private(set) var enrollment: PlanSummary.Enrollment?
+    /// Enrollment among flagged users, when `enrolledSlot` is set: by decision kind (indexed
+    /// as `reasonCounts`) and by tenth of the rollout bucket.
+    @exclusivity(unchecked) private var enrolledByReason: [PlanSummary.EnrollmentCounts]
+    @exclusivity(unchecked) private var enrolledByWave: [PlanSummary.EnrollmentCounts]
 
     @exclusivity(unchecked) private(set) var summary = PlanSummary()
     /// The operations made so far; `finishOperations()` hands them over. Without
@@ -56,9 +58,10 @@ final class RowDecider: @unchecked Sendable {
         emailSlot = columns.firstIndex(of: policy.columns.email)
         connectionSlot = columns.firstIndex(of: policy.columns.connection)
         enrolledSlot = policy.columns.enrolled.flatMap { columns.firstIndex(of: $0) }
-        enrollment = policy.columns.enrolled.map { PlanSummary.Enrollment(column: $0) }
         reasonCounts = Array(repeating: .init(), count: Self.reasons(ruleCount: policy.rules.count).count)
         labels = Array(repeating: -1, count: reasonCounts.count)
+        enrolledByReason = Array(repeating: .init(), count: reasonCounts.count)
+        enrolledByWave = Array(repeating: .init(), count: 10)
     }
 
     deinit {
@@ -114,7 +117,14 @@ final class RowDecider: @unchecked Sendable {
             action = nil
         }
         if let enrolledSlot, selected || (current == .on && action == nil) {
-            countEnrollment(record, slot: enrolledSlot, decision: decision)
+            let enrolled = (record.bytes(enrolledSlot)?.count ?? 0) > 0 ? 1 : 0
+            enrolledByReason[reason].flagged += 1
+            enrolledByReason[reason].enrolled += enrolled
+            if decision.kind == .rule, decision.hashed {
+                let tenth = min(9, max(0, Int(decision.bucket / 10)))
+                enrolledByWave[tenth].flagged += 1
+                enrolledByWave[tenth].enrolled += enrolled
+            }
         }
         guard let action else {
             summary.unchanged += 1
@@ -163,21 +173,6 @@ final class RowDecider: @unchecked Sendable {
         writer?.append(operation)
     }
 
-    /// Counts a user whose flag is or will be on: enrolled when the column is non-empty.
-    private func countEnrollment(_ record: ExportRecord, slot: Int, decision: Policy.Decision) {
-        let enrolled = (record.bytes(slot)?.count ?? 0) > 0 ? 1 : 0
-        let reason = policy.selection(for: decision).reason.label
-        enrollment?.total.flagged += 1
-        enrollment?.total.enrolled += enrolled
-        enrollment?.byReason[reason, default: .init()].flagged += 1
-        enrollment?.byReason[reason, default: .init()].enrolled += enrolled
-        guard decision.kind == .rule, decision.hashed else { return }
-        let tenth = min(9, max(0, Int(decision.bucket / 10)))
-        let wave = "\(tenth * 10)-\(tenth * 10 + 10)%"
-        enrollment?.byWave[wave, default: .init()].flagged += 1
-        enrollment?.byWave[wave, default: .init()].enrolled += enrolled
-    }
-
     /// The operations made, in input order; called once, when deciding is over.
     func finishOperations() -> PlanOperations {
         operations.finish()
@@ -190,6 +185,24 @@ final class RowDecider: @unchecked Sendable {
             byReason[policy.selection(for: decision).reason.label] = counts
         }
         return byReason
+    }
+
+    /// Enrollment among the users whose flag is on or will be on (selected, or kept on by
+    /// `enable-only`), when the policy names `columns.enrolled`: a user has enrolled when the
+    /// column is non-empty.
+    var enrollment: PlanSummary.Enrollment? {
+        guard let column = policy.columns.enrolled else { return nil }
+        var enrollment = PlanSummary.Enrollment(column: column)
+        for (decision, counts) in zip(Self.reasons(ruleCount: policy.rules.count), enrolledByReason)
+        where counts.flagged > 0 {
+            enrollment.byReason[policy.selection(for: decision).reason.label] = counts
+            enrollment.total.flagged += counts.flagged
+            enrollment.total.enrolled += counts.enrolled
+        }
+        for (tenth, counts) in enrolledByWave.enumerated() where counts.flagged > 0 {
+            enrollment.byWave["\(tenth * 10)-\(tenth * 10 + 10)%"] = counts
+        }
+        return enrollment
     }
 
     /// Every kind of decision a plan counts, in the order `reasonIndex` numbers them: deny
