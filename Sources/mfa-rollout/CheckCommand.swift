@@ -12,17 +12,18 @@ struct CheckCommand: AsyncParsableCommand {
         abstract: "Check that the tenant turns the flag into MFA: scopes, factors, MFA policy, Actions, Rules.",
         discussion: """
             Reads the tenant (GET /api/v2/guardian/factors, /guardian/policies, \
-            /actions/triggers/post-login/bindings with the bound Actions' deployed code, /rules) and prints \
-            one line per check, pass, warn or FAIL, each with its fix:
-              scopes          the token covers the run (the write scope for the flag; read:users with \
-            --reconcile; create:guardian_enrollment_tickets with --enroll; the read scopes of this check)
-              factors         at least one MFA factor is enabled
-              mfa-policy      the MFA policy is Never ([]); all-applications fails (the flag is moot), \
-            confidence-score warns
-              actions         a deployed post-login Action reads the flag's exact location (=== true) and \
-            calls api.multifactor.enable or api.authentication.challengeWith…
-              rules           enabled legacy Rules, read the same way (they reached end of life on 18 November 2024)
-              flag-container  a user_metadata flag warns: end users can edit it
+            /actions/triggers/post-login/bindings with the bound Actions' deployed code, /rules) and \
+            prints one line per check, pass, warn or FAIL, each warning and failure with its fix.
+
+            scopes: the token covers the run (the write scope for the flag; read:users with \
+            --reconcile; create:guardian_enrollment_tickets with --enroll; the read scopes of this \
+            check). factors: at least one MFA factor is enabled. mfa-policy: Never ([]) passes, \
+            all-applications fails (the flag is moot), confidence-score warns. actions: a deployed \
+            post-login Action reads the flag's exact location (=== true) and calls \
+            api.multifactor.enable or api.authentication.challengeWith…; one reading another container \
+            or key fails, naming both. rules: enabled legacy Rules, read the same way (they reached end \
+            of life on 18 November 2024). flag-container: a user_metadata flag warns (end users can \
+            edit it).
 
             The flag comes from --policy or from a plan file. `apply` and `reconcile --auto-apply` run \
             this check first.
