@@ -124,8 +124,17 @@ enum TenantSetupRoutes {
                     status: .conflict, message: "An action with the name '\(name)' already exists.",
                     errorCode: "action_conflict")
             }
-            let action = await setup.with {
-                $0.createAction(name: name, code: code, runtime: runtime, triggers: triggers)
+            var deploy = false
+            if let value = members["deploy"] {
+                guard case .bool(let flag) = value else { throw Self.typeError("boolean", value, property: "deploy") }
+                deploy = flag
+            }
+            let deployNow = deploy
+            let action = await setup.with { state -> JSONValue in
+                let created = state.createAction(name: name, code: code, runtime: runtime, triggers: triggers)
+                guard deployNow, let id = created["id"]?.stringValue else { return created }
+                _ = state.deploy(id: id)
+                return state.action(id: id) ?? created
             }
             return Response.json(action, status: .created)
         }
@@ -307,7 +316,8 @@ enum TenantSetupRoutes {
         switch value {
         case .null: found = "null"
         case .bool: found = "boolean"
-        case .int, .double: found = expected == "integer" ? "number" : "number"
+        case .int: found = "integer"
+        case .double: found = "number"
         case .string: found = "string"
         case .array: found = "array"
         case .object: found = "object"

@@ -101,6 +101,10 @@ struct TenantSetupRoutesTests {
                 .POST, "/api/v2/actions/actions", token: token,
                 json: ["name": "A", "supported_triggers": [["id": "post-login"]]])
             #expect(duplicate.status == 409)
+            let deployedAtOnce = try await h.send(
+                .POST, "/api/v2/actions/actions", token: token,
+                json: ["name": "C", "code": "// c", "supported_triggers": [["id": "post-login"]], "deploy": true])
+            #expect(deployedAtOnce.json["deployed_version"]?["code"] == "// c", "deploy: true deploys on creation")
             let missing = try await h.send(.POST, "/api/v2/actions/actions", token: token, json: ["name": "B"])
             #expect(missing.status == 400)
             #expect(missing.json["message"]?.stringValue?.contains("supported_triggers") == true)
