@@ -1,6 +1,9 @@
 /// The calls that read (and, for `action --deploy`, write) what acts on the flag: Guardian
 /// factors and MFA policies, Actions and their trigger bindings, legacy Rules.
 extension ManagementClient {
+    /// Bindings asked for per page (Auth0's default page size).
+    static let bindingsPageSize = 20
+
     /// `GET /api/v2/guardian/factors` (`read:guardian_factors`).
     package func getGuardianFactors() async throws(ManagementAPIError) -> [GuardianFactor] {
         let operation = "GET /api/v2/guardian/factors"
@@ -30,11 +33,13 @@ extension ManagementClient {
         var page = 0
         while true {
             let exchange = try await perform(
-                .GET, path: "actions/triggers/\(PathEncoding.encodeSegment(trigger))/bindings?page=\(page)&per_page=50",
+                .GET,
+                path:
+                    "actions/triggers/\(PathEncoding.encodeSegment(trigger))/bindings?page=\(page)&per_page=\(Self.bindingsPageSize)",
                 operation: operation, correlationID: nil, observer: nil)
             let answer = try decode(Page.self, exchange, operation: operation)
             all += answer.bindings
-            if answer.bindings.count < 50 || all.count >= (answer.total ?? all.count) { return all }
+            if answer.bindings.count < Self.bindingsPageSize || all.count >= (answer.total ?? all.count) { return all }
             page += 1
         }
     }

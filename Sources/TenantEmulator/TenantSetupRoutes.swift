@@ -96,8 +96,7 @@ enum TenantSetupRoutes {
             if let deployed = query["deployed"].map(String.init) {
                 actions = actions.filter { ($0["deployed_version"] != nil) == (deployed == "true") }
             }
-            let perPage = query["per_page"].flatMap { Int(String($0)) }.map { min(max($0, 1), 100) } ?? 50
-            let page = query["page"].flatMap { Int(String($0)) }.map { max($0, 0) } ?? 0
+            let (page, perPage) = Self.paging(request)
             let slice = Array(actions.dropFirst(page * perPage).prefix(perPage))
             return Response.json([
                 "actions": .array(slice), "total": .int(actions.count), "page": .int(page), "per_page": .int(perPage),
@@ -182,8 +181,10 @@ enum TenantSetupRoutes {
             _ = try await tenant.authorize(request, anyOf: ["read:actions"])
             let trigger = try Self.trigger(request, context: context)
             let bindings = await setup.with { $0.bindingList(trigger: trigger) }
+            let (page, perPage) = Self.paging(request)
             return Response.json([
-                "bindings": .array(bindings), "total": .int(bindings.count), "page": 0, "per_page": 50,
+                "bindings": .array(Array(bindings.dropFirst(page * perPage).prefix(perPage))),
+                "total": .int(bindings.count), "page": .int(page), "per_page": .int(perPage),
             ])
         }
 
@@ -265,6 +266,14 @@ enum TenantSetupRoutes {
             }
             return Response.json(rule, status: .created)
         }
+    }
+
+    /// `page` (from 0) and `per_page` (1 to 100, default 20 as Auth0's spec says).
+    private static func paging(_ request: Request) -> (page: Int, perPage: Int) {
+        let query = request.uri.queryParameters
+        let perPage = query["per_page"].flatMap { Int(String($0)) }.map { min(max($0, 1), 100) } ?? 20
+        let page = query["page"].flatMap { Int(String($0)) }.map { max($0, 0) } ?? 0
+        return (page, perPage)
     }
 
     static let actionNotFound = Auth0ErrorBody(

@@ -139,6 +139,17 @@ struct TenantCheckerTests {
         #expect(report.applyRefusal != nil)
     }
 
+    @Test("actions: every page of bindings is read (the reading Action is the 25th, past Auth0's page of 20)")
+    func pagedBindings() async throws {
+        let report = try await check {
+            $0.tenantSetup.actions =
+                (1...24).map { Self.action("Other \($0)", "console.log(\($0));") }
+                + [Self.action("Last", "if (event.user.app_metadata.use_mfa === true) api.multifactor.enable('any');")]
+        }
+        #expect(try result(report, "actions").verdict == .pass)
+        #expect(try result(report, "actions").message.contains("'Last'"))
+    }
+
     @Test("actions: a loose comparison warns; reading without asking for MFA fails")
     func looseAndNoMFA() async throws {
         let loose = try await check {
