@@ -39,16 +39,33 @@ esac
 # --- Apply: the approved plan against the local tenant, then a fresh export shows no drift ---
 [ "$status" = 2 ] || exit 0
 fingerprint="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["fingerprint"])' "$out/plan.json")"
-echo "==> Applying the approved plan ($fingerprint)" >&2
 # Each demo run is a new plan (its own creation time): host-wide run locks of old ones go too.
 export MFA_ROLLOUT_STATE_DIR="$out/state"
 # The emulator's demo credentials; a real secret comes from AUTH0_CLIENT_SECRET or --client-secret-file.
 export AUTH0_CLIENT_SECRET=emulator-secret
+
+echo "==> Checking that the tenant turns the flag into MFA (scopes, factors, MFA policy, Actions, Rules)" >&2
+# apply runs the same check first and refuses when nothing reads the flag.
+"$bin" check --policy samples/policy.yaml --domain "$domain" --allow-http --client-id emulator-client
+
+echo "==> Applying the approved plan ($fingerprint), with an enrollment ticket per user turned on" >&2
+# --no-send-mail: the ticket URLs go to $out/plan.json.tickets.csv (mode 600), not to anyone's inbox.
+rm -f "$out/plan.json.tickets.csv"
 "$bin" apply "$out/plan.json" --domain "$domain" --allow-http --client-id emulator-client \
-  --approve "$fingerprint" --rate 50 --burst 20
+  --approve "$fingerprint" --rate 50 --burst 20 --enroll --no-send-mail
 
 echo "==> Status from the journal" >&2
 "$bin" status "$out/plan.json"
+
+echo "==> Ten users follow their ticket and enroll (the emulator's admin call stands in for them)" >&2
+python3 - "$url" <<'PY'
+import json, sys, urllib.request
+base = sys.argv[1]
+tickets = json.load(urllib.request.urlopen(base + "/__emulator/tickets"))
+for ticket in [t for t in tickets if not t.get("confirmed")][:10]:
+    urllib.request.urlopen(urllib.request.Request(
+        base + "/__emulator/tickets/" + ticket["ticket_id"] + "/confirm", method="POST"))
+PY
 
 echo "==> Reconciling: a fresh export job from the tenant, planned against the same policy" >&2
 set +e
@@ -58,6 +75,8 @@ replan=$?
 set -e
 if [ "$replan" = 0 ]; then
   echo "==> Reconcile: in sync (exit 0). The tenant now matches the policy: zero drift." >&2
+  echo "==> Enrollment progress (from the export's multifactor, also in $out/reconcile/mfa_rollout.prom):" >&2
+  grep -E '^mfa_rollout_(flagged|enrolled)_users' "$out/reconcile/mfa_rollout.prom" >&2
 else
   echo "==> Reconcile exited $replan: the tenant does not match the policy" >&2
   exit 1

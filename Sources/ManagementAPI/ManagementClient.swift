@@ -482,7 +482,7 @@ package struct ManagementClient: Sendable {
         }
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ exchange: HTTPExchange, operation: String)
+    func decode<T: Decodable>(_ type: T.Type, _ exchange: HTTPExchange, operation: String)
         throws(ManagementAPIError) -> T
     {
         do {
@@ -494,7 +494,7 @@ package struct ManagementClient: Sendable {
         }
     }
 
-    private func encode<T: Encodable>(_ value: T) throws(ManagementAPIError) -> [UInt8] {
+    func encode<T: Encodable>(_ value: T) throws(ManagementAPIError) -> [UInt8] {
         do {
             return Array(try JSONEncoder().encode(value))
         } catch {

@@ -41,6 +41,20 @@ package actor TokenProvider {
     package private(set) var fetchCount = 0
     /// Callers currently waiting on a fetch.
     package private(set) var waitingCallers = 0
+    /// The scopes the token endpoint said it granted with the current token (its `scope`);
+    /// nil before a fetch or when it did not say.
+    private var lastGrantedScopes: [String]?
+
+    /// The scopes the current token carries, when they can be known: the token endpoint's
+    /// `scope` for fetched tokens, the `scope` claim of a static token that is a JWT. Fetches a
+    /// token when none is cached. Nil when they cannot be known (an opaque static token).
+    package func grantedScopes() async throws(ManagementAPIError) -> [String]? {
+        let token = try await self.token()
+        switch source {
+        case .fixed: return TokenScopes.fromJWT(token.value)
+        case .fetcher: return lastGrantedScopes ?? TokenScopes.fromJWT(token.value)
+        }
+    }
 
     /// A provider for a static token: never fetches, cannot refresh.
     package init(staticToken: BearerToken, clock: any APIClock = SystemAPIClock()) {
@@ -130,6 +144,7 @@ package actor TokenProvider {
             let expiresAt = clock.now + issued.expiresIn - margin
             if cached == nil || cached!.expiresAt < expiresAt {
                 cached = (issued.token, expiresAt)
+                lastGrantedScopes = issued.scopes.isEmpty ? nil : issued.scopes
             }
             return cached?.token ?? issued.token
         case .failure(let error):

@@ -87,6 +87,9 @@ package struct ApplySummary: Sendable, Codable, Equatable {
     package var drifted: [Failure]
     /// With `--enroll`; nil otherwise.
     package var tickets: Tickets? = nil
+    /// The tenant check before the run: `passed`, `passed with warnings` or `skipped`; nil
+    /// when the run was not started from the command line.
+    package var tenantCheck: String? = nil
 
     /// Share of requests answered 429.
     package var rateLimitedShare: Double { requests > 0 ? Double(rateLimited) / Double(requests) : 0 }
@@ -115,5 +118,6 @@ package struct ApplySummary: Sendable, Codable, Equatable {
         case configuredRate = "configured_rate"
         case configuredBurst = "configured_burst"
         case failures, drifted, tickets
+        case tenantCheck = "tenant_check"
     }
 }

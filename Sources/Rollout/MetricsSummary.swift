@@ -1,4 +1,5 @@
 import Foundation
+import MFARollout
 
 /// What a reconcile run did, as `reconcile-summary.json` records it for schedulers and dashboards.
 package struct ReconcileSummary: Sendable, Codable, Equatable {
@@ -28,10 +29,13 @@ package struct ReconcileSummary: Sendable, Codable, Equatable {
         package var rejected: Int
         package var applicable: Bool
         package var trippedGuards: [String]
+        /// Enrollment among users whose flag is or will be on, when the export had the column.
+        package var enrollment: PlanSummary.Enrollment? = nil
 
         enum CodingKeys: String, CodingKey {
             case path, fingerprint, rows, enable, disable, unchanged, rejected, applicable
             case trippedGuards = "tripped_guards"
+            case enrollment
         }
     }
 
@@ -79,6 +83,9 @@ package struct ReconcileSummary: Sendable, Codable, Equatable {
     package var apply: ApplyPart?
     /// What went wrong (no secrets), for `error` and `apply-stopped`.
     package var error: String?
+    /// With `--auto-apply`: the tenant check before the run (`passed`, `passed with warnings`,
+    /// `skipped`); nil without `--auto-apply`.
+    package var tenantCheck: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case outcome
@@ -89,6 +96,7 @@ package struct ReconcileSummary: Sendable, Codable, Equatable {
         case durationSeconds = "duration_seconds"
         case lastSuccessAt = "last_success_at"
         case export, plan, reports, apply, error
+        case tenantCheck = "tenant_check"
     }
 
     /// Pretty JSON with sorted keys and ISO-8601 dates.

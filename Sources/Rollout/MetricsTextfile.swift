@@ -1,4 +1,5 @@
 import Foundation
+import MFARollout
 
 /// The run's metrics in Prometheus text exposition format, for node_exporter's textfile
 /// collector (`--collector.textfile.directory`): `mfa_rollout.prom`, replaced atomically.
@@ -88,6 +89,29 @@ package enum MetricsTextfile {
                     ("{state=\"pending\"}", Double(tickets.pending)),
                 ])
         }
+        if let enrollment = plan?.enrollment {
+            let reasons = enrollment.byReason.sorted { $0.key < $1.key }
+            for (state, help, value) in [
+                (
+                    "flagged", "Users whose flag is on or will be on after the last run's plan",
+                    \PlanSummary.EnrollmentCounts.flagged
+                ),
+                (
+                    "enrolled", "Of the users whose flag is or will be on, those who have enrolled an MFA factor",
+                    \.enrolled
+                ),
+            ] {
+                metric(
+                    "mfa_rollout_\(state)_users", "gauge", "\(help).", [("", Double(enrollment.total[keyPath: value]))])
+                metric(
+                    "mfa_rollout_\(state)_users_by_reason", "gauge", "\(help), by the reason they were decided.",
+                    reasons.map { ("{reason=\"\(label($0.key))\"}", Double($0.value[keyPath: value])) })
+                metric(
+                    "mfa_rollout_\(state)_users_by_wave", "gauge",
+                    "\(help), by rollout wave (the tenth of the rollout bucket they were selected in).",
+                    enrollment.waves.map { ("{wave=\"\($0.wave)\"}", Double($0.counts[keyPath: value])) })
+            }
+        }
         metric(
             "mfa_rollout_duration_seconds", "gauge", "Wall time of the last reconcile run.",
             [("", summary.durationSeconds)])
@@ -106,6 +130,12 @@ package enum MetricsTextfile {
         metric(
             "mfa_rollout_exit_code", "gauge", "Exit code of the last reconcile run.", [("", Double(summary.exitCode))])
         return (out, next)
+    }
+
+    /// A label value escaped as the exposition format requires (`\\`, `\"`, `\n`).
+    static func label(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
     }
 
     /// Integers without a fraction; other values with enough digits to round-trip.

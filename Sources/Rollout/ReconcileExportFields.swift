@@ -6,9 +6,10 @@ import ManagementAPI
 ///
 /// The rule: a column is requested under its own name, so policy columns must be Auth0 field
 /// paths (`email`, `logins_count`, `app_metadata.department`, `identities[0].connection`).
-/// Four columns have a known Auth0 field whatever the policy calls them: the user id column
+/// Five columns have a known Auth0 field whatever the policy calls them: the user id column
 /// is `user_id`, the email column `email`, the flag column the flag's location
-/// (`app_metadata.use_mfa`), and the source column the source key's (`app_metadata.use_mfa_source`). When the policy names one of those differently (a `column:` of
+/// (`app_metadata.use_mfa`), the source column the source key's (`app_metadata.use_mfa_source`),
+/// and the enrolled column (`columns.enrolled`) `multifactor[0]`. When the policy names one of those differently (a `column:` of
 /// `use_mfa` from an export made with `export_as`), the field is requested with `export_as`
 /// set to the policy's name, so the header matches what the policy reads.
 package enum ReconcileExportFields {
@@ -18,12 +19,13 @@ package enum ReconcileExportFields {
     /// The export fields for `policy`, in `columnsNeeded` order.
     package static func fields(for policy: Policy) throws(ReconcileError) -> [ExportField] {
         try checkDialect(policy.dialect)
-        let known: [String: String] = [
+        var known: [String: String] = [
             policy.columns.userID: "user_id",
             policy.columns.email: "email",
             policy.flagColumn: policy.flag.description,
             policy.ownership.column: policy.ownership.source.description,
         ]
+        if let enrolled = policy.columns.enrolled { known[enrolled] = ColumnMap.auth0EnrolledField }
         let columns = policy.columnsNeeded
         guard columns.count <= maximum else {
             throw .tooManyFields(count: columns.count, limit: maximum, columns: columns)

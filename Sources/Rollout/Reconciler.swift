@@ -21,6 +21,9 @@ package struct ReconcileRequest: Sendable {
     package var onInvalid: InvalidRowHandling
     /// Where the host-wide lock of an applied plan lives (``PlanRunLock``).
     package var stateDirectory: String
+    /// What the tenant check before the run found (recorded in the summary), set by the caller
+    /// that ran it: `passed`, `passed with warnings` or `skipped`.
+    package var tenantCheck: String? = nil
 
     package init(
         policyPath: String, outDirectory: String, connection: ConnectionSettings, autoApply: Bool = false,
@@ -112,6 +115,7 @@ package struct Reconciler: Sendable {
             outcome: .error, exitCode: 1, domain: request.connection.domain, startedAt: startedAt,
             finishedAt: startedAt,
             durationSeconds: 0, lastSuccessAt: nil, export: nil, plan: nil, reports: [], apply: nil, error: nil)
+        summary.tenantCheck = request.tenantCheck
         do {
             try await work(stamp: Self.uniqueStamp(startedAt, in: out), summary: &summary, onEvent: onEvent)
         } catch {
@@ -128,7 +132,10 @@ package struct Reconciler: Sendable {
     private func work(stamp: String, summary: inout ReconcileSummary, onEvent: (@Sendable (Event) -> Void)?)
         async throws
     {
+        // Enrollment progress in every run's reports and metrics: `multifactor[0]` is asked
+        // for too, unless the policy names its own column or the export is already full.
         var policy = try Policy.load(path: request.policyPath, membership: .collecting)
+        if policy.columnsNeeded.count < ReconcileExportFields.maximum { policy = policy.requestingEnrollment() }
         // The plan is for the tenant exported from; a policy that names another is refused
         // before anything is started.
         let tenant: String
@@ -197,7 +204,8 @@ package struct Reconciler: Sendable {
         summary.plan = .init(
             path: planPath, fingerprint: plan.fingerprint, rows: plan.summary.rows, enable: plan.summary.enable,
             disable: plan.summary.disable, unchanged: plan.summary.unchanged, rejected: plan.summary.rejected,
-            applicable: plan.applicable, trippedGuards: plan.guards.filter(\.tripped).map(\.explanation))
+            applicable: plan.applicable, trippedGuards: plan.guards.filter(\.tripped).map(\.explanation),
+            enrollment: plan.summary.enrollment)
         onEvent?(.planned(plan, path: planPath))
 
         switch plan.outcome {

@@ -10,7 +10,11 @@ import Hummingbird
 /// - `GET /__emulator/requests`, `DELETE /__emulator/requests`: the request log.
 /// - `GET /__emulator/tickets`: enrollment tickets issued (`user_id`, `send_mail`, `factor`, …).
 /// - `POST /__emulator/enrollments`: `{"user_id": …, "type": "otp"}` records a confirmed
-///   enrollment of an existing user, as if they had enrolled a factor.
+///   enrollment of an existing user, as if they had enrolled a factor; the user's
+///   `multifactor` becomes `["guardian"]`.
+/// - `POST /__emulator/tickets/{ticket_id}/confirm`: the ticket's user enrolls with it (its
+///   pending enrollment is confirmed, `multifactor` becomes `["guardian"]`); 404 for an unknown
+///   or already used ticket.
 enum AdminRoutes {
     static func isAdmin(_ path: String) -> Bool {
         path == "/__emulator" || path.hasPrefix("/__emulator/")
@@ -86,7 +90,19 @@ enum AdminRoutes {
             }
             guard await tenant.store.user(id: id) != nil else { throw Auth0ErrorBody.inexistentUser }
             let type = fields["type"]?.stringValue ?? "otp"
-            return Response.json(await tenant.enrollments.addConfirmed(userID: id, type: type))
+            let enrollment = await tenant.enrollments.addConfirmed(userID: id, type: type)
+            await tenant.markEnrolled(userID: id)
+            return Response.json(enrollment)
+        }
+
+        admin.post("/tickets/:id/confirm") { _, context in
+            let id = try context.parameters.require("id")
+            guard let ticket = await tenant.enrollments.confirm(ticketID: id) else {
+                throw Auth0ErrorBody(
+                    status: .notFound, message: "No unused ticket \(id).", errorCode: "inexistent_ticket")
+            }
+            await tenant.markEnrolled(userID: ticket.userID)
+            return Response.json(ticket.json)
         }
     }
 }

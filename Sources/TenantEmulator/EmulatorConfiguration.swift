@@ -39,14 +39,22 @@ package struct EmulatorConfiguration: Sendable {
     /// JSON file: users are loaded from it on start when it exists (instead of `seed`) and
     /// saved to it when the server stops.
     package var stateFile: String?
+    /// Factors, MFA policy, Actions and Rules; default a tenant set up correctly for the
+    /// default flag (``TenantSetupConfiguration/default``).
+    package var tenantSetup: TenantSetupConfiguration = .default
     /// The clock; tests pass a ``ManualClock``.
     package var clock: any EmulatorClock = SystemClock()
 
-    /// `read:users update:users update:users_app_metadata create:guardian_enrollment_tickets`,
-    /// and the role and organization scopes (``membershipScopes``).
+    /// What mfa-rollout's commands need: `read:users update:users update:users_app_metadata
+    /// create:guardian_enrollment_tickets`, the read scopes of `check` (`read:guardian_factors
+    /// read:mfa_policies read:actions read:rules`), those of `action --deploy`
+    /// (`create:actions update:actions`), and the role and organization scopes
+    /// (``membershipScopes``).
     package static let defaultScopes =
         [
             "read:users", "update:users", "update:users_app_metadata", "create:guardian_enrollment_tickets",
+            "read:guardian_factors", "read:mfa_policies", "read:actions", "read:rules", "create:actions",
+            "update:actions",
         ] + membershipScopes
 
     /// Reading and writing roles, organizations and their members.

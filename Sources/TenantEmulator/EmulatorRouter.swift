@@ -13,7 +13,7 @@ enum EmulatorRouter {
         router.middlewares.add(FaultMiddleware(faults: tenant.faults))
         router.middlewares.add(
             AllowedMethodsMiddleware(
-                operations: (ManagementRoutes.operations + MembershipRoutes.operations).map {
+                operations: (ManagementRoutes.operations + MembershipRoutes.operations + TenantSetupRoutes.operations).map {
                     ($0.method, "/api/v2" + $0.path)
                 } + [
                     (.post, "/oauth/token")
@@ -23,6 +23,7 @@ enum EmulatorRouter {
         AuthRoutes.add(to: router, tenant: tenant)
         ManagementRoutes.add(to: router, tenant: tenant)
         MembershipRoutes.add(to: router, tenant: tenant)
+        TenantSetupRoutes.add(to: router, tenant: tenant)
         AdminRoutes.add(to: router, tenant: tenant)
         return router
     }

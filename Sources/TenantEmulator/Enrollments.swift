@@ -8,6 +8,10 @@ actor Enrollments {
         var sendMail: Bool
         var factor: String?
         var createdAt: String
+        /// The pending enrollment the ticket created.
+        var enrollmentID: String = ""
+        /// Whether the user has used the ticket to enroll (``Enrollments/confirm(ticketID:)``).
+        var confirmed = false
 
         var json: JSONValue {
             [
@@ -17,6 +21,7 @@ actor Enrollments {
                 "send_mail": .bool(sendMail),
                 "factor": factor.map(JSONValue.string) ?? .null,
                 "created_at": .string(createdAt),
+                "confirmed": .bool(confirmed),
             ]
         }
     }
@@ -31,7 +36,7 @@ actor Enrollments {
 
     /// Records a ticket and a pending enrollment; returns the ticket id and its secret.
     func createTicket(userID: String, email: String?, sendMail: Bool, factor: String?) -> (id: String, secret: String) {
-        let ticket = Ticket(
+        var ticket = Ticket(
             id: RandomToken.alphanumeric(24),
             userID: userID,
             email: email,
@@ -39,9 +44,10 @@ actor Enrollments {
             factor: factor,
             createdAt: clock.timestamp()
         )
+        ticket.enrollmentID = "dev_" + RandomToken.alphanumeric(16)
         tickets.append(ticket)
         enrollments[userID, default: []].append([
-            "id": .string("dev_" + RandomToken.alphanumeric(16)),
+            "id": .string(ticket.enrollmentID),
             "status": "pending",
             "type": .string(factor ?? "authenticator"),
             "enrolled_at": .string(ticket.createdAt),
@@ -59,6 +65,26 @@ actor Enrollments {
         ]
         enrollments[userID, default: []].append(enrollment)
         return enrollment
+    }
+
+    /// Marks the ticket used and its pending enrollment confirmed, as if the user had followed
+    /// the link and enrolled. Returns the ticket, nil for an unknown or already used one.
+    func confirm(ticketID: String) -> Ticket? {
+        guard let index = tickets.firstIndex(where: { $0.id == ticketID }), !tickets[index].confirmed else {
+            return nil
+        }
+        tickets[index].confirmed = true
+        let ticket = tickets[index]
+        let now = clock.timestamp()
+        enrollments[ticket.userID] = (enrollments[ticket.userID] ?? []).map { enrollment in
+            guard enrollment["id"]?.stringValue == ticket.enrollmentID, case .object(var fields) = enrollment else {
+                return enrollment
+            }
+            fields["status"] = "confirmed"
+            fields["enrolled_at"] = .string(now)
+            return .object(fields)
+        }
+        return ticket
     }
 
     /// The enrollments of one user.

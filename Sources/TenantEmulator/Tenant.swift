@@ -11,6 +11,7 @@ struct Tenant: Sendable {
     let memberships: Memberships
     let limiter: RateLimiter
     let faults: FaultInjection
+    let setup: TenantSetup
 
     init(configuration: EmulatorConfiguration, store: TenantStore) {
         self.configuration = configuration
@@ -23,6 +24,7 @@ struct Tenant: Sendable {
         memberships = Memberships(seed: configuration.memberships)
         limiter = RateLimiter(plan: configuration.limits, clock: clock)
         faults = FaultInjection(configuration: configuration.faults)
+        setup = TenantSetup(configuration: configuration.tenantSetup, clock: clock)
     }
 
     var clock: any EmulatorClock { configuration.clock }

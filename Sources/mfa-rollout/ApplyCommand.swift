@@ -19,8 +19,10 @@ struct ApplyCommand: AsyncParsableCommand {
             Refuses (exit 1, nothing sent) a plan that was edited, a plan whose guards tripped, a plan \
             without --approve (on a terminal it asks for the fingerprint's first 12 hex digits instead) or \
             with another fingerprint, a --domain other than the tenant the plan was made for, a plan older \
-            than --max-age without --allow-stale, disable operations without --allow-disable, and a second \
-            run of the same plan against the same tenant while one is in progress on this host.
+            than --max-age without --allow-stale, disable operations without --allow-disable, a second \
+            run of the same plan against the same tenant while one is in progress on this host, and (unless \
+            --skip-check) a tenant where no deployed post-login Action or enabled Rule reads the flag, or \
+            whose MFA policy makes it moot, or whose token cannot read what `mfa-rollout check` reads.
 
             SIGINT/SIGTERM stop gracefully: no new operation starts, requests in flight finish and are \
             journaled. A second signal exits at once (the journal is still consistent).
@@ -83,6 +85,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The journal file (default: PLAN.journal.sqlite).", valueName: "file"))
     var journal: String?
 
+    @OptionGroup(title: "Tenant check")
+    var check: TenantCheckGate.Options
+
     @OptionGroup(title: "Enrollment")
     var enrollment: EnrollmentArguments
 
@@ -121,6 +126,9 @@ struct ApplyCommand: AsyncParsableCommand {
         try ApplyApproval.check(plan, tenant: connection.domain, options: options)
         let settings = try connection.settings()
         _ = try settings.endpoint()
+        let flag = try FlagSource.flag(of: plan.flag, in: self.plan)
+        let checkOutcome = try await TenantCheckGate.require(
+            settings: settings, flag: flag, reconcile: false, enroll: enrollment.enroll, skip: check.skipCheck)
         // One run of this plan against this tenant on this host at a time, whatever the journal.
         let journalPath = journal ?? ApplyJournal.defaultPath(forPlan: self.plan)
         let planLock = try PlanRunLock.acquire(
@@ -132,7 +140,7 @@ struct ApplyCommand: AsyncParsableCommand {
         // Failures are in the journal and the summary; the log only gets what is worse.
         var logger = Logger(label: "mfa-rollout.apply")
         logger.logLevel = .error
-        let summary = try await ManagementConnection.with(settings, logger: logger) { connection in
+        var summary = try await ManagementConnection.with(settings, logger: logger) { connection in
             let engine = ApplyEngine(
                 plan: plan, journal: journal, client: connection.client, options: options, logger: logger)
             let limit = connection.rateLimiter.configured
@@ -161,6 +169,7 @@ struct ApplyCommand: AsyncParsableCommand {
             progress.finish()
             return summary
         }
+        summary.tenantCheck = checkOutcome
         if json {
             Terminal.standardOutput(try Terminal.json(summary))
         } else {

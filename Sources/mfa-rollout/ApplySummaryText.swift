@@ -31,6 +31,7 @@ enum ApplySummaryText {
             ("retries", "\(s.retries)"),
             ("answered 429", "\(s.rateLimited) (\(String(format: "%.2f", s.rateLimitedShare * 100)) %)"),
         ]
+        if let check = s.tenantCheck { rows.append(("tenant check", check)) }
         if let t = s.tickets {
             var text =
                 "\(t.created) created (\(t.createdThisRun) in this run), \(t.failed) failed, \(t.pending) not requested yet"

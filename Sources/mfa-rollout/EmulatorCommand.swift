@@ -78,6 +78,13 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "JSON file: users are loaded from it on start (when it exists) and saved to it on exit.")
     var state: String?
 
+    @Option(
+        name: .customLong("tenant-config"),
+        help: ArgumentHelp(
+            "YAML or JSON file: MFA factors, MFA policy, Actions and Rules to start from (default: a tenant set up correctly for app_metadata.use_mfa; see docs/emulator.md).",
+            valueName: "file"))
+    var tenantConfig: String?
+
     func validate() throws {
         if users != nil && generate != nil { throw ValidationError("Give either --users or --generate, not both.") }
         if let generate, generate < 0 { throw ValidationError("--generate needs a count of 0 or more.") }
@@ -121,6 +128,13 @@ struct EmulatorCommand: AsyncParsableCommand {
                 }
             }
             configuration.memberships = MembershipSeed(roles: groups(.role), organizations: groups(.organization))
+        }
+        if let tenantConfig {
+            do {
+                configuration.tenantSetup = try TenantSetupConfiguration.load(path: tenantConfig)
+            } catch let error as TenantSetupConfiguration.LoadError {
+                throw CLIError.invalidOption("--tenant-config \(error)")
+            }
         }
         if let users {
             configuration.seed = .exportFile(path: users)

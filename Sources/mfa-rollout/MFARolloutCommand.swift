@@ -18,7 +18,7 @@ struct MFARolloutCommand: AsyncParsableCommand {
         version: MFARolloutInfo.version,
         subcommands: [
             PlanCommand.self, ApplyCommand.self, StatusCommand.self, UndoCommand.self, EmitCommand.self,
-            ReconcileCommand.self, EmulatorCommand.self, MembersCommand.self,
+            ReconcileCommand.self, EmulatorCommand.self, CheckCommand.self, ActionCommand.self, MembersCommand.self,
         ]
     )
 

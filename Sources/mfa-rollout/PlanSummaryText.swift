@@ -39,6 +39,9 @@ enum PlanSummaryText {
             out += "\nWarnings:\n"
             for warning in s.warnings { out += "  ! \(Terminal.visible(warning))\n" }
         }
+        if let enrollment = plan.summary.enrollment {
+            out += "\n" + EnrollmentProgressText.lines(enrollment).map(Terminal.visible).joined(separator: "\n") + "\n"
+        }
         if !plan.guards.isEmpty {
             out += "\nGuards:\n"
             for check in plan.guards { out += "  \(check.tripped ? "✗" : "✓") \(check.explanation)\n" }

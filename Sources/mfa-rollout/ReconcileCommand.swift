@@ -11,7 +11,8 @@ struct ReconcileCommand: AsyncParsableCommand {
         abstract:
             "Export the tenant, plan against the policy, write plan, reports and metrics; optionally apply. For schedulers.",
         discussion: """
-            Starts an Auth0 users export with exactly the fields the policy reads, waits for it \
+            Starts an Auth0 users export with exactly the fields the policy reads (and \
+            multifactor[0], for enrollment progress), waits for it \
             (--export-timeout), downloads it (fresh links are fetched when one expires), plans, and \
             writes plan-STAMP.json, report-STAMP.md, report-STAMP.html and changes-STAMP.csv into \
             --out (STAMP is the UTC start time, e.g. 20261123T203000Z). The export is deleted \
@@ -21,7 +22,10 @@ struct ReconcileCommand: AsyncParsableCommand {
             Without --auto-apply it stops there, with the plan's exit codes. With --auto-apply a \
             plan whose guards hold is applied at once through the same engine as `apply` (journal \
             beside the plan), approved by its own fingerprint: the plan this run just made and no \
-            other. A tripped guard applies nothing.
+            other. A tripped guard applies nothing. Before the export, --auto-apply runs the tenant \
+            check of `mfa-rollout check` and refuses (exit 1, nothing sent) when no deployed \
+            post-login Action or enabled Rule reads the flag, the MFA policy makes it moot, or a read \
+            scope is missing; --skip-check overrides (the summary records it).
 
             Two runs on the same --out never overlap: the second exits 1 at once, naming the PID \
             and start time of the first (flock on --out/.mfa-rollout.lock; released by the kernel \
@@ -67,6 +71,9 @@ struct ReconcileCommand: AsyncParsableCommand {
         help: ArgumentHelp("With --auto-apply: stop once more than N operations failed.", valueName: "n"))
     var maxFailures: Int?
 
+    @OptionGroup(title: "Tenant check (with --auto-apply)")
+    var check: TenantCheckGate.Options
+
     @OptionGroup(title: "Enrollment (with --auto-apply)")
     var enrollment: EnrollmentArguments
 
@@ -107,14 +114,21 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings: ConnectionSettings
+        var checkOutcome: String?
         do {
             settings = try connection.settings()
             _ = try settings.endpoint()
+            if autoApply {
+                // Before the export: a run that would be refused sends nothing.
+                checkOutcome = try await TenantCheckGate.require(
+                    settings: settings, flag: try FlagSource.flag(policy: policy, plan: nil), reconcile: true,
+                    enroll: enrollment.enroll, skip: check.skipCheck)
+            }
         } catch {
             Terminal.error(Terminal.describe(error))
             throw ExitCode.failure
         }
-        let request = ReconcileRequest(
+        var request = ReconcileRequest(
             policyPath: policy, outDirectory: out, connection: settings, autoApply: autoApply,
             applyOptions: ApplyOptions(
                 allowDisable: allowDisable, verifyCurrent: verifyCurrent, maxFailures: maxFailures,
@@ -122,6 +136,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             polling: .init(timeout: .seconds(DurationText.parse(exportTimeout) ?? 1800)),
             keepExport: keepExport, onInvalid: onInvalid,
             stateDirectory: stateDirectory ?? PlanRunLock.defaultDirectory())
+        request.tenantCheck = checkOutcome
 
         let signals = SignalHolder()
         defer { signals.cancel() }

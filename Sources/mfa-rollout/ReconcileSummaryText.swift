@@ -1,4 +1,5 @@
 import Foundation
+import MFARollout
 import ManagementAPI
 import Rollout
 
@@ -19,8 +20,12 @@ enum ReconcileSummaryText {
             out += "  rows \(plan.rows), enable \(plan.enable), disable \(plan.disable), unchanged \(plan.unchanged)\n"
             out += "  plan \(Terminal.visible(plan.path))\n  fingerprint \(plan.fingerprint)\n"
             for guardText in plan.trippedGuards { out += "  ✗ \(Terminal.visible(guardText))\n" }
+            if let enrollment = plan.enrollment {
+                for line in EnrollmentProgressText.lines(enrollment) { out += "  \(Terminal.visible(line))\n" }
+            }
         }
         for report in s.reports { out += "  wrote \(Terminal.visible(report))\n" }
+        if let check = s.tenantCheck { out += "  tenant check: \(check)\n" }
         if let apply = s.apply {
             if let approved = apply.approvedFingerprint {
                 out += "  auto-approved \(approved): the plan this run made, and no other\n"

@@ -39,7 +39,8 @@ struct StatusCommand: ParsableCommand {
             counts[OperationStatus.pending.rawValue] = plan.operations.count
             return StatusReport(
                 plan: self.plan, fingerprint: plan.fingerprint, tenant: plan.tenant, journal: path, started: false,
-                total: plan.operations.count, counts: counts, failures: [], drifted: [])
+                total: plan.operations.count, counts: counts, failures: [], drifted: [],
+                enrollment: plan.summary.enrollment)
         }
         let journal = try ApplyJournal.openExisting(path: path, plan: plan)
         for (status, count) in try journal.counts() { counts[status.rawValue] = count }
@@ -52,6 +53,7 @@ struct StatusCommand: ParsableCommand {
             total: plan.operations.count,
             counts: counts, failures: records.filter { $0.status == .failed }.map(entry),
             drifted: records.filter { $0.status == .skippedDrift }.map(entry))
+        report.enrollment = plan.summary.enrollment
         let ticketCounts = try journal.ticketCounts()
         if ticketCounts.contains(where: { $0.key != .none && $0.value > 0 }) {
             report.tickets = Dictionary(uniqueKeysWithValues: ticketCounts.map { ($0.key.rawValue, $0.value) })

@@ -1,4 +1,5 @@
 import Foundation
+import MFARollout
 import Rollout
 
 /// Where an apply stands, as `status` shows it (`--json` prints it as it is).
@@ -17,9 +18,11 @@ struct StatusReport: Encodable {
     /// a run with `--enroll` owed any.
     var tickets: [String: Int]? = nil
     var ticketFailures: [Entry] = []
+    /// Enrollment progress as of the plan's export, when the policy read an enrolled column.
+    var enrollment: PlanSummary.Enrollment? = nil
 
     enum CodingKeys: String, CodingKey {
-        case plan, fingerprint, tenant, journal, started, total, counts, failures, drifted, tickets
+        case plan, fingerprint, tenant, journal, started, total, counts, failures, drifted, tickets, enrollment
         case ticketFailures = "ticket_failures"
     }
 
@@ -48,6 +51,10 @@ struct StatusReport: Encodable {
         let r = self
         var out =
             "Plan \(Terminal.visible(r.plan)) (\(r.fingerprint)), \(r.total) operations, for tenant \(Terminal.visible(r.tenant ?? "(none)"))\n"
+        if let enrollment = r.enrollment {
+            out += "As of the plan's export, "
+            out += EnrollmentProgressText.lines(enrollment).map(Terminal.visible).joined(separator: "\n") + "\n"
+        }
         if !r.started {
             return out + "Not applied yet: no journal at \(Terminal.visible(r.journal)).\n"
         }

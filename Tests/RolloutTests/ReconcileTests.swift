@@ -171,7 +171,9 @@ struct ReconcileTests {
         }
     }
 
-    @Test("The export asks for exactly the policy's fields", .enabled(if: ExternalTool.available("gzip"), "needs gzip"))
+    @Test(
+        "The export asks for exactly the policy's fields, and multifactor[0] for enrollment progress",
+        .enabled(if: ExternalTool.available("gzip"), "needs gzip"))
     func exportFields() async throws {
         let fixture = try ReconcileFixture()
         try await withTestEmulator(users: Self.users) { emulator in
@@ -182,7 +184,7 @@ struct ReconcileTests {
             let header = text.split(separator: "\n").first.map(String.init)
             #expect(
                 header
-                    == #""user_id","email","identities[0].connection","app_metadata.use_mfa","app_metadata.use_mfa_source""#
+                    == #""user_id","email","identities[0].connection","app_metadata.use_mfa","app_metadata.use_mfa_source","multifactor[0]""#
             )
         }
     }

@@ -31,8 +31,10 @@ struct AuthTests {
                 answer.json["scope"]
                     == .string(EmulatorConfiguration.defaultScopes.joined(separator: " ")))
             #expect(
-                EmulatorConfiguration.defaultScopes.prefix(4) == [
+                EmulatorConfiguration.defaultScopes.prefix(10) == [
                     "read:users", "update:users", "update:users_app_metadata", "create:guardian_enrollment_tickets",
+                    "read:guardian_factors", "read:mfa_policies", "read:actions", "read:rules", "create:actions",
+                    "update:actions",
                 ])
             #expect(EmulatorConfiguration.defaultScopes.contains("read:organization_members"))
             let token = try #require(answer.json["access_token"]?.stringValue)

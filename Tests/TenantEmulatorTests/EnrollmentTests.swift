@@ -26,7 +26,7 @@ struct EnrollmentTests {
                     == .array([
                         [
                             "ticket_id": .string(ticketID), "user_id": .string(Fixtures.samlID), "email": .null,
-                            "send_mail": false, "factor": "otp",
+                            "send_mail": false, "factor": "otp", "confirmed": false,
                             "created_at": try #require(tickets.json.arrayValue?.first?["created_at"]),
                         ]
                     ]))

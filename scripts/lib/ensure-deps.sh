@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the build needs, when they are missing (Debian/Ubuntu):
-# libcsv, SQLite, libcrypto (OpenSSL), zlib, and Python for the scripts.
+# libcsv, SQLite, libcrypto (OpenSSL), zlib, Python for the scripts, and Node.js (the test that
+# runs the printed post-login Action).
 set -euo pipefail
 missing=()
 [ -f /usr/include/csv.h ] || missing+=(libcsv-dev)
@@ -9,6 +10,7 @@ missing=()
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 command -v python3 >/dev/null || missing+=(python3)
 python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
+command -v node >/dev/null || missing+=(nodejs)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "ensure-deps: installing ${missing[*]}" >&2
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -28,6 +28,12 @@ final class RowDecider: @unchecked Sendable {
     @exclusivity(unchecked) private(set) var membershipCounts: [Int]
     /// Whether some export had no source column.
     @exclusivity(unchecked) private(set) var sourceColumnMissing = false
+    /// `columns.enrolled`'s slot, when the policy names one.
+    private let enrolledSlot: Int?
+    /// Enrollment among flagged users, when `enrolledSlot` is set: by decision kind (indexed
+    /// as `reasonCounts`) and by tenth of the rollout bucket.
+    @exclusivity(unchecked) private var enrolledByReason: [PlanSummary.EnrollmentCounts]
+    @exclusivity(unchecked) private var enrolledByWave: [PlanSummary.EnrollmentCounts]
 
     @exclusivity(unchecked) private(set) var summary = PlanSummary()
     /// The operations made so far; `finishOperations()` hands them over. Without
@@ -74,8 +80,11 @@ final class RowDecider: @unchecked Sendable {
         }
         blankSlots = ruleSlots
         membershipCounts = Array(repeating: 0, count: policy.members?.groups.count ?? 0)
+        enrolledSlot = policy.columns.enrolled.flatMap { columns.firstIndex(of: $0) }
         reasonCounts = Array(repeating: .init(), count: Self.reasons(ruleCount: policy.rules.count).count)
         labels = Array(repeating: -1, count: reasonCounts.count)
+        enrolledByReason = Array(repeating: .init(), count: reasonCounts.count)
+        enrolledByWave = Array(repeating: .init(), count: 10)
     }
 
     deinit {
@@ -145,6 +154,16 @@ final class RowDecider: @unchecked Sendable {
             summary.keptByEnableOnly += 1
         } else {
             action = nil
+        }
+        if let enrolledSlot, selected || (current == .on && action == nil) {
+            let enrolled = (record.bytes(enrolledSlot)?.count ?? 0) > 0 ? 1 : 0
+            enrolledByReason[reason].flagged += 1
+            enrolledByReason[reason].enrolled += enrolled
+            if decision.kind == .rule, decision.hashed {
+                let tenth = min(9, max(0, Int(decision.bucket / 10)))
+                enrolledByWave[tenth].flagged += 1
+                enrolledByWave[tenth].enrolled += enrolled
+            }
         }
         guard let action else {
             summary.unchanged += 1
@@ -242,6 +261,24 @@ final class RowDecider: @unchecked Sendable {
             byReason[policy.selection(for: decision).reason.label] = counts
         }
         return byReason
+    }
+
+    /// Enrollment among the users whose flag is on or will be on (selected, or kept on by
+    /// `enable-only`), when the policy names `columns.enrolled`: a user has enrolled when the
+    /// column is non-empty.
+    var enrollment: PlanSummary.Enrollment? {
+        guard let column = policy.columns.enrolled else { return nil }
+        var enrollment = PlanSummary.Enrollment(column: column)
+        for (decision, counts) in zip(Self.reasons(ruleCount: policy.rules.count), enrolledByReason)
+        where counts.flagged > 0 {
+            enrollment.byReason[policy.selection(for: decision).reason.label] = counts
+            enrollment.total.flagged += counts.flagged
+            enrollment.total.enrolled += counts.enrolled
+        }
+        for (tenth, counts) in enrolledByWave.enumerated() where counts.flagged > 0 {
+            enrollment.byWave["\(tenth * 10)-\(tenth * 10 + 10)%"] = counts
+        }
+        return enrollment
     }
 
     /// Every kind of decision a plan counts, in the order `reasonIndex` numbers them: deny

@@ -34,6 +34,10 @@ package struct PlanSummary: Sendable, Hashable, Codable {
     /// How many kept users a plan lists by name.
     package static let keptSampleLimit = 100
 
+    /// Enrollment among the users whose flag is on or will be on after the plan; nil when the
+    /// policy names no `columns.enrolled`.
+    package var enrollment: Enrollment? = nil
+
     package init() {}
 
     /// Operations in the plan.
@@ -74,7 +78,50 @@ package struct PlanSummary: Sendable, Hashable, Codable {
         }
     }
 
+    /// How many users with the flag on (now or after the plan) have enrolled a factor.
+    package struct EnrollmentCounts: Sendable, Hashable, Codable {
+        /// Users whose flag is on, or will be on after the plan.
+        package var flagged: Int = 0
+        /// Of those, the ones whose export shows an enrolled factor.
+        package var enrolled: Int = 0
+        package init(flagged: Int = 0, enrolled: Int = 0) {
+            self.flagged = flagged
+            self.enrolled = enrolled
+        }
+
+        /// `enrolled` of `flagged`, 0 when nobody is flagged.
+        package var share: Double { flagged > 0 ? Double(enrolled) / Double(flagged) : 0 }
+    }
+
+    /// Enrollment progress: in total, by reason label (rule, allow list, …), and by rollout
+    /// wave (the tenth of the rollout bucket a user was selected in: `0-10%`, `10-20%`, …;
+    /// a user in the first tenth stays in as the percentage grows).
+    package struct Enrollment: Sendable, Hashable, Codable {
+        /// The export column read (`multifactor[0]`).
+        package var column: String
+        package var total: EnrollmentCounts = .init()
+        package var byReason: [String: EnrollmentCounts] = [:]
+        package var byWave: [String: EnrollmentCounts] = [:]
+
+        package init(column: String) {
+            self.column = column
+        }
+
+        /// `byWave` in bucket order.
+        package var waves: [(wave: String, counts: EnrollmentCounts)] {
+            byWave.sorted { (Int($0.key.prefix { $0.isNumber }) ?? 0) < (Int($1.key.prefix { $0.isNumber }) ?? 0) }
+                .map { ($0.key, $0.value) }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case column, total
+            case byReason = "by_reason"
+            case byWave = "by_wave"
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
+        case enrollment
         case rows, selected, enable, disable, unchanged, rejected, normalise, warnings
         case normaliseFrom = "normalise_from"
         case keptByEnableOnly = "kept_by_enable_only"
@@ -101,5 +148,6 @@ package struct PlanSummary: Sendable, Hashable, Codable {
         keptUnownedSample = try values.decodeIfPresent([KeptFlag].self, forKey: .keptUnownedSample) ?? []
         warnings = try values.decodeIfPresent([String].self, forKey: .warnings) ?? []
         byMembership = try values.decodeIfPresent([String: Int].self, forKey: .byMembership) ?? [:]
+        enrollment = try values.decodeIfPresent(Enrollment.self, forKey: .enrollment)
     }
 }

@@ -148,6 +148,7 @@ package struct PlanPipeline: Sendable {
         }
         var summary = decider.summary
         summary.byReason = decider.countsByReason
+        summary.enrollment = decider.enrollment
         // Rows with an unparsable flag first, then those the reader rejected, as before.
         let rejected = decider.rejected + readerRejected
         summary.rows += exportSummary.rejected
@@ -201,6 +202,7 @@ package struct PlanPipeline: Sendable {
         var required: Set<String> = [policy.columns.userID, policy.flagColumn]
         required.formUnion(policy.columnReferences.map(\.column))
         if !policy.allow.emails.isEmpty || !policy.deny.emails.isEmpty { required.insert(policy.columns.email) }
+        if let enrolled = policy.columns.enrolled { required.insert(enrolled) }
         return required
     }
 

@@ -64,8 +64,10 @@ package struct Policy: Sendable {
         var kind: Kind
         /// For `rule` and `heldBack`: the index of the rule in `rules`.
         var rule: Int = 0
-        /// For `heldBack`: the user's rollout bucket.
+        /// For `heldBack`, and `rule` when `hashed`: the user's rollout bucket.
         var bucket: Double = 0
+        /// Whether the rule selected the user through its rollout (`bucket` is set).
+        var hashed = false
 
         var selected: Bool { kind == .allowList || kind == .rule }
     }
@@ -138,7 +140,7 @@ package struct Policy: Sendable {
             }
             let bucket = hasher.bucket(userID: record.bytes(userIDIndex) ?? UnsafeBufferPointer(start: nil, count: 0))
             return bucket < percentage
-                ? Decision(kind: .rule, rule: rule)
+                ? Decision(kind: .rule, rule: rule, bucket: bucket, hashed: true)
                 : Decision(kind: .heldBack, rule: rule, bucket: bucket)
         }
         return Decision(kind: .noRuleMatched)

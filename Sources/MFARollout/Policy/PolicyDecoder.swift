@@ -126,6 +126,9 @@ struct PolicyDecoder {
             guards.minRows = try f["min_rows"]?.int() ?? Guards.defaultMinRows
         }
 
+        // Last, so that naming it leaves the other columns where they were.
+        if let enrolled = columns.enrolled { _ = registry.index(of: enrolled) }
+
         if rules.isEmpty && allow.isEmpty {
             throw root.error("the policy selects nobody: give at least one rule under 'rules' or an entry in 'allow'")
         }
@@ -230,11 +233,12 @@ struct PolicyDecoder {
     }
 
     private func decodeColumns(_ node: PolicyNode) throws(PolicyError) -> ColumnMap {
-        let f = try node.fields(allowed: ["user_id", "email", "connection"])
+        let f = try node.fields(allowed: ["user_id", "email", "connection", "enrolled"])
         var map = ColumnMap.default
         if let n = f["user_id"] { map.userID = try n.string() }
         if let n = f["email"] { map.email = try n.string() }
         if let n = f["connection"] { map.connection = try n.string() }
+        if let n = f["enrolled"] { map.enrolled = try n.string() }
         return map
     }
 

@@ -95,12 +95,28 @@ package enum HTMLReport {
             "rejected": plan.rejected.prefix(50).map {
                 ["file": $0.file, "line": $0.line, "userID": $0.userID ?? "", "reason": $0.reason] as [String: Any]
             },
+            "hasEnrollment": s.enrollment != nil,
+            "enrollmentColumn": s.enrollment?.column ?? "",
+            "enrollment": s.enrollment.map(Self.enrollmentRows) ?? [],
             "inputs": plan.inputs.map { ["role": $0.role.rawValue, "path": $0.path, "sha256": $0.sha256] },
             "canApply": plan.outcome == .changes,
             "planPath": planPath ?? "plan.json",
         ]
         // Every text goes in as HTML already (`HTMLText`): the template uses `{{{…}}}` only.
         return template.render(visible(context))
+    }
+
+    /// The enrollment table's rows: the total, then by reason, then by rollout wave.
+    private static func enrollmentRows(_ e: PlanSummary.Enrollment) -> [[String: Any]] {
+        func row(_ label: String, _ counts: PlanSummary.EnrollmentCounts, strong: Bool = false) -> [String: Any] {
+            [
+                "label": label, "flagged": counts.flagged, "enrolled": counts.enrolled,
+                "share": EnrollmentProgressText.percent(counts.share), "strong": strong,
+            ]
+        }
+        return [row("total", e.total, strong: true)]
+            + e.byReason.sorted { $0.key < $1.key }.map { row($0.key, $0.value) }
+            + e.waves.map { row("rollout wave \($0.wave)", $0.counts) }
     }
 
     /// `value` with every string in it, however nested, made HTML by `HTMLText.visible`.
@@ -189,6 +205,12 @@ package enum HTMLReport {
         {{#byMembership}}<tr><td class="v">{{{name}}}</td><td class="n">{{{selected}}}</td></tr>
         {{/byMembership}}</table>
         {{/hasMembership}}
+        {{#hasEnrollment}}
+        <h2>Enrollment progress</h2>
+        <p>Users whose flag is on, or will be on after this plan, who have enrolled an MFA factor (export column <code>{{{enrollmentColumn}}}</code> non-empty).</p>
+        <table><tr><th>users</th><th>flagged</th><th>enrolled</th><th>share</th></tr>
+        {{#enrollment}}<tr><td class="v">{{#strong}}<strong>{{/strong}}{{{label}}}{{#strong}}</strong>{{/strong}}</td><td class="n">{{{flagged}}}</td><td class="n">{{{enrolled}}}</td><td class="n">{{{share}}}</td></tr>
+        {{/enrollment}}</table>{{/hasEnrollment}}
         {{#hasChanges}}
         <h2>Changes by connection</h2>
         <table><tr><th>connection</th><th>enable</th><th>disable</th></tr>

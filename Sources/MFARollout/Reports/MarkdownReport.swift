@@ -70,6 +70,7 @@ package enum MarkdownReport {
             }
             out += "\n"
         }
+        if let enrollment = s.enrollment { out += EnrollmentProgressText.markdown(enrollment) }
         if s.changes > 0 {
             out += tallyTable("Changes by connection", "connection", model.byConnection)
             out += tallyTable("Changes by email domain", "domain", model.byEmailDomain)
