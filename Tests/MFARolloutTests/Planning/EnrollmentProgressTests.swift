@@ -75,11 +75,16 @@ struct EnrollmentProgressTests {
                 "<td class=\"n\">\(4 + customersFlagged)</td><td class=\"n\">\(3 + customersEnrolled)</td>"))
     }
 
-    @Test("enforce: a user turned off is not counted; without columns.enrolled there is no enrollment summary")
+    @Test(
+        "enforce: a user turned off is not counted, a hand-set flag that is kept is; without columns.enrolled there is no enrollment summary"
+    )
     func enforceAndAbsent() throws {
         let csv = Self.header + "'auth0|k1,'k@other.com,'db,true,'guardian\n'auth0|s1,'a@corp.com,'db,,\n"
-        let enforced = try Self.plan(csv, mode: "enforce")
+        let enforced = try Self.plan(csv, mode: "enforce\ndisable: all")
         #expect(enforced.summary.enrollment?.total == .init(flagged: 1, enrolled: 0))
+        // owned-only: k1's flag carries no source mark, so it stays on and stays counted.
+        let kept = try Self.plan(csv, mode: "enforce\ndisable: owned-only")
+        #expect(kept.summary.enrollment?.total == .init(flagged: 2, enrolled: 1))
         let without = try Self.plan(csv, enrolled: false)
         #expect(without.summary.enrollment == nil)
         let encoded = String(decoding: try JSONEncoder().encode(without.summary), as: UTF8.self)
