@@ -100,14 +100,14 @@ enum MembershipRequests {
         }
     }
 
-    /// The strings of an array member (`users`, `members`): each a non-empty string.
+    /// The strings of an array member (`users`, `members`), at least `minimum` of them.
     static func userIDs(_ value: JSONValue?, name: String, minimum: Int = 0) throws(Auth0ErrorBody) -> [String] {
         guard case .array(let items)? = value else {
             throw Auth0ErrorBody.badRequest("Payload validation error: '\(name)' must be an array")
         }
         var ids: [String] = []
         for item in items {
-            guard case .string(let id) = item, !id.isEmpty else {
+            guard case .string(let id) = item else {
                 throw Auth0ErrorBody.badRequest("Payload validation error: every item of '\(name)' must be a user id")
             }
             ids.append(id)
