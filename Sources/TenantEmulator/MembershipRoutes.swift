@@ -84,6 +84,7 @@ enum MembershipRoutes {
             let body = try SchemaValidator.validate(
                 try await request.content(typedBy: MembershipRequests.createOrganization),
                 against: MembershipRequests.createOrganization, in: .body)
+            try MembershipRequests.checkOrganizationMetadata(body["metadata"])
             let name = body["name"]?.stringValue ?? ""
             guard
                 let organization = await memberships.createOrganization(
