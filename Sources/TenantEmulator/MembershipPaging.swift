@@ -20,7 +20,7 @@ enum MembershipPaging {
     ) async throws(Auth0ErrorBody) -> JSONValue {
         if checkpoint, query["from"] != nil || query["take"] != nil {
             let take = int(query["take"]) ?? defaultPageSize
-            let start = try position(query["from"]?.stringValue)
+            let start = min(try position(query["from"]?.stringValue), ids.count)
             let end = min(start + take, ids.count)
             let page = start < end ? Array(ids[start..<end]) : []
             var answer: [String: JSONValue] = [key: .array(await render(page))]
@@ -29,8 +29,10 @@ enum MembershipPaging {
         }
         let perPage = int(query["per_page"]) ?? defaultPageSize
         let page = int(query["page"]) ?? 0
-        let start = page * perPage
-        guard start + perPage <= offsetLimit || (start >= ids.count && ids.count <= offsetLimit) else {
+        // A page number so large that its offset overflows is past every list.
+        let (product, overflow) = page.multipliedReportingOverflow(by: perPage)
+        let start = overflow ? Int.max : product
+        guard start <= offsetLimit - perPage || (start >= ids.count && ids.count <= offsetLimit) else {
             throw Auth0ErrorBody.badRequest(
                 "You can only page through the first \(offsetLimit) records; use checkpoint pagination (from, take) for more.",
                 errorCode: "invalid_paging")
@@ -38,7 +40,9 @@ enum MembershipPaging {
         let slice = start < ids.count ? Array(ids[start..<min(start + perPage, ids.count)]) : []
         let items = await render(slice)
         guard query["include_totals"]?.boolValue == true else { return .array(items) }
-        return ["start": .int(start), "limit": .int(perPage), "total": .int(ids.count), key: .array(items)]
+        return [
+            "start": .int(min(start, ids.count)), "limit": .int(perPage), "total": .int(ids.count), key: .array(items),
+        ]
     }
 
     /// An integer query value (the query table types it before the route sees it).

@@ -46,7 +46,6 @@ enum MembershipRoutes {
                 against: MembershipRequests.createRole,
                 in: .body)
             let name = body["name"]?.stringValue ?? ""
-            guard !name.isEmpty else { throw Auth0ErrorBody.badRequest("Payload validation error: 'name' is empty") }
             guard let role = await memberships.createRole(name: name, description: body["description"]?.stringValue)
             else {
                 throw Auth0ErrorBody(
@@ -74,7 +73,7 @@ enum MembershipRoutes {
             let body = try SchemaValidator.validate(
                 try await request.content(typedBy: MembershipRequests.assignRoleUsers),
                 against: MembershipRequests.assignRoleUsers, in: .body)
-            let users = try MembershipRequests.userIDs(body["users"], name: "users", minimum: 1)
+            let users = try MembershipRequests.userIDs(body["users"], name: "users")
             guard await memberships.assign(roleID: id, users: users) else { throw inexistentRole }
             return Response(status: .ok)
         }
@@ -85,6 +84,7 @@ enum MembershipRoutes {
             let body = try SchemaValidator.validate(
                 try await request.content(typedBy: MembershipRequests.createOrganization),
                 against: MembershipRequests.createOrganization, in: .body)
+            try MembershipRequests.checkOrganizationMetadata(body["metadata"])
             let name = body["name"]?.stringValue ?? ""
             guard
                 let organization = await memberships.createOrganization(

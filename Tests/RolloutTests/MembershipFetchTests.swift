@@ -37,35 +37,33 @@ struct MembershipFetchTests {
                 $0.limits = RateLimitPlan(global: .init(burst: 2, perSecond: 5))
             }
         ) { emulator in
-            // Another job shares the tenant's limit and takes every token for 1.5 s: the fetch's
-            // first requests are answered 429 however well it paces itself, and must wait.
-            let other = Task { try await Self.competingJob(emulator, for: .milliseconds(1500)) }
+            // Another job shares the tenant's limit and takes every token until the fetch has been
+            // answered 429: the fetch meets the limit however well it paces itself, and must wait.
+            let other = Task { await Self.competingJob(emulator) }
             defer { other.cancel() }
-            // Wait until the other job is under way; bounded, so a machine too loaded to start it
-            // fails this test instead of hanging the suite.
-            let started = ContinuousClock.now
-            while try await Self.competingRequests(emulator) < 3 {
-                guard ContinuousClock.now - started < .seconds(60) else {
-                    Issue.record("the competing job made fewer than 3 requests in 60 s")
-                    return
-                }
-                try await Task.sleep(for: .milliseconds(5))
+            try await Self.waitUntil("the other job is sending") {
+                await emulator.store.requests().count(where: { $0.path.hasPrefix("/api/v2/users/") }) >= 3
             }
             let fetch = MembershipFetch(roles: ["admin"], organizations: ["acme"])
-            let groups = try await ManagementConnection.with(Self.settings(emulator), scope: .readUsers) {
-                try await fetch.fetch(client: $0.client)
+            let fetching = Task {
+                try await ManagementConnection.with(Self.settings(emulator), scope: .readUsers) {
+                    try await fetch.fetch(client: $0.client)
+                }
             }
-            _ = await other.result
+            defer { fetching.cancel() }
+            try await Self.waitUntil("the fetch is answered 429") {
+                await emulator.store.requests().contains { Self.isFetch($0) && $0.status == 429 }
+            }
+            other.cancel()
+            await other.value
+            let groups = try await fetching.value
             #expect(groups.map(\.name) == ["admin", "acme"])
             #expect(groups[0].users == admins.map(\.id), "every admin once, in order")
             #expect(groups[1].users == members.map(\.id))
             let log = await emulator.store.requests()
             let pages = log.filter { $0.path.hasSuffix("/users") && $0.status == 200 }
             #expect(pages.count == 11, "1,050 role users in pages of 100")
-            let fetchAnswers = log.filter {
-                $0.path.hasPrefix("/api/v2/roles") || $0.path.hasPrefix("/api/v2/organizations")
-            }
-            #expect(fetchAnswers.contains { $0.status == 429 }, "the fetch was answered 429, and waited")
+            #expect(log.contains { Self.isFetch($0) && $0.status == 429 }, "the fetch was answered 429, and waited")
 
             let csv = String(decoding: MembershipFetch.csv(groups), as: UTF8.self)
             let lines = csv.split(separator: "\n")
@@ -79,29 +77,36 @@ struct MembershipFetchTests {
         }
     }
 
-    /// How many requests the competing job has had answered.
-    static func competingRequests(_ emulator: RunningEmulator) async throws -> Int {
-        await emulator.store.requests().count(where: { $0.path.hasPrefix("/api/v2/users/") })
+    /// Whether a logged request is one of the fetch's (the other job reads users).
+    static func isFetch(_ entry: RequestLogEntry) -> Bool {
+        entry.path.hasPrefix("/api/v2/roles") || entry.path.hasPrefix("/api/v2/organizations")
     }
 
-    /// Another client of the same tenant: requests one after the other, unpaced, for `duration`
-    /// and until it has had 3 answers.
-    static func competingJob(_ emulator: RunningEmulator, for duration: Duration) async throws {
+    /// Polls `condition` every 5 ms; fails the test after 60 s instead of waiting for ever.
+    static func waitUntil(_ what: String, _ condition: () async -> Bool) async throws {
+        let end = ContinuousClock.now + .seconds(60)
+        while !(await condition()) {
+            guard ContinuousClock.now < end else {
+                Issue.record("timed out waiting until \(what)")
+                throw CancellationError()
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// Another client of the same tenant: requests one after the other, unpaced, until cancelled.
+    static func competingJob(_ emulator: RunningEmulator) async {
         let http = ManagementClient.makeHTTPClient()
-        do {
+        if let endpoint = try? ManagementEndpoint(domain: "127.0.0.1:\(emulator.port)", allowInsecureHTTP: true) {
             let client = ManagementClient(
-                endpoint: try ManagementEndpoint(domain: "127.0.0.1:\(emulator.port)", allowInsecureHTTP: true),
+                endpoint: endpoint,
                 credentials: .clientCredentials(clientID: "emulator-client", secret: ClientSecret("emulator-secret")),
                 httpClient: http, rateLimiter: nil, retryPolicy: RetryPolicy(maxAttempts: 1))
-            // At least `duration`, and at least 3 requests answered: on a loaded machine the first
-            // requests (and the token) can take longer than the whole window.
-            let end = ContinuousClock.now + duration
             while !Task.isCancelled {
-                if ContinuousClock.now >= end, try await competingRequests(emulator) >= 3 { break }
                 _ = try? await client.getUser(id: "auth0|someone-else")
             }
         }
-        try await http.shutdown()
+        try? await http.shutdown()
     }
 
     @Test("reconcile reads exactly the roles and organizations its policy names, before the export job")

@@ -40,6 +40,9 @@ struct MembershipRoutesTests {
                 .POST, "/api/v2/roles/rol_nope/users", token: token, json: ["users": [.string(Fixtures.auth0ID)]])
             #expect(missing.status == 404 && missing.json["errorCode"] == "inexistent_role")
 
+            // A page whose offset overflows an Int: an empty page (the emulator trapped before).
+            let far = try await h.send(.GET, "/api/v2/roles?page=185392316031122336", token: token)
+            #expect(far.status == 200 && far.json == .array([]))
             let found = try await h.send(.GET, "/api/v2/roles?name_filter=ADMIN", token: token)
             #expect(found.json.arrayValue?.compactMap { $0["name"]?.stringValue } == ["admin", "billing-admin"])
             let users = try await h.send(.GET, "/api/v2/roles/\(id)/users?take=1", token: token)

@@ -4,7 +4,7 @@
 /// value with two heap strings (user id, email): about 200 bytes and two allocations an
 /// operation, and a retain and release per string each time one is copied. Here the text of
 /// every operation (id, user id, email) lies back to back in one buffer, the few distinct
-/// reasons, connections and files are stored once each, and an operation is a 48-byte entry
+/// reasons, connections and files are stored once each, and an operation is a 56-byte entry
 /// pointing into them. `PlanOperation` values are made when read, so code that uses a plan
 /// sees an ordinary collection of them; the plan's writer, fingerprint and `PlanFile` read
 /// the stored bytes directly (`fields(at:)`).

@@ -210,3 +210,12 @@ struct BlankColumnTests {
         #expect(plan.summary.warnings.isEmpty)
     }
 }
+
+/// The documented size of a stored operation (README, `PlanOperations`).
+@Suite("stored operation size")
+struct StoredOperationSizeTests {
+    @Test("an operation entry takes 56 bytes, the source's two indices included")
+    func entrySize() {
+        #expect(MemoryLayout<PlanOperations.Entry>.stride == 56)
+    }
+}
