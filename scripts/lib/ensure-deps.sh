@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the system packages the build needs, when they are missing (Debian/Ubuntu):
-# libcsv, SQLite, libcrypto (OpenSSL), zlib, and Python for the scripts.
+# libcsv, SQLite, libcrypto (OpenSSL), zlib, PCRE2, and Python for the scripts.
 set -euo pipefail
 missing=()
 [ -f /usr/include/csv.h ] || missing+=(libcsv-dev)
 [ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
 [ -f /usr/include/openssl/sha.h ] || missing+=(libssl-dev)
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+[ -f /usr/include/pcre2.h ] || missing+=(libpcre2-dev)
 command -v python3 >/dev/null || missing+=(python3)
 python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
