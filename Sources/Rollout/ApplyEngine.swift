@@ -36,7 +36,9 @@ package final class ApplyEngine: Sendable {
         self.journal = journal
         self.client = client
         self.options = options
-        self.state = RunState(total: plan.outline.operationCount, maxFailures: options.maxFailures)
+        self.state = RunState(
+            total: plan.outline.operationCount, maxFailures: options.maxFailures,
+            sizing: InFlightSizing(ceiling: options.concurrency, rate: client.rateLimiter?.configured.rate))
         self.logger = logger
     }
 
@@ -92,6 +94,9 @@ package final class ApplyEngine: Sendable {
                 group.addTask {
                     while let work = self.state.take() {
                         switch work {
+                        case .wait(let seconds):
+                            // As many requests are in flight as the rate and the latency need.
+                            try? await Task.sleep(for: .seconds(seconds))
                         case .ticket(let index, let operation):
                             await self.requestTicket(index, operation, file: ticketFile)
                         case .operation(let index, let operation):
@@ -427,6 +432,8 @@ private enum Work {
     case operation(Int, PlanOperation)
     /// The ticket of an operation done by an earlier run.
     case ticket(Int, PlanOperation)
+    /// Nothing to start now (enough requests are in flight); ask again after this many seconds.
+    case wait(Double)
 }
 
 /// Operations of the plan at `indexes` (ascending), read from the plan as they are taken:
@@ -488,9 +495,12 @@ private final class RunState: @unchecked Sendable {
     private var retries = 0
     private var rateLimited = 0
 
-    init(total: Int, maxFailures: Int?) {
+    private var sizing: InFlightSizing
+
+    init(total: Int, maxFailures: Int?, sizing: InFlightSizing) {
         self.total = total
         self.maxFailures = maxFailures
+        self.sizing = sizing
     }
 
     func start(queue: OperationFeed, tickets: OperationFeed, doneBefore: Int, skippedBefore: Int) {
@@ -509,6 +519,11 @@ private final class RunState: @unchecked Sendable {
             guard !stopRequested, fatalError == nil, !budgetExceeded else { return nil }
             do {
                 if let (index, operation) = try tickets.take() { return .ticket(index, operation) }
+                guard queue.remaining > 0 else { return nil }
+                if inFlight >= sizing.target {
+                    // A quarter of a round trip: about when the next request in flight ends.
+                    return .wait(min(0.05, max(0.002, (sizing.latency ?? 0.01) / 4)))
+                }
                 guard let (index, operation) = try queue.take() else { return nil }
                 inFlight += 1
                 return .operation(index, operation)
@@ -552,6 +567,10 @@ private final class RunState: @unchecked Sendable {
     func record(_ report: AttemptReport) {
         lock.withLock {
             requests += 1
+            if let roundTrip = report.roundTrip {
+                let parts = roundTrip.components
+                sizing.observe(roundTrip: Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
+            }
             if report.willRetry { retries += 1 }
             if report.status == 429 { rateLimited += 1 }
         }
