@@ -515,7 +515,7 @@ private final class RunState: @unchecked Sendable {
 
     /// The next work (owed tickets first), or nil when there is none or the run is stopping.
     func take() -> Work? {
-        lock.withLock {
+        lock.withLock { () -> Work? in
             guard !stopRequested, fatalError == nil, !budgetExceeded else { return nil }
             do {
                 if let (index, operation) = try tickets.take() { return .ticket(index, operation) }
@@ -529,7 +529,7 @@ private final class RunState: @unchecked Sendable {
                 return .operation(index, operation)
             } catch {
                 // The plan file changed under the run: nothing more is read from it.
-                if fatalError == nil { fatalError = error.description }
+                if fatalError == nil { fatalError = "\(error)" }
                 return nil
             }
         }

@@ -140,7 +140,7 @@ package struct EmittedRequests: Sequence, Sendable {
     /// Requests for a range of the plan's operations, read in order each time they are iterated.
     /// A plan that cannot be read again (it changed on disk) ends the iteration early and
     /// leaves the reason in ``failure``.
-    struct Batch: Sequence, Sendable {
+    package struct Batch: Sequence, Sendable {
         let source: any PlanOperationSource
         let bodies: EmittedRequest.Bodies?
         let range: Range<Int>
@@ -148,7 +148,7 @@ package struct EmittedRequests: Sequence, Sendable {
 
         var count: Int { range.count }
 
-        func makeIterator() -> Iterator {
+        package func makeIterator() -> Iterator {
             Iterator(batch: self)
         }
 
@@ -177,7 +177,7 @@ package struct EmittedRequests: Sequence, Sendable {
     }
 
     /// The first error met while iterating a batch.
-    final class ReadFailure: @unchecked Sendable {
+    package final class ReadFailure: @unchecked Sendable {
         private let lock = NSLock()
         private var first: PlanFileError?
 

@@ -1,3 +1,5 @@
+import MFARollout
+
 /// Why an apply journal could not be opened, trusted or written.
 package enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The journal records a different plan (another fingerprint).

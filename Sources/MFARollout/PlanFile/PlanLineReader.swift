@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads a span of an open plan file line by line through one fixed buffer, optionally
 /// hashing every byte it reads: memory stays that of the buffer (and of the longest line)
 /// whatever the file's size.
