@@ -18,12 +18,12 @@ struct OperationLineDecoderTests {
         for (index, value) in values.enumerated() {
             for action in PlanAction.allCases {
                 for current in [FlagValue.on, .off, .absent, .other] {
-                    line = line * 7 + index + 1
+                    line = (line * 7 + index + 1) % 1_000_000_007
                     operations.append(
                         PlanOperation(
                             id: "op_" + value, userID: value, action: action, current: current, reason: "rule " + value,
                             email: index % 3 == 0 ? nil : value + "@x.com", connection: index % 4 == 1 ? nil : value,
-                            file: "users-\(index).csv", line: line % 1_000_000_007))
+                            file: "users-\(index).csv", line: line))
                 }
             }
         }
