@@ -11,13 +11,19 @@ package enum ApplyApproval {
 
     /// Throws the first reason not to apply `plan` to `tenant` (a domain as given to
     /// `--domain`) with `options` at `now`.
-    package static func check(_ plan: some PlanOperationSource, tenant: String, options: ApplyOptions, now: Date = Date())
+    package static func check(
+        _ plan: some PlanOperationSource, tenant: String, options: ApplyOptions, now: Date = Date()
+    )
         throws(ApplyRefusal)
     {
-        guard plan.outline.applicable, plan.outline.outcome != .guardTripped, !plan.outline.guards.contains(where: \.tripped) else {
+        guard plan.outline.applicable, plan.outline.outcome != .guardTripped,
+            !plan.outline.guards.contains(where: \.tripped)
+        else {
             throw .notApplicable(trippedGuards: plan.outline.guards.filter(\.tripped).map(\.explanation))
         }
-        guard let approved = options.approvedFingerprint else { throw .notApproved(fingerprint: plan.outline.fingerprint) }
+        guard let approved = options.approvedFingerprint else {
+            throw .notApproved(fingerprint: plan.outline.fingerprint)
+        }
         try checkApproval(approved, of: plan.outline.fingerprint)
         try checkTenant(plan, target: tenant)
         let age = now.timeIntervalSince(plan.outline.producer.createdAt)

@@ -397,7 +397,8 @@ package final class ApplyEngine: Sendable {
         }
         return ApplySummary(
             fingerprint: plan.outline.fingerprint, journal: journal.path, ending: end.ending,
-            fatalError: end.fatalError, total: plan.outline.operationCount, done: counts[.done] ?? 0, failed: counts[.failed] ?? 0,
+            fatalError: end.fatalError, total: plan.outline.operationCount, done: counts[.done] ?? 0,
+            failed: counts[.failed] ?? 0,
             skippedDrift: counts[.skippedDrift] ?? 0, pending: (counts[.pending] ?? 0) + (counts[.inFlight] ?? 0),
             doneThisRun: state.doneThisRun, failedThisRun: snapshot.failed, skippedThisRun: state.skippedThisRun,
             requests: snapshot.requests, retries: snapshot.retries, rateLimited: snapshot.rateLimited,
@@ -463,7 +464,8 @@ private final class OperationFeed {
         let index = indexes[next]
         try cursor.skip(to: index)
         guard let (found, operation) = try cursor.next(), found == index else {
-            throw .malformed(path: "the plan", reason: "the journal lists operation \(index), which the plan does not hold")
+            throw .malformed(
+                path: "the plan", reason: "the journal lists operation \(index), which the plan does not hold")
         }
         next += 1
         return (index, operation)

@@ -77,7 +77,8 @@ package struct EmitFile: Sendable {
             try EmitHAR.write(requests, origin: origin, startedAt: startedAt, comment: comment, to: &output)
         case .curl:
             try EmitCurlScript.write(
-                requests, count: requests.count, origin: origin, rate: options.rate, header: [comment], label: label, to: &output)
+                requests, count: requests.count, origin: origin, rate: options.rate, header: [comment], label: label,
+                to: &output)
         }
     }
 

@@ -124,7 +124,8 @@ struct ApplyCommand: AsyncParsableCommand {
         // One run of this plan against this tenant on this host at a time, whatever the journal.
         let journalPath = journal ?? ApplyJournal.defaultPath(forPlan: self.plan)
         let planLock = try PlanRunLock.acquire(
-            tenant: tenant, fingerprint: plan.outline.fingerprint, directory: stateDirectory ?? PlanRunLock.defaultDirectory(),
+            tenant: tenant, fingerprint: plan.outline.fingerprint,
+            directory: stateDirectory ?? PlanRunLock.defaultDirectory(),
             journal: journalPath)
         defer { planLock.release() }
         let journal = try ApplyJournal.open(path: journalPath, plan: plan, tenant: tenant)

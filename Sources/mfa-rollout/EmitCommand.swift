@@ -85,7 +85,8 @@ struct EmitCommand: ParsableCommand {
                     throw ExitCode(1)
                 }
                 Terminal.note(
-                    "emitted \(plan.outline.operationCount) operation(s) as \(format.rawValue) (plan \(plan.outline.fingerprint))")
+                    "emitted \(plan.outline.operationCount) operation(s) as \(format.rawValue) (plan \(plan.outline.fingerprint))"
+                )
                 return
             }
             let written = try Emitter.write(files, format: format, into: out)

@@ -73,7 +73,8 @@ final class PlanLineReader {
             searched = end
             if readOffset >= limit {
                 guard end > start else { return nil }
-                let line = Line(bytes: UnsafeRawBufferPointer(rebasing: buffer[start..<end]), offset: bufferOffset + start)
+                let line = Line(
+                    bytes: UnsafeRawBufferPointer(rebasing: buffer[start..<end]), offset: bufferOffset + start)
                 start = end
                 return line
             }

@@ -43,8 +43,9 @@ struct OperationLineDecoderTests {
     }
 
     /// What each decoder makes of `bytes`: the operation, or nil when it refuses.
-    static func readings(_ bytes: [UInt8]) -> (fast: PlanOperation?, reference: PlanOperation?, combined: PlanOperation?)
-    {
+    static func readings(_ bytes: [UInt8]) -> (
+        fast: PlanOperation?, reference: PlanOperation?, combined: PlanOperation?
+    ) {
         bytes.withUnsafeBytes { raw in
             (
                 OperationLineDecoder.decodeFast(raw), try? OperationLineDecoder.decodeReference(raw),
@@ -69,7 +70,9 @@ struct OperationLineDecoderTests {
     @Test("an edited or damaged line: the fast decoder accepts only what JSONDecoder accepts, and reads it the same")
     func damagedLines() {
         var generator = SystemRandomNumberGenerator()
-        let replacements: [UInt8] = [0x20, 0x22, 0x5C, 0x2C, 0x3A, 0x7B, 0x7D, 0x30, 0x39, 0x61, 0x00, 0x0A, 0xFF, 0xC3]
+        let replacements: [UInt8] = [
+            0x20, 0x22, 0x5C, 0x2C, 0x3A, 0x7B, 0x7D, 0x30, 0x39, 0x61, 0x00, 0x0A, 0xFF, 0xC3,
+        ]
         var fastAccepted = 0
         for operation in Self.operations().prefix(40) {
             let bytes = Self.line(operation)
@@ -105,7 +108,8 @@ struct OperationLineDecoderTests {
         let variants = [
             text.replacingOccurrences(of: ",\"id\":", with: ", \"id\" : "),
             text.replacingOccurrences(of: "{\"action\"", with: "{ \"action\""),
-            "{\"user_id\":\(try String(decoding: JSONEncoder().encode(operation.userID), as: UTF8.self))," + text.dropFirst(),
+            "{\"user_id\":\(try String(decoding: JSONEncoder().encode(operation.userID), as: UTF8.self)),"
+                + text.dropFirst(),
             text.replacingOccurrences(of: "\"line\":\(operation.line)", with: "\"line\":\(operation.line).0"),
         ]
         for variant in variants {

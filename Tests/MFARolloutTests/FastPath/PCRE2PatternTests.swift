@@ -35,7 +35,9 @@ struct PCRE2PatternTests {
         #expect(try PCRE2Pattern("^(auth0|samlp)\\|").isJITCompiled)
     }
 
-    @Test("a pattern that does not compile says why and where", arguments: ["(", "a{2,1}", "[z-a]", "\\", "(?<n>a)(?<n>b)"])
+    @Test(
+        "a pattern that does not compile says why and where",
+        arguments: ["(", "a{2,1}", "[z-a]", "\\", "(?<n>a)(?<n>b)"])
     func badPatterns(pattern: String) {
         #expect(throws: PCRE2Pattern.CompileError.self) { try PCRE2Pattern(pattern) }
         do {
