@@ -94,9 +94,9 @@ package final class ApplyEngine: Sendable {
                 group.addTask {
                     while let work = self.state.take() {
                         switch work {
-                        case .wait(let seconds):
+                        case .wait:
                             // As many requests are in flight as the rate and the latency need.
-                            try? await Task.sleep(for: .seconds(seconds))
+                            await self.state.park()
                         case .ticket(let index, let operation):
                             await self.requestTicket(index, operation, file: ticketFile)
                         case .operation(let index, let operation):
@@ -433,8 +433,8 @@ private enum Work {
     case operation(Int, PlanOperation)
     /// The ticket of an operation done by an earlier run.
     case ticket(Int, PlanOperation)
-    /// Nothing to start now (enough requests are in flight); ask again after this many seconds.
-    case wait(Double)
+    /// Nothing to start now (enough requests are in flight): park until one ends.
+    case wait
 }
 
 /// Operations of the plan at `indexes` (ascending), read from the plan as they are taken:
@@ -498,6 +498,8 @@ private final class RunState: @unchecked Sendable {
     private var rateLimited = 0
 
     private var sizing: InFlightSizing
+    /// Workers waiting for a request in flight to end (``park()``).
+    private var parked: [CheckedContinuation<Void, Never>] = []
 
     init(total: Int, maxFailures: Int?, sizing: InFlightSizing) {
         self.total = total
@@ -518,23 +520,47 @@ private final class RunState: @unchecked Sendable {
     /// The next work (owed tickets first), or nil when there is none or the run is stopping.
     func take() -> Work? {
         lock.withLock { () -> Work? in
-            guard !stopRequested, fatalError == nil, !budgetExceeded else { return nil }
+            guard !stopRequested, fatalError == nil, !budgetExceeded else {
+                wakeParked()
+                return nil
+            }
             do {
                 if let (index, operation) = try tickets.take() { return .ticket(index, operation) }
-                guard queue.remaining > 0 else { return nil }
-                if inFlight >= sizing.target {
-                    // A quarter of a round trip: about when the next request in flight ends.
-                    return .wait(min(0.05, max(0.002, (sizing.latency ?? 0.01) / 4)))
+                guard queue.remaining > 0 else {
+                    // The parked workers have nothing left to wait for either.
+                    wakeParked()
+                    return nil
                 }
+                if inFlight >= sizing.target { return .wait }
                 guard let (index, operation) = try queue.take() else { return nil }
                 inFlight += 1
                 return .operation(index, operation)
             } catch {
                 // The plan file changed under the run: nothing more is read from it.
                 if fatalError == nil { fatalError = "\(error)" }
+                wakeParked()
                 return nil
             }
         }
+    }
+
+    /// Waits until fewer requests are in flight than the sizing wants, or the run ends.
+    func park() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = lock.withLock { () -> Bool in
+                let ending = stopRequested || fatalError != nil || budgetExceeded || queue.remaining == 0
+                if ending || inFlight < sizing.target { return true }
+                parked.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    /// Resumes parked workers: as many as may start a request now, or all (the lock is held).
+    private func wakeParked(all: Bool = true) {
+        let count = all ? parked.count : min(parked.count, max(0, sizing.target - inFlight))
+        for _ in 0..<count { parked.removeLast().resume() }
     }
 
     var isStopping: Bool {
@@ -563,6 +589,7 @@ private final class RunState: @unchecked Sendable {
                 if let maxFailures, failedThisRun > maxFailures { budgetExceeded = true }
             default: break
             }
+            wakeParked(all: budgetExceeded)
         }
     }
 
@@ -572,6 +599,7 @@ private final class RunState: @unchecked Sendable {
             if let roundTrip = report.roundTrip {
                 let parts = roundTrip.components
                 sizing.observe(roundTrip: Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
+                wakeParked(all: false)
             }
             if report.willRetry { retries += 1 }
             if report.status == 429 { rateLimited += 1 }
@@ -579,12 +607,16 @@ private final class RunState: @unchecked Sendable {
     }
 
     func requestStop() {
-        lock.withLock { stopRequested = true }
+        lock.withLock {
+            stopRequested = true
+            wakeParked()
+        }
     }
 
     func fail(fatal reason: String) {
         lock.withLock {
             if fatalError == nil { fatalError = reason }
+            wakeParked()
         }
     }
 
