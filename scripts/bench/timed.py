@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs one command and prints its wall time and peak memory (for scripts/bench-scale.sh).
 
-Usage: timed.py NAME [--interrupt-after SECONDS] [--ok CODES] -- COMMAND [ARGS...]
+Usage: timed.py NAME [--interrupt-after SECONDS] [--ok CODES] [--stdout FILE] -- COMMAND [ARGS...]
 Prints `NAME|SECONDS|PEAK_RSS_MB|EXIT_CODE` on standard output. With --interrupt-after, the
 command gets SIGINT after that many seconds (as a person pressing Ctrl-C) and the time is
 until it exits. Exit codes outside --ok (default 0,2,3: plan's outcomes) fail the script.
@@ -18,17 +18,21 @@ def main():
     name = args.pop(0)
     interrupt = None
     ok = {0, 2, 3}
+    stdout = None
     while args and args[0] != "--":
         flag = args.pop(0)
         if flag == "--interrupt-after":
             interrupt = float(args.pop(0))
+        elif flag == "--stdout":
+            stdout = args.pop(0)
         elif flag == "--ok":
             ok = {int(code) for code in args.pop(0).split(",")}
         else:
             sys.exit(f"timed.py: unknown option {flag}")
     command = args[1:]
     start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    output = open(stdout, "wb") if stdout else subprocess.DEVNULL
+    proc = subprocess.Popen(command, stdout=output)
     result = None
     if interrupt is not None:
         # wait4 with WNOHANG, not Popen.poll(): poll would reap the child and lose its usage.
