@@ -18,9 +18,7 @@ package struct InFlightSizing: Sendable, Equatable {
     static let smoothing = 0.1
     /// In flight beyond rate × latency: round trips vary, and a request waiting for the
     /// limiter's next token is in flight too.
-    static let headroom = 1.25
-    /// In flight before the first round trip is measured.
-    static let initial = 4
+    static let headroom = 1.5
 
     package init(ceiling: Int, rate: Double?) {
         self.ceiling = max(1, ceiling)
@@ -33,10 +31,10 @@ package struct InFlightSizing: Sendable, Equatable {
         latency = latency.map { $0 + Self.smoothing * (seconds - $0) } ?? seconds
     }
 
-    /// Requests to keep in flight now: ⌈rate × latency × headroom⌉ + 1, within 1…ceiling.
+    /// Requests to keep in flight now: ⌈rate × latency × headroom⌉ + 1, within 1…ceiling; the
+    /// ceiling until a round trip is measured (the limiter's bucket paces the first ones).
     package var target: Int {
-        guard let rate, rate.isFinite, rate > 0 else { return ceiling }
-        guard let latency else { return min(ceiling, Self.initial) }
+        guard let rate, rate.isFinite, rate > 0, let latency else { return ceiling }
         let wanted = (rate * latency * Self.headroom).rounded(.up) + 1
         return wanted >= Double(ceiling) ? ceiling : max(1, Int(wanted))
     }

@@ -138,7 +138,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 plan: plan, journal: journal, client: connection.client, options: options, logger: logger)
             let limit = connection.rateLimiter.configured
             Terminal.note(
-                "applying plan \(plan.outline.fingerprint) (\(plan.outline.operationCount) operations) to \(settings.domain) at \(DurationText.rate(limit.rate))/s, burst \(limit.burst), \(settings.concurrency) workers"
+                "applying plan \(plan.outline.fingerprint) (\(plan.outline.operationCount) operations) to \(settings.domain) at \(DurationText.rate(limit.rate))/s, burst \(limit.burst), up to \(settings.concurrency) requests in flight"
             )
             let progress = ProgressLine()
             let signals = SignalStopper { signal in

@@ -4,16 +4,16 @@ import Testing
 
 @Suite("apply: requests in flight by Little's law")
 struct InFlightSizingTests {
-    @Test("rate × measured latency, with a quarter more and one, within the ceiling")
+    @Test("rate × measured latency, with half more and one, within the ceiling")
     func littlesLaw() {
         var sizing = InFlightSizing(ceiling: 32, rate: 200)
-        #expect(sizing.target == InFlightSizing.initial)
+        #expect(sizing.target == 32, "the ceiling until a round trip is measured")
         sizing.observe(roundTrip: 0.1)
-        // 200/s × 0.1 s = 20; × 1.25 = 25; + 1.
-        #expect(sizing.target == 26)
+        // 200/s × 0.1 s = 20; × 1.5 = 30; + 1.
+        #expect(sizing.target == 31)
         var slow = InFlightSizing(ceiling: 32, rate: 16)
         slow.observe(roundTrip: 0.1)
-        #expect(slow.target == 3)
+        #expect(slow.target == 4)
         var capped = InFlightSizing(ceiling: 8, rate: 200)
         capped.observe(roundTrip: 0.1)
         #expect(capped.target == 8)
@@ -31,7 +31,7 @@ struct InFlightSizingTests {
         #expect(sizing.target > before)
         #expect(sizing.target < 100)
         for _ in 0..<200 { sizing.observe(roundTrip: 0.4) }
-        #expect(sizing.target == 51)
+        #expect(sizing.target == 61)
     }
 
     @Test("without a rate limiter, or with nonsense measurements, the ceiling and the last good latency hold")
@@ -43,7 +43,7 @@ struct InFlightSizingTests {
         sizing.observe(roundTrip: 0.1)
         sizing.observe(roundTrip: .nan)
         sizing.observe(roundTrip: -1)
-        #expect(sizing.target == 26)
+        #expect(sizing.target == 31)
         #expect(InFlightSizing(ceiling: 0, rate: 10).ceiling == 1)
     }
 }
