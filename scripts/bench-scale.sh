@@ -64,11 +64,13 @@ echo "bench-scale: plan $(du -h "$work/plan.json" | cut -f1), $operations operat
 
 rows+=("$(timed "status (no journal)" -- "$bin" status "$work/plan.json")")
 rows+=("$(timed "emit --format ndjson" -- "$bin" emit "$work/plan.json" --format ndjson --out "$work/emit")")
-rows+=("$(timed "apply ${apply_seconds} s, then SIGINT" --interrupt-after "$apply_seconds" --ok 0,1,4 \
+apply_row="$(timed "apply ${apply_seconds} s, then SIGINT" --interrupt-after "$apply_seconds" --ok 0,1,4 \
   --stdout "$work/apply-summary.json" -- \
   env AUTH0_CLIENT_SECRET=emulator-secret "$bin" apply "$work/plan.json" --approve "$fingerprint" \
   --domain "$tenant" --allow-http --client-id emulator-client --rate 100000 --burst 1000 --concurrency 16 \
-  --json)")
+  --json)"
+rows+=("$apply_row")
+apply_wall=$(cut -d'|' -f2 <<<"$apply_row")
 done_count=$("$bin" status "$work/plan.json" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["counts"]["done"])')
 rows+=("$(timed "status (journal)" -- "$bin" status "$work/plan.json")")
 rows+=("$(timed undo -- "$bin" undo "$work/plan.json" --out "$work/undo.json")")
@@ -76,7 +78,7 @@ emulator_stop
 
 printf '\n%s users, %s operations (%s done by apply in %s s); %s\n' "$n" "$operations" "$done_count" \
   "$apply_seconds" "$("$bin" --version 2>/dev/null || echo mfa-rollout)"
-python3 - "$work/apply-summary.json" "$apply_seconds" <<'PY'
+python3 - "$work/apply-summary.json" "$apply_wall" <<'PY'
 import json, sys
 summary = json.load(open(sys.argv[1]))
 elapsed = summary["elapsed_seconds"]
