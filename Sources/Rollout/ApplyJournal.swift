@@ -210,12 +210,14 @@ package final class ApplyJournal: Sendable {
         }
     }
 
-    /// The indexes: `status` (counts and lists by status) and the unique operation `id`.
+    /// The indexes: `status` and `ticket_status` (counts by status, which `status` shows
+    /// without reading the rows) and the unique operation `id`.
     /// A new journal gets them after its rows are inserted: building an index from sorted
     /// keys is much faster than inserting a million random ids into one. Journals made before
     /// this have the id's uniqueness in the table itself (an automatic index), and keep it.
     private static func createIndexes(_ db: Database) throws {
         try db.execute(sql: "CREATE INDEX IF NOT EXISTS operation_status ON operation (status)")
+        try db.execute(sql: "CREATE INDEX IF NOT EXISTS operation_ticket_status ON operation (ticket_status)")
         let uniqueIndexes =
             try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM pragma_index_list('operation') WHERE \"unique\" = 1 AND origin != 'pk'")
