@@ -34,6 +34,11 @@ let package = Package(
             name: "CLibCrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // PCRE2 with its JIT (Debian's libpcre2-dev), for policy `matches:` patterns.
+        .systemLibrary(
+            name: "CLibPCRE2",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
         // The field callback libcsv calls for every field of every row: C, because a call into
         // Swift per field would cost as much as the parse.
         .target(name: "CLibCSVFields", dependencies: ["CLibCSV"]),
@@ -47,6 +52,7 @@ let package = Package(
                 "CLibCSV",
                 "CLibCSVFields",
                 "CLibCrypto",
+                "CLibPCRE2",
                 "CPlatform",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -4,7 +4,7 @@
 # benchmark's policy, the same with enrollment progress counted (columns.enrolled), and with
 # the sample policy users start from (regexes, lists, dates).
 # Targets: plan within 1.5x of the bare parse; peak memory under 150 MB.
-#   scripts/bench-plan.sh [ROWS] [ROUNDS]
+#   scripts/bench-plan.sh [ROWS] [ROUNDS]     (BENCH_BIN=PATH times that binary instead of building)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
@@ -21,7 +21,10 @@ if [ ! -f "$export_file" ]; then
 fi
 echo "bench-plan: export $(du -h "$export_file" | cut -f1), $(wc -l < "$export_file") lines" >&2
 
-if [ "${BENCH_CONFIG:-release}" = debug ]; then
+if [ -n "${BENCH_BIN:-}" ]; then
+  # Another build to time (an older one, to compare).
+  bin=$BENCH_BIN
+elif [ "${BENCH_CONFIG:-release}" = debug ]; then
   # For a smoke run (scripts/bench-smoke.sh): the debug build the tests use; timings mean nothing.
   swift build --product mfa-rollout >&2
   bin="$(swift build --show-bin-path)/mfa-rollout"

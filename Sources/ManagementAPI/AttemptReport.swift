@@ -13,9 +13,13 @@ package struct AttemptReport: Sendable, Equatable {
     /// The `X-Correlation-ID` sent, if any.
     package var correlationID: String?
 
+    /// How long the request took on the wire (sent to answered or failed), without the wait
+    /// for the rate limiter; nil when it was not sent. Not compared by `==`.
+    package var roundTrip: Duration?
+
     package init(
         operation: String, attempt: Int, status: Int?, error: ManagementAPIError?, retryDelay: Duration?,
-        correlationID: String?
+        correlationID: String?, roundTrip: Duration? = nil
     ) {
         self.operation = operation
         self.attempt = attempt
@@ -23,6 +27,13 @@ package struct AttemptReport: Sendable, Equatable {
         self.error = error
         self.retryDelay = retryDelay
         self.correlationID = correlationID
+        self.roundTrip = roundTrip
+    }
+
+    package static func == (left: AttemptReport, right: AttemptReport) -> Bool {
+        left.operation == right.operation && left.attempt == right.attempt && left.status == right.status
+            && left.error == right.error && left.retryDelay == right.retryDelay
+            && left.correlationID == right.correlationID
     }
 
     /// The attempt got a 2xx answer.

@@ -265,8 +265,10 @@ package struct ManagementClient: Sendable {
             let error: ManagementAPIError
             var serverWait: Duration?
             var status: Int?
+            var roundTrip: Duration?
             do {
                 let sent: Result<HTTPExchange, ManagementAPIError>
+                let sentAt = ContinuousClock.now
                 do {
                     sent = .success(
                         try await transport.send(
@@ -274,6 +276,7 @@ package struct ManagementClient: Sendable {
                 } catch {
                     sent = .failure(error)
                 }
+                roundTrip = ContinuousClock.now - sentAt
                 await rateLimiter?.release()
                 let exchange = try sent.get()
                 status = exchange.status
@@ -289,7 +292,7 @@ package struct ManagementClient: Sendable {
                     await report(
                         AttemptReport(
                             operation: operation, attempt: attempt, status: exchange.status, error: nil,
-                            retryDelay: nil, correlationID: correlationID), callObserver)
+                            retryDelay: nil, correlationID: correlationID, roundTrip: roundTrip), callObserver)
                     return exchange
                 }
                 serverWait = limits.retryAfterDelay(localNow: localNow) ?? limits.resetDelay(localNow: localNow)
@@ -322,7 +325,7 @@ package struct ManagementClient: Sendable {
             await report(
                 AttemptReport(
                     operation: operation, attempt: attempt, status: status, error: error, retryDelay: delay,
-                    correlationID: correlationID), callObserver)
+                    correlationID: correlationID, roundTrip: roundTrip), callObserver)
             var metadata = Self.metadata(operation, attempt, status, correlationID)
             metadata["error"] = "\(error)"
             guard let delay else {

@@ -3,7 +3,7 @@ import MFARollout
 import ManagementAPI
 
 /// The checks `apply` makes before it sends anything. (The plan's own fingerprint is already
-/// verified by `PlanFile.read`.)
+/// verified when it was read.)
 package enum ApplyApproval {
     /// The fewest hex digits of a fingerprint `--approve` accepts: 48 bits, so that no other
     /// plan a person could be shown matches by chance.
@@ -11,29 +11,35 @@ package enum ApplyApproval {
 
     /// Throws the first reason not to apply `plan` to `tenant` (a domain as given to
     /// `--domain`) with `options` at `now`.
-    package static func check(_ plan: Plan, tenant: String, options: ApplyOptions, now: Date = Date())
+    package static func check(
+        _ plan: some PlanOperationSource, tenant: String, options: ApplyOptions, now: Date = Date()
+    )
         throws(ApplyRefusal)
     {
-        guard plan.applicable, plan.outcome != .guardTripped, !plan.guards.contains(where: \.tripped) else {
-            throw .notApplicable(trippedGuards: plan.guards.filter(\.tripped).map(\.explanation))
+        guard plan.outline.applicable, plan.outline.outcome != .guardTripped,
+            !plan.outline.guards.contains(where: \.tripped)
+        else {
+            throw .notApplicable(trippedGuards: plan.outline.guards.filter(\.tripped).map(\.explanation))
         }
-        guard let approved = options.approvedFingerprint else { throw .notApproved(fingerprint: plan.fingerprint) }
-        try checkApproval(approved, of: plan.fingerprint)
+        guard let approved = options.approvedFingerprint else {
+            throw .notApproved(fingerprint: plan.outline.fingerprint)
+        }
+        try checkApproval(approved, of: plan.outline.fingerprint)
         try checkTenant(plan, target: tenant)
-        let age = now.timeIntervalSince(plan.producer.createdAt)
+        let age = now.timeIntervalSince(plan.outline.producer.createdAt)
         if age > options.maxAge, !options.allowStale {
-            throw .stale(createdAt: plan.producer.createdAt, ageSeconds: age, maxAgeSeconds: options.maxAge)
+            throw .stale(createdAt: plan.outline.producer.createdAt, ageSeconds: age, maxAgeSeconds: options.maxAge)
         }
         _ = try flagPatchTarget(plan)
-        let turningOff = plan.operations.count { $0.action.turnsMFAOff }
+        let turningOff = plan.operationsTurningMFAOff
         if turningOff > 0, !options.allowDisable {
             throw .disableNotAllowed(count: turningOff)
         }
     }
 
     /// Refuses a plan without a tenant, and `target` when it is not the plan's tenant.
-    package static func checkTenant(_ plan: Plan, target: String) throws(ApplyRefusal) {
-        guard let planned = plan.tenant else { throw .noTenant }
+    package static func checkTenant(_ plan: some PlanOperationSource, target: String) throws(ApplyRefusal) {
+        guard let planned = plan.outline.tenant else { throw .noTenant }
         let canonical: String
         do {
             canonical = try TenantDomain(target).canonical
@@ -62,20 +68,20 @@ package enum ApplyApproval {
     }
 
     /// The metadata container and key the plan's operations write.
-    package static func flagPatchTarget(_ plan: Plan) throws(ApplyRefusal) -> (
+    package static func flagPatchTarget(_ plan: some PlanOperationSource) throws(ApplyRefusal) -> (
         container: MetadataContainer, key: String
     ) {
-        guard let container = MetadataContainer(rawValue: plan.flag.container) else {
+        guard let container = MetadataContainer(rawValue: plan.outline.flag.container) else {
             throw .unsupportedFlag(
-                location: plan.flag.location, reason: "the container must be app_metadata or user_metadata")
+                location: plan.outline.flag.location, reason: "the container must be app_metadata or user_metadata")
         }
         do {
             _ = try OperationPatch.make(
-                desired: .on, source: plan.flag.source.map { SourceChange(current: nil, desired: $0.value) },
-                flag: plan.flag)
+                desired: .on, source: plan.outline.flag.source.map { SourceChange(current: nil, desired: $0.value) },
+                flag: plan.outline.flag)
         } catch {
-            throw .unsupportedFlag(location: plan.flag.location, reason: "\(error)")
+            throw .unsupportedFlag(location: plan.outline.flag.location, reason: "\(error)")
         }
-        return (container, plan.flag.key)
+        return (container, plan.outline.flag.key)
     }
 }

@@ -16,7 +16,8 @@ import ManagementAPI
 /// UI) and no new operation starts; the ones in flight finish and are journaled.
 /// One engine serves one ``run(now:)``; make a new one to run again.
 package final class ApplyEngine: Sendable {
-    package let plan: Plan
+    /// The plan: its operations are read one at a time as workers take them.
+    package let plan: any PlanOperationSource
     package let journal: ApplyJournal
     package let client: ManagementClient
     package let options: ApplyOptions
@@ -24,18 +25,20 @@ package final class ApplyEngine: Sendable {
     private let logger: Logger
 
     /// - Parameters:
-    ///   - plan: a plan read with `PlanFile.read` (its fingerprint verified).
+    ///   - plan: a plan opened with `PlanStream.open` (its fingerprint verified), or made in memory.
     ///   - journal: the plan's journal (``ApplyJournal/open(path:plan:)``).
     ///   - client: a client with the shared rate limiter (``ManagementConnection``).
     package init(
-        plan: Plan, journal: ApplyJournal, client: ManagementClient, options: ApplyOptions,
+        plan: any PlanOperationSource, journal: ApplyJournal, client: ManagementClient, options: ApplyOptions,
         logger: Logger = Logger(label: "mfa-rollout.apply")
     ) {
         self.plan = plan
         self.journal = journal
         self.client = client
         self.options = options
-        self.state = RunState(total: plan.operations.count, maxFailures: options.maxFailures)
+        self.state = RunState(
+            total: plan.outline.operationCount, maxFailures: options.maxFailures,
+            sizing: InFlightSizing(ceiling: options.concurrency, rate: client.rateLimiter?.configured.rate))
         self.logger = logger
     }
 
@@ -57,9 +60,10 @@ package final class ApplyEngine: Sendable {
     ///   cannot be prepared, ``ManagementAPIError`` when no token can be had, ``TicketFileError``
     ///   when `--enroll` without email has no usable ticket file (before anything is sent). Failures of single operations are in the summary, not thrown.
     package func run(now: Date = Date()) async throws -> ApplySummary {
-        guard journal.fingerprint == plan.fingerprint else {
+        let fingerprint = plan.outline.fingerprint
+        guard journal.fingerprint == fingerprint else {
             throw JournalError.boundToAnotherPlan(
-                path: journal.path, journalFingerprint: journal.fingerprint, planFingerprint: plan.fingerprint)
+                path: journal.path, journalFingerprint: journal.fingerprint, planFingerprint: fingerprint)
         }
         guard let tenant = journal.tenant else { throw ApplyRefusal.noTenant }
         try ApplyApproval.check(plan, tenant: tenant, options: options, now: now)
@@ -74,13 +78,14 @@ package final class ApplyEngine: Sendable {
             _ = try await client.tokens.token()
         }
         state.start(
-            queue: pending, tickets: owedTickets, doneBefore: counts[.done] ?? 0,
+            queue: OperationFeed(try plan.operationCursor(), indexes: pending),
+            tickets: OperationFeed(try plan.operationCursor(), indexes: owedTickets), doneBefore: counts[.done] ?? 0,
             skippedBefore: counts[.skippedDrift] ?? 0)
         logger.info(
             "apply starting",
             metadata: [
-                "fingerprint": "\(plan.fingerprint)", "pending": "\(pending.count)",
-                "total": "\(plan.operations.count)",
+                "fingerprint": "\(fingerprint)", "pending": "\(pending.count)",
+                "total": "\(plan.outline.operationCount)",
             ])
 
         let workers = min(options.concurrency, max(pending.count, 1))
@@ -89,11 +94,15 @@ package final class ApplyEngine: Sendable {
                 group.addTask {
                     while let work = self.state.take() {
                         switch work {
-                        case .ticket(let index):
-                            await self.requestTicket(index, file: ticketFile)
-                        case .operation(let index):
+                        case .wait:
+                            // As many requests are in flight as the rate and the latency need.
+                            await self.state.park()
+                        case .ticket(let index, let operation):
+                            await self.requestTicket(index, operation, file: ticketFile)
+                        case .operation(let index, let operation):
                             await self.process(
-                                index, container: target.container, key: target.key, ticketFile: ticketFile)
+                                index, operation, container: target.container, key: target.key,
+                                ticketFile: ticketFile)
                         }
                     }
                 }
@@ -124,8 +133,9 @@ package final class ApplyEngine: Sendable {
         )
     }
 
-    private func process(_ index: Int, container: MetadataContainer, key: String, ticketFile: TicketFile?) async {
-        let operation = plan.operations[index]
+    private func process(
+        _ index: Int, _ operation: PlanOperation, container: MetadataContainer, key: String, ticketFile: TicketFile?
+    ) async {
         let (attempts, observer) = tallied()
         do {
             try await journal.markInFlight(index)
@@ -157,7 +167,8 @@ package final class ApplyEngine: Sendable {
                 observed = true
             } catch {
                 await handle(
-                    error, index: index, attempts: attempts, before: nil, observed: false, during: "reading the user")
+                    error, index: index, id: operation.id, attempts: attempts, before: nil, observed: false,
+                    during: "reading the user")
                 return
             }
         }
@@ -178,12 +189,13 @@ package final class ApplyEngine: Sendable {
                 if state.isStopping {
                     state.leaveTicket()
                 } else {
-                    await requestTicket(index, file: ticketFile)
+                    await requestTicket(index, operation, file: ticketFile)
                 }
             }
         } catch {
             await handle(
-                error, index: index, attempts: attempts, before: before, observed: observed, during: "writing the flag")
+                error, index: index, id: operation.id, attempts: attempts, before: before, observed: observed,
+                during: "writing the flag")
         }
     }
 
@@ -193,9 +205,8 @@ package final class ApplyEngine: Sendable {
     /// in flight before and done or failed after. A crash in between leaves it in flight and
     /// the next run requests it again: Auth0 has no idempotency key, so that one window can
     /// mean a second ticket (and a second email).
-    private func requestTicket(_ index: Int, file: TicketFile?) async {
+    private func requestTicket(_ index: Int, _ operation: PlanOperation, file: TicketFile?) async {
         guard let enroll = options.enroll else { return }
-        let operation = plan.operations[index]
         let (attempts, observer) = tallied()
         let (lookups, lookupObserver) = tallied()
         do {
@@ -270,7 +281,8 @@ package final class ApplyEngine: Sendable {
     }
 
     private func handle(
-        _ error: ManagementAPIError, index: Int, attempts: AttemptTally, before: FlagValue?, observed: Bool,
+        _ error: ManagementAPIError, index: Int, id: String, attempts: AttemptTally, before: FlagValue?,
+        observed: Bool,
         during: String
     ) async {
         switch Self.disposition(of: error) {
@@ -299,7 +311,7 @@ package final class ApplyEngine: Sendable {
         }
         logger.debug(
             "operation did not complete",
-            metadata: ["id": "\(plan.operations[index].id)", "while": "\(during)", "error": "\(error)"])
+            metadata: ["id": "\(id)", "while": "\(during)", "error": "\(error)"])
     }
 
     /// Journals how an operation ended; false when the journal could not be written.
@@ -384,8 +396,9 @@ package final class ApplyEngine: Sendable {
                 })
         }
         return ApplySummary(
-            fingerprint: plan.fingerprint, journal: journal.path, ending: end.ending, fatalError: end.fatalError,
-            total: plan.operations.count, done: counts[.done] ?? 0, failed: counts[.failed] ?? 0,
+            fingerprint: plan.outline.fingerprint, journal: journal.path, ending: end.ending,
+            fatalError: end.fatalError, total: plan.outline.operationCount, done: counts[.done] ?? 0,
+            failed: counts[.failed] ?? 0,
             skippedDrift: counts[.skippedDrift] ?? 0, pending: (counts[.pending] ?? 0) + (counts[.inFlight] ?? 0),
             doneThisRun: state.doneThisRun, failedThisRun: snapshot.failed, skippedThisRun: state.skippedThisRun,
             requests: snapshot.requests, retries: snapshot.retries, rateLimited: snapshot.rateLimited,
@@ -417,24 +430,59 @@ private final class AttemptTally: @unchecked Sendable {
 /// One unit of work for a worker.
 private enum Work {
     /// An operation (its PATCH, and its ticket if one is owed).
-    case operation(Int)
+    case operation(Int, PlanOperation)
     /// The ticket of an operation done by an earlier run.
-    case ticket(Int)
+    case ticket(Int, PlanOperation)
+    /// Nothing to start now (enough requests are in flight): park until one ends.
+    case wait
+}
+
+/// Operations of the plan at `indexes` (ascending), read from the plan as they are taken:
+/// only the indexes are held, not the operations.
+private final class OperationFeed {
+    private let cursor: PlanOperationCursor?
+    private let indexes: [Int]
+    private var next = 0
+
+    init(_ cursor: PlanOperationCursor, indexes: [Int]) {
+        self.cursor = cursor
+        self.indexes = indexes
+    }
+
+    /// No operations.
+    init() {
+        cursor = nil
+        indexes = []
+    }
+
+    /// Operations not taken yet.
+    var remaining: Int { indexes.count - next }
+
+    /// The next operation and its index, nil when all are taken.
+    func take() throws(PlanFileError) -> (Int, PlanOperation)? {
+        guard next < indexes.count, let cursor else { return nil }
+        let index = indexes[next]
+        try cursor.skip(to: index)
+        guard let (found, operation) = try cursor.next(), found == index else {
+            throw .malformed(
+                path: "the plan", reason: "the journal lists operation \(index), which the plan does not hold")
+        }
+        next += 1
+        return (index, operation)
+    }
 }
 
 /// The shared state of one run: the work queue, the stop flag, the counters.
 private final class RunState: @unchecked Sendable {
     private let lock = NSLock()
-    private var tickets: [Int] = []
-    private var nextTicket = 0
+    private var tickets = OperationFeed()
     /// A ticket was left owed (stop, cancellation, fatal error).
     private var ticketLeft = false
     private var ticketsCreated = 0
     private var ticketsFailed = 0
     private let total: Int
     private let maxFailures: Int?
-    private var queue: [Int] = []
-    private var next = 0
+    private var queue = OperationFeed()
     private var inFlight = 0
     private var stopRequested = false
     private var fatalError: String?
@@ -449,12 +497,17 @@ private final class RunState: @unchecked Sendable {
     private var retries = 0
     private var rateLimited = 0
 
-    init(total: Int, maxFailures: Int?) {
+    private var sizing: InFlightSizing
+    /// Workers waiting for a request in flight to end (``park()``).
+    private var parked: [CheckedContinuation<Void, Never>] = []
+
+    init(total: Int, maxFailures: Int?, sizing: InFlightSizing) {
         self.total = total
         self.maxFailures = maxFailures
+        self.sizing = sizing
     }
 
-    func start(queue: [Int], tickets: [Int], doneBefore: Int, skippedBefore: Int) {
+    func start(queue: OperationFeed, tickets: OperationFeed, doneBefore: Int, skippedBefore: Int) {
         lock.withLock {
             self.queue = queue
             self.tickets = tickets
@@ -466,17 +519,48 @@ private final class RunState: @unchecked Sendable {
 
     /// The next work (owed tickets first), or nil when there is none or the run is stopping.
     func take() -> Work? {
-        lock.withLock {
-            guard !stopRequested, fatalError == nil, !budgetExceeded else { return nil }
-            if nextTicket < tickets.count {
-                defer { nextTicket += 1 }
-                return .ticket(tickets[nextTicket])
+        lock.withLock { () -> Work? in
+            guard !stopRequested, fatalError == nil, !budgetExceeded else {
+                wakeParked()
+                return nil
             }
-            guard next < queue.count else { return nil }
-            defer { next += 1 }
-            inFlight += 1
-            return .operation(queue[next])
+            do {
+                if let (index, operation) = try tickets.take() { return .ticket(index, operation) }
+                guard queue.remaining > 0 else {
+                    // The parked workers have nothing left to wait for either.
+                    wakeParked()
+                    return nil
+                }
+                if inFlight >= sizing.target { return .wait }
+                guard let (index, operation) = try queue.take() else { return nil }
+                inFlight += 1
+                return .operation(index, operation)
+            } catch {
+                // The plan file changed under the run: nothing more is read from it.
+                if fatalError == nil { fatalError = "\(error)" }
+                wakeParked()
+                return nil
+            }
         }
+    }
+
+    /// Waits until fewer requests are in flight than the sizing wants, or the run ends.
+    func park() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = lock.withLock { () -> Bool in
+                let ending = stopRequested || fatalError != nil || budgetExceeded || queue.remaining == 0
+                if ending || inFlight < sizing.target { return true }
+                parked.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    /// Resumes parked workers: as many as may start a request now, or all (the lock is held).
+    private func wakeParked(all: Bool = true) {
+        let count = all ? parked.count : min(parked.count, max(0, sizing.target - inFlight))
+        for _ in 0..<count { parked.removeLast().resume() }
     }
 
     var isStopping: Bool {
@@ -505,24 +589,34 @@ private final class RunState: @unchecked Sendable {
                 if let maxFailures, failedThisRun > maxFailures { budgetExceeded = true }
             default: break
             }
+            wakeParked(all: budgetExceeded)
         }
     }
 
     func record(_ report: AttemptReport) {
         lock.withLock {
             requests += 1
+            if let roundTrip = report.roundTrip {
+                let parts = roundTrip.components
+                sizing.observe(roundTrip: Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
+                wakeParked(all: false)
+            }
             if report.willRetry { retries += 1 }
             if report.status == 429 { rateLimited += 1 }
         }
     }
 
     func requestStop() {
-        lock.withLock { stopRequested = true }
+        lock.withLock {
+            stopRequested = true
+            wakeParked()
+        }
     }
 
     func fail(fatal reason: String) {
         lock.withLock {
             if fatalError == nil { fatalError = reason }
+            wakeParked()
         }
     }
 
@@ -530,7 +624,7 @@ private final class RunState: @unchecked Sendable {
         lock.withLock {
             if let fatalError { return (.fatalError, fatalError) }
             if budgetExceeded { return (.errorBudgetExceeded, nil) }
-            if stopRequested && (next < queue.count || nextTicket < tickets.count || ticketLeft) {
+            if stopRequested && (queue.remaining > 0 || tickets.remaining > 0 || ticketLeft) {
                 return (.stopped, nil)
             }
             return (.completed, nil)
@@ -541,7 +635,7 @@ private final class RunState: @unchecked Sendable {
         lock.withLock {
             ApplyProgress(
                 total: total, done: doneBefore + doneThisRun, skippedDrift: skippedBefore + skippedThisRun,
-                failed: failedThisRun, inFlight: inFlight, waiting: max(0, queue.count - next),
+                failed: failedThisRun, inFlight: inFlight, waiting: queue.remaining,
                 finishedThisRun: doneThisRun + skippedThisRun + failedThisRun, requests: requests, retries: retries,
                 rateLimited: rateLimited, elapsed: (ContinuousClock.now - started).secondsValue,
                 stopping: stopRequested || budgetExceeded || fatalError != nil, ticketsCreated: ticketsCreated,

@@ -44,11 +44,18 @@ package final class ApplyJournal: Sendable {
     /// - Throws: ``JournalError/boundToAnotherPlan(path:journalFingerprint:planFingerprint:)``
     ///   when the file belongs to another plan, ``JournalError/boundToAnotherTenant(path:journalTenant:tenant:)``
     ///   when it records another tenant.
-    package static func open(path: String, plan: Plan, tenant: String) throws(JournalError) -> ApplyJournal {
+    ///   The operations are read from `plan` one at a time and inserted in one transaction
+    ///   through one prepared statement.
+    package static func open(path: String, plan: some PlanOperationSource, tenant: String) throws(JournalError)
+        -> ApplyJournal
+    {
+        let fingerprint = plan.outline.fingerprint
+        let operationCount = plan.outline.operationCount
+        let flagLocation = plan.outline.flag.location
         let lock = try lockExclusively(path + ".lock")
         let journal: ApplyJournal
         do {
-            journal = try connect(path: path, fingerprint: plan.fingerprint, tenant: tenant, lock: lock)
+            journal = try connect(path: path, fingerprint: fingerprint, tenant: tenant, lock: lock)
         } catch {
             lock.release()
             throw error
@@ -58,9 +65,9 @@ package final class ApplyJournal: Sendable {
                 try createSchema(db)
                 let recorded = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'fingerprint'")
                 if let recorded {
-                    guard recorded == plan.fingerprint else {
+                    guard recorded == fingerprint else {
                         throw JournalError.boundToAnotherPlan(
-                            path: path, journalFingerprint: recorded, planFingerprint: plan.fingerprint)
+                            path: path, journalFingerprint: recorded, planFingerprint: fingerprint)
                     }
                     let recordedTenant = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'tenant'")
                     guard recordedTenant == tenant else {
@@ -68,16 +75,17 @@ package final class ApplyJournal: Sendable {
                             path: path, journalTenant: recordedTenant ?? "(none)", tenant: tenant)
                     }
                     let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM operation") ?? 0
-                    guard count == plan.operations.count else {
+                    try createIndexes(db)
+                    guard count == operationCount else {
                         throw JournalError.notAJournal(
-                            path: path, reason: "it records \(count) operations, the plan has \(plan.operations.count)")
+                            path: path, reason: "it records \(count) operations, the plan has \(operationCount)")
                     }
                     return
                 }
                 let now = Self.timestamp()
                 for (key, value) in [
-                    ("schema_version", schemaVersion), ("fingerprint", plan.fingerprint), ("tenant", tenant),
-                    ("flag_location", plan.flag.location), ("created_at", now),
+                    ("schema_version", schemaVersion), ("fingerprint", fingerprint), ("tenant", tenant),
+                    ("flag_location", flagLocation), ("created_at", now),
                 ] {
                     try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
                 }
@@ -86,13 +94,18 @@ package final class ApplyJournal: Sendable {
                         INSERT INTO operation (seq, id, user_id, action, planned_current, desired, status, attempts)
                         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0)
                         """)
-                for (index, operation) in plan.operations.enumerated() {
-                    try insert.execute(arguments: [
+                let operations = try plan.operationCursor()
+                while let (index, operation) = try operations.next() {
+                    insert.setUncheckedArguments([
                         index, operation.id, operation.userID, operation.action.rawValue, operation.current.rawValue,
                         operation.desired.rawValue,
                     ])
+                    try insert.execute()
                 }
+                try createIndexes(db)
             }
+        } catch let error as PlanFileError {
+            throw .planUnreadable(error)
         } catch let error as JournalError {
             throw error
         } catch {
@@ -102,9 +115,16 @@ package final class ApplyJournal: Sendable {
     }
 
     /// Opens an existing journal for reading (`status`, `undo`), checking it belongs to `plan`.
-    package static func openExisting(path: String, plan: Plan) throws(JournalError) -> ApplyJournal {
+    package static func openExisting(path: String, plan: some PlanOperationSource) throws(JournalError)
+        -> ApplyJournal
+    {
+        try openExisting(path: path, fingerprint: plan.outline.fingerprint)
+    }
+
+    /// Opens an existing journal for reading, checking it belongs to the plan with `fingerprint`.
+    package static func openExisting(path: String, fingerprint: String) throws(JournalError) -> ApplyJournal {
         guard FileManager.default.fileExists(atPath: path) else { throw .notFound(path: path) }
-        let probe = try connect(path: path, fingerprint: plan.fingerprint, tenant: nil)
+        let probe = try connect(path: path, fingerprint: fingerprint, tenant: nil)
         let recorded: String?
         let tenant: String?
         do {
@@ -118,10 +138,10 @@ package final class ApplyJournal: Sendable {
         } catch {
             throw .notAJournal(path: path, reason: describe(error))
         }
-        let journal = ApplyJournal(path: path, fingerprint: plan.fingerprint, tenant: tenant, pool: probe.pool)
+        let journal = ApplyJournal(path: path, fingerprint: fingerprint, tenant: tenant, pool: probe.pool)
         guard let recorded else { throw .notAJournal(path: path, reason: "it records no plan") }
-        guard recorded == plan.fingerprint else {
-            throw .boundToAnotherPlan(path: path, journalFingerprint: recorded, planFingerprint: plan.fingerprint)
+        guard recorded == fingerprint else {
+            throw .boundToAnotherPlan(path: path, journalFingerprint: recorded, planFingerprint: fingerprint)
         }
         return journal
     }
@@ -164,7 +184,7 @@ package final class ApplyJournal: Sendable {
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS operation (
                     seq INTEGER PRIMARY KEY NOT NULL,
-                    id TEXT NOT NULL UNIQUE,
+                    id TEXT NOT NULL,
                     user_id TEXT NOT NULL,
                     action TEXT NOT NULL,
                     planned_current TEXT NOT NULL,
@@ -182,12 +202,28 @@ package final class ApplyJournal: Sendable {
                     ticket_attempts INTEGER NOT NULL DEFAULT 0,
                     ticket_error TEXT
                 );
-                CREATE INDEX IF NOT EXISTS operation_status ON operation (status);
                 """)
         // Journals written before `--enroll` existed get the ticket columns (no ticket owed).
         let columns = Set(try db.columns(in: "operation").map(\.name))
         for (name, definition) in ticketColumns where !columns.contains(name) {
             try db.execute(sql: "ALTER TABLE operation ADD COLUMN \(name) \(definition)")
+        }
+    }
+
+    /// The indexes: `status` and `ticket_status` (counts by status, which `status` shows
+    /// without reading the rows) and the unique operation `id`.
+    /// A new journal gets them after its rows are inserted: building an index from sorted
+    /// keys is much faster than inserting a million random ids into one. Journals made before
+    /// this have the id's uniqueness in the table itself (an automatic index), and keep it.
+    private static func createIndexes(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX IF NOT EXISTS operation_status ON operation (status)")
+        try db.execute(sql: "CREATE INDEX IF NOT EXISTS operation_ticket_status ON operation (ticket_status)")
+        let uniqueIndexes =
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM pragma_index_list('operation') WHERE \"unique\" = 1 AND origin != 'pk'")
+            ?? 0
+        if uniqueIndexes == 0 {
+            try db.execute(sql: "CREATE UNIQUE INDEX operation_id ON operation (id)")
         }
     }
 

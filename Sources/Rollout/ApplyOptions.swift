@@ -25,7 +25,8 @@ package struct ApplyOptions: Sendable {
 
     package init(
         approvedFingerprint: String? = nil, maxAge: TimeInterval = ApplyOptions.defaultMaxAge, allowStale: Bool = false,
-        allowDisable: Bool = false, verifyCurrent: Bool = false, maxFailures: Int? = nil, concurrency: Int = 8,
+        allowDisable: Bool = false, verifyCurrent: Bool = false, maxFailures: Int? = nil,
+        concurrency: Int = ConnectionSettings.defaultConcurrency,
         enroll: EnrollmentOptions? = nil
     ) {
         self.approvedFingerprint = approvedFingerprint

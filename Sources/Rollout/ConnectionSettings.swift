@@ -38,7 +38,7 @@ package struct ConnectionSettings: Sendable, CustomStringConvertible {
 
     /// The default when no limit is given: Essentials/Professional write-users (200/min, burst 20).
     package static let defaultLimits = Limits.preset(.essentials)
-    package static let defaultConcurrency = 8
+    package static let defaultConcurrency = 32
 
     package init(
         domain: String, allowInsecureHTTP: Bool = false, credentials: ManagementCredentials,

@@ -26,7 +26,7 @@ package enum EmitCurlScript {
         return (group, seconds)
     }
 
-    /// Writes the script for `requests`.
+    /// Writes the script for `requests` (`count` of them).
     /// - Parameters:
     ///   - origin: `https://TENANT.auth0.com`.
     ///   - rate: requests a second at most (> 0).
@@ -34,15 +34,15 @@ package enum EmitCurlScript {
     ///     hold data from the export.
     ///   - label: names the batch in messages (`batch 1/3`).
     static func write(
-        _ requests: some Collection<EmittedRequest>, origin: String, rate: Double, header: [String], label: String,
-        to output: inout EmitOutput
+        _ requests: some Sequence<EmittedRequest>, count: Int, origin: String, rate: Double, header: [String],
+        label: String, to output: inout EmitOutput
     ) throws {
         let (group, seconds) = pacing(rate: rate)
         let q = ShellQuoting.quote
         var lines: [String] = ["#!/bin/sh"]
         lines += header.map { "# " + $0.replacingOccurrences(of: "\n", with: " ") }
         lines += [
-            "# \(requests.count) PATCH request(s) to \(origin)/api/v2/users/…, at most \(formatRate(rate)) a second",
+            "# \(count) PATCH request(s) to \(origin)/api/v2/users/…, at most \(formatRate(rate)) a second",
             "# (groups of \(group), then sleep \(seconds)).",
             "# Needs AUTH0_TOKEN: a Management API token with scope update:users_app_metadata",
             "# (update:users for user_metadata). It is never written to this file or a command line.",
@@ -71,7 +71,7 @@ package enum EmitCurlScript {
         ]
         for line in lines { try output.append(line + "\n") }
         for (offset, request) in requests.enumerated() {
-            let number = "\(offset + 1)/\(requests.count)"
+            let number = "\(offset + 1)/\(count)"
             // An id of plain characters names itself; any other is named by its percent-encoded
             // path, so the script holds no `$`, quote, backslash or control character from the data.
             let who = ShellQuoting.isPlain(request.userID) ? request.userID : request.path
@@ -85,12 +85,12 @@ package enum EmitCurlScript {
                 "    \(q(origin + request.path)) ||",
                 "  mfa_rollout_failed \(q(number)) \(q(request.operationID))",
             ]
-            if (offset + 1) % group == 0 || offset + 1 == requests.count {
+            if (offset + 1) % group == 0 || offset + 1 == count {
                 block.append("sleep \(seconds)")
             }
             for line in block { try output.append(line + "\n") }
         }
-        try output.append("printf '%s\\n' \(q("mfa-rollout \(label): \(requests.count) request(s) sent")) >&2\n")
+        try output.append("printf '%s\\n' \(q("mfa-rollout \(label): \(count) request(s) sent")) >&2\n")
     }
 
     static func formatRate(_ rate: Double) -> String {

@@ -1,3 +1,5 @@
+import MFARollout
+
 /// Why `emit` refused a plan or could not write its files.
 package enum EmitError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A guard tripped when the plan was made: like `apply`, emit refuses it.
@@ -11,6 +13,8 @@ package enum EmitError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The output directory already holds batch files from an earlier emit.
     case outputNotEmpty(directory: String, existing: String)
     case cannotWrite(path: String, reason: String)
+    /// The plan's operations could not be read (again) from its file.
+    case planUnreadable(PlanFileError)
 
     package var description: String {
         switch self {
@@ -26,6 +30,8 @@ package enum EmitError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(directory) already holds \(existing) from an earlier emit; use an empty directory, so stale batches cannot be sent by mistake"
         case .cannotWrite(let path, let reason):
             "\(path): cannot write: \(reason)"
+        case .planUnreadable(let error):
+            error.description
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import MFARollout
 import ManagementAPI
 
@@ -104,34 +105,102 @@ package struct EmittedRequest: Sendable, Hashable {
     }
 }
 
-/// A plan's operations as requests, each made when it is asked for: a large plan's requests
-/// are never all in memory. Every operation is checked when this is made, so nothing is
-/// written for a plan with a bad operation anywhere in it.
-package struct EmittedRequests: RandomAccessCollection, Sendable {
-    private let operations: PlanOperations
+/// A plan's operations as requests, each made when it is asked for, from the operation read
+/// from the plan then: a large plan's requests, or operations, are never all in memory. Every
+/// operation is checked when this is made (one pass over the plan), so nothing is written for a
+/// plan with a bad operation anywhere in it.
+package struct EmittedRequests: Sequence, Sendable {
+    private let source: any PlanOperationSource
     private let bodies: EmittedRequest.Bodies?
+    /// How many requests (the plan's operations).
+    package let count: Int
 
     /// Checks every operation of `plan`; refuses a plan whose guards tripped.
-    package init(_ plan: Plan) throws(EmitError) {
-        guard plan.applicable, plan.outcome != .guardTripped, !plan.guards.contains(where: \.tripped) else {
-            throw .planNotApplicable(tripped: plan.guards.filter(\.tripped).map(\.explanation))
+    package init(_ plan: some PlanOperationSource) throws(EmitError) {
+        let outline = plan.outline
+        guard outline.applicable, outline.outcome != .guardTripped, !outline.guards.contains(where: \.tripped) else {
+            throw .planNotApplicable(tripped: outline.guards.filter(\.tripped).map(\.explanation))
         }
-        operations = plan.operations
-        guard !operations.isEmpty else {
+        source = plan
+        count = outline.operationCount
+        guard count > 0 else {
             bodies = nil
             return
         }
-        bodies = try EmittedRequest.Bodies(flag: plan.flag)
-        for (index, operation) in operations.enumerated() {
-            try EmittedRequest.check(operation, index: index, flag: plan.flag)
+        bodies = try EmittedRequest.Bodies(flag: outline.flag)
+        do {
+            let cursor = try plan.operationCursor()
+            while let (index, operation) = try cursor.next() {
+                try EmittedRequest.check(operation, index: index, flag: outline.flag)
+            }
+        } catch let error as EmitError {
+            throw error
+        } catch let error as PlanFileError {
+            throw .planUnreadable(error)
+        } catch {
+            throw .planUnreadable(.malformed(path: "the plan", reason: "\(error)"))
         }
     }
 
-    package var startIndex: Int { operations.startIndex }
-    package var endIndex: Int { operations.endIndex }
+    package var isEmpty: Bool { count == 0 }
 
-    package subscript(index: Int) -> EmittedRequest {
-        // `bodies` is nil only when there are no operations to subscript.
-        EmittedRequest(checked: operations[index], bodies: bodies!)
+    package func makeIterator() -> Batch.Iterator {
+        batch(0..<count).makeIterator()
+    }
+
+    /// The requests of operations `range`, read from the plan when iterated.
+    func batch(_ range: Range<Int>) -> Batch {
+        Batch(source: source, bodies: bodies, range: range)
+    }
+
+    /// Requests for a range of the plan's operations, read in order each time they are iterated.
+    /// A plan that cannot be read again (it changed on disk) ends the iteration early and
+    /// leaves the reason in ``failure``.
+    package struct Batch: Sequence, Sendable {
+        let source: any PlanOperationSource
+        let bodies: EmittedRequest.Bodies?
+        let range: Range<Int>
+        let failure = ReadFailure()
+
+        var count: Int { range.count }
+
+        package func makeIterator() -> Iterator {
+            Iterator(batch: self)
+        }
+
+        package struct Iterator: IteratorProtocol {
+            let batch: Batch
+            var cursor: PlanOperationCursor?
+
+            package mutating func next() -> EmittedRequest? {
+                guard let bodies = batch.bodies else { return nil }
+                do {
+                    if cursor == nil {
+                        let opened = try batch.source.operationCursor()
+                        try opened.skip(to: batch.range.lowerBound)
+                        cursor = opened
+                    }
+                    guard let cursor, cursor.index < batch.range.upperBound,
+                        let (_, operation) = try cursor.next()
+                    else { return nil }
+                    return EmittedRequest(checked: operation, bodies: bodies)
+                } catch {
+                    batch.failure.record(error)
+                    return nil
+                }
+            }
+        }
+    }
+
+    /// The first error met while iterating a batch.
+    package final class ReadFailure: @unchecked Sendable {
+        private let lock = NSLock()
+        private var first: PlanFileError?
+
+        func record(_ error: PlanFileError) {
+            lock.withLock { if first == nil { first = error } }
+        }
+
+        var error: PlanFileError? { lock.withLock { first } }
     }
 }

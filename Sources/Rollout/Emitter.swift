@@ -37,7 +37,7 @@ package struct EmitFile: Sendable {
     package var name: String
     /// Which operations of the plan it holds (indexes into `plan.operations`).
     package var operations: Range<Int>
-    private let requests: Slice<EmittedRequests>
+    private let requests: EmittedRequests.Batch
     private let options: EmitOptions
     /// The comment and label naming the batch (no export data).
     private let comment: String
@@ -45,11 +45,11 @@ package struct EmitFile: Sendable {
     private let startedAt: Date
 
     fileprivate init(
-        name: String, requests: Slice<EmittedRequests>, options: EmitOptions, comment: String, label: String,
+        name: String, requests: EmittedRequests.Batch, options: EmitOptions, comment: String, label: String,
         startedAt: Date
     ) {
         self.name = name
-        operations = requests.startIndex..<requests.endIndex
+        operations = requests.range
         self.requests = requests
         self.options = options
         self.comment = comment
@@ -63,6 +63,7 @@ package struct EmitFile: Sendable {
         try withoutActuallyEscaping(sink) { sink in
             var output = EmitOutput(sink: sink)
             try render(to: &output)
+            if let error = requests.failure.error { throw EmitError.planUnreadable(error) }
             try output.flush()
         }
     }
@@ -76,7 +77,8 @@ package struct EmitFile: Sendable {
             try EmitHAR.write(requests, origin: origin, startedAt: startedAt, comment: comment, to: &output)
         case .curl:
             try EmitCurlScript.write(
-                requests, origin: origin, rate: options.rate, header: [comment], label: label, to: &output)
+                requests, count: requests.count, origin: origin, rate: options.rate, header: [comment], label: label,
+                to: &output)
         }
     }
 
@@ -96,7 +98,9 @@ package enum Emitter {
     /// - Throws: ``EmitError/planNotApplicable(tripped:)`` for a plan whose guards tripped,
     ///   ``EmitError/invalidOperation(index:operationID:reason:)`` for an edited operation,
     ///   ``EmitError/invalidOption(_:)`` for a batch size below 1 or a rate that is not > 0.
-    package static func render(_ plan: Plan, options: EmitOptions) throws(EmitError) -> [EmitFile] {
+    package static func render(_ plan: some PlanOperationSource, options: EmitOptions) throws(EmitError)
+        -> [EmitFile]
+    {
         if let size = options.batchSize, size < 1 {
             throw .invalidOption("--batch-size must be at least 1, not \(size)")
         }
@@ -110,11 +114,11 @@ package enum Emitter {
         return batches.enumerated().map { number, range in
             EmitFile(
                 name: fileName(batch: number + 1, format: options.format),
-                requests: requests[range], options: options,
+                requests: requests.batch(range), options: options,
                 comment:
-                    "mfa-rollout emit: plan \(plan.fingerprint), batch \(number + 1) of \(batches.count), operations \(range.lowerBound + 1)-\(range.upperBound) of \(requests.count)",
+                    "mfa-rollout emit: plan \(plan.outline.fingerprint), batch \(number + 1) of \(batches.count), operations \(range.lowerBound + 1)-\(range.upperBound) of \(requests.count)",
                 label: "batch \(number + 1)/\(batches.count)",
-                startedAt: plan.producer.createdAt)
+                startedAt: plan.outline.producer.createdAt)
         }
     }
 

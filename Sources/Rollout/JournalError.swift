@@ -1,3 +1,5 @@
+import MFARollout
+
 /// Why an apply journal could not be opened, trusted or written.
 package enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The journal records a different plan (another fingerprint).
@@ -12,6 +14,8 @@ package enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     case inUse(path: String, by: RunLock.Holder)
     /// SQLite refused an operation.
     case database(path: String, reason: String)
+    /// The plan's operations could not be read into a new journal.
+    case planUnreadable(PlanFileError)
 
     package var description: String {
         switch self {
@@ -27,6 +31,8 @@ package enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(path): another apply of this plan is running (\(holder)); wait for it, or stop it first"
         case .database(let path, let reason):
             "\(path): journal database error: \(reason)"
+        case .planUnreadable(let error):
+            error.description
         }
     }
 }

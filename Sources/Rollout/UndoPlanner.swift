@@ -31,16 +31,26 @@ package enum UndoPlanner {
     /// An operation that replaced a non-boolean value (the string `"true"`, …) is not undone:
     /// no PATCH of a boolean brings that value back, and the boolean is what the Action reads.
     /// The undo plan inherits the plan's tenant.
-    package static func makeUndoPlan(of plan: Plan, journal: ApplyJournal, now: Date = Date()) throws -> Plan {
+    /// The plan's operations are read one at a time, alongside the journal's done records
+    /// (both in plan order).
+    package static func makeUndoPlan(of source: some PlanOperationSource, journal: ApplyJournal, now: Date = Date())
+        throws -> Plan
+    {
+        let plan = source.outline
         guard journal.fingerprint == plan.fingerprint else {
             throw JournalError.boundToAnotherPlan(
                 path: journal.path, journalFingerprint: journal.fingerprint, planFingerprint: plan.fingerprint)
         }
         let done = try journal.records([.done])
-        var operations: [PlanOperation] = []
+        let cursor = try source.operationCursor()
+        let operations = PlanOperations.Builder()
         var summary = PlanSummary()
         for record in done {
-            let original = plan.operations[record.index]
+            try cursor.skip(to: record.index)
+            guard let (index, original) = try cursor.next(), index == record.index else {
+                throw JournalError.notAJournal(
+                    path: journal.path, reason: "it records operation \(record.index), which the plan does not hold")
+            }
             let before = record.valueBefore ?? original.current
             guard before != original.desired else { continue }
             guard let action = PlanAction(restoring: before) else { continue }
@@ -64,10 +74,10 @@ package enum UndoPlanner {
             undo.source = original.source.map { SourceChange(current: $0.desired, desired: $0.current) }
             operations.append(undo)
         }
-        guard !operations.isEmpty else { throw UndoError.nothingApplied(journal: journal.path) }
+        guard operations.count > 0 else { throw UndoError.nothingApplied(journal: journal.path) }
         return Plan(
             producer: .init(createdAt: now, asOf: now), tenant: plan.tenant, inputs: [], flag: plan.flag, mode: .undo,
             summary: summary,
-            guards: [], operations: operations, rejected: [])
+            guards: [], operations: operations.finish(), rejected: [])
     }
 }

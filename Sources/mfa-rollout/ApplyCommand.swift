@@ -114,7 +114,7 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     private func apply() async throws {
-        let plan = try PlanFile.read(from: self.plan)
+        let plan = try PlanStream.open(path: self.plan)
         let tenant = try TenantDomain(connection.domain).canonical
         try ApplyApproval.checkTenant(plan, target: connection.domain)
         let options = ApplyOptions(
@@ -132,7 +132,8 @@ struct ApplyCommand: AsyncParsableCommand {
         // One run of this plan against this tenant on this host at a time, whatever the journal.
         let journalPath = journal ?? ApplyJournal.defaultPath(forPlan: self.plan)
         let planLock = try PlanRunLock.acquire(
-            tenant: tenant, fingerprint: plan.fingerprint, directory: stateDirectory ?? PlanRunLock.defaultDirectory(),
+            tenant: tenant, fingerprint: plan.outline.fingerprint,
+            directory: stateDirectory ?? PlanRunLock.defaultDirectory(),
             journal: journalPath)
         defer { planLock.release() }
         let journal = try ApplyJournal.open(path: journalPath, plan: plan, tenant: tenant)
@@ -145,7 +146,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 plan: plan, journal: journal, client: connection.client, options: options, logger: logger)
             let limit = connection.rateLimiter.configured
             Terminal.note(
-                "applying plan \(plan.fingerprint) (\(plan.operations.count) operations) to \(settings.domain) at \(DurationText.rate(limit.rate))/s, burst \(limit.burst), \(settings.concurrency) workers"
+                "applying plan \(plan.outline.fingerprint) (\(plan.outline.operationCount) operations) to \(settings.domain) at \(DurationText.rate(limit.rate))/s, burst \(limit.burst), up to \(settings.concurrency) requests in flight"
             )
             let progress = ProgressLine()
             let signals = SignalStopper { signal in

@@ -8,14 +8,15 @@ import Rollout
 enum ApprovalPrompt {
     /// The digits typed, or nil when there is no terminal to ask on (the approval check then
     /// refuses with what to pass).
-    static func ask(for plan: Plan) throws -> String? {
+    static func ask(for source: some PlanOperationSource) throws -> String? {
         guard POSIX.isTerminal(POSIX.standardInput), Terminal.standardErrorIsTerminal else { return nil }
-        let enable = plan.operations.count { $0.action == .enable }
+        let plan = source.outline
+        let turningOff = source.operationsTurningMFAOff
         var text = "Plan \(plan.fingerprint)\n"
         text += "  tenant      \(plan.tenant ?? "(none)")\n"
         text += "  flag        \(plan.flag.location)\n"
         text +=
-            "  operations  \(plan.operations.count) (\(enable) turn MFA on, \(plan.operations.count - enable) turn it off)\n"
+            "  operations  \(plan.operationCount) (\(plan.operationCount - turningOff) turn MFA on, \(turningOff) turn it off)\n"
         text += "  made        \(plan.producer.createdAt.formatted(.iso8601))\n"
         text += "Type the fingerprint's first \(ApplyApproval.shortestPrefix) hex digits to approve it: "
         Terminal.standardError(text)

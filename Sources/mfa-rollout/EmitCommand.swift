@@ -70,11 +70,11 @@ struct EmitCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let plan = try PlanFile.read(from: self.plan)
+            let plan = try PlanStream.open(path: self.plan)
             // URLs name the tenant the plan was made for, and no other.
             if let domain { try ApplyApproval.checkTenant(plan, target: domain) }
             let endpoint = try ManagementEndpoint(
-                domain: domain ?? plan.tenant ?? EmitOptions.placeholderDomain, allowInsecureHTTP: allowHTTP)
+                domain: domain ?? plan.outline.tenant ?? EmitOptions.placeholderDomain, allowInsecureHTTP: allowHTTP)
             let options = EmitOptions(
                 format: format, batchSize: batchSize, endpoint: endpoint, rate: rate ?? EmitOptions.defaultRate)
             let files = try Emitter.render(plan, options: options)
@@ -86,7 +86,8 @@ struct EmitCommand: ParsableCommand {
                     throw ExitCode(1)
                 }
                 Terminal.note(
-                    "emitted \(plan.operations.count) operation(s) as \(format.rawValue) (plan \(plan.fingerprint))")
+                    "emitted \(plan.outline.operationCount) operation(s) as \(format.rawValue) (plan \(plan.outline.fingerprint))"
+                )
                 return
             }
             let written = try Emitter.write(files, format: format, into: out)
@@ -94,7 +95,7 @@ struct EmitCommand: ParsableCommand {
                 Terminal.note("the plan has no operations: no files written")
             } else {
                 Terminal.note(
-                    "emitted \(plan.operations.count) operation(s) as \(format.rawValue) into \(written.count) file(s) in \(out) (plan \(plan.fingerprint))"
+                    "emitted \(plan.outline.operationCount) operation(s) as \(format.rawValue) into \(written.count) file(s) in \(out) (plan \(plan.outline.fingerprint))"
                 )
                 for path in written { Terminal.standardOutput(path + "\n") }
             }

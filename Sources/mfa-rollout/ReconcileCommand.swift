@@ -154,7 +154,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                         "planned \(plan.operations.count) change(s) from \(plan.summary.rows) rows: \(path) (\(plan.outcome.rawValue))"
                     )
                 case .applying(let engine):
-                    Terminal.note("applying \(engine.plan.operations.count) operation(s) to \(settings.domain)")
+                    Terminal.note("applying \(engine.plan.outline.operationCount) operation(s) to \(settings.domain)")
                     signals.install { signal in
                         Terminal.interruptionNote(
                             "\(signal) received: finishing the requests in flight, starting no new ones")

@@ -32,17 +32,19 @@ struct StatusCommand: ParsableCommand {
     }
 
     func makeReport() throws -> StatusReport {
-        let plan = try PlanFile.read(from: self.plan)
+        // Verified by streaming (SHA-256 over the whole file at disk speed); the operations are
+        // counted, not decoded: the journal has their state.
+        let plan = try PlanStream.open(path: self.plan, checkingOperations: false).outline
         let path = journal ?? ApplyJournal.defaultPath(forPlan: self.plan)
         var counts = Dictionary(uniqueKeysWithValues: OperationStatus.allCases.map { ($0.rawValue, 0) })
         guard FileManager.default.fileExists(atPath: path) else {
-            counts[OperationStatus.pending.rawValue] = plan.operations.count
+            counts[OperationStatus.pending.rawValue] = plan.operationCount
             return StatusReport(
                 plan: self.plan, fingerprint: plan.fingerprint, tenant: plan.tenant, journal: path, started: false,
-                total: plan.operations.count, counts: counts, failures: [], drifted: [],
+                total: plan.operationCount, counts: counts, failures: [], drifted: [],
                 enrollment: plan.summary.enrollment)
         }
-        let journal = try ApplyJournal.openExisting(path: path, plan: plan)
+        let journal = try ApplyJournal.openExisting(path: path, fingerprint: plan.fingerprint)
         for (status, count) in try journal.counts() { counts[status.rawValue] = count }
         let records = try journal.records([.failed, .skippedDrift])
         func entry(_ r: JournalRecord) -> StatusReport.Entry {
@@ -50,7 +52,7 @@ struct StatusCommand: ParsableCommand {
         }
         var report = StatusReport(
             plan: self.plan, fingerprint: plan.fingerprint, tenant: plan.tenant, journal: path, started: true,
-            total: plan.operations.count,
+            total: plan.operationCount,
             counts: counts, failures: records.filter { $0.status == .failed }.map(entry),
             drifted: records.filter { $0.status == .skippedDrift }.map(entry))
         report.enrollment = plan.summary.enrollment

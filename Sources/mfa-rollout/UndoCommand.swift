@@ -39,7 +39,7 @@ struct UndoCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let plan = try PlanFile.read(from: self.plan)
+            let plan = try PlanStream.open(path: self.plan)
             if let domain { try ApplyApproval.checkTenant(plan, target: domain) }
             let path = journal ?? ApplyJournal.defaultPath(forPlan: self.plan)
             let journal = try ApplyJournal.openExisting(path: path, plan: plan)

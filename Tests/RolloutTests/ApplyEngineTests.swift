@@ -188,7 +188,9 @@ struct ApplyEngineTests {
     func resumeAfterStop() async throws {
         let (users, plan) = Fixture.enableAll(40)
         try await withTenant(users) { tenant in
-            let settings = tenant.settings(limits: RateLimit(rate: 100, burst: 1), concurrency: 2)
+            // 20/s: the whole plan takes 2 s, time enough for the stop to land before the end
+            // even on a loaded machine.
+            let settings = tenant.settings(limits: RateLimit(rate: 20, burst: 1), concurrency: 2)
             let first = try await tenant.apply(plan, settings: settings) { engine in
                 await waitUntil { engine.progress().done >= 8 }
                 engine.stop()

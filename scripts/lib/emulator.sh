@@ -2,7 +2,7 @@
 # conformance checks and the apply benchmark.
 #   emulator_start BIN LOG [EMULATOR OPTIONS…]   starts `BIN emulator --port 0 …` in the
 #       background; sets EMULATOR_PID and EMULATOR_URL (http://127.0.0.1:PORT), or prints the
-#       emulator's log and exits 1 when it does not listen within 10 s.
+#       emulator's log and exits 1 when it does not listen within 10 s (EMULATOR_WAIT_SECONDS).
 #   emulator_stop                                 stops it (SIGTERM), if it runs.
 
 EMULATOR_PID=""
@@ -15,7 +15,7 @@ emulator_start() {
   "$bin" emulator --host 127.0.0.1 --port 0 "$@" >"$log" 2>&1 &
   EMULATOR_PID=$!
   EMULATOR_URL=""
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 $((${EMULATOR_WAIT_SECONDS:-10} * 10))); do
     EMULATOR_URL="$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$log" | head -1 || true)"
     [ -n "$EMULATOR_URL" ] && return 0
     kill -0 "$EMULATOR_PID" 2>/dev/null || break

@@ -125,7 +125,7 @@ final class ConditionProgram: @unchecked Sendable {
         case .oneOf:
             return oneOf(instruction, value)
         case .matches:
-            return regexes[Int(instruction.first)].matches(String(decoding: value, as: UTF8.self))
+            return regexes[Int(instruction.first)].matches(value)
         case .glob:
             return glob(instruction, value)
         case .domain:

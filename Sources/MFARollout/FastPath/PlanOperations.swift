@@ -204,7 +204,7 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
     /// Collects operations one at a time into a `PlanOperations`.
     ///
     /// Used by one thread at a time. After `finish`, the builder must not be used again.
-    final class Builder {
+    package final class Builder {
         private var storage = Storage()
         private var finished = false
         /// False when each operation is wanted only until the next call (written and
@@ -214,7 +214,7 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
         /// operation's text goes there, over the one before.
         private var tableEnd = 0
 
-        init(retaining: Bool = true) {
+        package init(retaining: Bool = true) {
             self.retaining = retaining
         }
         /// Table strings past the first `scanLimit`, by value. The first few are found by a
@@ -223,7 +223,7 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
         private static let scanLimit = 32
 
         /// Number of operations kept so far.
-        var count: Int { storage.count }
+        package var count: Int { storage.count }
 
         /// The table index of the string whose UTF-8 is `bytes`, adding it when new.
         func tableIndex(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
@@ -279,7 +279,7 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
         }
 
         /// Adds `operation`.
-        func append(_ operation: PlanOperation) {
+        package func append(_ operation: PlanOperation) {
             let reason = tableIndex(operation.reason)
             let connection = operation.connection.map { tableIndex($0) } ?? -1
             let file = tableIndex(operation.file)
@@ -303,7 +303,7 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
         }
 
         /// The operations added, in order.
-        func finish() -> PlanOperations {
+        package func finish() -> PlanOperations {
             precondition(!finished, "PlanOperations.Builder.finish() called twice")
             finished = true
             return PlanOperations(storage: storage)

@@ -14,6 +14,8 @@ package enum PlanFileError: Error, Sendable, Equatable, CustomStringConvertible 
     case fingerprintMismatch(path: String, recorded: String, computed: String)
     /// The file does not end with its fingerprint line: it was edited or cut short.
     case noFingerprintLine(path: String)
+    /// The file changed while it was being carried out, after it was verified.
+    case changedWhileRead(path: String)
 
     /// One line, the path escaped (see `VisibleText`).
     package var description: String {
@@ -34,6 +36,8 @@ package enum PlanFileError: Error, Sendable, Equatable, CustomStringConvertible 
             "\(path): the plan was changed after it was made: its bytes hash to \(computed), not to the fingerprint it records (\(recorded)). Plan again"
         case .noFingerprintLine(let path):
             "\(path): the plan was changed after it was made, or is cut short: it does not end with its fingerprint line. Plan again"
+        case .changedWhileRead(let path):
+            "\(path): the plan file changed while it was being read, after its fingerprint was checked: nothing more is read from it. Run the command again"
         }
     }
 }

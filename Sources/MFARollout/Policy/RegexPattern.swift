@@ -1,17 +1,20 @@
-/// A `matches:` pattern: Swift `Regex` syntax, searched for anywhere in the value.
-struct RegexPattern: @unchecked Sendable {
-    // `Regex` is not declared Sendable. It is an immutable value whose only lazily built
-    // state (the compiled program) is created here, at load time, before the policy is shared.
-    private let regex: Regex<AnyRegexOutput>
+/// A `matches:` pattern: PCRE2 syntax, searched for anywhere in the value (see
+/// ``PCRE2Pattern`` for the syntax and docs/policy.md).
+struct RegexPattern: Sendable {
+    private let pattern: PCRE2Pattern
 
-    /// Throws on bad syntax.
+    /// Throws ``PCRE2Pattern/CompileError`` on bad syntax.
     init(_ pattern: String) throws {
-        regex = try Regex(pattern)
-        _ = "".contains(regex)  // force compilation now, not on the first row
+        self.pattern = try PCRE2Pattern(pattern)
     }
 
     /// Whether the pattern matches anywhere in `value`.
     func matches(_ value: String) -> Bool {
-        value.contains(regex)
+        pattern.matches(value)
+    }
+
+    /// Whether the pattern matches anywhere in the UTF-8 `value`.
+    func matches(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        pattern.matches(value)
     }
 }

@@ -144,6 +144,8 @@ package enum POSIX {
         package var owner: UInt32
         package var device: UInt64
         package var inode: UInt64
+        /// Last modification, in nanoseconds since the epoch.
+        package var modified: Int
 
         init(_ info: stat) {
             isRegular = info.st_mode & S_IFMT == S_IFREG
@@ -152,6 +154,7 @@ package enum POSIX {
             owner = UInt32(info.st_uid)
             device = UInt64(info.st_dev)
             inode = UInt64(info.st_ino)
+            modified = Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)
         }
     }
 
