@@ -174,7 +174,7 @@ package final class ApplyEngine: Sendable {
         }
 
         do {
-            let patch = try OperationPatch.make(operation, flag: plan.flag)
+            let patch = try OperationPatch.make(operation, flag: plan.outline.flag)
             _ = try await client.patchUser(
                 id: operation.userID, body: patch, correlationID: operation.id, observer: observer)
             let owesTicket = options.enroll != nil && operation.desired == .on

@@ -126,7 +126,7 @@ struct ApplyCommand: AsyncParsableCommand {
         try ApplyApproval.check(plan, tenant: connection.domain, options: options)
         let settings = try connection.settings()
         _ = try settings.endpoint()
-        let flag = try FlagSource.flag(of: plan.flag, in: self.plan)
+        let flag = try FlagSource.flag(of: plan.outline.flag, in: self.plan)
         let checkOutcome = try await TenantCheckGate.require(
             settings: settings, flag: flag, reconcile: false, enroll: enrollment.enroll, skip: check.skipCheck)
         // One run of this plan against this tenant on this host at a time, whatever the journal.

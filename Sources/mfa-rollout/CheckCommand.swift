@@ -82,7 +82,9 @@ struct CheckCommand: AsyncParsableCommand {
 enum FlagSource {
     static func flag(policy: String?, plan: String?) throws -> FlagLocation {
         if let policy { return try Policy.load(path: policy).flag }
-        if let plan { return try flag(of: PlanFile.read(from: plan).flag, in: plan) }
+        if let plan {
+            return try flag(of: PlanStream.open(path: plan, checkingOperations: false).outline.flag, in: plan)
+        }
         throw CLIError.invalidOption("give either --policy FILE or a plan file")
     }
 

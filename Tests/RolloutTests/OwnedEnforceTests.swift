@@ -110,7 +110,7 @@ struct OwnedEnforceTests {
         let plan = Plan(
             producer: .init(createdAt: Date(), asOf: Date()), tenant: Fixture.tenant, inputs: [], flag: flag,
             mode: .enforce, summary: summary, guards: [], operations: [on, off, restore], rejected: [])
-        let requests = try EmittedRequests(plan)
+        let requests = Array(try EmittedRequests(plan))
         #expect(requests[0].body == #"{"app_metadata":{"use_mfa":true,"use_mfa_source":"mfa-rollout"}}"#)
         #expect(requests[1].body == #"{"app_metadata":{"use_mfa":false,"use_mfa_source":null}}"#)
         #expect(requests[2].body == #"{"app_metadata":{"use_mfa":false,"use_mfa_source":"wave \"1\""}}"#)

@@ -43,14 +43,23 @@ package enum OperationLineDecoder {
         guard scanner.literal(",\"file\":\""), let file = scanner.string(),
             scanner.literal(",\"id\":\""), let id = scanner.string(),
             scanner.literal(",\"line\":"), let line = scanner.decimal(),
-            scanner.literal(",\"reason\":\""), let reason = scanner.string(),
-            scanner.literal(",\"user_id\":\""), let userID = scanner.string(),
+            scanner.literal(",\"reason\":\""), let reason = scanner.string()
+        else { return nil }
+        var source: SourceChange?
+        if scanner.literal(",\"source_current\":") {
+            guard let current = scanner.nullableString(), scanner.literal(",\"source_desired\":"),
+                let desired = scanner.nullableString()
+            else { return nil }
+            source = SourceChange(current: current, desired: desired)
+        }
+        guard scanner.literal(",\"user_id\":\""), let userID = scanner.string(),
             scanner.literal("}"), scanner.atEnd
         else { return nil }
         var operation = PlanOperation(
             id: id, userID: userID, action: action, current: current, reason: reason, email: email,
             connection: connection, file: file, line: line)
         operation.desired = desired
+        operation.source = source
         return operation
     }
 
@@ -87,6 +96,14 @@ package enum OperationLineDecoder {
             guard !JSONString.needsEscaping(value.assumingMemoryBound(to: UInt8.self)) else { return nil }
             position = end + 1
             return String(validating: value, as: UTF8.self)
+        }
+
+        /// `null` (`.some(nil)`) or a whole string with its opening quote (`.some(value)`);
+        /// nil when neither is next.
+        mutating func nullableString() -> String?? {
+            if literal("null") { return .some(nil) }
+            guard literal("\""), let value = string() else { return nil }
+            return .some(value)
         }
 
         /// A string that is one of `Value`'s raw values.

@@ -19,11 +19,19 @@ struct OperationLineDecoderTests {
             for action in PlanAction.allCases {
                 for current in [FlagValue.on, .off, .absent, .other] {
                     line = (line * 7 + index + 1) % 1_000_000_007
-                    operations.append(
-                        PlanOperation(
-                            id: "op_" + value, userID: value, action: action, current: current, reason: "rule " + value,
-                            email: index % 3 == 0 ? nil : value + "@x.com", connection: index % 4 == 1 ? nil : value,
-                            file: "users-\(index).csv", line: line))
+                    var operation = PlanOperation(
+                        id: "op_" + value, userID: value, action: action, current: current, reason: "rule " + value,
+                        email: index % 3 == 0 ? nil : value + "@x.com", connection: index % 4 == 1 ? nil : value,
+                        file: "users-\(index).csv", line: line)
+                    // The source key (issue 22): absent from the line, or before and after, each null or a string.
+                    switch operations.count % 5 {
+                    case 0: operation.source = nil
+                    case 1: operation.source = SourceChange(current: nil, desired: "mfa-rollout")
+                    case 2: operation.source = SourceChange(current: "mfa-rollout", desired: nil)
+                    case 3: operation.source = SourceChange(current: value, desired: value)
+                    default: operation.source = SourceChange(current: nil, desired: nil)
+                    }
+                    operations.append(operation)
                 }
             }
         }
