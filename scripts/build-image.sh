@@ -36,7 +36,7 @@ version="$("$bin" --version | cut -d' ' -f1)"
 scratch="${SCRATCH_PATH:-.build-release}"
 out="${OUT_DIR:-out}"
 storage="$PWD/$scratch/containers"
-buildah=($SUDO buildah --root "$storage/root" --runroot "$storage/run" --storage-driver vfs)
+buildah=(${SUDO:+"$SUDO"} buildah --root "$storage/root" --runroot "$storage/run" --storage-driver vfs)
 image="localhost/mfa-rollout:$version"
 
 context="$(mktemp -d)"

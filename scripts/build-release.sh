@@ -54,6 +54,7 @@ print("\0".join(args), end="")
 PY
   echo "build-release: linking $static with -static-executable" >&2
   rm -f "$static"
+  # shellcheck disable=SC2016 # "$0" "$@" are the link command's, expanded by that sh.
   if ! xargs -0 -a "$scratch/static-link.args" sh -c '"$0" "$@"' >"$scratch/static-link.log" 2>&1; then
     cat "$scratch/static-link.log" >&2
     echo "build-release: the static link failed" >&2

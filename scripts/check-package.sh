@@ -71,7 +71,7 @@ for page in $pages; do
   man -w "$page" >/dev/null || fail "man -w $page finds no page"
 done
 echo "check-package: man -w mfa-rollout-plan: $(man -w mfa-rollout-plan)" >&2
-echo "check-package: man pages for: $(echo $pages)" >&2
+echo "check-package: man pages for: ${pages//$'\n'/ }" >&2
 # The page renders without groff warnings.
 warnings="$(LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 man --warnings -E UTF-8 -l "$(man -w mfa-rollout-plan)" 2>&1 >/dev/null)"
 [ -z "$warnings" ] || fail "man mfa-rollout-plan: $warnings"

@@ -18,7 +18,6 @@
 # DEB_MAINTAINER (the Maintainer field), MFA_ROLLOUT_COMMIT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root_dir="$PWD"
 scratch="${SCRATCH_PATH:-.build-release}"
 out="${OUT_DIR:-out}"
 maintainer="${DEB_MAINTAINER:-mfa-rollout maintainers <mfa-rollout@example.org>}"
