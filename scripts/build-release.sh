@@ -18,7 +18,7 @@
 # unset, it is HEAD's (with -dirty when tracked files have changes).
 #
 # Environment: SCRATCH_PATH (default .build-release: the scratch path scripts/bench-plan.sh's
-# release mode uses too, with the same flags, so the two share one build).
+# release mode uses too, with the same compiler flags, so the two share one build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/lib/ensure-deps.sh
@@ -30,7 +30,11 @@ if [ -z "${MFA_ROLLOUT_COMMIT:-}" ] && commit="$(git rev-parse --short=12 HEAD 2
 fi
 echo "build-release: commit ${MFA_ROLLOUT_COMMIT:-unknown}, scratch path $scratch" >&2
 
-swift build -c release --scratch-path "$scratch" --product mfa-rollout --static-swift-stdlib >&2
+# -z now: all symbols bound at start, so the whole GOT is read-only after it (full RELRO; lintian's
+# hardening-no-bindnow). Linker flags only: scripts/bench-plan.sh's build in the same scratch
+# path differs in the link alone.
+swift build -c release --scratch-path "$scratch" --product mfa-rollout --static-swift-stdlib \
+  -Xlinker -z -Xlinker now >&2
 bin="$scratch/release/mfa-rollout"
 
 if [ "${1:-}" = "--static" ]; then
