@@ -1,6 +1,13 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// The commit `mfa-rollout --version` names: set MFA_ROLLOUT_COMMIT when building (the release
+// and package scripts take it from git); without it the binary says "unknown commit". Only
+// letters, digits, '.', '-' and '_' are kept, so the value is always a plain C string literal.
+let buildCommit = String(
+    (Context.environment["MFA_ROLLOUT_COMMIT"] ?? "")
+        .filter { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }.prefix(64))
+
 let package = Package(
     name: "mfa-rollout",
     platforms: [.macOS(.v14)],
@@ -44,6 +51,11 @@ let package = Package(
         .target(name: "CLibCSVFields", dependencies: ["CLibCSV"]),
         // Operating-system hints Swift's Glibc module lacks (prefetch, early writeback, memmem).
         .target(name: "CPlatform", cSettings: [.define("_GNU_SOURCE")]),
+        // What the binary was built from (the commit above), for `--version`.
+        .target(
+            name: "CBuildInfo",
+            cSettings: buildCommit.isEmpty ? [] : [.define("MFA_ROLLOUT_COMMIT", to: "\"\(buildCommit)\"")]
+        ),
         // The pure core: export reading, policy, planning, the plan file, reports.
         // No HTTP client and no terminal code may enter here: `plan` is dry by construction.
         .target(
@@ -99,6 +111,7 @@ let package = Package(
         .executableTarget(
             name: "mfa-rollout",
             dependencies: [
+                "CBuildInfo",
                 "MFARollout",
                 "ManagementAPI",
                 "Rollout",

@@ -15,7 +15,7 @@ struct MFARolloutCommand: AsyncParsableCommand {
             Exit codes: 0 nothing to change (or done), 2 changes planned, 3 a guard tripped, 4 some \
             operations failed, 1 error (including a bad command line).
             """,
-        version: MFARolloutInfo.version,
+        version: VersionText.text,
         subcommands: [
             PlanCommand.self, ApplyCommand.self, StatusCommand.self, UndoCommand.self, EmitCommand.self,
             ReconcileCommand.self, EmulatorCommand.self, CheckCommand.self, ActionCommand.self, MembersCommand.self,
