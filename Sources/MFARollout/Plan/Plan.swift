@@ -8,8 +8,9 @@ import Foundation
 /// own (`plan.fingerprint`). The file format is versioned JSON (see ``PlanFile``).
 @dynamicMemberLookup
 package struct Plan: Sendable, Hashable, Codable {
-    /// The plan file format this build writes and reads.
-    package static let currentFormatVersion = 2
+    /// The plan file format this build writes and reads. 3: operations carry the source key's
+    /// before and after (flag ownership), which a build reading 2 would not write.
+    package static let currentFormatVersion = 3
     /// The `format` field of every plan file.
     package static let formatName = "mfa-rollout-plan"
 

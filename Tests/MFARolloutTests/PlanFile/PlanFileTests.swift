@@ -74,15 +74,21 @@ struct PlanFileTests {
     func otherVersions() throws {
         let plan = Self.plan([Self.operation("auth0|1")])
         let text = String(decoding: PlanFile.encode(plan), as: UTF8.self)
-        let future = text.replacingOccurrences(of: "\"format_version\" : 2", with: "\"format_version\" : 9")
-        #expect(throws: PlanFileError.unsupportedVersion(path: "p.json", found: 9, supported: 2)) {
+        let current = "\"format_version\" : \(Plan.currentFormatVersion)"
+        #expect(text.contains(current))
+        let future = text.replacingOccurrences(of: current, with: "\"format_version\" : 9")
+        #expect(throws: PlanFileError.unsupportedVersion(path: "p.json", found: 9, supported: 3)) {
             try PlanFile.decode(Data(future.utf8), path: "p.json")
         }
-        let older = text.replacingOccurrences(of: "\"format_version\" : 2", with: "\"format_version\" : 1")
-        #expect(throws: PlanFileError.olderVersion(path: "p.json", found: 1, supported: 2)) {
-            try PlanFile.decode(Data(older.utf8), path: "p.json")
+        // 1: the fingerprint covered less; 2: operations did not carry the source key, so a
+        // build that read 2 would apply an owned plan without its marks.
+        for version in [1, 2] {
+            let older = text.replacingOccurrences(of: current, with: "\"format_version\" : \(version)")
+            #expect(throws: PlanFileError.olderVersion(path: "p.json", found: version, supported: 3)) {
+                try PlanFile.decode(Data(older.utf8), path: "p.json")
+            }
         }
-        #expect(PlanFileError.olderVersion(path: "p.json", found: 1, supported: 2).description.contains("plan again"))
+        #expect(PlanFileError.olderVersion(path: "p.json", found: 1, supported: 3).description.contains("plan again"))
         #expect(throws: PlanFileError.self) { try PlanFile.decode(Data("{\"a\":1}".utf8), path: "p.json") }
         #expect(throws: PlanFileError.self) { try PlanFile.decode(Data("not json".utf8), path: "p.json") }
     }
