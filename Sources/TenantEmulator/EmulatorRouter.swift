@@ -13,11 +13,12 @@ enum EmulatorRouter {
         router.middlewares.add(FaultMiddleware(faults: tenant.faults))
         router.middlewares.add(
             AllowedMethodsMiddleware(
-                operations: (ManagementRoutes.operations + MembershipRoutes.operations + TenantSetupRoutes.operations).map {
-                    ($0.method, "/api/v2" + $0.path)
-                } + [
-                    (.post, "/oauth/token")
-                ]
+                operations: (ManagementRoutes.operations + MembershipRoutes.operations + TenantSetupRoutes.operations)
+                    .map {
+                        ($0.method, "/api/v2" + $0.path)
+                    } + [
+                        (.post, "/oauth/token")
+                    ]
             ))
         router.middlewares.add(HeadMiddleware())
         AuthRoutes.add(to: router, tenant: tenant)
