@@ -135,32 +135,15 @@ package enum PlanFile {
     }
 
     package static func decode(_ data: Data, path: String) throws(PlanFileError) -> Plan {
-        struct Envelope: Decodable {
-            var format: String?
-            var formatVersion: Int?
-            enum CodingKeys: String, CodingKey {
-                case format
-                case formatVersion = "format_version"
-            }
-        }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        let envelope: Envelope
+        let envelope: PlanEnvelope
         do {
-            envelope = try decoder.decode(Envelope.self, from: data)
+            envelope = try decoder.decode(PlanEnvelope.self, from: data)
         } catch {
             throw .malformed(path: path, reason: "not JSON, or not a JSON object")
         }
-        guard envelope.format == Plan.formatName else {
-            throw .malformed(path: path, reason: "the \"format\" field is not \"mfa-rollout-plan\"")
-        }
-        let version = envelope.formatVersion ?? 0
-        guard version >= Plan.currentFormatVersion else {
-            throw .olderVersion(path: path, found: version, supported: Plan.currentFormatVersion)
-        }
-        guard version == Plan.currentFormatVersion else {
-            throw .unsupportedVersion(path: path, found: version, supported: Plan.currentFormatVersion)
-        }
+        try envelope.check(path: path)
         let verified: (recorded: String, computed: String)? = data.withUnsafeBytes { file in
             guard let (covered, recorded) = Fingerprint.recorded(in: file) else { return nil }
             var hasher = Fingerprint.Hasher()

@@ -225,30 +225,13 @@ package final class PlanStream: PlanOperationSource, @unchecked Sendable {
 
     /// Format and version, from the fields before the operations, with `PlanFile.read`'s words.
     private static func checkEnvelope(_ heading: [UInt8], path: String, size: Int) throws(PlanFileError) {
-        struct Envelope: Decodable {
-            var format: String?
-            var formatVersion: Int?
-            enum CodingKeys: String, CodingKey {
-                case format
-                case formatVersion = "format_version"
-            }
-        }
-        let envelope: Envelope
+        let envelope: PlanEnvelope
         do {
-            envelope = try JSONDecoder().decode(Envelope.self, from: Data(heading + Array("  \"_\" : 0\n}".utf8)))
+            envelope = try JSONDecoder().decode(PlanEnvelope.self, from: Data(heading + Array("  \"_\" : 0\n}".utf8)))
         } catch {
             try explain(path: path, size: size, reason: "its heading is not JSON")
         }
-        guard envelope.format == Plan.formatName else {
-            throw .malformed(path: path, reason: "the \"format\" field is not \"mfa-rollout-plan\"")
-        }
-        let version = envelope.formatVersion ?? 0
-        guard version >= Plan.currentFormatVersion else {
-            throw .olderVersion(path: path, found: version, supported: Plan.currentFormatVersion)
-        }
-        guard version == Plan.currentFormatVersion else {
-            throw .unsupportedVersion(path: path, found: version, supported: Plan.currentFormatVersion)
-        }
+        try envelope.check(path: path)
     }
 
     /// Refuses a file not laid out as `PlanFile` writes plans: with the whole-file reader's
