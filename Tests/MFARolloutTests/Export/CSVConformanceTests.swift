@@ -8,7 +8,7 @@ import Testing
 /// values in `json/`), and csv-test-data, https://github.com/sineemore/csv-test-data (`csv/`,
 /// `json/`; `bad-` files must be refused). The reader needs a header and a user id column:
 /// each case names the column that plays the user id. Where the reader differs from a suite,
-/// the case says so and why; the README lists the differences ("Limits and strictness").
+/// the case says so and why; docs/limits.md lists the differences.
 @Suite("CSV conformance: csv-spectrum and csv-test-data")
 struct CSVConformanceTests {
     struct Case: CustomTestStringConvertible, Sendable {

@@ -8,10 +8,10 @@ import Testing
 #endif
 
 /// `ConditionProgram` (the byte-level fast path) against a plain evaluator written from the
-/// README's table of column tests, over random conditions and random rows.
+/// table of column tests in docs/policy.md, over random conditions and random rows.
 @Suite("condition program against a reference evaluator")
 struct ConditionProgramReferenceTests {
-    /// The README's semantics, on `String`s: no bytes, no spans, no pool.
+    /// docs/policy.md's semantics, on `String`s: no bytes, no spans, no pool.
     static func reference(_ condition: CompiledCondition, _ values: [String?], now: Double) -> Bool {
         switch condition {
         case .all(let children): return children.allSatisfy { reference($0, values, now: now) }

@@ -211,7 +211,7 @@ struct BlankColumnTests {
     }
 }
 
-/// The documented size of a stored operation (README, `PlanOperations`).
+/// The documented size of a stored operation (docs/benchmarks.md, `PlanOperations`).
 @Suite("stored operation size")
 struct StoredOperationSizeTests {
     @Test("an operation entry takes 56 bytes, the source's two indices included")
