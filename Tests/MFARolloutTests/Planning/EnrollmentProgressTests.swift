@@ -7,12 +7,9 @@ import Testing
 @Suite("enrollment progress in the plan summary")
 struct EnrollmentProgressTests {
     static func plan(_ csv: String, mode: String = "enable-only", enrolled: Bool = true) throws -> Plan {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("enrolled-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let export = directory.appendingPathComponent("users.csv").path
-        try csv.write(toFile: export, atomically: true, encoding: .utf8)
-        let policy = try Policy.parse(
-            yaml: """
+        try Fixture.plan(
+            csv: csv,
+            policy: """
                 version: 1
                 mode: \(mode)
                 \(enrolled ? "columns: {enrolled: \"multifactor[0]\"}" : "")
@@ -24,8 +21,7 @@ struct EnrollmentProgressTests {
                     when: {column: email, domain: shop.com}
                 rollout: {salt: s1}
                 """,
-            file: "policy.yaml", baseDirectory: directory.path)
-        return try PlanPipeline(PlanRequest(sources: [.file(export)], policy: policy)).makePlan()
+            directoryPrefix: "enrolled")
     }
 
     static let header = "user_id,email,identities[0].connection,app_metadata.use_mfa,multifactor[0]\n"

@@ -7,20 +7,16 @@ import Testing
 @Suite("flag values: booleans, and what is not one")
 struct FlagNormalisationTests {
     static func plan(_ csv: String, mode: String = "enable-only") throws -> Plan {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flags-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let export = directory.appendingPathComponent("users.csv").path
-        try csv.write(toFile: export, atomically: true, encoding: .utf8)
-        let policy = try Policy.parse(
-            yaml: """
+        try Fixture.plan(
+            csv: csv,
+            policy: """
                 version: 1
                 mode: \(mode)
                 rules:
                   - name: staff
                     when: {column: email, domain: corp.com}
                 """,
-            file: "policy.yaml", baseDirectory: directory.path)
-        return try PlanPipeline(PlanRequest(sources: [.file(export)], policy: policy)).makePlan()
+            directoryPrefix: "flags")
     }
 
     @Test(

@@ -153,12 +153,9 @@ struct FlagOwnershipTests {
 @Suite("the blank-column warning")
 struct BlankColumnTests {
     static func plan(_ csv: String) throws -> Plan {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("blank-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let export = directory.appendingPathComponent("users.csv").path
-        try csv.write(toFile: export, atomically: true, encoding: .utf8)
-        let policy = try Policy.parse(
-            yaml: """
+        try Fixture.plan(
+            csv: csv,
+            policy: """
                 version: 1
                 rules:
                   - name: admins
@@ -166,8 +163,7 @@ struct BlankColumnTests {
                   - name: staff
                     when: {column: email, domain: corp.com}
                 """,
-            file: "policy.yaml", baseDirectory: directory.path)
-        return try PlanPipeline(PlanRequest(sources: [.file(export)], policy: policy)).makePlan()
+            directoryPrefix: "blank")
     }
 
     @Test("empty in every row: the plan names the column and the likely cause, in summary and reports")

@@ -34,6 +34,18 @@ enum Fixture {
                 when: \(condition)
             """)
     }
+
+    /// The plan of `csv` (written to `users.csv` in a new temporary directory) under the policy
+    /// `yaml`, made by the same pipeline as `mfa-rollout plan`.
+    static func plan(csv: String, policy yaml: String, directoryPrefix: String = "plan") throws -> Plan {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "\(directoryPrefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let export = directory.appendingPathComponent("users.csv").path
+        try csv.write(toFile: export, atomically: true, encoding: .utf8)
+        let policy = try Policy.parse(yaml: yaml, file: "policy.yaml", baseDirectory: directory.path)
+        return try PlanPipeline(PlanRequest(sources: [.file(export)], policy: policy)).makePlan()
+    }
 }
 
 extension Policy {
