@@ -143,7 +143,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RolloutTests",
-            dependencies: ["Rollout", "TenantEmulator", "MFARollout", "ManagementAPI", "TestSupport"]
+            dependencies: [
+                "Rollout", "TenantEmulator", "MFARollout", "ManagementAPI", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "TenantEmulatorTests",

@@ -138,7 +138,7 @@ package final class ApplyEngine: Sendable {
     ) async {
         let (attempts, observer) = tallied()
         do {
-            try await journal.markInFlight(index)
+            try await journal.markInFlight(index, operation)
         } catch {
             state.fail(fatal: error.description)
             state.finish(nil)

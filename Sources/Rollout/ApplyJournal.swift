@@ -8,9 +8,14 @@ import MFARollout
 /// Because each status change is committed (and fsynced) before the run moves on, a run
 /// killed at any moment loses nothing: the next run finds `done` operations and never sends
 /// them again, and re-sends `in-flight` ones (a PATCH of one key is idempotent).
+///
+/// An operation gets its row when it is first sent (``markInFlight(_:_:)``): an operation with
+/// no row is `pending`. So a new journal is created at once whatever the plan's size, and
+/// counts read only the rows of operations a run has touched. Journals of schema 1 hold a row
+/// for every operation from the start; they are read the same way.
 package final class ApplyJournal: Sendable {
-    /// Schema version written in `meta`.
-    package static let schemaVersion = "1"
+    /// Schema version written in `meta`: 2 creates rows lazily and records `operation_count`.
+    package static let schemaVersion = "2"
 
     package let path: String
     /// The fingerprint of the plan this journal belongs to.
@@ -18,14 +23,20 @@ package final class ApplyJournal: Sendable {
     /// The tenant (canonical) the plan is applied to; nil for a journal opened read-only
     /// that records none.
     package let tenant: String?
+    /// How many operations the plan holds: those without a row are pending.
+    package let operationCount: Int
     private let pool: DatabasePool
     /// The `.lock` file's lock, held while a run owns the journal.
     private let lock: RunLock?
 
-    private init(path: String, fingerprint: String, tenant: String?, pool: DatabasePool, lock: RunLock? = nil) {
+    private init(
+        path: String, fingerprint: String, tenant: String?, operationCount: Int, pool: DatabasePool,
+        lock: RunLock? = nil
+    ) {
         self.path = path
         self.fingerprint = fingerprint
         self.tenant = tenant
+        self.operationCount = operationCount
         self.pool = pool
         self.lock = lock
     }
@@ -40,12 +51,11 @@ package final class ApplyJournal: Sendable {
     }
 
     /// Opens the journal of `plan` applied to `tenant` (canonical) at `path`, creating it
-    /// (every operation `pending`) when there is none.
+    /// (every operation `pending`, no row yet) when there is none.
     /// - Throws: ``JournalError/boundToAnotherPlan(path:journalFingerprint:planFingerprint:)``
     ///   when the file belongs to another plan, ``JournalError/boundToAnotherTenant(path:journalTenant:tenant:)``
-    ///   when it records another tenant.
-    ///   The operations are read from `plan` one at a time and inserted in one transaction
-    ///   through one prepared statement.
+    ///   when it records another tenant, ``JournalError/notAJournal(path:reason:)`` when it
+    ///   records another number of operations or rows the plan does not hold.
     package static func open(path: String, plan: some PlanOperationSource, tenant: String) throws(JournalError)
         -> ApplyJournal
     {
@@ -53,15 +63,9 @@ package final class ApplyJournal: Sendable {
         let operationCount = plan.outline.operationCount
         let flagLocation = plan.outline.flag.location
         let lock = try lockExclusively(path + ".lock")
-        let journal: ApplyJournal
         do {
-            journal = try connect(path: path, fingerprint: fingerprint, tenant: tenant, lock: lock)
-        } catch {
-            lock.release()
-            throw error
-        }
-        do {
-            try journal.pool.write { db in
+            let pool = try connect(path: path)
+            try pool.write { db in
                 try createSchema(db)
                 let recorded = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'fingerprint'")
                 if let recorded {
@@ -74,44 +78,38 @@ package final class ApplyJournal: Sendable {
                         throw JournalError.boundToAnotherTenant(
                             path: path, journalTenant: recordedTenant ?? "(none)", tenant: tenant)
                     }
-                    let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM operation") ?? 0
-                    try createIndexes(db)
+                    let count = try recordedOperationCount(db, path: path)
                     guard count == operationCount else {
                         throw JournalError.notAJournal(
                             path: path, reason: "it records \(count) operations, the plan has \(operationCount)")
                     }
+                    let beyond = try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM operation").map { $0 >= count } ?? false
+                    guard !beyond else {
+                        throw JournalError.notAJournal(
+                            path: path, reason: "it records an operation beyond the plan's \(operationCount)")
+                    }
+                    try createIndexes(db)
                     return
                 }
                 let now = Self.timestamp()
                 for (key, value) in [
                     ("schema_version", schemaVersion), ("fingerprint", fingerprint), ("tenant", tenant),
-                    ("flag_location", flagLocation), ("created_at", now),
+                    ("flag_location", flagLocation), ("operation_count", String(operationCount)), ("created_at", now),
                 ] {
                     try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
                 }
-                let insert = try db.makeStatement(
-                    sql: """
-                        INSERT INTO operation (seq, id, user_id, action, planned_current, desired, status, attempts)
-                        VALUES (?, ?, ?, ?, ?, ?, 'pending', 0)
-                        """)
-                let operations = try plan.operationCursor()
-                while let (index, operation) = try operations.next() {
-                    insert.setUncheckedArguments([
-                        index, operation.id, operation.userID, operation.action.rawValue, operation.current.rawValue,
-                        operation.desired.rawValue,
-                    ])
-                    try insert.execute()
-                }
                 try createIndexes(db)
             }
-        } catch let error as PlanFileError {
-            throw .planUnreadable(error)
-        } catch let error as JournalError {
-            throw error
+            return ApplyJournal(
+                path: path, fingerprint: fingerprint, tenant: tenant, operationCount: operationCount, pool: pool,
+                lock: lock)
         } catch {
-            throw .database(path: path, reason: Self.describe(error))
+            lock.release()
+            switch error {
+            case let error as JournalError: throw error
+            default: throw .database(path: path, reason: Self.describe(error))
+            }
         }
-        return journal
     }
 
     /// Opens an existing journal for reading (`status`, `undo`), checking it belongs to `plan`.
@@ -124,26 +122,40 @@ package final class ApplyJournal: Sendable {
     /// Opens an existing journal for reading, checking it belongs to the plan with `fingerprint`.
     package static func openExisting(path: String, fingerprint: String) throws(JournalError) -> ApplyJournal {
         guard FileManager.default.fileExists(atPath: path) else { throw .notFound(path: path) }
-        let probe = try connect(path: path, fingerprint: fingerprint, tenant: nil)
+        let pool: DatabasePool
         let recorded: String?
         let tenant: String?
+        let count: Int
         do {
-            (recorded, tenant) = try probe.pool.read { db in
-                guard try db.tableExists("meta") else { return (nil, nil) }
+            pool = try connect(path: path)
+            (recorded, tenant, count) = try pool.read { db in
+                guard try db.tableExists("meta") else { return (nil, nil, 0) }
                 return (
                     try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'fingerprint'"),
-                    try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'tenant'")
+                    try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'tenant'"),
+                    try db.tableExists("operation") ? try recordedOperationCount(db, path: path) : 0
                 )
             }
         } catch {
             throw .notAJournal(path: path, reason: describe(error))
         }
-        let journal = ApplyJournal(path: path, fingerprint: fingerprint, tenant: tenant, pool: probe.pool)
         guard let recorded else { throw .notAJournal(path: path, reason: "it records no plan") }
         guard recorded == fingerprint else {
             throw .boundToAnotherPlan(path: path, journalFingerprint: recorded, planFingerprint: fingerprint)
         }
-        return journal
+        return ApplyJournal(path: path, fingerprint: fingerprint, tenant: tenant, operationCount: count, pool: pool)
+    }
+
+    /// The plan's operation count as the journal records it: `operation_count` (schema 2), or
+    /// the number of rows (schema 1, which has one per operation).
+    private static func recordedOperationCount(_ db: Database, path: String) throws -> Int {
+        if let text = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'operation_count'") {
+            guard let count = Int(text), count >= 0 else {
+                throw JournalError.notAJournal(path: path, reason: "its operation_count is not a count")
+            }
+            return count
+        }
+        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM operation") ?? 0
     }
 
     /// Two runs of one plan at once would race on the same operations: the second is refused,
@@ -159,22 +171,18 @@ package final class ApplyJournal: Sendable {
         }
     }
 
-    private static func connect(path: String, fingerprint: String, tenant: String?, lock: RunLock? = nil)
-        throws(JournalError)
-        -> ApplyJournal
-    {
+    private static func connect(path: String) throws -> DatabasePool {
         var configuration = Configuration()
         configuration.label = "mfa-rollout.journal"
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        // A DatabasePool always runs in WAL mode.
         do {
-            // A DatabasePool always runs in WAL mode.
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            return ApplyJournal(path: path, fingerprint: fingerprint, tenant: tenant, pool: pool, lock: lock)
+            return try DatabasePool(path: path, configuration: configuration)
         } catch {
-            throw .notAJournal(path: path, reason: describe(error))
+            throw JournalError.notAJournal(path: path, reason: describe(error))
         }
     }
 
@@ -211,10 +219,8 @@ package final class ApplyJournal: Sendable {
     }
 
     /// The indexes: `status` and `ticket_status` (counts by status, which `status` shows
-    /// without reading the rows) and the unique operation `id`.
-    /// A new journal gets them after its rows are inserted: building an index from sorted
-    /// keys is much faster than inserting a million random ids into one. Journals made before
-    /// this have the id's uniqueness in the table itself (an automatic index), and keep it.
+    /// without reading the rows) and the unique operation `id`. Early journals have the id's
+    /// uniqueness in the table itself (an automatic index), and keep it.
     private static func createIndexes(_ db: Database) throws {
         try db.execute(sql: "CREATE INDEX IF NOT EXISTS operation_status ON operation (status)")
         try db.execute(sql: "CREATE INDEX IF NOT EXISTS operation_ticket_status ON operation (ticket_status)")
@@ -237,18 +243,43 @@ package final class ApplyJournal: Sendable {
     /// Prepares a run: `in-flight` operations (a crash mid-request) and `failed` ones go back to
     /// `pending`. Returns the plan indexes of the pending operations, in plan order.
     package func prepareRun() async throws(JournalError) -> [Int] {
-        try await write { db in
+        let settled = try await write { db in
             try db.execute(sql: "UPDATE operation SET status = 'pending' WHERE status IN ('in-flight', 'failed')")
-            return try Int.fetchAll(db, sql: "SELECT seq FROM operation WHERE status = 'pending' ORDER BY seq")
+            return try Int.fetchAll(
+                db, sql: "SELECT seq FROM operation WHERE status IN ('done', 'skipped-drift') ORDER BY seq")
         }
+        var pending: [Int] = []
+        pending.reserveCapacity(operationCount - settled.count)
+        var settledIndexes = settled.makeIterator()
+        var skip = settledIndexes.next()
+        for index in 0..<operationCount {
+            if index == skip {
+                skip = settledIndexes.next()
+            } else {
+                pending.append(index)
+            }
+        }
+        return pending
     }
 
-    /// Records that the request(s) for operation `index` are about to be sent.
-    package func markInFlight(_ index: Int) async throws(JournalError) {
+    /// Records that the request(s) for `operation` (plan index `index`) are about to be sent,
+    /// creating its row the first time.
+    package func markInFlight(_ index: Int, _ operation: PlanOperation) async throws(JournalError) {
+        guard (0..<operationCount).contains(index) else {
+            throw .notAJournal(path: path, reason: "operation \(index) is beyond the plan's \(operationCount)")
+        }
         let now = Self.timestamp()
         try await write { db in
             try db.execute(
-                sql: "UPDATE operation SET status = 'in-flight', started_at = ? WHERE seq = ?", arguments: [now, index])
+                sql: """
+                    INSERT INTO operation (seq, id, user_id, action, planned_current, desired, status, attempts, started_at)
+                    VALUES (?, ?, ?, ?, ?, ?, 'in-flight', 0, ?)
+                    ON CONFLICT (seq) DO UPDATE SET status = 'in-flight', started_at = excluded.started_at
+                    """,
+                arguments: [
+                    index, operation.id, operation.userID, operation.action.rawValue, operation.current.rawValue,
+                    operation.desired.rawValue, now,
+                ])
         }
     }
 
@@ -271,7 +302,14 @@ package final class ApplyJournal: Sendable {
                     outcome.valueBefore?.rawValue, outcome.valueBeforeObserved, now,
                     owesTicket && outcome.status == .done, index,
                 ])
+            guard db.changesCount == 1 else { throw Self.neverSent(index) }
         }
+    }
+
+    /// Finishing or releasing an operation that was never marked in flight is a bug, not a
+    /// state to record.
+    private static func neverSent(_ index: Int) -> DatabaseError {
+        DatabaseError(resultCode: .SQLITE_MISUSE, message: "operation \(index) was never marked in flight")
     }
 
     // MARK: Enrollment tickets
@@ -325,13 +363,15 @@ package final class ApplyJournal: Sendable {
             let columns = Set(try db.columns(in: "operation").map(\.name))
             guard columns.contains("ticket_status") else { return [] }
             return try Row.fetchAll(
-                db, sql: "SELECT ticket_status, COUNT(*) AS n FROM operation GROUP BY ticket_status")
+                db,
+                sql: "SELECT ticket_status, COUNT(*) AS n FROM operation WHERE ticket_status != 'none' GROUP BY ticket_status"
+            )
         }
         var counts = Dictionary(uniqueKeysWithValues: TicketStatus.allCases.map { ($0, 0) })
         for row in rows {
             if let status = TicketStatus(rawValue: row["ticket_status"]) { counts[status] = row["n"] }
         }
-        if rows.isEmpty { counts[.none] = try self.counts().values.reduce(0, +) }
+        counts[.none] = operationCount - counts.values.reduce(0, +)
         return counts
     }
 
@@ -341,45 +381,54 @@ package final class ApplyJournal: Sendable {
             try db.execute(
                 sql: "UPDATE operation SET status = 'pending', attempts = attempts + ? WHERE seq = ?",
                 arguments: [attempts, index])
+            guard db.changesCount == 1 else { throw Self.neverSent(index) }
         }
     }
 
     // MARK: Reading
 
-    /// Operations by status (every status present, zero included).
+    /// Operations by status (every status present, zero included). Operations without a row
+    /// are pending; only the rows of touched operations are read (through the `status` index).
     package func counts() throws(JournalError) -> [OperationStatus: Int] {
         let rows = try read { db in
-            try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM operation GROUP BY status")
+            try Row.fetchAll(
+                db, sql: "SELECT status, COUNT(*) AS n FROM operation WHERE status != 'pending' GROUP BY status")
         }
         var counts = Dictionary(uniqueKeysWithValues: OperationStatus.allCases.map { ($0, 0) })
         for row in rows {
             if let status = OperationStatus(rawValue: row["status"]) { counts[status] = row["n"] }
         }
+        counts[.pending] = operationCount - counts.values.reduce(0, +)
         return counts
     }
 
-    /// The records with one of `statuses` (all when nil) and, given one, that ticket status,
-    /// in plan order. SQLite picks the statuses (through the `status` index), so a status report
-    /// over a million operations reads only the few it lists; rows left out are not turned
-    /// into records.
+    /// The records of touched operations with one of `statuses` (all when nil) and, given one,
+    /// that ticket status, in plan order. Pending operations that no run has sent have no
+    /// record. SQLite picks the rows (through the `status` index), so a status report over a
+    /// million operations reads only the few it lists.
     package func records(
         _ statuses: Set<OperationStatus>? = nil, ticketStatus: TicketStatus? = nil
     ) throws(JournalError) -> [JournalRecord] {
-        let wanted = statuses.map { $0.map(\.rawValue).sorted() }
+        var conditions: [String] = []
+        var arguments: [String] = []
+        if let statuses {
+            let wanted = statuses.map(\.rawValue).sorted()
+            conditions.append("status IN (\(Array(repeating: "?", count: wanted.count).joined(separator: ", ")))")
+            arguments += wanted
+        }
+        if let ticketStatus {
+            conditions.append("ticket_status = ?")
+            arguments.append(ticketStatus.rawValue)
+        }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let rows = try read { db in
-            if let wanted {
-                let placeholders = Array(repeating: "?", count: wanted.count).joined(separator: ", ")
-                return try Row.fetchAll(
-                    db, sql: "SELECT * FROM operation WHERE status IN (\(placeholders)) ORDER BY seq",
-                    arguments: StatementArguments(wanted))
-            }
-            return try Row.fetchAll(db, sql: "SELECT * FROM operation ORDER BY seq")
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM operation\(filter) ORDER BY seq", arguments: StatementArguments(arguments))
         }
         var records: [JournalRecord] = []
         for row in rows {
             guard let status = OperationStatus(rawValue: row["status"]) else { continue }
             let rowTicketStatus = (row["ticket_status"] as String?).flatMap(TicketStatus.init(rawValue:)) ?? .none
-            if let ticketStatus, rowTicketStatus != ticketStatus { continue }
             guard let action = PlanAction(rawValue: row["action"]),
                 let planned = FlagValue(rawValue: row["planned_current"]),
                 let desired = FlagValue(rawValue: row["desired"])

@@ -14,8 +14,6 @@ package enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     case inUse(path: String, by: RunLock.Holder)
     /// SQLite refused an operation.
     case database(path: String, reason: String)
-    /// The plan's operations could not be read into a new journal.
-    case planUnreadable(PlanFileError)
 
     package var description: String {
         switch self {
@@ -31,8 +29,6 @@ package enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(path): another apply of this plan is running (\(holder)); wait for it, or stop it first"
         case .database(let path, let reason):
             "\(path): journal database error: \(reason)"
-        case .planUnreadable(let error):
-            error.description
         }
     }
 }

@@ -194,6 +194,7 @@ struct EnrollmentTests {
             // The ghost's PATCH is recorded done (as if the user was deleted right after it).
             do {
                 let journal = try ApplyJournal.open(path: tenant.journalPath(), plan: ghostPlan, tenant: Fixture.tenant)
+                try await journal.markInFlight(3, ghostPlan.operations[3])
                 try await journal.finish(
                     3,
                     OperationOutcome(
