@@ -83,7 +83,8 @@ package final class ApplyJournal: Sendable {
                         throw JournalError.notAJournal(
                             path: path, reason: "it records \(count) operations, the plan has \(operationCount)")
                     }
-                    let beyond = try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM operation").map { $0 >= count } ?? false
+                    let beyond =
+                        try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM operation").map { $0 >= count } ?? false
                     guard !beyond else {
                         throw JournalError.notAJournal(
                             path: path, reason: "it records an operation beyond the plan's \(operationCount)")
@@ -364,7 +365,8 @@ package final class ApplyJournal: Sendable {
             guard columns.contains("ticket_status") else { return [] }
             return try Row.fetchAll(
                 db,
-                sql: "SELECT ticket_status, COUNT(*) AS n FROM operation WHERE ticket_status != 'none' GROUP BY ticket_status"
+                sql:
+                    "SELECT ticket_status, COUNT(*) AS n FROM operation WHERE ticket_status != 'none' GROUP BY ticket_status"
             )
         }
         var counts = Dictionary(uniqueKeysWithValues: TicketStatus.allCases.map { ($0, 0) })
