@@ -9,7 +9,9 @@
 # first request within 5 s; the emulator under 600 MB and 10 s for 1M users.
 #   scripts/bench-scale.sh [N] [APPLY_SECONDS]
 # BENCH_CONFIG=debug uses the debug build (scripts/bench-smoke.sh runs this tiny, to check that
-# it still works); BENCH_BIN=PATH times another mfa-rollout binary (an older build, to compare).
+# it still works); BENCH_BIN=PATH times another mfa-rollout binary (an older build, to compare);
+# BENCH_BASELINE=PATH also runs apply and status with that binary, against the same emulator
+# and plan in the same run (apply's start and throughput, before and after).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
@@ -74,18 +76,38 @@ apply_wall=$(cut -d'|' -f2 <<<"$apply_row")
 done_count=$("$bin" status "$work/plan.json" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["counts"]["done"])')
 rows+=("$(timed "status (journal)" -- "$bin" status "$work/plan.json")")
 rows+=("$(timed undo -- "$bin" undo "$work/plan.json" --out "$work/undo.json")")
+if [ -n "${BENCH_BASELINE:-}" ]; then
+  # The same apply and status with another build (an older one), against the same emulator in
+  # the same run, with its own journal and state directory; it runs second, on flags the first
+  # apply already set (the same requests, answered the same way).
+  baseline_row="$(timed "apply ${apply_seconds} s (baseline build)" --interrupt-after "$apply_seconds" --ok 0,1,4 \
+    --stdout "$work/apply-summary-baseline.json" -- \
+    env AUTH0_CLIENT_SECRET=emulator-secret MFA_ROLLOUT_STATE_DIR="$work/state-baseline" "$BENCH_BASELINE" apply \
+    "$work/plan.json" --journal "$work/baseline.journal.sqlite" --approve "$fingerprint" \
+    --domain "$tenant" --allow-http --client-id emulator-client --rate 100000 --burst 1000 --concurrency 16 \
+    --json)"
+  rows+=("$baseline_row")
+  rows+=("$(timed "status (journal, baseline build)" -- "$BENCH_BASELINE" status "$work/plan.json" \
+    --journal "$work/baseline.journal.sqlite")")
+fi
 emulator_stop
 
 printf '\n%s users, %s operations (%s done by apply in %s s); %s\n' "$n" "$operations" "$done_count" \
   "$apply_seconds" "$("$bin" --version 2>/dev/null || echo mfa-rollout)"
-python3 - "$work/apply-summary.json" "$apply_wall" <<'PY'
+apply_line() {
+  python3 - "$@" <<'PY'
 import json, sys
 summary = json.load(open(sys.argv[1]))
 elapsed = summary["elapsed_seconds"]
-print(f"apply: {summary['done_this_run']} done in {elapsed:.1f} s of sending, "
+print(f"{sys.argv[3]}: {summary['done_this_run']} done in {elapsed:.1f} s of sending, "
       f"{summary['done_this_run'] / elapsed if elapsed else 0:.0f} op/s; "
       f"journal and plan prepared in about {float(sys.argv[2]) - elapsed:.1f} s before the first request")
 PY
+}
+apply_line "$work/apply-summary.json" "$apply_wall" apply
+if [ -n "${BENCH_BASELINE:-}" ]; then
+  apply_line "$work/apply-summary-baseline.json" "$(cut -d'|' -f2 <<<"$baseline_row")" "apply (baseline build)"
+fi
 printf '%-32s %10s %14s\n' "step" "time" "peak memory"
 for row in "${rows[@]}"; do
   IFS='|' read -r name seconds peak _ <<<"$row"
