@@ -404,13 +404,16 @@ package final class ApplyJournal: Sendable {
         return counts
     }
 
-    /// The records of touched operations with one of `statuses` (all when nil) and, given one,
-    /// that ticket status, in plan order. Pending operations that no run has sent have no
-    /// record. SQLite picks the rows (through the `status` index), so a status report over a
-    /// million operations reads only the few it lists.
-    package func records(
-        _ statuses: Set<OperationStatus>? = nil, ticketStatus: TicketStatus? = nil
-    ) throws(JournalError) -> [JournalRecord] {
+    /// Hands `body` the record of every touched operation with one of `statuses` (all when nil)
+    /// and, given one, that ticket status, in plan order, one at a time: a million records are
+    /// never all in memory. Pending operations that no run has sent have no record. SQLite
+    /// picks the rows (through the `status` index), so a status report over a million
+    /// operations reads only the few it lists.
+    /// - Throws: ``JournalError``, or what `body` throws.
+    package func forEachRecord(
+        _ statuses: Set<OperationStatus>? = nil, ticketStatus: TicketStatus? = nil,
+        _ body: (JournalRecord) throws -> Void
+    ) throws {
         var conditions: [String] = []
         var arguments: [String] = []
         if let statuses {
@@ -423,31 +426,55 @@ package final class ApplyJournal: Sendable {
             arguments.append(ticketStatus.rawValue)
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let rows = try read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM operation\(filter) ORDER BY seq", arguments: StatementArguments(arguments))
+        let sql = "SELECT * FROM operation\(filter) ORDER BY seq"
+        var failure: (any Error)?
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+            while let row = try rows.next() {
+                guard let status = OperationStatus(rawValue: row["status"]) else { continue }
+                do {
+                    try body(try record(row, status: status))
+                } catch {
+                    failure = error
+                    return
+                }
+            }
         }
+        if let failure { throw failure }
+    }
+
+    /// The records of touched operations with one of `statuses` (all when nil) and, given one,
+    /// that ticket status, in plan order (see ``forEachRecord(_:ticketStatus:_:)``).
+    package func records(
+        _ statuses: Set<OperationStatus>? = nil, ticketStatus: TicketStatus? = nil
+    ) throws(JournalError) -> [JournalRecord] {
         var records: [JournalRecord] = []
-        for row in rows {
-            guard let status = OperationStatus(rawValue: row["status"]) else { continue }
-            let rowTicketStatus = (row["ticket_status"] as String?).flatMap(TicketStatus.init(rawValue:)) ?? .none
-            guard let action = PlanAction(rawValue: row["action"]),
-                let planned = FlagValue(rawValue: row["planned_current"]),
-                let desired = FlagValue(rawValue: row["desired"])
-            else { throw .notAJournal(path: path, reason: "operation \(row["seq"] as Int? ?? -1) is unreadable") }
-            records.append(
-                JournalRecord(
-                    index: row["seq"], id: row["id"], userID: row["user_id"], action: action,
-                    plannedCurrent: planned, desired: desired, status: status, attempts: row["attempts"],
-                    httpStatus: row["http_status"], lastError: row["last_error"],
-                    valueBefore: (row["value_before"] as String?).flatMap(FlagValue.init(rawValue:)),
-                    valueBeforeObserved: row["value_before_observed"], startedAt: row["started_at"],
-                    finishedAt: row["finished_at"],
-                    ticketStatus: rowTicketStatus,
-                    ticketID: row["ticket_id"], ticketAttempts: row["ticket_attempts"] as Int? ?? 0,
-                    ticketError: row["ticket_error"]))
+        do {
+            try forEachRecord(statuses, ticketStatus: ticketStatus) { records.append($0) }
+        } catch let error as JournalError {
+            throw error
+        } catch {
+            throw .database(path: path, reason: Self.describe(error))
         }
         return records
+    }
+
+    private func record(_ row: Row, status: OperationStatus) throws(JournalError) -> JournalRecord {
+        let rowTicketStatus = (row["ticket_status"] as String?).flatMap(TicketStatus.init(rawValue:)) ?? .none
+        guard let action = PlanAction(rawValue: row["action"]),
+            let planned = FlagValue(rawValue: row["planned_current"]),
+            let desired = FlagValue(rawValue: row["desired"])
+        else { throw .notAJournal(path: path, reason: "operation \(row["seq"] as Int? ?? -1) is unreadable") }
+        return JournalRecord(
+            index: row["seq"], id: row["id"], userID: row["user_id"], action: action,
+            plannedCurrent: planned, desired: desired, status: status, attempts: row["attempts"],
+            httpStatus: row["http_status"], lastError: row["last_error"],
+            valueBefore: (row["value_before"] as String?).flatMap(FlagValue.init(rawValue:)),
+            valueBeforeObserved: row["value_before_observed"], startedAt: row["started_at"],
+            finishedAt: row["finished_at"],
+            ticketStatus: rowTicketStatus,
+            ticketID: row["ticket_id"], ticketAttempts: row["ticket_attempts"] as Int? ?? 0,
+            ticketError: row["ticket_error"])
     }
 
     /// A PRAGMA's value as SQLite reports it (`journal_mode`, `synchronous`), for checks.

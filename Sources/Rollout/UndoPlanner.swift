@@ -22,8 +22,8 @@ package enum UndoError: Error, Sendable, Equatable, CustomStringConvertible {
 /// deleted) for a flag that was absent. Operations that are not done are left out: they
 /// changed nothing.
 package enum UndoPlanner {
-    /// The undo plan, and how many done operations needed no undo (the value before already
-    /// equalled the value written).
+    /// The undo plan, in memory (for small plans and tests; `undo` writes it with
+    /// ``writeUndoPlan(of:journal:to:now:)``, which never holds it whole).
     ///
     /// When the plan has a source key (``FlagOwnership``), each undo operation also writes that
     /// key back to the value it had before (deleting it when it was absent), in the same PATCH.
@@ -31,29 +31,65 @@ package enum UndoPlanner {
     /// An operation that replaced a non-boolean value (the string `"true"`, …) is not undone:
     /// no PATCH of a boolean brings that value back, and the boolean is what the Action reads.
     /// The undo plan inherits the plan's tenant.
-    /// The plan's operations are read one at a time, alongside the journal's done records
-    /// (both in plan order).
     package static func makeUndoPlan(of source: some PlanOperationSource, journal: ApplyJournal, now: Date = Date())
         throws -> Plan
     {
+        let operations = PlanOperations.Builder()
+        let summary = try undoOperations(of: source, journal: journal) { operations.append($0) }
+        guard operations.count > 0 else { throw UndoError.nothingApplied(journal: journal.path) }
+        return Plan(
+            producer: .init(createdAt: now, asOf: now), tenant: source.outline.tenant, inputs: [],
+            flag: source.outline.flag, mode: .undo, summary: summary, guards: [], operations: operations.finish(),
+            rejected: [])
+    }
+
+    /// Writes the undo plan to `path` as it is made, one operation at a time, and returns its
+    /// outline: neither the plan nor the journal's records are ever all in memory. The file is
+    /// byte for byte the one ``makeUndoPlan(of:journal:now:)`` would make; nothing is written at
+    /// `path` when there is nothing to undo.
+    package static func writeUndoPlan(
+        of source: some PlanOperationSource, journal: ApplyJournal, to path: String, now: Date = Date()
+    ) throws -> PlanOutline {
+        let heading = PlanHeading(
+            tenant: source.outline.tenant, producer: .init(createdAt: now, asOf: now), flag: source.outline.flag,
+            mode: .undo)
+        let writer = try PlanFile.Writer(path: path, heading: heading)
+        let summary: PlanSummary
+        do {
+            summary = try undoOperations(of: source, journal: journal) { writer.append($0) }
+            guard summary.changes > 0 else { throw UndoError.nothingApplied(journal: journal.path) }
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        return try writer.finish(
+            PlanOutline(
+                heading: heading, inputs: [], summary: summary, guards: [], operationCount: summary.changes,
+                rejected: []))
+    }
+
+    /// Hands `append` the undo operation of every done operation that needs one, in plan order,
+    /// and returns their summary. The plan's operations are read one at a time, alongside the
+    /// journal's done records (both in plan order).
+    private static func undoOperations(
+        of source: some PlanOperationSource, journal: ApplyJournal, append: (PlanOperation) -> Void
+    ) throws -> PlanSummary {
         let plan = source.outline
         guard journal.fingerprint == plan.fingerprint else {
             throw JournalError.boundToAnotherPlan(
                 path: journal.path, journalFingerprint: journal.fingerprint, planFingerprint: plan.fingerprint)
         }
-        let done = try journal.records([.done])
         let cursor = try source.operationCursor()
-        let operations = PlanOperations.Builder()
         var summary = PlanSummary()
-        for record in done {
+        try journal.forEachRecord([.done]) { record in
             try cursor.skip(to: record.index)
             guard let (index, original) = try cursor.next(), index == record.index else {
                 throw JournalError.notAJournal(
                     path: journal.path, reason: "it records operation \(record.index), which the plan does not hold")
             }
             let before = record.valueBefore ?? original.current
-            guard before != original.desired else { continue }
-            guard let action = PlanAction(restoring: before) else { continue }
+            guard before != original.desired else { return }
+            guard let action = PlanAction(restoring: before) else { return }
             summary.rows += 1
             let reason = "undo of \(original.id) (\(original.reason))"
             switch action {
@@ -72,12 +108,8 @@ package enum UndoPlanner {
                 email: original.email, connection: original.connection, file: original.file, line: original.line)
             // The source key goes back to what it was too, in the same PATCH.
             undo.source = original.source.map { SourceChange(current: $0.desired, desired: $0.current) }
-            operations.append(undo)
+            append(undo)
         }
-        guard operations.count > 0 else { throw UndoError.nothingApplied(journal: journal.path) }
-        return Plan(
-            producer: .init(createdAt: now, asOf: now), tenant: plan.tenant, inputs: [], flag: plan.flag, mode: .undo,
-            summary: summary,
-            guards: [], operations: operations.finish(), rejected: [])
+        return summary
     }
 }

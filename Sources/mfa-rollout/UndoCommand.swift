@@ -45,8 +45,7 @@ struct UndoCommand: ParsableCommand {
             let journal = try ApplyJournal.openExisting(path: path, plan: plan)
             let counts = try journal.counts()
             let unfinished = (counts[.inFlight] ?? 0) + (counts[.pending] ?? 0) + (counts[.failed] ?? 0)
-            let undo = try UndoPlanner.makeUndoPlan(of: plan, journal: journal)
-            try PlanFile.write(undo, to: out)
+            let undo = try UndoPlanner.writeUndoPlan(of: plan, journal: journal, to: out)
             if (counts[.inFlight] ?? 0) > 0 {
                 Terminal.note(
                     "warning: \(counts[.inFlight] ?? 0) operations are in flight (an apply is running or was killed); they may have been applied and are not undone"
@@ -54,7 +53,7 @@ struct UndoCommand: ParsableCommand {
             }
             Terminal.standardOutput(
                 """
-                Undo plan written to \(out): \(undo.operations.count) operations (\(undo.summary.enable) back to true, \(undo.summary.disable) back to false or unset).
+                Undo plan written to \(out): \(undo.operationCount) operations (\(undo.summary.enable) back to true, \(undo.summary.disable) back to false or unset).
                 \(unfinished > 0 ? "\(unfinished) operations of the plan are not done and need no undo.\n" : "")Fingerprint: \(undo.fingerprint)
                 Apply it with: mfa-rollout apply \(ShellQuoting.word(out)) --approve \(undo.fingerprint)\(undo.summary.disable > 0 ? " --allow-disable" : "") --domain \(undo.tenant.map(ShellQuoting.word) ?? "…") …
 

@@ -74,12 +74,33 @@ struct UndoTests {
         }
     }
 
+    @Test("the undo plan written as it is made is byte for byte the one made in memory")
+    func writtenAsMade() async throws {
+        let (users, plan) = Fixture.enableAll(7)
+        let gone = plan.operations[4].userID
+        try await withTenant(users.filter { $0.id != gone }) { tenant in
+            _ = try await tenant.apply(plan)
+            let journal = try ApplyJournal.openExisting(path: tenant.journalPath(), plan: plan)
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            let inMemory = try UndoPlanner.makeUndoPlan(of: plan, journal: journal, now: now)
+            let path = tenant.directory.appendingPathComponent("undo.json").path
+            let outline = try UndoPlanner.writeUndoPlan(of: plan, journal: journal, to: path, now: now)
+            #expect(outline.operationCount == 6 && outline.fingerprint == inMemory.fingerprint)
+            #expect(outline.summary == inMemory.summary && outline.tenant == plan.tenant)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(try PlanFile.encode(inMemory)))
+            #expect(try PlanFile.read(from: path).operations == inMemory.operations)
+        }
+    }
+
     @Test("nothing done: no undo plan")
     func nothingToUndo() throws {
         let plan = Fixture.enableAll(2).plan
         let path = try Fixture.temporaryDirectory().appendingPathComponent("j.sqlite").path
         let journal = try ApplyJournal.open(path: path, plan: plan, tenant: Fixture.tenant)
         #expect(throws: UndoError.self) { try UndoPlanner.makeUndoPlan(of: plan, journal: journal) }
+        let out = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("undo.json").path
+        #expect(throws: UndoError.self) { try UndoPlanner.writeUndoPlan(of: plan, journal: journal, to: out) }
+        #expect(!FileManager.default.fileExists(atPath: out), "nothing written when there is nothing to undo")
     }
 
     @Test("the journal runs in WAL mode with synchronous=FULL")

@@ -28,7 +28,7 @@ package struct PlanOutline: Sendable, Hashable, Codable {
     /// The outline of a plan made now, in the current format; its outcome follows from the
     /// guards and the number of operations. The fingerprint is set once the file is written
     /// (see ``PlanFile/Writer/finish(_:)``).
-    init(
+    package init(
         heading: PlanHeading, inputs: [Plan.InputFile], summary: PlanSummary, guards: [GuardCheck],
         operationCount: Int, rejected: [RejectedRow]
     ) {
