@@ -49,6 +49,9 @@ package struct Policy: Sendable {
     let decisionTable: [DecisionRule]
     /// The rules' conditions, in rule order, laid out for the hot path.
     let program: ConditionProgram
+    /// `deny` and `allow`, looked up from a row's bytes.
+    let denyMatcher: UserListMatcher
+    let allowMatcher: UserListMatcher
     /// Where each rule column is first named, for `checkColumns`.
     let columnReferences: [ColumnReference]
 
@@ -128,11 +131,15 @@ package struct Policy: Sendable {
     /// The decision for one row; `now` is seconds since 1970.
     @inline(__always)
     func decision(for record: ExportRecord, now: Double) -> Decision {
-        if !deny.isEmpty || !allow.isEmpty {
-            let userID = record.string(userIDIndex)
-            let email = record.string(emailIndex)
-            if !deny.isEmpty, deny.contains(userID: userID, email: email) { return Decision(kind: .denyList) }
-            if !allow.isEmpty, allow.contains(userID: userID, email: email) { return Decision(kind: .allowList) }
+        if !denyMatcher.isEmpty || !allowMatcher.isEmpty {
+            let userID = record.bytes(userIDIndex)
+            let email = record.bytes(emailIndex)
+            if !denyMatcher.isEmpty, denyMatcher.contains(userID: userID, email: email) {
+                return Decision(kind: .denyList)
+            }
+            if !allowMatcher.isEmpty, allowMatcher.contains(userID: userID, email: email) {
+                return Decision(kind: .allowList)
+            }
         }
         for rule in 0..<decisionTable.count where program.matches(rule: rule, record, now: now) {
             guard let percentage = decisionTable[rule].percentage, let hasher = rolloutHasher else {
