@@ -49,6 +49,8 @@ package struct Policy: Sendable {
     let decisionTable: [DecisionRule]
     /// The rules' conditions, in rule order, laid out for the hot path.
     let program: ConditionProgram
+    /// `deny` (bit 0) and `allow` (bit 1), looked up from a row's bytes.
+    let listMatcher: UserListMatcher
     /// Where each rule column is first named, for `checkColumns`.
     let columnReferences: [ColumnReference]
 
@@ -128,11 +130,10 @@ package struct Policy: Sendable {
     /// The decision for one row; `now` is seconds since 1970.
     @inline(__always)
     func decision(for record: ExportRecord, now: Double) -> Decision {
-        if !deny.isEmpty || !allow.isEmpty {
-            let userID = record.string(userIDIndex)
-            let email = record.string(emailIndex)
-            if !deny.isEmpty, deny.contains(userID: userID, email: email) { return Decision(kind: .denyList) }
-            if !allow.isEmpty, allow.contains(userID: userID, email: email) { return Decision(kind: .allowList) }
+        if !listMatcher.isEmpty {
+            let lists = listMatcher.lists(holdingUserID: record.bytes(userIDIndex), email: record.bytes(emailIndex))
+            if lists & 1 != 0 { return Decision(kind: .denyList) }
+            if lists & 2 != 0 { return Decision(kind: .allowList) }
         }
         for rule in 0..<decisionTable.count where program.matches(rule: rule, record, now: now) {
             guard let percentage = decisionTable[rule].percentage, let hasher = rolloutHasher else {

@@ -145,6 +145,7 @@ struct PolicyDecoder {
                 return .init(name: rule.name, percentage: percentage.flatMap { $0 < 100 ? $0 : nil })
             },
             program: ConditionProgram(rules: rules.map(\.compiled)),
+            listMatcher: UserListMatcher([deny, allow]),
             columnReferences: references)
     }
 
