@@ -10,3 +10,5 @@ echo "bench-smoke: scripts/bench-apply.sh with 30 operations" >&2
 SKIP_SDK="${SKIP_SDK:-0}" scripts/bench-apply.sh 30
 echo "bench-smoke: scripts/bench-scale.sh at 300 users, apply for 3 s" >&2
 BENCH_CONFIG=debug scripts/bench-scale.sh 300 3
+echo "bench-smoke: scripts/bench-emulator.sh at 300 users, one round" >&2
+BENCH_CONFIG=debug scripts/bench-emulator.sh 300 1
