@@ -126,7 +126,8 @@ enum PackedJSON {
         /// A varint length and that many bytes of UTF-8 (the tag already read).
         mutating func string() -> String {
             let count = Int(varint())
-            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[position..<position + count]), as: UTF8.self)
+            let utf8 = UnsafeBufferPointer(rebasing: bytes[position..<position + count])
+            let text = String(decoding: utf8, as: UTF8.self)
             position += count
             return text
         }
