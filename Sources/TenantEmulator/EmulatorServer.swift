@@ -26,7 +26,7 @@ package struct EmulatorServer: Sendable {
         var table = UserTable()
         if let stateFile = configuration.stateFile, FileManager.default.fileExists(atPath: stateFile) {
             do {
-                for user in try TenantStore.loadUsers(from: stateFile) { table.put(user) }
+                try StateFile.forEachUser(inFile: stateFile) { table.put($0) }
             } catch {
                 throw EmulatorError.unreadableState(path: stateFile, reason: "\(error)")
             }
