@@ -23,26 +23,29 @@ package struct EmulatorServer: Sendable {
     /// from ``EmulatorConfiguration/seed``.
     package init(configuration: EmulatorConfiguration) throws {
         var configuration = configuration
-        let users: [User]
+        var table = UserTable()
         if let stateFile = configuration.stateFile, FileManager.default.fileExists(atPath: stateFile) {
             do {
-                users = try TenantStore.loadUsers(from: stateFile)
+                try StateFile.forEachUser(inFile: stateFile) { table.put($0) }
             } catch {
                 throw EmulatorError.unreadableState(path: stateFile, reason: "\(error)")
             }
         } else {
             switch configuration.seed {
-            case .empty: users = []
-            case .users(let given): users = given
-            case .generated(let count, let seed): users = UserGenerator(seed: seed).users(count: count)
-            case .exportFile(let path): users = try UserSeed.users(fromExport: path)
+            case .empty: break
+            case .users(let given): for user in given { table.put(user) }
+            case .generated(let count, let seed):
+                table.reserveCapacity(count)
+                UserGenerator(seed: seed).forEachUser(count: count) { table.put($0) }
+            case .exportFile(let path): table = try UserSeed.table(fromExport: path)
             }
         }
         if case .generated = configuration.seed, configuration.memberships.isEmpty {
-            configuration.memberships = MembershipSeed.derived(from: users)
+            let users = table
+            configuration.memberships = MembershipSeed.derived(from: (0..<users.count).lazy.map { users.user(at: $0) })
         }
         self.configuration = configuration
-        store = TenantStore(users: users, clock: configuration.clock)
+        store = TenantStore(table: table, clock: configuration.clock)
     }
 
     /// Serves until the surrounding task is cancelled or, with `handleSignals`, until SIGINT or

@@ -33,7 +33,7 @@ enum ExportFile {
     }
 
     /// The uncompressed CSV.
-    static func csv(users: [User], fields: [Field]) -> [UInt8] {
+    static func csv(users: some Sequence<User>, fields: [Field]) -> [UInt8] {
         Auth0ExportEncoder().encode(
             header: fields.map(\.header), rows: users.lazy.map { user in fields.map { cell(user, $0) } })
     }
@@ -41,7 +41,7 @@ enum ExportFile {
     /// The uncompressed JSON lines: one object per user holding each requested field present on
     /// the user, under its header name, whole objects and arrays included. (Auth0's exact layout
     /// of this format is not confirmed.)
-    static func jsonLines(users: [User], fields: [Field]) -> [UInt8] {
+    static func jsonLines(users: some Sequence<User>, fields: [Field]) -> [UInt8] {
         var bytes: [UInt8] = []
         for user in users {
             var line: [String: JSONValue] = [:]
@@ -54,8 +54,11 @@ enum ExportFile {
         return bytes
     }
 
-    /// The gzip-compressed file, as served at the job's `location`.
-    static func gzip(users: [User], fields: [Field], format: ExportJobRequest.Format = .csv) throws -> [UInt8] {
+    /// The gzip-compressed file, as served at the job's `location`. `users` may be lazy: each
+    /// is read once, as its line is written.
+    static func gzip(
+        users: some Sequence<User>, fields: [Field], format: ExportJobRequest.Format = .csv
+    ) throws -> [UInt8] {
         let plain =
             switch format {
             case .csv: csv(users: users, fields: fields)

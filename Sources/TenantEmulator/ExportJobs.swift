@@ -72,8 +72,9 @@ actor ExportJobs {
                 job, status: "processing", extra: ["percentage_done": .int(done), "time_left_seconds": .int(left)])
         }
         if job.file == nil {
-            var users = await store.allUsers()
-            if let limit = job.limit { users = Array(users.prefix(limit)) }
+            let table = await store.snapshot()
+            let count = min(job.limit ?? table.count, table.count)
+            let users = (0..<count).lazy.map { table.user(at: $0) }
             let file = try ExportFile.gzip(users: users, fields: job.fields, format: job.format)
             job = jobs[id] ?? job
             if job.file == nil { job.file = file }

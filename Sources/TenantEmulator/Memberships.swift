@@ -123,7 +123,7 @@ package struct MembershipSeed: Sendable, Equatable {
     /// What generated users imply: the role `admin` held by every user whose
     /// `app_metadata.roles` lists `admin`, and the organization `acme` of every user with an
     /// `@acme.example` email (the `acme-saml` connection's).
-    package static func derived(from users: [User]) -> MembershipSeed {
+    package static func derived(from users: some Sequence<User>) -> MembershipSeed {
         var admins: [String] = []
         var acme: [String] = []
         for user in users {

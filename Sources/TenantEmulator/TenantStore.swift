@@ -1,42 +1,52 @@
 import Foundation
 
 /// The tenant's users and the log of requests it answered.
+///
+/// Users are kept packed (``UserTable``); a ``User`` is made only for the user a request
+/// touches, and exports read a snapshot user by user.
 package actor TenantStore {
-    private var order: [String] = []
-    private var users: [String: User] = [:]
+    private var table: UserTable
     private var log: [RequestLogEntry] = []
     private let clock: any EmulatorClock
 
     /// A tenant holding `users` (later duplicates of an id replace earlier ones).
     package init(users: [User] = [], clock: any EmulatorClock = SystemClock()) {
-        self.clock = clock
-        for user in users {
-            if self.users[user.id] == nil { order.append(user.id) }
-            self.users[user.id] = user
-        }
+        var table = UserTable()
+        for user in users { table.put(user) }
+        self.init(table: table, clock: clock)
     }
 
-    /// Every user, in insertion order.
-    package func allUsers() -> [User] { order.compactMap { users[$0] } }
+    /// A tenant holding the users of `table`.
+    init(table: UserTable, clock: any EmulatorClock = SystemClock()) {
+        self.table = table
+        self.clock = clock
+    }
+
+    /// Every user, in insertion order. Makes every ``User``: for a large tenant, read a
+    /// ``snapshot()`` user by user instead.
+    package func allUsers() -> [User] { table.users(0..<table.count) }
+
+    /// How many users the tenant holds.
+    package var userCount: Int { table.count }
+
+    /// The users as they are now, unaffected by later changes.
+    func snapshot() -> UserTable { table }
 
     /// The user with this id (already percent-decoded).
-    package func user(id: String) -> User? { users[id] }
+    package func user(id: String) -> User? { table.position(of: id).map { table.user(at: $0) } }
 
     /// Adds a user or replaces the one with the same id.
-    package func put(_ user: User) {
-        if users[user.id] == nil { order.append(user.id) }
-        users[user.id] = user
-    }
+    package func put(_ user: User) { table.put(user) }
 
     /// Applies a PATCH. Returns the updated user and whether a stored value other than
     /// `updated_at` changed; nil when the user does not exist. `updated_at` always moves.
     func patch(id: String, with patch: UserPatch) -> (user: User, changed: Bool)? {
-        guard let before = users[id] else { return nil }
+        guard let before = user(id: id) else { return nil }
         var after = patch.applied(to: before)
         after.fields["updated_at"] = before.fields["updated_at"]
         let changed = after != before
         after.fields["updated_at"] = .string(clock.timestamp())
-        users[id] = after
+        table.put(after)
         return (after, changed)
     }
 
@@ -53,9 +63,14 @@ package actor TenantStore {
 
     // MARK: State file
 
-    /// Writes the users as a JSON array.
+    /// Writes the users as a JSON array, one user at a time.
     package func save(to path: String) throws {
-        let data = JSONValue.array(allUsers().map(\.json)).encoded()
+        var data = Data("[".utf8)
+        for position in 0..<table.count {
+            if position > 0 { data.append(UInt8(ascii: ",")) }
+            data.append(table.user(at: position).json.encoded())
+        }
+        data.append(UInt8(ascii: "]"))
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 

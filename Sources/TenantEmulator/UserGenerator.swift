@@ -26,8 +26,16 @@ package struct UserGenerator: Sendable {
 
     /// `count` users.
     package func users(count: Int) -> [User] {
+        var users: [User] = []
+        users.reserveCapacity(count)
+        forEachUser(count: count) { users.append($0) }
+        return users
+    }
+
+    /// The same users as ``users(count:)``, handed over one at a time.
+    package func forEachUser(count: Int, _ body: (User) -> Void) {
         var random = SplitMix64(seed: seed)
-        return (0..<count).map { index in user(index: index, random: &random) }
+        for index in 0..<count { body(user(index: index, random: &random)) }
     }
 
     private func user(index: Int, random: inout SplitMix64) -> User {

@@ -62,8 +62,29 @@ enum UserSeed {
     static let aliases = ["use_mfa": "app_metadata.use_mfa"]
 
     /// The users of an export file (plain or gzip CSV), read with MFARollout's `ExportReader`
-    /// (Auth0's `'` escaping removed). Every column of the header is kept.
+    /// (Auth0's `'` escaping removed). Every column of the header is kept. The reference for
+    /// ``table(fromExport:)``.
     static func users(fromExport path: String) throws -> [User] {
+        let (columns, paths) = try header(of: path)
+        var users: [User] = []
+        try readRows(of: path, columns: columns) { record in
+            if let user = user(columns: paths, values: record.strings) { users.append(user) }
+        }
+        return users
+    }
+
+    /// The users of an export file, as ``users(fromExport:)`` gives them (later duplicates of an
+    /// id replacing earlier ones), packed straight from the rows (see ``UserTableSeeder``).
+    static func table(fromExport path: String) throws -> UserTable {
+        let (columns, paths) = try header(of: path)
+        var seeder = UserTableSeeder(paths: paths)
+        seeder.table.reserveCapacity(ExportReader(sources: [.file(path)]).estimatedLineCount())
+        try readRows(of: path, columns: columns) { seeder.add($0) }
+        return seeder.table
+    }
+
+    /// The header's distinct columns, and the path each stands for (aliases resolved).
+    private static func header(of path: String) throws -> (columns: [String], paths: [String]) {
         var columns: [String] = []
         for name in try ExportHeader.columns(ofFile: path) where !columns.contains(name) {
             columns.append(name)
@@ -71,16 +92,15 @@ enum UserSeed {
         guard columns.contains("user_id") else {
             throw EmulatorError.unreadableExport(path: path, reason: "no user_id column")
         }
-        let paths = columns.map { aliases[$0] ?? $0 }
-        var users: [User] = []
+        return (columns, columns.map { aliases[$0] ?? $0 })
+    }
+
+    private static func readRows(of path: String, columns: [String], onRecord: (ExportRecord) -> Void) throws {
         do {
             let reader = ExportReader(sources: [.file(path)], dialect: CSVDialect(), userIDColumn: "user_id")
-            _ = try reader.read(columns: columns, required: ["user_id"], onRejected: nil) { row in
-                if let user = user(columns: paths, values: row.values) { users.append(user) }
-            }
+            _ = try reader.readRecords(columns: columns, required: ["user_id"], onRejected: nil, onRecord: onRecord)
         } catch let error as ExportError {
             throw EmulatorError.unreadableExport(path: path, reason: error.description)
         }
-        return users
     }
 }

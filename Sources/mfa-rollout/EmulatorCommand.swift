@@ -142,7 +142,7 @@ struct EmulatorCommand: AsyncParsableCommand {
             configuration.seed = .generated(count: generate, seed: seed)
         }
         let server = try EmulatorServer(configuration: configuration)
-        let userCount = await server.store.allUsers().count
+        let userCount = await server.store.userCount
         let host = self.host
         try await server.run(handleSignals: true) { port in
             // Unbuffered, so scripts reading a pipe see the URL at once.
