@@ -43,7 +43,7 @@ cc -O2 -o "$work/libcsv_baseline" scripts/bench/libcsv_baseline.c -lcsv
 . scripts/lib/emulator.sh
 trap 'emulator_stop' EXIT INT TERM
 export MFA_ROLLOUT_STATE_DIR="$work/state"
-rm -rf "$work/state" "$work/emit" "$work"/plan.json* "$work"/undo.json
+rm -rf "$work/state" "$work/state-baseline" "$work/emit" "$work"/plan.json* "$work"/baseline.journal.sqlite* "$work"/undo.json
 timed() { python3 scripts/bench/timed.py "$@"; }
 rows=()
 
