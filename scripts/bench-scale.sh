@@ -10,7 +10,7 @@
 #   scripts/bench-scale.sh [N] [APPLY_SECONDS]
 # BENCH_CONFIG=debug uses the debug build (scripts/bench-smoke.sh runs this tiny, to check that
 # it still works); BENCH_BIN=PATH times another mfa-rollout binary (an older build, to compare);
-# BENCH_BASELINE=PATH also runs apply and status with that binary, against the same emulator
+# BENCH_BASE_BIN=PATH also runs apply and status with that binary, against the same emulator
 # and plan in the same run (apply's start and throughput, before and after).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -76,18 +76,18 @@ apply_wall=$(cut -d'|' -f2 <<<"$apply_row")
 done_count=$("$bin" status "$work/plan.json" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["counts"]["done"])')
 rows+=("$(timed "status (journal)" -- "$bin" status "$work/plan.json")")
 rows+=("$(timed undo -- "$bin" undo "$work/plan.json" --out "$work/undo.json")")
-if [ -n "${BENCH_BASELINE:-}" ]; then
+if [ -n "${BENCH_BASE_BIN:-}" ]; then
   # The same apply and status with another build (an older one), against the same emulator in
   # the same run, with its own journal and state directory; it runs second, on flags the first
   # apply already set (the same requests, answered the same way).
   baseline_row="$(timed "apply ${apply_seconds} s (baseline build)" --interrupt-after "$apply_seconds" --ok 0,1,4 \
     --stdout "$work/apply-summary-baseline.json" -- \
-    env AUTH0_CLIENT_SECRET=emulator-secret MFA_ROLLOUT_STATE_DIR="$work/state-baseline" "$BENCH_BASELINE" apply \
+    env AUTH0_CLIENT_SECRET=emulator-secret MFA_ROLLOUT_STATE_DIR="$work/state-baseline" "$BENCH_BASE_BIN" apply \
     "$work/plan.json" --journal "$work/baseline.journal.sqlite" --approve "$fingerprint" \
     --domain "$tenant" --allow-http --client-id emulator-client --rate 100000 --burst 1000 --concurrency 16 \
     --json)"
   rows+=("$baseline_row")
-  rows+=("$(timed "status (journal, baseline build)" -- "$BENCH_BASELINE" status "$work/plan.json" \
+  rows+=("$(timed "status (journal, baseline build)" -- "$BENCH_BASE_BIN" status "$work/plan.json" \
     --journal "$work/baseline.journal.sqlite")")
 fi
 emulator_stop
@@ -105,7 +105,7 @@ print(f"{sys.argv[3]}: {summary['done_this_run']} done in {elapsed:.1f} s of sen
 PY
 }
 apply_line "$work/apply-summary.json" "$apply_wall" apply
-if [ -n "${BENCH_BASELINE:-}" ]; then
+if [ -n "${BENCH_BASE_BIN:-}" ]; then
   apply_line "$work/apply-summary-baseline.json" "$(cut -d'|' -f2 <<<"$baseline_row")" "apply (baseline build)"
 fi
 printf '%-32s %10s %14s\n' "step" "time" "peak memory"

@@ -10,6 +10,6 @@ echo "bench-smoke: scripts/bench-apply.sh with 30 operations" >&2
 SKIP_SDK="${SKIP_SDK:-0}" scripts/bench-apply.sh 30
 echo "bench-smoke: scripts/bench-scale.sh at 300 users, apply for 3 s" >&2
 # The debug build as its own baseline: checks the before/after path, not a difference.
-BENCH_CONFIG=debug BENCH_BASELINE="$(swift build --show-bin-path)/mfa-rollout" scripts/bench-scale.sh 300 3
+BENCH_CONFIG=debug BENCH_BASE_BIN="$(swift build --show-bin-path)/mfa-rollout" scripts/bench-scale.sh 300 3
 echo "bench-smoke: scripts/bench-emulator.sh at 300 users, one round" >&2
 BENCH_CONFIG=debug scripts/bench-emulator.sh 300 1
