@@ -15,26 +15,12 @@ rounds=${2:-3}
 work=.build-bench
 mkdir -p "$work"
 
-[ -f /usr/include/csv.h ] || { echo "bench-emulator: libcsv-dev is missing (scripts/test.sh installs it)" >&2; exit 1; }
-
-export_file="$work/users-$n.csv"
-if [ ! -f "$export_file" ]; then
-  echo "bench-emulator: generating $n rows into $export_file" >&2
-  python3 scripts/lib/generate_export.py --rows "$n" --seed 7 --out "$export_file"
-fi
-
-if [ -n "${BENCH_BIN:-}" ]; then
-  bin=$BENCH_BIN
-elif [ "${BENCH_CONFIG:-release}" = debug ]; then
-  swift build --product mfa-rollout >&2
-  bin="$(swift build --show-bin-path)/mfa-rollout"
-else
-  echo "bench-emulator: building (release)" >&2
-  scratch=${BENCH_SCRATCH:-.build-release}
-  swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product mfa-rollout >&2
-  bin="$(swift build -c release --static-swift-stdlib --scratch-path "$scratch" --show-bin-path)/mfa-rollout"
-fi
-cc -O2 -o "$work/libcsv_baseline" scripts/bench/libcsv_baseline.c -lcsv
+name=bench-emulator
+. scripts/lib/bench.sh
+bench_require_libcsv
+export_file=$(bench_export "$n")
+bin=$(bench_binary)
+bench_baseline "$work"
 
 options="emulator --host 127.0.0.1 --port 0 --users $export_file"
 commands=("libcsv-bare=$work/libcsv_baseline $export_file")

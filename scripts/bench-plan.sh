@@ -12,31 +12,13 @@ rounds=${2:-5}
 work=.build-bench
 mkdir -p "$work"
 
-[ -f /usr/include/csv.h ] || { echo "bench-plan: libcsv-dev is missing (scripts/test.sh installs it)" >&2; exit 1; }
-
-export_file="$work/users-$rows.csv"
-if [ ! -f "$export_file" ]; then
-  echo "bench-plan: generating $rows rows into $export_file" >&2
-  python3 scripts/lib/generate_export.py --rows "$rows" --seed 7 --out "$export_file"
-fi
+name=bench-plan
+. scripts/lib/bench.sh
+bench_require_libcsv
+export_file=$(bench_export "$rows")
 echo "bench-plan: export $(du -h "$export_file" | cut -f1), $(wc -l < "$export_file") lines" >&2
-
-if [ -n "${BENCH_BIN:-}" ]; then
-  # Another build to time (an older one, to compare).
-  bin=$BENCH_BIN
-elif [ "${BENCH_CONFIG:-release}" = debug ]; then
-  # For a smoke run (scripts/bench-smoke.sh): the debug build the tests use; timings mean nothing.
-  swift build --product mfa-rollout >&2
-  bin="$(swift build --show-bin-path)/mfa-rollout"
-else
-  echo "bench-plan: building (release)" >&2
-  # A scratch path of its own, so the benchmark's release build never fights the debug build.
-  # Built as a release binary is shipped: with the Swift runtime and Foundation linked in
-  # (--static-swift-stdlib), which spares every run the loading of some twenty shared libraries.
-  swift build -c release --static-swift-stdlib --scratch-path .build-release --product mfa-rollout >&2
-  bin="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/mfa-rollout"
-fi
-cc -O2 -o "$work/libcsv_baseline" scripts/bench/libcsv_baseline.c -lcsv
+bin=$(bench_binary)
+bench_baseline "$work"
 
 python3 scripts/bench/measure.py "$rounds" \
   "libcsv-bare=$work/libcsv_baseline $export_file" \
