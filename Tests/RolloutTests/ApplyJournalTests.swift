@@ -12,10 +12,14 @@ struct ApplyJournalTests {
             error: status == .done ? nil : "no such user", valueBefore: .absent, valueBeforeObserved: false)
     }
 
+    /// A journal's path in a new temporary directory.
+    static func journalPath() throws -> String {
+        try Fixture.temporaryDirectory().appendingPathComponent("j.sqlite").path
+    }
+
     @Test("a new journal holds no operation rows: every operation is pending until it is sent")
     func lazyRows() async throws {
-        let directory = try Fixture.temporaryDirectory()
-        let path = directory.appendingPathComponent("j.sqlite").path
+        let path = try Self.journalPath()
         let plan = Fixture.enableAll(5).plan
         let journal = try ApplyJournal.open(path: path, plan: plan, tenant: Fixture.tenant)
         #expect(try journal.records().isEmpty)
@@ -40,8 +44,7 @@ struct ApplyJournalTests {
 
     @Test("an index beyond the plan, or finishing what was never sent, is refused")
     func misuse() async throws {
-        let directory = try Fixture.temporaryDirectory()
-        let path = directory.appendingPathComponent("j.sqlite").path
+        let path = try Self.journalPath()
         let plan = Fixture.enableAll(3).plan
         let journal = try ApplyJournal.open(path: path, plan: plan, tenant: Fixture.tenant)
         await #expect(throws: JournalError.self) { try await journal.markInFlight(3, plan.operations[0]) }
@@ -52,8 +55,7 @@ struct ApplyJournalTests {
 
     @Test("a journal recording another operation count is refused")
     func operationCountMismatch() throws {
-        let directory = try Fixture.temporaryDirectory()
-        let path = directory.appendingPathComponent("j.sqlite").path
+        let path = try Self.journalPath()
         let plan = Fixture.enableAll(3).plan
         do { _ = try ApplyJournal.open(path: path, plan: plan, tenant: Fixture.tenant) }
         let queue = try DatabaseQueue(path: path)
@@ -101,8 +103,7 @@ struct ApplyJournalTests {
 
     @Test("a schema 1 journal (a row for every operation) reads and resumes as before")
     func schemaOne() async throws {
-        let directory = try Fixture.temporaryDirectory()
-        let path = directory.appendingPathComponent("j.sqlite").path
+        let path = try Self.journalPath()
         let plan = Fixture.enableAll(5).plan
         try Self.schemaOneJournal(
             at: path, plan: plan, statuses: ["done", "pending", "in-flight", "failed", "skipped-drift"])
