@@ -6,7 +6,8 @@ import NIOCore
 /// starts with the gzip magic bytes `1f 8b` (whatever the file is called), and hashing the
 /// bytes as stored with SHA-256 on the way.
 ///
-/// Memory is two or three buffers of `chunkSize` bytes, whatever the size of the input.
+/// Memory is a fixed number of buffers of `chunkSize` bytes (a ring of them when the file is
+/// read ahead, see ``ConcurrentSHA256``), whatever the size of the input.
 struct ExportInput {
     let source: ExportSource
     let chunkSize: Int

@@ -38,9 +38,11 @@ final class ConcurrentSHA256: @unchecked Sendable {
     private var digest: SHA256.Digest?
     private let input: (fd: Int32, name: String)?
 
+    /// `bufferCount` chunks of read-ahead let the hashing thread run while the parser waits on
+    /// the deciding thread, instead of waiting too (see `DecisionPipeline`).
     /// - Parameter input: a regular file's descriptor (and display name for errors) to read
     ///   ahead from; nil when the caller reads.
-    init(chunkSize: Int, bufferCount: Int = 16, readingAhead input: (fd: Int32, name: String)? = nil) {
+    init(chunkSize: Int, bufferCount: Int = 32, readingAhead input: (fd: Int32, name: String)? = nil) {
         wakeBatch = max(bufferCount / 2, 1)
         buffers = (0..<bufferCount).map { _ in .allocate(byteCount: chunkSize, alignment: 16) }
         counts = Array(repeating: 0, count: bufferCount)

@@ -24,7 +24,11 @@ final class DecisionPipeline: @unchecked Sendable {
     private let decide: @Sendable (RecordBatch) throws -> Void
 
     /// Starts the deciding thread; `decide` is called on it with each full batch, in order.
-    init(slots: Int, batchCount: Int = 4, decide: @escaping @Sendable (RecordBatch) throws -> Void) {
+    ///
+    /// Three threads share two cores while planning (reading, deciding, hashing the export);
+    /// with too few batches between reader and decider, whichever is ahead soon waits, and a
+    /// core idles. Eight measured better than four: see `scripts/bench-plan.sh`.
+    init(slots: Int, batchCount: Int = 8, decide: @escaping @Sendable (RecordBatch) throws -> Void) {
         self.decide = decide
         current = RecordBatch(slots: slots)
         free = (1..<max(batchCount, 2)).map { _ in RecordBatch(slots: slots) }

@@ -1,4 +1,5 @@
 import CLibPCRE2
+import Synchronization
 
 /// A `matches:` pattern compiled by PCRE2, with its JIT where the platform has one: what the
 /// planner runs on every row's value, from the value's bytes (no `String` is made).
@@ -13,6 +14,11 @@ final class PCRE2Pattern: @unchecked Sendable {
     private let code: OpaquePointer
     /// Whether the JIT compiled the pattern (else PCRE2's interpreter runs it).
     let isJITCompiled: Bool
+    /// A match data block kept for the next match (its address; 0 for none). Planning matches
+    /// row after row on one thread, and making and freeing a block each time cost more than
+    /// many matches; taken and given back atomically, so matches on other threads at the same
+    /// moment make their own.
+    private let spare = Atomic<UInt>(0)
 
     /// Why a pattern did not compile: PCRE2's message, and the byte offset in the pattern.
     struct CompileError: Error, CustomStringConvertible {
@@ -44,15 +50,23 @@ final class PCRE2Pattern: @unchecked Sendable {
     }
 
     deinit {
+        if let data = OpaquePointer(bitPattern: spare.load(ordering: .acquiring)) { pcre2_match_data_free_8(data) }
         pcre2_code_free_8(code)
     }
 
     /// Whether the pattern matches anywhere in the UTF-8 `value`.
     func matches(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let data = pcre2_match_data_create_from_pattern_8(code, nil) else {
+        guard
+            let data = OpaquePointer(bitPattern: spare.exchange(0, ordering: .acquiring))
+                ?? pcre2_match_data_create_from_pattern_8(code, nil)
+        else {
             fatalError("out of memory matching a policy pattern")
         }
-        defer { pcre2_match_data_free_8(data) }
+        defer {
+            if !spare.compareExchange(expected: 0, desired: UInt(bitPattern: data), ordering: .releasing).exchanged {
+                pcre2_match_data_free_8(data)
+            }
+        }
         // An empty value has no base address; PCRE2 needs one.
         let empty: UInt8 = 0
         return withUnsafePointer(to: empty) { fallback in

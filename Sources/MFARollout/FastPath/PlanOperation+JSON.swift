@@ -69,12 +69,10 @@ extension OperationFields {
 
     /// Appends the operation as one JSON object.
     func appendJSON(to out: inout [UInt8]) {
-        out.append(addingCapacity: jsonCapacity) { span in
-            span.withUnsafeMutableBufferPointer { buffer, initialized in
-                var json = JSONOutput(buffer.baseAddress!, at: initialized)
-                writeJSON(to: &json)
-                initialized = json.position
-            }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: jsonCapacity) { buffer in
+            var json = JSONOutput(buffer.baseAddress!, at: 0)
+            writeJSON(to: &json)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<json.position]))
         }
     }
 }

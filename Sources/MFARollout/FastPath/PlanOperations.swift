@@ -109,16 +109,18 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
     /// The bytes behind a `PlanOperations`. Filled by one `Builder`, never changed once
     /// `finish` has handed it out (hence `@unchecked Sendable`).
     final class Storage: @unchecked Sendable {
-        fileprivate(set) var text: UnsafeMutablePointer<UInt8>
-        fileprivate var textCount = 0
-        fileprivate var textCapacity: Int
-        fileprivate(set) var entries: UnsafeMutablePointer<Entry>
-        fileprivate(set) var count = 0
-        fileprivate var entryCapacity: Int
+        // Written by one builder on one thread, read-only once finished: the runtime's
+        // exclusivity checks (`@exclusivity(unchecked)`) would run on every operation.
+        @exclusivity(unchecked) fileprivate(set) var text: UnsafeMutablePointer<UInt8>
+        @exclusivity(unchecked) fileprivate var textCount = 0
+        @exclusivity(unchecked) fileprivate var textCapacity: Int
+        @exclusivity(unchecked) fileprivate(set) var entries: UnsafeMutablePointer<Entry>
+        @exclusivity(unchecked) fileprivate(set) var count = 0
+        @exclusivity(unchecked) fileprivate var entryCapacity: Int
         /// The distinct reasons, connections and files: where each lies in `text`, and as
         /// `String`s.
-        fileprivate var table: [(start: Int, length: Int)] = []
-        fileprivate var tableStrings: [String] = []
+        @exclusivity(unchecked) fileprivate var table: [(start: Int, length: Int)] = []
+        @exclusivity(unchecked) fileprivate var tableStrings: [String] = []
 
         init() {
             textCapacity = 4096
@@ -174,21 +176,32 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
                         desired: entry.sourceDesired < 0 ? nil : tableBytes(entry.sourceDesired)))
         }
 
-        /// Copies `bytes` to the end of `text` and returns where they start.
-        fileprivate func appendText(_ parts: UnsafeBufferPointer<UInt8>...) -> Int {
+        /// Copies `first`, `second` and `third` to the end of `text`, back to back, and returns
+        /// where they start. Three parameters, not a variadic one: that would allocate an
+        /// array for every operation.
+        fileprivate func appendText(
+            _ first: UnsafeBufferPointer<UInt8>, _ second: UnsafeBufferPointer<UInt8> = .init(start: nil, count: 0),
+            _ third: UnsafeBufferPointer<UInt8> = .init(start: nil, count: 0)
+        ) -> Int {
             let start = textCount
-            let total = parts.reduce(0) { $0 + $1.count }
+            let total = first.count + second.count + third.count
             if textCount + total > textCapacity {
                 var capacity = textCapacity * 2
                 while textCount + total > capacity { capacity *= 2 }
                 text = Self.grow(text, to: capacity)
                 textCapacity = capacity
             }
-            for part in parts where part.count > 0 {
-                (text + textCount).update(from: part.baseAddress!, count: part.count)
-                textCount += part.count
-            }
+            copy(first)
+            copy(second)
+            copy(third)
             return start
+        }
+
+        @inline(__always)
+        private func copy(_ part: UnsafeBufferPointer<UInt8>) {
+            guard let source = part.baseAddress, part.count > 0 else { return }
+            (text + textCount).update(from: source, count: part.count)
+            textCount += part.count
         }
 
         fileprivate func appendEntry(_ entry: Entry) {
@@ -203,16 +216,17 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
 
     /// Collects operations one at a time into a `PlanOperations`.
     ///
-    /// Used by one thread at a time. After `finish`, the builder must not be used again.
+    /// Used by one thread at a time (hence `@exclusivity(unchecked)` on its state, updated per
+    /// operation). After `finish`, the builder must not be used again.
     package final class Builder {
-        private var storage = Storage()
-        private var finished = false
+        private let storage = Storage()
+        @exclusivity(unchecked) private var finished = false
         /// False when each operation is wanted only until the next call (written and
         /// fingerprinted, then dropped): memory then stays that of one operation.
         private let retaining: Bool
         /// Where the last table string ends in `storage.text`; without `retaining`, each
         /// operation's text goes there, over the one before.
-        private var tableEnd = 0
+        @exclusivity(unchecked) private var tableEnd = 0
 
         package init(retaining: Bool = true) {
             self.retaining = retaining

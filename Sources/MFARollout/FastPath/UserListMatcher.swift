@@ -98,6 +98,10 @@ final class UserListMatcher: @unchecked Sendable {
 /// over a power-of-two table at most half full, each slot the hash, the bits and the place of
 /// its string in one pool. With `ignoringASCIICase`, the members are lowercase and a value is
 /// looked up as if lowercased (eight bytes at a time, nothing copied).
+///
+/// Lists are short and nearly every value looked up is in none of them, so a 4096-bit filter
+/// over each member's length and last eight bytes turns most values away before they are
+/// hashed whole.
 struct ByteStringTable: ~Copyable {
     private struct Slot {
         /// 0: empty (stored hashes have their top bit set).
@@ -109,6 +113,9 @@ struct ByteStringTable: ~Copyable {
 
     private let slots: UnsafeMutableBufferPointer<Slot>
     private let pool: UnsafeMutableBufferPointer<UInt8>
+    /// Bit `filterBit(member)` is set for every member.
+    private let filter: UnsafeMutableBufferPointer<UInt64>
+    private static let filterWords = 64
     private let mask: Int
     private let ignoringASCIICase: Bool
 
@@ -120,6 +127,8 @@ struct ByteStringTable: ~Copyable {
         slots.initialize(repeating: Slot())
         let pool = UnsafeMutableBufferPointer<UInt8>.allocate(
             capacity: max(1, members.reduce(0) { $0 + $1.0.utf8.count }))
+        let filter = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: Self.filterWords)
+        filter.initialize(repeating: 0)
         var used = 0
         for (member, bits) in members {
             let start = used
@@ -128,6 +137,8 @@ struct ByteStringTable: ~Copyable {
                 used += 1
             }
             let bytes = UnsafeBufferPointer(rebasing: pool[start..<used])
+            let bit = Self.filterBit(bytes, lowering: ignoringASCIICase)
+            filter[bit >> 6] |= 1 << UInt64(bit & 63)
             let hash = Self.hash(bytes, lowering: ignoringASCIICase)
             var index = Int(truncatingIfNeeded: hash) & (capacity - 1)
             while slots[index].hash != 0 {
@@ -143,18 +154,22 @@ struct ByteStringTable: ~Copyable {
         }
         self.slots = slots
         self.pool = pool
+        self.filter = filter
         mask = capacity - 1
     }
 
     deinit {
         slots.deallocate()
         pool.deallocate()
+        filter.deallocate()
     }
 
     /// The bits of the member `bytes` (ASCII) equals, byte for byte or ignoring ASCII case;
     /// 0 when none does.
     @inline(__always)
     func lists(holding bytes: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        let bit = Self.filterBit(bytes, lowering: ignoringASCIICase)
+        if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return 0 }
         let hash = Self.hash(bytes, lowering: ignoringASCIICase)
         var index = Int(truncatingIfNeeded: hash) & mask
         while true {
@@ -184,6 +199,22 @@ struct ByteStringTable: ~Copyable {
         let atLeastA = word &+ 0x3F3F_3F3F_3F3F_3F3F
         let pastZ = word &+ 0x2525_2525_2525_2525
         return word | ((atLeastA ^ pastZ) & 0x8080_8080_8080_8080) >> 2
+    }
+
+    /// The filter's bit for `bytes` (ASCII): a hash of the length and the last eight bytes
+    /// (lowercased with `lowering`), which tell apart most ids and emails of one length.
+    @inline(__always)
+    private static func filterBit(_ bytes: UnsafeBufferPointer<UInt8>, lowering: Bool) -> Int {
+        let count = bytes.count
+        var word: UInt64 = 0
+        if count >= 8 {
+            word = UnsafeRawPointer(bytes.baseAddress!).loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        } else {
+            for k in 0..<count { word |= UInt64(bytes[k]) << UInt64(8 * k) }
+        }
+        if lowering { word = lowered(word) }
+        let mixed = (word ^ (UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9
+        return Int(truncatingIfNeeded: mixed >> 52) & (filterWords * 64 - 1)
     }
 
     /// A multiply-and-fold hash of eight bytes at a time, top bit set. The table is built from

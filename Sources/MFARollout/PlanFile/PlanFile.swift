@@ -66,10 +66,26 @@ package enum PlanFile {
     /// One operation's line, after a comma unless it is the first.
     @inline(__always)
     static func appendOperation(_ operation: OperationFields, first: Bool, to text: inout [UInt8]) {
-        if !first { text.append(UInt8(ascii: ",")) }
-        text.append(UInt8(ascii: "\n"))
-        for _ in 0..<4 { text.append(UInt8(ascii: " ")) }
-        operation.appendJSON(to: &text)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: operationCapacity(operation)) { line in
+            var json = JSONOutput(line.baseAddress!, at: 0)
+            writeOperation(operation, first: first, to: &json)
+            text.append(contentsOf: UnsafeBufferPointer(rebasing: line[..<json.position]))
+        }
+    }
+
+    /// The most bytes `writeOperation` writes for `operation`.
+    @inline(__always)
+    static func operationCapacity(_ operation: OperationFields) -> Int {
+        6 + operation.jsonCapacity
+    }
+
+    /// One operation's line, after a comma unless it is the first; `json` must have
+    /// `operationCapacity(operation)` bytes of room.
+    @inline(__always)
+    static func writeOperation(_ operation: OperationFields, first: Bool, to json: inout JSONOutput) {
+        if !first { json.byte(UInt8(ascii: ",")) }
+        json.raw("\n    ")
+        operation.writeJSON(to: &json)
     }
 
     /// What follows the operations: their closing bracket, `rejected` one a line, then the

@@ -24,7 +24,11 @@ extension PlanFile {
         /// The file being written (unnamed until `finish`, where the system allows), while it is.
         private var file: AtomicFile.Temporary?
         private var fd: Int32 { file?.descriptor ?? -1 }
-        @exclusivity(unchecked) private var buffer: [UInt8] = []
+        /// What is written but not yet hashed and sent to the file: raw memory, so that an
+        /// operation's JSON is written straight into it.
+        @exclusivity(unchecked) private var buffer: UnsafeMutablePointer<UInt8>
+        @exclusivity(unchecked) private var buffered = 0
+        @exclusivity(unchecked) private var bufferCapacity: Int
         @exclusivity(unchecked) private var count = 0
         @exclusivity(unchecked) private var offset = 0
         @exclusivity(unchecked) private var hasher = Fingerprint.Hasher()
@@ -41,6 +45,8 @@ extension PlanFile {
         package init(path: String?, heading: PlanHeading) throws(PlanFileError) {
             self.path = path
             self.heading = heading
+            bufferCapacity = PlanFile.chunkSize + 64 * 1024
+            buffer = .allocate(capacity: bufferCapacity)
             if let path {
                 do {
                     file = try AtomicFile.Temporary(for: path)
@@ -49,11 +55,13 @@ extension PlanFile {
                 }
                 previous = Self.openRegularFile(path)
             }
-            buffer.reserveCapacity(PlanFile.chunkSize + 4096)
-            buffer.append(contentsOf: PlanFile.opening(heading))
+            append(PlanFile.opening(heading))
         }
 
-        deinit { abandon() }
+        deinit {
+            abandon()
+            buffer.deallocate()
+        }
 
         /// Adds the next operation.
         package func append(_ operation: PlanOperation) {
@@ -62,9 +70,33 @@ extension PlanFile {
 
         /// Adds the next operation, from its bytes.
         func append(_ operation: OperationFields) {
-            PlanFile.appendOperation(operation, first: count == 0, to: &buffer)
+            reserve(PlanFile.operationCapacity(operation))
+            var json = JSONOutput(buffer, at: buffered)
+            PlanFile.writeOperation(operation, first: count == 0, to: &json)
+            buffered = json.position
             count += 1
-            if buffer.count >= PlanFile.chunkSize { flush() }
+            if buffered >= PlanFile.chunkSize { flush() }
+        }
+
+        /// Appends `bytes` to what is buffered.
+        private func append(_ bytes: [UInt8]) {
+            guard !bytes.isEmpty else { return }
+            reserve(bytes.count)
+            bytes.withUnsafeBufferPointer { (buffer + buffered).update(from: $0.baseAddress!, count: $0.count) }
+            buffered += bytes.count
+        }
+
+        /// Makes room for `extra` more bytes in `buffer`.
+        @inline(__always)
+        private func reserve(_ extra: Int) {
+            guard buffered + extra > bufferCapacity else { return }
+            var capacity = bufferCapacity * 2
+            while buffered + extra > capacity { capacity *= 2 }
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            grown.update(from: buffer, count: buffered)
+            buffer.deallocate()
+            buffer = grown
+            bufferCapacity = capacity
         }
 
         /// Completes the file for the plan `outline` describes, whose operations are those
@@ -86,20 +118,20 @@ extension PlanFile {
                             "the plan has \(outline.operationCount) operations and its heading, but \(count) were written under \(heading == outline.heading ? "the same" : "another") heading"
                     )
                 }
-                buffer.append(contentsOf: PlanFile.closing(outline))
+                append(PlanFile.closing(outline))
                 flush()
                 var finished = outline
                 finished.fingerprint = hasher.finalize()
-                buffer.append(contentsOf: Fingerprint.trailer(finished.fingerprint))
+                append(Fingerprint.trailer(finished.fingerprint))
                 if let failure { throw PlanFileError.cannotWrite(path: name, reason: failure) }
                 ended = true
                 if let path, let file {
-                    write(buffer)
+                    write()
                     if let failure { throw PlanFileError.cannotWrite(path: path, reason: failure) }
                     self.file = nil  // `commit` closes it
                     try file.commit()
                 }
-                buffer = []
+                buffered = 0
                 return finished
             } catch let error as PlanFileError {
                 abandon()
@@ -120,7 +152,7 @@ extension PlanFile {
 
         /// Hashes the buffer and, with a path, writes it at the end of the file.
         private func flush() {
-            hasher.update(buffer)
+            hasher.update(UnsafeRawBufferPointer(start: buffer, count: buffered))
             if fd >= 0 {
                 // The rename in `finish` makes the kernel drop the replaced plan's cached
                 // pages there and then, at the very end. Dropped now, while planning, they
@@ -129,7 +161,7 @@ extension PlanFile {
                     mfa_drop_cached_pages(previous)
                     closePrevious()
                 }
-                write(buffer)
+                write()
                 // Start each 8 MiB on its way to disk now, so that `finish`'s fsync waits
                 // for the last few only.
                 if offset - writtenBack >= 8 << 20 {
@@ -137,7 +169,7 @@ extension PlanFile {
                     writtenBack = offset
                 }
             }
-            buffer.removeAll(keepingCapacity: true)
+            buffered = 0
         }
 
         private func closePrevious() {
@@ -155,13 +187,13 @@ extension PlanFile {
             return -1
         }
 
-        /// Writes all of `bytes` at the end of what is written; the first failure is kept
+        /// Writes what is buffered at the end of what is written; the first failure is kept
         /// for `finish`.
-        private func write(_ bytes: [UInt8]) {
+        private func write() {
             guard failure == nil, fd >= 0 else { return }
             do {
-                try POSIX.writeAll(bytes, to: fd, at: offset)
-                offset += bytes.count
+                try POSIX.writeAll(UnsafeRawBufferPointer(start: buffer, count: buffered), to: fd, at: offset)
+                offset += buffered
             } catch {
                 failure = error.reason
             }

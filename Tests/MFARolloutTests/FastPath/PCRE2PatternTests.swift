@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Testing
 
 @testable import MFARollout
@@ -46,6 +48,30 @@ struct PCRE2PatternTests {
             #expect(!error.message.isEmpty)
             #expect(error.description.contains("at character"))
         }
+    }
+
+    @Test("one pattern matched from many threads at once answers each as alone (the spare match block is shared)")
+    func concurrentMatches() throws {
+        let pattern = try PCRE2Pattern("^[a-z]+\\.[a-z]+@")
+        let reference = try SwiftRegexPattern("^[a-z]+\\.[a-z]+@")
+        let expected = Self.values.map { reference.matches($0) }
+        let values = Self.values
+        let wrong = Counter()
+        DispatchQueue.concurrentPerform(iterations: 8) { thread in
+            for round in 0..<2_000 {
+                let index = (thread + round) % values.count
+                if pattern.matches(values[index]) != expected[index] { wrong.add() }
+            }
+        }
+        #expect(wrong.value == 0)
+    }
+
+    /// A count several threads add to.
+    private final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        func add() { lock.withLock { count += 1 } }
+        var value: Int { lock.withLock { count } }
     }
 
     @Test("bytes that are not UTF-8 match nothing, and do not stop a match elsewhere in the value")
