@@ -78,39 +78,57 @@ final class ConditionProgram: @unchecked Sendable {
         roots.deallocate()
     }
 
+    /// What the tests of one row have read so far, kept from rule to rule: a column's date is
+    /// parsed once, however many tests read it (`within_days` and `after` on `last_login`).
+    /// Start a new one for each row.
+    struct RowMemo {
+        fileprivate var dateColumn: Int32 = -1
+        fileprivate var date: Double?
+    }
+
     /// Whether rule `rule`'s condition holds for `record`; `now` is seconds since 1970.
     @inline(__always)
     func matches(rule: Int, _ record: ExportRecord, now: Double) -> Bool {
-        evaluate(roots[rule], record, now)
+        var memo = RowMemo()
+        return matches(rule: rule, record, now: now, memo: &memo)
     }
 
-    private func evaluate(_ index: Int, _ record: ExportRecord, _ now: Double) -> Bool {
+    /// Whether rule `rule`'s condition holds for `record`, with what earlier rules read of the
+    /// same record in `memo`.
+    @inline(__always)
+    func matches(rule: Int, _ record: ExportRecord, now: Double, memo: inout RowMemo) -> Bool {
+        evaluate(roots[rule], record, now, &memo)
+    }
+
+    private func evaluate(_ index: Int, _ record: ExportRecord, _ now: Double, _ memo: inout RowMemo) -> Bool {
         let instruction = instructions[index]
         switch instruction.op {
         case .all:
             var child = index + 1
             while child < Int(instruction.end) {
-                if !evaluate(child, record, now) { return false }
+                if !evaluate(child, record, now, &memo) { return false }
                 child = Int(instructions[child].end)
             }
             return true
         case .any:
             var child = index + 1
             while child < Int(instruction.end) {
-                if evaluate(child, record, now) { return true }
+                if evaluate(child, record, now, &memo) { return true }
                 child = Int(instructions[child].end)
             }
             return false
         case .not:
-            return !evaluate(index + 1, record, now)
+            return !evaluate(index + 1, record, now, &memo)
         default:
-            return test(instruction, record.bytes(Int(instruction.column)), now)
+            return test(instruction, record.bytes(Int(instruction.column)), now, &memo)
         }
     }
 
     /// One column test; `value` is nil when the file has no such column.
     @inline(__always)
-    private func test(_ instruction: Instruction, _ value: UnsafeBufferPointer<UInt8>?, _ now: Double) -> Bool {
+    private func test(
+        _ instruction: Instruction, _ value: UnsafeBufferPointer<UInt8>?, _ now: Double, _ memo: inout RowMemo
+    ) -> Bool {
         switch instruction.op {
         case .exists:
             return (value.map { !$0.isEmpty } ?? false) == instruction.flag
@@ -141,13 +159,13 @@ final class ConditionProgram: @unchecked Sendable {
             default: return x == operand
             }
         case .within:
-            guard let t = ISO8601Timestamp.parse(value) else { return false }
+            guard let t = Self.date(value, column: instruction.column, &memo) else { return false }
             return t <= now && t >= now - instruction.operand
         case .before:
-            guard let t = ISO8601Timestamp.parse(value) else { return false }
+            guard let t = Self.date(value, column: instruction.column, &memo) else { return false }
             return t < instruction.operand
         case .after:
-            guard let t = ISO8601Timestamp.parse(value) else { return false }
+            guard let t = Self.date(value, column: instruction.column, &memo) else { return false }
             return t > instruction.operand
         case .isBool:
             guard let b = Self.boolean(value) else { return false }
@@ -155,6 +173,16 @@ final class ConditionProgram: @unchecked Sendable {
         case .all, .any, .not, .exists, .empty:
             return false  // handled above
         }
+    }
+
+    /// `value` (column `column`'s) as a date, parsed once a row.
+    @inline(__always)
+    private static func date(_ value: UnsafeBufferPointer<UInt8>, column: Int32, _ memo: inout RowMemo) -> Double? {
+        if memo.dateColumn == column { return memo.date }
+        let date = ISO8601Timestamp.parse(value)
+        memo.dateColumn = column
+        memo.date = date
+        return date
     }
 
     private func oneOf(_ instruction: Instruction, _ value: UnsafeBufferPointer<UInt8>) -> Bool {

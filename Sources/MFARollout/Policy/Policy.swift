@@ -135,7 +135,8 @@ package struct Policy: Sendable {
             if lists & 1 != 0 { return Decision(kind: .denyList) }
             if lists & 2 != 0 { return Decision(kind: .allowList) }
         }
-        for rule in 0..<decisionTable.count where program.matches(rule: rule, record, now: now) {
+        var memo = ConditionProgram.RowMemo()
+        for rule in 0..<decisionTable.count where program.matches(rule: rule, record, now: now, memo: &memo) {
             guard let percentage = decisionTable[rule].percentage, let hasher = rolloutHasher else {
                 return Decision(kind: .rule, rule: rule)
             }

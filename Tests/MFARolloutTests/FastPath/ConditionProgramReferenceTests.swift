@@ -142,9 +142,16 @@ struct ConditionProgramReferenceTests {
             let program = ConditionProgram(rules: rules)
             for _ in 0..<40 {
                 let row = (0..<columns).map { _ in Self.values.randomElement(using: &rng)! }
+                // Each rule alone, and the row's rules in turn sharing one memo as
+                // `Policy.decision` asks them (a date read by one rule is reused by the next).
+                var memo = ConditionProgram.RowMemo()
                 for (index, rule) in rules.enumerated() {
-                    let fast = ExportRecord.withValues(row) { program.matches(rule: index, $0, now: now) }
-                    if fast != Self.reference(rule, row, now: now) {
+                    let alone = ExportRecord.withValues(row) { program.matches(rule: index, $0, now: now) }
+                    let shared = ExportRecord.withValues(row) {
+                        program.matches(rule: index, $0, now: now, memo: &memo)
+                    }
+                    let expected = Self.reference(rule, row, now: now)
+                    if alone != expected || shared != expected {
                         disagreements.append("\(rule) on \(row.map { $0.map { "\"\($0)\"" } ?? "missing" })")
                     }
                 }
