@@ -56,11 +56,6 @@ package struct ExportReader {
     ///     more precise errors (the policy names the rule that reads a missing column).
     ///   - expectedLineCount: the inputs' line count as `estimatedLineCount()` gave it, for a
     ///     caller that needed it first (duplicate detection is sized by it); nil to estimate.
-    ///   - duplicates: when given, rows are not checked for duplicate ids here: every row that
-    ///     passes the other checks goes to `onRecord` (and `rows` counts it), and the caller
-    ///     must `admit` each one, in order, then `finish`, which hands every rejection, the
-    ///     reader's too, to `onRejected` (see ``DuplicateUserIDs``). Nothing is delivered to
-    ///     `onRejected` before that, and the summary's `rejected` is 0.
     ///   - onRecord: called once per accepted row; the record is valid only during the call.
     /// - Throws: `ExportError`, or what a callback threw. When it throws, rows already
     ///   delivered must be discarded by the caller: the read as a whole failed.
@@ -70,15 +65,12 @@ package struct ExportReader {
         onRejected: ((RejectedRow) throws -> Void)? = nil,
         onHeader: ((_ file: String, _ header: [String]) throws -> Void)? = nil,
         expectedLineCount: Int? = nil,
-        duplicates: DuplicateUserIDs? = nil,
         onRecord: (ExportRecord) throws -> Void
     ) throws -> ExportReadSummary {
         try withoutActuallyEscaping(onRecord) { onRecord in
             try readAll(
                 columns: columns, required: required, onRejected: onRejected, onHeader: onHeader,
-                duplicates: duplicates
-                    ?? DuplicateUserIDs(expectedLineCount: expectedLineCount ?? estimatedLineCount()),
-                checking: duplicates == nil, onRecord: onRecord)
+                expectedLineCount: expectedLineCount ?? estimatedLineCount(), onRecord: onRecord)
         }
     }
 
@@ -92,13 +84,14 @@ package struct ExportReader {
         columns: [String], required: Set<String>,
         onRejected: ((RejectedRow) throws -> Void)?,
         onHeader: ((_ file: String, _ header: [String]) throws -> Void)?,
-        duplicates: DuplicateUserIDs, checking: Bool,
+        expectedLineCount: Int,
         onRecord: @escaping (ExportRecord) throws -> Void
     ) throws -> ExportReadSummary {
         precondition(columns.contains(userIDColumn), "columns must include the user id column '\(userIDColumn)'")
         precondition(Set(columns).count == columns.count, "columns must not repeat a name")
-        duplicates.bind(reader: self, columns: columns, required: required, skipping: onRejected != nil)
-        let session = ReadSession(duplicates: duplicates, checking: checking, onRecord: onRecord)
+        let session = ReadSession(
+            reader: self, columns: columns, required: required, expectedLineCount: expectedLineCount,
+            onRejected: onRejected, onRecord: onRecord)
         for (sourceIndex, source) in sources.enumerated() {
             let name = source.displayName
             session.summary.files.append(name)
@@ -106,7 +99,7 @@ package struct ExportReader {
             session.sourceIndex = sourceIndex
             let parser = ExportCSVParser(
                 file: name, dialect: dialect, columns: columns, required: required, userIDColumn: userIDColumn,
-                sourceIndex: sourceIndex, fingerprinting: checking, prefetchInto: checking ? duplicates.seen : nil,
+                prefetchInto: session.seen,
                 onHeader: onHeader,
                 // `session` outlives `parser` (both end with this call); unmanaged, it costs no
                 // reference count per row.
@@ -121,10 +114,7 @@ package struct ExportReader {
             try parser.finish()
             session.summary.sha256[name] = digest
         }
-        if checking, let onRejected {
-            session.summary.rejected = try duplicates.finish(onRejected: onRejected)
-        }
-        return session.summary
+        return try session.deliverRejections()
     }
 
     /// Re-reads the file inputs `0...last` (standard input cannot be re-read) and returns where
@@ -142,7 +132,6 @@ package struct ExportReader {
             let parser = ExportCSVParser(
                 file: name, dialect: dialect, columns: columns, required: required, userIDColumn: userIDColumn,
                 accept: { record, fingerprint in
-                    guard let fingerprint else { return }
                     if wanted.contains(fingerprint) && found[fingerprint] == nil {
                         found[fingerprint] = ExportLocation(file: name, line: record.line)
                         if found.count == wanted.count { throw AllFound() }
@@ -162,39 +151,94 @@ package struct ExportReader {
     }
 }
 
-/// The state of one `ExportReader.read`: counts, and where ids and rejections go.
+/// The state of one `ExportReader.read`: ids seen, counts, rejections held for the end.
 /// A class so the per-row callbacks reach it without captured-variable boxes.
 private final class ReadSession {
-    let duplicates: DuplicateUserIDs
-    /// Whether rows are checked for duplicates here (else the caller admits them).
-    let checking: Bool
+    let reader: ExportReader
+    let columns: [String]
+    let required: Set<String>
+    let onRejected: ((RejectedRow) throws -> Void)?
     let onRecord: (ExportRecord) throws -> Void
+    let seen: UserIDHashSet
     @exclusivity(unchecked) var summary = ExportReadSummary()
+    @exclusivity(unchecked) var deferred: [PendingRejection] = []
+    @exclusivity(unchecked) var duplicates: Set<UserIDFingerprint> = []
     @exclusivity(unchecked) var file = ""
     @exclusivity(unchecked) var sourceIndex = 0
+    let userIDSlot: Int
 
-    init(duplicates: DuplicateUserIDs, checking: Bool, onRecord: @escaping (ExportRecord) throws -> Void) {
-        self.duplicates = duplicates
-        self.checking = checking
+    init(
+        reader: ExportReader, columns: [String], required: Set<String>, expectedLineCount lines: Int,
+        onRejected: ((RejectedRow) throws -> Void)?, onRecord: @escaping (ExportRecord) throws -> Void
+    ) {
+        self.reader = reader
+        self.columns = columns
+        self.required = required
+        self.onRejected = onRejected
         self.onRecord = onRecord
+        // Room for every estimated id at under 80 % load.
+        self.seen = UserIDHashSet(minimumCapacity: max(1024, lines + lines / 3))
+        self.userIDSlot = columns.firstIndex(of: reader.userIDColumn)!
     }
 
-    func accept(_ record: ExportRecord, fingerprint: UserIDFingerprint?) throws {
-        if checking {
-            guard try duplicates.admit(record, fingerprint: fingerprint ?? duplicates.fingerprint(record)) else {
-                return
+    func accept(_ record: ExportRecord, fingerprint: UserIDFingerprint) throws {
+        if _slowPath(!seen.insert(fingerprint)) {
+            let line = record.line
+            let userID = record.string(userIDSlot)!
+            if onRejected == nil {
+                let first = reader.locateFirstOccurrences(
+                    of: [fingerprint], columns: columns, required: required, through: sourceIndex)
+                throw ExportError(
+                    file: file, line: line, reason: .duplicateUserID(userID, firstSeen: first[fingerprint]))
             }
+            duplicates.insert(fingerprint)
+            deferred.append(
+                PendingRejection(
+                    file: file, line: line, userID: userID, reason: .duplicateUserID(userID, firstSeen: nil),
+                    fingerprint: fingerprint, sourceIndex: sourceIndex))
+            return
         }
         summary.rows += 1
         try onRecord(record)
     }
 
     func reject(line: Int, userID: String?, reason: ExportError.Reason) throws {
-        guard duplicates.skipping else {
+        if onRejected == nil {
             throw ExportError(file: file, line: line, reason: reason)
         }
-        duplicates.rejectedByReader(
+        deferred.append(
             PendingRejection(
                 file: file, line: line, userID: userID, reason: reason, fingerprint: nil, sourceIndex: sourceIndex))
     }
+
+    /// Locates first occurrences of duplicates in one extra pass, then reports every rejection.
+    func deliverRejections() throws -> ExportReadSummary {
+        guard let onRejected else { return summary }
+        var firstSeen: [UserIDFingerprint: ExportLocation] = [:]
+        if !duplicates.isEmpty {
+            let last = deferred.last { $0.fingerprint != nil }?.sourceIndex ?? reader.sources.count - 1
+            firstSeen = reader.locateFirstOccurrences(
+                of: duplicates, columns: columns, required: required, through: last)
+        }
+        for pending in deferred {
+            var reason = pending.reason
+            if let fingerprint = pending.fingerprint, case .duplicateUserID(let id, _) = reason {
+                reason = .duplicateUserID(id, firstSeen: firstSeen[fingerprint])
+            }
+            summary.rejected += 1
+            try onRejected(
+                RejectedRow(file: pending.file, line: pending.line, userID: pending.userID, reason: reason.description))
+        }
+        return summary
+    }
+}
+
+/// A rejection held until the end of a read (see `ExportReader.read`).
+private struct PendingRejection {
+    var file: String
+    var line: Int
+    var userID: String?
+    var reason: ExportError.Reason
+    var fingerprint: UserIDFingerprint?
+    var sourceIndex: Int
 }

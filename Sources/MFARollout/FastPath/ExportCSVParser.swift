@@ -38,9 +38,6 @@ private func exportUserIDParsed(_ context: UnsafeMutableRawPointer?, _ data: Uns
     }
 }
 
-/// The user id field was just parsed, by a parser that does not fingerprint ids.
-private func exportUserIDIgnored(_ context: UnsafeMutableRawPointer?, _ data: UnsafePointer<UInt8>?, _ length: Int) {}
-
 private func exportRecordCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
     let fields = context.unsafelyUnwrapped.assumingMemoryBound(to: mfa_fields.self)
     let state = fields.pointee.context.unsafelyUnwrapped.assumingMemoryBound(to: CSVRowState.self)
@@ -66,10 +63,9 @@ private func exportRecordCallback(_ terminator: Int32, _ context: UnsafeMutableR
 /// Only the requested columns are copied out of libcsv's buffer (others are skipped by field
 /// index in the C callback); no value becomes a `String` here (see `ExportRecord`).
 final class ExportCSVParser {
-    /// A row whose requested values passed the row-level checks except duplicates, with its user
-    /// id's fingerprint (nil when the parser was made not to fingerprint); the record is valid
-    /// only during the call.
-    typealias AcceptRow = (_ record: ExportRecord, _ fingerprint: UserIDFingerprint?) throws -> Void
+    /// A row whose requested values passed the row-level checks except duplicates; the record
+    /// is valid only during the call.
+    typealias AcceptRow = (_ record: ExportRecord, _ fingerprint: UserIDFingerprint) throws -> Void
     /// A row-level problem: line, user id if readable, reason.
     typealias RejectRow = (_ line: Int, _ userID: String?, _ reason: ExportError.Reason) throws -> Void
 
@@ -80,8 +76,6 @@ final class ExportCSVParser {
     let required: Set<String>
     let userIDColumn: String
     let userIDSlot: Int
-    /// Whether accepted rows come with their user id's fingerprint.
-    let fingerprinting: Bool
 
     private var parser = UnsafeMutablePointer<csv_parser>.allocate(capacity: 1)
     private let fields = UnsafeMutablePointer<mfa_fields>.allocate(capacity: 1)
@@ -111,15 +105,13 @@ final class ExportCSVParser {
 
     init(
         file: String, dialect: CSVDialect, columns: [String], required: Set<String>,
-        userIDColumn: String, sourceIndex: Int = 0, fingerprinting: Bool = true,
-        prefetchInto table: UserIDHashSet? = nil,
+        userIDColumn: String, prefetchInto table: UserIDHashSet? = nil,
         onHeader: ((_ file: String, _ header: [String]) throws -> Void)? = nil,
         accept: @escaping AcceptRow, reject: @escaping RejectRow
     ) {
         self.onHeader = onHeader
         self.file = file
-        self.sourceName = SourceName(file, index: sourceIndex)
-        self.fingerprinting = fingerprinting
+        self.sourceName = SourceName(file)
         self.columns = columns
         self.required = required.union([userIDColumn])
         self.userIDColumn = userIDColumn
@@ -144,8 +136,6 @@ final class ExportCSVParser {
         spanStart.initialize(repeating: 0, count: slotCount)
         spanLength = .allocate(capacity: slotCount)
         spanLength.initialize(repeating: -1, count: slotCount)
-        let keyFieldParsed: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<UInt8>?, Int) -> Void =
-            fingerprinting ? exportUserIDParsed : exportUserIDIgnored
         guard let bytes = POSIX.allocate(initialBytes) else { fatalError("out of memory reading \(file)") }
         fields.initialize(
             to: mfa_fields(
@@ -156,7 +146,7 @@ final class ExportCSVParser {
                 span_start: spanStart, span_length: spanLength,
                 strip_quote: dialect.auth0Escaping == .on ? 1 : 0, quoted_slots: 0, high_bits: 0,
                 key_field: -1, key_has_control: 0, header_field: exportHeaderField,
-                key_field_parsed: keyFieldParsed,
+                key_field_parsed: exportUserIDParsed,
                 context: UnsafeMutableRawPointer(row)))
         self.table = table
     }
@@ -437,11 +427,9 @@ final class ExportCSVParser {
             try reject(line, record.string(userIDSlot), .unroutableUserID(column: userIDColumn))
             return
         }
-        let fingerprint: UserIDFingerprint? =
-            !fingerprinting
-            ? nil
-            : row.pointee.fingerprintReady
-                ? row.pointee.fingerprint : UserIDFingerprint(UnsafeRawBufferPointer(userIDBytes))
+        let fingerprint =
+            row.pointee.fingerprintReady
+            ? row.pointee.fingerprint : UserIDFingerprint(UnsafeRawBufferPointer(userIDBytes))
         try accept(record, fingerprint)
     }
 }

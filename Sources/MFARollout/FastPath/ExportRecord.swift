@@ -10,8 +10,6 @@
 package struct ExportRecord {
     /// Display name of the input (`ExportSource.displayName`).
     package var file: String { source.takeUnretainedValue().value }
-    /// The input's place among those read together (0 for the first).
-    var sourceIndex: Int { source.takeUnretainedValue().index }
     /// Kept alive by whoever made the record, for at least as long as the record is valid;
     /// unmanaged so that passing or comparing records costs no reference counting.
     let source: Unmanaged<SourceName>
@@ -129,12 +127,9 @@ package struct ValueQuoting: Sendable, Hashable {
 /// reference counting (see `ExportRecord.source`); its identity tells inputs apart.
 final class SourceName: Sendable {
     let value: String
-    /// The input's place among those read together (0 for the first).
-    let index: Int
 
-    init(_ value: String, index: Int = 0) {
+    init(_ value: String) {
         self.value = value
-        self.index = index
     }
 }
 

@@ -54,20 +54,9 @@ final class RowDecider: @unchecked Sendable {
     private let flagBytes: UnsafeMutableBufferPointer<UInt8>
     /// Receives each operation as it is made.
     private let writer: PlanFile.Writer?
-    /// When given, each row of a batch is admitted here before it is decided (see
-    /// ``DuplicateUserIDs``): duplicate ids are found on this thread, not the reading one.
-    private let duplicates: DuplicateUserIDs?
-    /// The fingerprints of a batch's next rows, made a few rows ahead of their admission so
-    /// that their table slots are on their way into the cache (`RecordBatch.rowCapacity` of them).
-    private let fingerprints: UnsafeMutablePointer<UserIDFingerprint>
 
-    init(
-        policy: Policy, skipInvalid: Bool, asOf: Date, writer: PlanFile.Writer?, keepingOperations: Bool = true,
-        duplicates: DuplicateUserIDs? = nil
-    ) {
+    init(policy: Policy, skipInvalid: Bool, asOf: Date, writer: PlanFile.Writer?, keepingOperations: Bool = true) {
         self.writer = writer
-        self.duplicates = duplicates
-        fingerprints = .allocate(capacity: RecordBatch.rowCapacity)
         operations = PlanOperations.Builder(retaining: keepingOperations)
         self.policy = policy
         self.skipInvalid = skipInvalid
@@ -99,7 +88,6 @@ final class RowDecider: @unchecked Sendable {
     }
 
     deinit {
-        fingerprints.deallocate()
         flagBytes.deallocate()
         marker.deallocate()
     }
@@ -110,34 +98,9 @@ final class RowDecider: @unchecked Sendable {
         summary.rows == 0 ? [] : blankSlots.map { policy.columnsNeeded[$0] }
     }
 
-    /// Decides every row of `batch`, in order (after admitting it, with `duplicates`).
+    /// Decides every row of `batch`, in order.
     func decide(_ batch: RecordBatch) throws(PlanningError) {
-        guard let duplicates else {
-            for row in 0..<batch.count { try decide(batch.record(row)) }
-            return
-        }
-        // Each lookup in the id table is a cache miss: the slot of the row `ahead` rows on is
-        // prefetched while this one is admitted and decided.
-        let ahead = 16
-        let count = batch.count
-        for row in 0..<min(ahead, count) { fingerprint(batch, row, duplicates) }
-        for row in 0..<count {
-            if row + ahead < count { fingerprint(batch, row + ahead, duplicates) }
-            let record = batch.record(row)
-            do {
-                guard try duplicates.admit(record, fingerprint: fingerprints[row]) else { continue }
-            } catch {
-                throw .export(error)
-            }
-            try decide(record)
-        }
-    }
-
-    @inline(__always)
-    private func fingerprint(_ batch: RecordBatch, _ row: Int, _ duplicates: DuplicateUserIDs) {
-        let fingerprint = duplicates.fingerprint(batch.record(row))
-        fingerprints[row] = fingerprint
-        duplicates.seen.prefetch(fingerprint)
+        for row in 0..<batch.count { try decide(batch.record(row)) }
     }
 
     /// Decides one row read with `policy.columnsNeeded` as the columns.

@@ -107,11 +107,10 @@ package struct PlanPipeline: Sendable {
         let columns = policy.columnsNeeded
         let reader = ExportReader(
             sources: request.sources, dialect: policy.dialect, userIDColumn: policy.columns.userID)
-        // Duplicate ids are found on the deciding thread: the reading thread has more to do.
-        let duplicates = DuplicateUserIDs(expectedLineCount: reader.estimatedLineCount())
+        let expectedLines = reader.estimatedLineCount()
         let decider = RowDecider(
             policy: policy, skipInvalid: request.onInvalid == .skip, asOf: request.asOf, writer: writer,
-            keepingOperations: keepingOperations, duplicates: duplicates)
+            keepingOperations: keepingOperations)
         let pipeline = DecisionPipeline(slots: columns.count) { batch in try decider.decide(batch) }
         var readerRejected: [RejectedRow] = []
         let onRejected: ((RejectedRow) throws -> Void)? =
@@ -131,7 +130,7 @@ package struct PlanPipeline: Sendable {
                         throw PlanningError.policy(export: file, error)
                     }
                 },
-                duplicates: duplicates,
+                expectedLineCount: expectedLines,
                 onRecord: { record in
                     rows += 1
                     if let progress, rows % 100_000 == 0 { progress(rows) }
@@ -147,14 +146,12 @@ package struct PlanPipeline: Sendable {
             case let error: preconditionFailure("unexpected error from the export reader: \(error)")
             }
         }
-        // The reader's rejections and the duplicates, in input order.
-        let readerRejectedCount = duplicates.finish { row in readerRejected.append(row) }
         var summary = decider.summary
         summary.byReason = decider.countsByReason
         summary.enrollment = decider.enrollment
         // Rows with an unparsable flag first, then those the reader rejected, as before.
         let rejected = decider.rejected + readerRejected
-        summary.rows += readerRejectedCount
+        summary.rows += exportSummary.rejected
         summary.rejected = rejected.count
         if let members = policy.members {
             for (group, count) in zip(members.groups, decider.membershipCounts) {
