@@ -12,9 +12,7 @@ final class RecordBatch: @unchecked Sendable {
     /// The input the rows come from, kept alive for the records made from them.
     private var source: SourceName?
     private var sourceIdentity: UnsafeMutableRawPointer?
-    private var bytes: UnsafeMutablePointer<UInt8>
-    private var bytesCount = 0
-    private var bytesCapacity: Int
+    private var bytes = GrowableBytes(capacity: 256 * 1024)
     private let starts: UnsafeMutablePointer<Int>
     private let lengths: UnsafeMutablePointer<Int>
     private let lines: UnsafeMutablePointer<Int>
@@ -24,8 +22,6 @@ final class RecordBatch: @unchecked Sendable {
 
     init(slots: Int) {
         self.slots = slots
-        bytesCapacity = 256 * 1024
-        bytes = .allocate(capacity: bytesCapacity)
         starts = .allocate(capacity: Self.rowCapacity * max(slots, 1))
         lengths = .allocate(capacity: Self.rowCapacity * max(slots, 1))
         lines = .allocate(capacity: Self.rowCapacity)
@@ -35,7 +31,6 @@ final class RecordBatch: @unchecked Sendable {
     }
 
     deinit {
-        bytes.deallocate()
         starts.deallocate()
         lengths.deallocate()
         lines.deallocate()
@@ -56,19 +51,17 @@ final class RecordBatch: @unchecked Sendable {
             sourceIdentity = record.source.toOpaque()
         }
         let extent = record.extent
-        if bytesCount + extent > bytesCapacity { grow(toFit: extent) }
-        if extent > 0 { (bytes + bytesCount).update(from: record.storage.baseAddress!, count: extent) }
+        bytes.append(record.storage)
         let base = count * slots
         for slot in 0..<slots {
             let span = record.span(slot)
             starts[base + slot] = span.start
             lengths[base + slot] = span.length
         }
-        bytesCount += extent
         lines[count] = record.line
         (quotings + count).initialize(to: record.quoting)
         count += 1
-        rowOffsets[count] = bytesCount
+        rowOffsets[count] = bytes.count
     }
 
     /// Row `row` as a record; valid until the batch is reset.
@@ -76,23 +69,14 @@ final class RecordBatch: @unchecked Sendable {
     func record(_ row: Int) -> ExportRecord {
         let start = rowOffsets[row]
         return ExportRecord(
-            source: source!, line: lines[row], count: slots, base: bytes + start, extent: rowOffsets[row + 1] - start,
+            source: source!, line: lines[row], count: slots, base: bytes.base + start,
+            extent: rowOffsets[row + 1] - start,
             starts: starts + row * slots, lengths: lengths + row * slots, quoting: quotings[row])
     }
 
     /// Empties the batch for reuse, keeping its memory.
     func reset() {
         count = 0
-        bytesCount = 0
-    }
-
-    private func grow(toFit extra: Int) {
-        var capacity = bytesCapacity * 2
-        while bytesCount + extra > capacity { capacity *= 2 }
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        grown.update(from: bytes, count: bytesCount)
-        bytes.deallocate()
-        bytes = grown
-        bytesCapacity = capacity
+        bytes.count = 0
     }
 }

@@ -26,9 +26,7 @@ extension PlanFile {
         private var fd: Int32 { file?.descriptor ?? -1 }
         /// What is written but not yet hashed and sent to the file: raw memory, so that an
         /// operation's JSON is written straight into it.
-        @exclusivity(unchecked) private var buffer: UnsafeMutablePointer<UInt8>
-        @exclusivity(unchecked) private var buffered = 0
-        @exclusivity(unchecked) private var bufferCapacity: Int
+        @exclusivity(unchecked) private var buffer = GrowableBytes(capacity: PlanFile.chunkSize + 64 * 1024)
         @exclusivity(unchecked) private var count = 0
         @exclusivity(unchecked) private var offset = 0
         @exclusivity(unchecked) private var hasher = Fingerprint.Hasher()
@@ -45,8 +43,6 @@ extension PlanFile {
         package init(path: String?, heading: PlanHeading) throws(PlanFileError) {
             self.path = path
             self.heading = heading
-            bufferCapacity = PlanFile.chunkSize + 64 * 1024
-            buffer = .allocate(capacity: bufferCapacity)
             if let path {
                 do {
                     file = try AtomicFile.Temporary(for: path)
@@ -58,10 +54,7 @@ extension PlanFile {
             append(PlanFile.opening(heading))
         }
 
-        deinit {
-            abandon()
-            buffer.deallocate()
-        }
+        deinit { abandon() }
 
         /// Adds the next operation.
         package func append(_ operation: PlanOperation) {
@@ -70,33 +63,17 @@ extension PlanFile {
 
         /// Adds the next operation, from its bytes.
         func append(_ operation: OperationFields) {
-            reserve(PlanFile.operationCapacity(operation))
-            var json = JSONOutput(buffer, at: buffered)
+            buffer.reserve(PlanFile.operationCapacity(operation))
+            var json = JSONOutput(buffer.base, at: buffer.count)
             PlanFile.writeOperation(operation, first: count == 0, to: &json)
-            buffered = json.position
+            buffer.count = json.position
             count += 1
-            if buffered >= PlanFile.chunkSize { flush() }
+            if buffer.count >= PlanFile.chunkSize { flush() }
         }
 
         /// Appends `bytes` to what is buffered.
         private func append(_ bytes: [UInt8]) {
-            guard !bytes.isEmpty else { return }
-            reserve(bytes.count)
-            bytes.withUnsafeBufferPointer { (buffer + buffered).update(from: $0.baseAddress!, count: $0.count) }
-            buffered += bytes.count
-        }
-
-        /// Makes room for `extra` more bytes in `buffer`.
-        @inline(__always)
-        private func reserve(_ extra: Int) {
-            guard buffered + extra > bufferCapacity else { return }
-            var capacity = bufferCapacity * 2
-            while buffered + extra > capacity { capacity *= 2 }
-            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-            grown.update(from: buffer, count: buffered)
-            buffer.deallocate()
-            buffer = grown
-            bufferCapacity = capacity
+            bytes.withUnsafeBufferPointer { buffer.append($0) }
         }
 
         /// Completes the file for the plan `outline` describes, whose operations are those
@@ -131,7 +108,7 @@ extension PlanFile {
                     self.file = nil  // `commit` closes it
                     try file.commit()
                 }
-                buffered = 0
+                buffer.count = 0
                 return finished
             } catch let error as PlanFileError {
                 abandon()
@@ -152,7 +129,7 @@ extension PlanFile {
 
         /// Hashes the buffer and, with a path, writes it at the end of the file.
         private func flush() {
-            hasher.update(UnsafeRawBufferPointer(start: buffer, count: buffered))
+            hasher.update(UnsafeRawBufferPointer(start: buffer.base, count: buffer.count))
             if fd >= 0 {
                 // The rename in `finish` makes the kernel drop the replaced plan's cached
                 // pages there and then, at the very end. Dropped now, while planning, they
@@ -169,7 +146,7 @@ extension PlanFile {
                     writtenBack = offset
                 }
             }
-            buffered = 0
+            buffer.count = 0
         }
 
         private func closePrevious() {
@@ -192,8 +169,8 @@ extension PlanFile {
         private func write() {
             guard failure == nil, fd >= 0 else { return }
             do {
-                try POSIX.writeAll(UnsafeRawBufferPointer(start: buffer, count: buffered), to: fd, at: offset)
-                offset += buffered
+                try POSIX.writeAll(UnsafeRawBufferPointer(start: buffer.base, count: buffer.count), to: fd, at: offset)
+                offset += buffer.count
             } catch {
                 failure = error.reason
             }
