@@ -50,7 +50,6 @@ final class RecordBatch: @unchecked Sendable {
             source = record.source.takeUnretainedValue()
             sourceIdentity = record.source.toOpaque()
         }
-        let extent = record.extent
         bytes.append(record.storage)
         let base = count * slots
         for slot in 0..<slots {
