@@ -36,7 +36,7 @@ extension ConditionCompiler {
         for (name, _) in names where !(membershipNames[kind]?.contains(name) ?? false) {
             membershipNames[kind, default: []].append(name)
         }
-        let userIDSlot = registry.index(of: userIDColumn)
+        let userIDSlot = registry.number(of: userIDColumn)
         let written = Condition.membership(kind, names.map { $0.name })
         switch membership {
         case .none:

@@ -1,6 +1,6 @@
 /// Decodes a `when:` condition and compiles it, registering every column it reads.
 struct ConditionCompiler {
-    var registry: ColumnRegistry
+    var registry: NumberedNames
     var references: [Policy.ColumnReference]
     /// Where `role:` and `organization:` find their users, and the names they used so far.
     var membership: PolicyMembership = .none
@@ -69,7 +69,7 @@ struct ConditionCompiler {
             )
         }
 
-        let index = registry.index(of: column)
+        let index = registry.number(of: column)
         if !references.contains(where: { $0.column == column }) {
             references.append(
                 .init(

@@ -65,12 +65,12 @@ struct PolicyDecoder {
         let resolvedFlagColumn = flagColumn ?? flag.description
         let ownership = try decodeOwnership(flagFields: flagFields, disable: fields["disable"], flag: flag)
 
-        var registry = ColumnRegistry()
-        let userIDIndex = registry.index(of: columns.userID)
-        let emailIndex = registry.index(of: columns.email)
-        _ = registry.index(of: columns.connection)
-        _ = registry.index(of: resolvedFlagColumn)
-        _ = registry.index(of: ownership.column)
+        var registry = NumberedNames()
+        let userIDIndex = registry.number(of: columns.userID)
+        let emailIndex = registry.number(of: columns.email)
+        _ = registry.number(of: columns.connection)
+        _ = registry.number(of: resolvedFlagColumn)
+        _ = registry.number(of: ownership.column)
 
         var rollout: RolloutSettings?
         if let node = fields["rollout"] {
@@ -127,7 +127,7 @@ struct PolicyDecoder {
         }
 
         // Last, so that naming it leaves the other columns where they were.
-        if let enrolled = columns.enrolled { _ = registry.index(of: enrolled) }
+        if let enrolled = columns.enrolled { _ = registry.number(of: enrolled) }
 
         if rules.isEmpty && allow.isEmpty {
             throw root.error("the policy selects nobody: give at least one rule under 'rules' or an entry in 'allow'")
@@ -137,7 +137,7 @@ struct PolicyDecoder {
             tenant: tenant, flag: flag, flagColumn: resolvedFlagColumn, ownership: ownership, mode: mode,
             dialect: dialect, columns: columns,
             rules: rules, allow: allow, deny: deny, rollout: rollout, guards: guards, inputFiles: inputFiles,
-            columnsNeeded: registry.columns, membershipNames: membershipNames, members: members, file: file,
+            columnsNeeded: registry.names, membershipNames: membershipNames, members: members, file: file,
             userIDIndex: userIDIndex, emailIndex: emailIndex,
             rolloutHasher: rollout.map { RolloutBucket.Hasher(salt: $0.salt) },
             decisionTable: rules.map { rule in
@@ -244,7 +244,7 @@ struct PolicyDecoder {
     }
 
     private func decodeRule(
-        _ node: PolicyNode, hasSalt: Bool, registry: inout ColumnRegistry, references: inout [Policy.ColumnReference],
+        _ node: PolicyNode, hasSalt: Bool, registry: inout NumberedNames, references: inout [Policy.ColumnReference],
         userIDColumn: String, membershipNames: inout [MembershipKind: [String]]
     ) throws(PolicyError) -> Rule {
         let f = try node.fields(allowed: ["name", "description", "rollout", "when"])
@@ -327,18 +327,5 @@ struct PolicyDecoder {
     private func resolve(_ path: String) -> String {
         if path.hasPrefix("/") || baseDirectory.isEmpty { return path }
         return baseDirectory.hasSuffix("/") ? baseDirectory + path : baseDirectory + "/" + path
-    }
-}
-
-/// Columns the policy reads, in first-use order, each with its index in the row's values.
-struct ColumnRegistry {
-    private(set) var columns: [String] = []
-    private var indices: [String: Int] = [:]
-
-    mutating func index(of column: String) -> Int {
-        if let i = indices[column] { return i }
-        columns.append(column)
-        indices[column] = columns.count - 1
-        return columns.count - 1
     }
 }

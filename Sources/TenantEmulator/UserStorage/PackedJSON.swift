@@ -1,3 +1,5 @@
+import MFARollout
+
 /// A compact binary form of ``JSONValue``, how ``UserTable`` keeps each user.
 ///
 /// A value is a tag byte, then: nothing (null, false, true), a zigzag varint (integer), eight
@@ -135,18 +137,4 @@ enum PackedJSON {
 }
 
 /// The object keys of a ``UserTable``, numbered in the order they were first seen.
-struct PackedKeys: Sendable {
-    private var names: [String] = []
-    private var numbers: [String: Int] = [:]
-
-    /// The number of `key`, adding it when new.
-    mutating func number(of key: String) -> Int {
-        if let number = numbers[key] { return number }
-        names.append(key)
-        numbers[key] = names.count - 1
-        return names.count - 1
-    }
-
-    /// The key numbered `number`.
-    func name(_ number: Int) -> String { names[number] }
-}
+typealias PackedKeys = NumberedNames
