@@ -13,6 +13,35 @@ static inline void mfa_store64(unsigned char *to, uint64_t word) {
     memcpy(to, &word, 8);
 }
 
+/* Bit 7 of a byte of the result is set where that byte of `word` is below 0x0E (NUL to CR),
+ * and only there or above such a byte: nonzero exactly when some byte is below 0x0E. */
+static inline uint64_t mfa_low_bytes(uint64_t word) {
+    return (word - 0x0E0E0E0E0E0E0E0EULL) & ~word & 0x8080808080808080ULL;
+}
+
+/* Whether any of `length` bytes is below 0x0E, so that a line break (LF or CR) may be among
+ * them; in whole words (the last overlapping the one before), as `mfa_copy_field` reads. */
+static inline int mfa_may_break(const unsigned char *from, size_t length) {
+    if (length >= 8) {
+        uint64_t low = mfa_low_bytes(mfa_load64(from + length - 8));
+        for (size_t offset = 0; offset + 8 < length; offset += 8) low |= mfa_low_bytes(mfa_load64(from + offset));
+        return low != 0;
+    }
+    unsigned char found = 0;
+    for (size_t i = 0; i < length; i++) found |= (unsigned char)(from[i] < 0x0E);
+    return found;
+}
+
+/* The line breaks in `length` bytes: each LF, each CR not followed by LF. */
+static ptrdiff_t mfa_count_breaks(const unsigned char *from, size_t length) {
+    ptrdiff_t breaks = 0;
+    for (size_t i = 0; i < length; i++) {
+        if (from[i] == '\n') breaks++;
+        else if (from[i] == '\r' && (i + 1 == length || from[i + 1] != '\n')) breaks++;
+    }
+    return breaks;
+}
+
 /* Copies `length` bytes and returns the OR of the bytes copied, spread over a word (every
  * byte is covered at least once). Fields are short, nearly all under 64 bytes, and a call to
  * `memcpy` for each of ten million of them costs more than the copy: up to 64 bytes this
@@ -97,14 +126,22 @@ void mfa_fields_add(void *data, size_t length, void *state_) {
         state->aborted = 1;
         return;
     }
+    state->record_bytes += (ptrdiff_t)length + 1;
+    if (__builtin_expect(state->record_bytes > state->max_record, 0)) {
+        state->oversized_record = 1;
+        state->aborted = 1;
+        return;
+    }
     if (__builtin_expect(!state->header_done, 0)) {
         if (!state->aborted) state->header_field(state->context, data, length);
         return;
     }
-    if (index >= state->slot_map_count) return;
-    int32_t slot = state->slot_map[index];
-    if (slot < 0) return;
     const unsigned char *from = (const unsigned char *)data;
+    int32_t slot = index < state->slot_map_count ? state->slot_map[index] : -1;
+    if (slot < 0) {
+        if (__builtin_expect(mfa_may_break(from, length), 0)) state->line_breaks += mfa_count_breaks(from, length);
+        return;
+    }
     if (state->strip_quote && length > 0 && from[0] == '\'') {
         from++;
         length--;
@@ -123,6 +160,7 @@ void mfa_fields_add(void *data, size_t length, void *state_) {
         state->bytes_capacity = capacity;
     }
     state->high_bits |= mfa_copy_field(state->bytes + count, from, length);
+    if (__builtin_expect(mfa_may_break(from, length), 0)) state->line_breaks += mfa_count_breaks(from, length);
     state->span_start[slot] = count;
     state->span_length[slot] = (ptrdiff_t)length;
     state->bytes_count = count + (ptrdiff_t)length;

@@ -20,6 +20,17 @@ typedef struct mfa_fields {
      * `oversized_field` to its 1-based index in the record, and `aborted`. */
     ptrdiff_t max_field;
     ptrdiff_t oversized_field;
+    /* The longest record accepted: its values as read plus one byte for each delimiter and
+     * for the line end (`record_bytes` so far). A longer one sets `oversized_record` and
+     * `aborted`. */
+    ptrdiff_t max_record;
+    ptrdiff_t record_bytes;
+    int oversized_record;
+    /* Line breaks inside the current record's data fields (quoted fields may hold them): LF,
+     * CR alone, and CRLF, each one. The parser counts lines from libcsv's row callbacks, which
+     * report the line ends between records; these are the others. Header fields are not
+     * counted: a line break in a header name is an error. */
+    ptrdiff_t line_breaks;
     /* Field index -> slot (index into the requested columns), -1 for fields not kept. */
     const int32_t *slot_map;
     ptrdiff_t slot_map_count;

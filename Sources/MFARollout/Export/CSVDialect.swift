@@ -20,8 +20,8 @@ package struct CSVDialect: Sendable, Hashable {
     package var auth0Escaping: Auth0Escaping
     /// The longest field accepted, in bytes (as read: quotes and doubled quotes counted once).
     package var maxFieldBytes: Int
-    /// The longest record accepted, in bytes as stored in the file (delimiters, quotes and
-    /// line ends included).
+    /// The longest record accepted, in bytes: its values as read (quotes and doubled quotes
+    /// counted once, as for a field), and one byte for each delimiter and for the line end.
     package var maxRecordBytes: Int
 
     /// 1 MiB: Auth0's metadata fields are far smaller; a longer field is a corrupt or hostile

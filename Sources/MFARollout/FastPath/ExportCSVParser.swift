@@ -42,23 +42,23 @@ private func exportRecordCallback(_ terminator: Int32, _ context: UnsafeMutableR
     let fields = context.unsafelyUnwrapped.assumingMemoryBound(to: mfa_fields.self)
     let state = fields.pointee.context.unsafelyUnwrapped.assumingMemoryBound(to: CSVRowState.self)
     Unmanaged<ExportCSVParser>.fromOpaque(state.pointee.owner.unsafelyUnwrapped)
-        ._withUnsafeGuaranteedRef { $0.endRecord() }
+        ._withUnsafeGuaranteedRef { $0.endRecord(terminator: terminator) }
 }
 
 /// Parses one input's CSV with libcsv, tracking physical line numbers, and turns records
 /// into validated rows of the requested columns.
 ///
-/// Line tracking: data is fed to `csv_parse` one physical line at a time, up to and including
-/// its end: `\n`, `\r\n`, or `\r` alone (found with `memchr`; a chunk without any `\r`, as
-/// Auth0's exports are, is split at `\n` only). When a line begins while libcsv is between
-/// records, that line is where the next record starts; a quoted field that spans lines keeps
-/// the start line of its record, and blank lines are skipped by libcsv without disturbing
-/// the count.
+/// Line tracking: whole chunks go to `csv_parse`, which reports every line end outside quotes
+/// (`CSV_REPALL_NL`: `\n` or `\r` ending a record, and each one of a blank line, as a row of
+/// no fields). Each counts one line, but for the `\n` of a `\r\n`: a row of no fields right
+/// after a `\r`. Line breaks inside quoted fields are counted by the C field callback
+/// (`line_breaks`). A record starts on the line after the last line end reported; a quoted
+/// field that spans lines keeps the start line of its record, and blank lines are no records.
 ///
-/// Limits (`CSVDialect`): a field longer than `maxFieldBytes` is refused by the C callback,
-/// and, while libcsv is still collecting it, after each line or chunk fed; a record longer than
-/// `maxRecordBytes` is refused as it is fed. Neither is ever held whole: memory stays near the
-/// limits, whatever the input.
+/// Limits (`CSVDialect`): a field longer than `maxFieldBytes`, or a record longer than
+/// `maxRecordBytes`, is refused by the C callback, and a field libcsv is still collecting,
+/// after each chunk fed. Neither is ever held whole: memory stays near the limits (and a
+/// chunk), whatever the input.
 ///
 /// Only the requested columns are copied out of libcsv's buffer (others are skipped by field
 /// index in the C callback); no value becomes a `String` here (see `ExportRecord`).
@@ -89,13 +89,11 @@ final class ExportCSVParser {
     @exclusivity(unchecked) private var headerEnds: [Int] = []
     @exclusivity(unchecked) private(set) var header: [String] = []
     @exclusivity(unchecked) private var headerFieldCount = 0
+    /// The line after the last line end reported: where the next record starts.
     @exclusivity(unchecked) private var line = 1
-    @exclusivity(unchecked) private var atLineStart = true
     @exclusivity(unchecked) private var atStreamStart = true
-    /// The last chunk ended with `\r`: a `\n` opening the next one belongs to that line end.
-    @exclusivity(unchecked) private var pendingCR = false
-    /// Bytes fed since the current record started.
-    @exclusivity(unchecked) private var recordBytes = 0
+    /// The last line end reported was a `\r`: a `\n` right after it belongs to it.
+    @exclusivity(unchecked) private var afterCR = false
     @exclusivity(unchecked) private var pendingError: (any Error)?
     private let maxFieldBytes: Int
     private let maxRecordBytes: Int
@@ -121,7 +119,7 @@ final class ExportCSVParser {
 
         self.maxFieldBytes = max(dialect.maxFieldBytes, 1)
         self.maxRecordBytes = max(dialect.maxRecordBytes, 1)
-        _ = csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
+        _ = csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL))
         csv_set_delim(parser, dialect.delimiter)
         csv_set_blk_size(parser, 4096)
         // RFC 4180: spaces belong to the field, quoted or not.
@@ -141,6 +139,7 @@ final class ExportCSVParser {
             to: mfa_fields(
                 field_index: 0, header_done: 0, aborted: 0, out_of_memory: 0,
                 max_field: maxFieldBytes, oversized_field: 0,
+                max_record: maxRecordBytes, record_bytes: 0, oversized_record: 0, line_breaks: 0,
                 slot_map: nil, slot_map_count: 0,
                 bytes: bytes.assumingMemoryBound(to: UInt8.self), bytes_count: 0, bytes_capacity: initialBytes,
                 span_start: spanStart, span_length: spanLength,
@@ -180,72 +179,24 @@ final class ExportCSVParser {
             }
         }
         row.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
-        if pendingCR, remaining > 0 {
-            pendingCR = false
-            if cursor.load(as: UInt8.self) == 0x0A {
-                // The `\n` of a `\r\n` split between chunks: the line has ended already.
-                try parse(cursor, 1)
-                cursor += 1
-                remaining -= 1
-            }
-        }
-        let end = cursor + remaining
-        // Most chunks hold no `\r`: then lines end at `\n` only, found with one `memchr` each.
-        var nextCR = POSIX.find(0x0D, in: cursor, count: remaining)
-        while remaining > 0 {
-            if atLineStart {
-                atLineStart = false
-                if parser.pointee.pstate == 0 {  // ROW_NOT_BEGUN in libcsv.c
-                    row.pointee.recordStartLine = line
-                    recordBytes = 0
-                }
-            }
-            let newline = POSIX.find(0x0A, in: cursor, count: remaining)
-            var length: Int
-            var endsLine: Bool
-            if let cr = nextCR, newline.map({ cr < $0 }) ?? true {
-                // `\r\n` ends the line after the `\n`; `\r` alone ends it after itself.
-                let crlf = newline == cr + 1
-                length = cursor.distance(to: cr) + (crlf ? 2 : 1)
-                endsLine = true
-                if cr + 1 == end { pendingCR = true }
-            } else if let newline {
-                length = cursor.distance(to: newline) + 1
-                endsLine = true
-            } else {
-                length = remaining
-                endsLine = false
-            }
-            try parse(cursor, length)
-            if endsLine {
-                line += 1
-                atLineStart = true
-            }
-            cursor += length
-            remaining -= length
-            if let cr = nextCR, cr < cursor {
-                nextCR = POSIX.find(0x0D, in: cursor, count: remaining)
-            }
-        }
-    }
-
-    /// Hands `length` bytes at `start` to libcsv, then checks what the callbacks found and the
-    /// limits.
-    @inline(__always)
-    private func parse(_ start: UnsafeRawPointer, _ length: Int) throws {
-        let parsed = csv_parse(parser, start, length, mfa_fields_add, exportRecordCallback, fields)
-        if let error = pendingError { throw error }
-        if fields.pointee.oversized_field != 0 { throw fieldTooLarge(column: fields.pointee.oversized_field) }
-        if parsed != length { throw parseFailure() }
-        recordBytes += length
-        if _slowPath(recordBytes > maxRecordBytes) {
-            throw ExportError(
-                file: file, line: row.pointee.recordStartLine, reason: .recordTooLarge(limit: maxRecordBytes))
-        }
+        let parsed = csv_parse(parser, cursor, remaining, mfa_fields_add, exportRecordCallback, fields)
+        try checkAfterParse()
+        if parsed != remaining { throw parseFailure() }
         // A field still being collected (its end not yet fed) counts too; the quote that may
         // close it is in libcsv's buffer already.
         if _slowPath(parser.pointee.entry_pos > maxFieldBytes + 1) {
             throw fieldTooLarge(column: fields.pointee.field_index + 1)
+        }
+    }
+
+    /// Throws what the callbacks found wrong during the last `csv_parse` or `csv_fini`.
+    @inline(__always)
+    private func checkAfterParse() throws {
+        if let error = pendingError { throw error }
+        if fields.pointee.oversized_field != 0 { throw fieldTooLarge(column: fields.pointee.oversized_field) }
+        if _slowPath(fields.pointee.oversized_record != 0) {
+            throw ExportError(
+                file: file, line: row.pointee.recordStartLine, reason: .recordTooLarge(limit: maxRecordBytes))
         }
     }
 
@@ -257,10 +208,11 @@ final class ExportCSVParser {
     /// Ends the input: submits a last record without a line end, reports an open quote.
     func finish() throws {
         row.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
-        if csv_fini(parser, mfa_fields_add, exportRecordCallback, fields) != 0 {
+        let unterminated = csv_fini(parser, mfa_fields_add, exportRecordCallback, fields) != 0
+        try checkAfterParse()
+        if unterminated {
             throw ExportError(file: file, line: row.pointee.recordStartLine, reason: .unterminatedQuote)
         }
-        if let error = pendingError { throw error }
         if fields.pointee.header_done == 0 {
             throw ExportError(file: file, line: nil, reason: .emptyFile)
         }
@@ -290,29 +242,45 @@ final class ExportCSVParser {
         headerEnds.append(headerBytes.count)
     }
 
-    fileprivate func endRecord() {
+    /// A row ended at `terminator` (`\n`, `\r`, or -1 at the end of the input); a row of no
+    /// fields is a line end outside any record.
+    fileprivate func endRecord(terminator: Int32) {
         let fieldCount = fields.pointee.field_index
+        let breaks = fields.pointee.line_breaks
         fields.pointee.field_index = 0
-        defer {
-            fields.pointee.bytes_count = 0
-            fields.pointee.high_bits = 0
-            fields.pointee.quoted_slots = 0
-            fields.pointee.key_has_control = 0
-            row.pointee.fingerprintReady = false
-            for slot in 0..<columns.count { spanLength[slot] = -1 }
-        }
-        if fields.pointee.aborted != 0 { return }
-        if fields.pointee.out_of_memory != 0 { fatalError("out of memory reading \(file)") }
-        do {
-            if fields.pointee.header_done != 0 {
-                try dataRecord(fieldCount: fieldCount)
-            } else {
-                try headerRecord()
+        if fieldCount > 0 {
+            defer {
+                fields.pointee.bytes_count = 0
+                fields.pointee.high_bits = 0
+                fields.pointee.quoted_slots = 0
+                fields.pointee.key_has_control = 0
+                fields.pointee.record_bytes = 0
+                fields.pointee.line_breaks = 0
+                row.pointee.fingerprintReady = false
+                for slot in 0..<columns.count { spanLength[slot] = -1 }
             }
-        } catch {
-            pendingError = error
-            fields.pointee.aborted = 1
+            // After an error the lines stay where they are: the error names this record's.
+            if fields.pointee.aborted != 0 { return }
+            if fields.pointee.out_of_memory != 0 { fatalError("out of memory reading \(file)") }
+            do {
+                if fields.pointee.header_done != 0 {
+                    try dataRecord(fieldCount: fieldCount)
+                } else {
+                    try headerRecord()
+                }
+            } catch {
+                pendingError = error
+                fields.pointee.aborted = 1
+                return
+            }
+        } else if fields.pointee.aborted != 0 {
+            return
         }
+        // The `\n` of a `\r\n` is a row of no fields right after the `\r`'s.
+        let crlf = terminator == 0x0A && fieldCount == 0 && afterCR
+        line += breaks + (terminator >= 0 && !crlf ? 1 : 0)
+        afterCR = terminator == 0x0D
+        row.pointee.recordStartLine = line
     }
 
     private func headerRecord() throws {

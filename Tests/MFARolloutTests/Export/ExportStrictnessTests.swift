@@ -100,4 +100,59 @@ struct ExportStrictnessTests {
         let error = ExportFixture.error([.file(path)], chunkSize: chunkSize)
         #expect(error == ExportError(file: path, line: 5, reason: .invalidUTF8(column: "email")))
     }
+
+    /// Random records whose quoted fields hold line breaks (LF, CRLF, CR alone), in a column
+    /// read, a column not read, and past the header's width (a rejected row), between blank
+    /// lines. Each record's line is counted from the text as it is made.
+    @Test(
+        "line breaks inside quoted fields, read or not, leave every later record's line right",
+        arguments: [1, 2, 7, 64, 64 * 1024])
+    func lineBreaksInsideFields(chunkSize: Int) throws {
+        var generator = SystemRandomNumberGenerator()
+        for end in ["\n", "\r\n", "\r"] {
+            let breaks = ["\n", "\r\n", "\r"]
+            func value() -> String {
+                switch Int.random(in: 0..<4, using: &generator) {
+                case 0: "\"a\(breaks.randomElement(using: &generator)!)b\""
+                case 1: "\"\(breaks.randomElement(using: &generator)!)\(breaks.randomElement(using: &generator)!)\""
+                case 2: "\"x\"\"y\""
+                default: "plain"
+                }
+            }
+            var text = "user_id,email,name" + end
+            var expected: [Int] = []
+            var rejected: [Int] = []
+            for index in 0..<200 {
+                if Bool.random(using: &generator) && Int.random(in: 0..<5, using: &generator) == 0 { text += end }
+                // The line a record starts on: one more than the line breaks before it.
+                let line = 1 + Self.lineBreaks(in: text)
+                var record = "auth0|\(index),\(value()),\(value())"
+                if Int.random(in: 0..<10, using: &generator) == 0 {
+                    record += "," + value()
+                    rejected.append(line)
+                } else {
+                    expected.append(line)
+                }
+                text += record + end
+            }
+            let path = try ExportFixture.temporaryFile(text, name: "breaks.csv")
+            let result = try ExportFixture.read(
+                [.file(path)], columns: ["user_id", "email"], dialect: CSVDialect(auth0Escaping: .off),
+                chunkSize: chunkSize, skip: true)
+            #expect(result.rows.map(\.line) == expected, "line end \(end.debugDescription)")
+            #expect(result.rejected.map(\.line) == rejected, "line end \(end.debugDescription)")
+        }
+    }
+
+    /// LF, CR alone, and CRLF, each one line break.
+    static func lineBreaks(in text: String) -> Int {
+        var count = 0
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == 0x0D || (byte == 0x0A && previous != 0x0D) { count += 1 }
+            previous = byte
+        }
+        return count
+    }
+
 }
