@@ -13,23 +13,33 @@ static inline void mfa_store64(unsigned char *to, uint64_t word) {
     memcpy(to, &word, 8);
 }
 
-/* Bit 7 of a byte of the result is set where that byte of `word` is below 0x0E (NUL to CR),
- * and only there or above such a byte: nonzero exactly when some byte is below 0x0E. */
+/* Nonzero (in bit 7 of some byte) when some byte of `word` is below 0x0E, NUL to CR; an
+ * exact test of whether there is one, not of which. */
 static inline uint64_t mfa_low_bytes(uint64_t word) {
     return (word - 0x0E0E0E0E0E0E0E0EULL) & ~word & 0x8080808080808080ULL;
 }
 
+static inline uint32_t mfa_low_bytes32(uint32_t word) {
+    return (word - 0x0E0E0E0EU) & ~word & 0x80808080U;
+}
+
 /* Whether any of `length` bytes is below 0x0E, so that a line break (LF or CR) may be among
- * them; in whole words (the last overlapping the one before), as `mfa_copy_field` reads. */
+ * them: the words `mfa_copy_field` reads, without the copy (for fields not kept). */
 static inline int mfa_may_break(const unsigned char *from, size_t length) {
     if (length >= 8) {
-        uint64_t low = mfa_low_bytes(mfa_load64(from + length - 8));
-        for (size_t offset = 0; offset + 8 < length; offset += 8) low |= mfa_low_bytes(mfa_load64(from + offset));
+        uint64_t low = mfa_low_bytes(mfa_load64(from)) | mfa_low_bytes(mfa_load64(from + length - 8));
+        if (length <= 16) return low != 0;
+        for (size_t offset = 8; offset + 8 < length; offset += 8) low |= mfa_low_bytes(mfa_load64(from + offset));
         return low != 0;
     }
-    unsigned char found = 0;
-    for (size_t i = 0; i < length; i++) found |= (unsigned char)(from[i] < 0x0E);
-    return found;
+    if (length >= 4) {
+        uint32_t head, tail;
+        memcpy(&head, from, 4);
+        memcpy(&tail, from + length - 4, 4);
+        return (mfa_low_bytes32(head) | mfa_low_bytes32(tail)) != 0;
+    }
+    if (length == 0) return 0;
+    return (from[0] < 0x0E) | (from[length / 2] < 0x0E) | (from[length - 1] < 0x0E);
 }
 
 /* The line breaks in `length` bytes: each LF, each CR not followed by LF. */
@@ -43,17 +53,20 @@ static ptrdiff_t mfa_count_breaks(const unsigned char *from, size_t length) {
 }
 
 /* Copies `length` bytes and returns the OR of the bytes copied, spread over a word (every
- * byte is covered at least once). Fields are short, nearly all under 64 bytes, and a call to
+ * byte is covered at least once); `*low` is nonzero when a byte below 0x0E was copied (a
+ * line break may be among them). Fields are short, nearly all under 64 bytes, and a call to
  * `memcpy` for each of ten million of them costs more than the copy: up to 64 bytes this
  * copies in whole words, the last ones overlapping those before, as `memcpy`'s own small-size
  * path does, without the call. No loops below 64 bytes, or the compiler turns them back into
  * a `memcpy` call. */
-static inline uint64_t mfa_copy_field(unsigned char *restrict to, const unsigned char *restrict from, size_t length) {
+static inline uint64_t mfa_copy_field(
+    unsigned char *restrict to, const unsigned char *restrict from, size_t length, uint64_t *low) {
     if (length >= 8) {
         if (length <= 16) {
             uint64_t a = mfa_load64(from), b = mfa_load64(from + length - 8);
             mfa_store64(to, a);
             mfa_store64(to + length - 8, b);
+            *low = mfa_low_bytes(a) | mfa_low_bytes(b);
             return a | b;
         }
         if (length <= 32) {
@@ -63,6 +76,7 @@ static inline uint64_t mfa_copy_field(unsigned char *restrict to, const unsigned
             mfa_store64(to + 8, b);
             mfa_store64(to + length - 16, c);
             mfa_store64(to + length - 8, d);
+            *low = mfa_low_bytes(a) | mfa_low_bytes(b) | mfa_low_bytes(c) | mfa_low_bytes(d);
             return a | b | c | d;
         }
         if (length <= 64) {
@@ -80,11 +94,18 @@ static inline uint64_t mfa_copy_field(unsigned char *restrict to, const unsigned
             mfa_store64(tailTo + 8, f);
             mfa_store64(tailTo + 16, g);
             mfa_store64(tailTo + 24, h);
+            *low = mfa_low_bytes(a) | mfa_low_bytes(b) | mfa_low_bytes(c) | mfa_low_bytes(d) | mfa_low_bytes(e) |
+                   mfa_low_bytes(f) | mfa_low_bytes(g) | mfa_low_bytes(h);
             return a | b | c | d | e | f | g | h;
         }
         memcpy(to, from, length);
-        uint64_t bits = mfa_load64(from + length - 8);
-        for (size_t offset = 0; offset + 8 <= length; offset += 8) bits |= mfa_load64(from + offset);
+        uint64_t bits = mfa_load64(from + length - 8), lows = mfa_low_bytes(bits);
+        for (size_t offset = 0; offset + 8 <= length; offset += 8) {
+            uint64_t word = mfa_load64(from + offset);
+            bits |= word;
+            lows |= mfa_low_bytes(word);
+        }
+        *low = lows;
         return bits;
     }
     if (length >= 4) {
@@ -93,14 +114,19 @@ static inline uint64_t mfa_copy_field(unsigned char *restrict to, const unsigned
         memcpy(&tail, from + length - 4, 4);
         memcpy(to, &head, 4);
         memcpy(to + length - 4, &tail, 4);
+        *low = mfa_low_bytes32(head) | mfa_low_bytes32(tail);
         return (uint64_t)(head | tail);
     }
-    if (length == 0) return 0;
+    if (length == 0) {
+        *low = 0;
+        return 0;
+    }
     /* 1 to 3 bytes: the first, the middle and the last cover them. */
     unsigned char first = from[0], middle = from[length / 2], last = from[length - 1];
     to[0] = first;
     to[length / 2] = middle;
     to[length - 1] = last;
+    *low = (first < 0x0E) | (middle < 0x0E) | (last < 0x0E);
     return (uint64_t)(first | middle | last);
 }
 
@@ -159,8 +185,9 @@ void mfa_fields_add(void *data, size_t length, void *state_) {
         state->bytes = grown;
         state->bytes_capacity = capacity;
     }
-    state->high_bits |= mfa_copy_field(state->bytes + count, from, length);
-    if (__builtin_expect(mfa_may_break(from, length), 0)) state->line_breaks += mfa_count_breaks(from, length);
+    uint64_t low;
+    state->high_bits |= mfa_copy_field(state->bytes + count, from, length, &low);
+    if (__builtin_expect(low != 0, 0)) state->line_breaks += mfa_count_breaks(from, length);
     state->span_start[slot] = count;
     state->span_length[slot] = (ptrdiff_t)length;
     state->bytes_count = count + (ptrdiff_t)length;

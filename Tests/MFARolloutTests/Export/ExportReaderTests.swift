@@ -241,6 +241,34 @@ struct ExportReaderTests {
         #expect(result.rejected == expectedRejected)
     }
 
+    /// The C field callback tests the words it copies (and, for a field not read, the words it
+    /// would copy) for bytes below 0x0E, and counts line breaks only where one is: a line break
+    /// at any position of a field of any length class, read or not, must move the lines of the
+    /// records after it. A tab or NUL there (also below 0x0E) must not.
+    @Test("A line break at any position of a field of any length, read or not, is counted")
+    func lineBreakAtEveryPosition() throws {
+        var text = "user_id,skipped,name\n"
+        var expected: [Int] = []
+        var line = 2
+        for length in [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100] {
+            for position in 0..<length {
+                for (column, byte) in [(1, "\n"), (2, "\n"), (1, "\r"), (2, "\r"), (2, "\t")] {
+                    var value = Array(repeating: "x", count: length)
+                    value[position] = byte
+                    let field = "\"" + value.joined() + "\""
+                    let fields = column == 1 ? [field, "n"] : ["s", field]
+                    text += "auth0|\(expected.count)," + fields.joined(separator: ",") + "\n"
+                    expected.append(line)
+                    line += byte == "\t" ? 1 : 2
+                }
+            }
+        }
+        let path = try ExportFixture.temporaryFile(text, name: "breaks-everywhere.csv")
+        let result = try ExportFixture.read(
+            [.file(path)], columns: ["user_id", "name"], dialect: CSVDialect(auth0Escaping: .off))
+        #expect(result.rows.map(\.line) == expected)
+    }
+
     @Test("Display names")
     func displayNames() {
         #expect(ExportSource.file("exports/a.csv.gz").displayName == "exports/a.csv.gz")
