@@ -143,6 +143,27 @@ int mfa_never_space(unsigned char c) {
     return 0;
 }
 
+static inline int mfa_ends_field(int c, unsigned char delimiter) {
+    return c == delimiter || c == '\n' || c == '\r';
+}
+
+int mfa_spaces_matter(const unsigned char *bytes, size_t length, int before, unsigned char delimiter) {
+    if (delimiter == ' ' || delimiter == '\t') return 1;
+    const unsigned char *end = bytes + length;
+    static const unsigned char spaces[2] = {' ', '\t'};
+    for (int kind = 0; kind < 2; kind++) {
+        const unsigned char *at = bytes;
+        while (at < end && (at = (const unsigned char *)memchr(at, spaces[kind], (size_t)(end - at))) != NULL) {
+            if (at + 1 == end) return 1;
+            int previous = at == bytes ? before : at[-1];
+            if (previous < 0 || mfa_ends_field(previous, delimiter) || previous == '"') return 1;
+            if (mfa_ends_field(at[1], delimiter)) return 1;
+            at++;
+        }
+    }
+    return 0;
+}
+
 /* libcsv field callback over an `mfa_fields`. */
 void mfa_fields_add(void *data, size_t length, void *state_) {
     mfa_fields *state = (mfa_fields *)state_;

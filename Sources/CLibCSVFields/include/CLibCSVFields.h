@@ -70,6 +70,16 @@ static inline int mfa_fields_ascii(const mfa_fields *state) {
  * around unquoted fields, which RFC 4180 counts as part of the field. */
 int mfa_never_space(unsigned char c);
 
+/* Whether libcsv could read `bytes` differently with its default space handling than with
+ * `mfa_never_space`. By default libcsv drops spaces and tabs that begin a field, end an
+ * unquoted one, or follow a closing quote; only a space or tab next to a delimiter, a line end
+ * or a quote can be one of those. So when no space or tab in `bytes` has a delimiter, `\r`,
+ * `\n` or `"` before it, or a delimiter, `\r` or `\n` after it, both read the same, and the
+ * default (no call per byte) may parse it. `before` is the byte that precedes `bytes` in the
+ * input, or -1 at its start; a space or tab that ends `bytes` counts as next to one (what
+ * follows is not known yet). */
+int mfa_spaces_matter(const unsigned char *bytes, size_t length, int before, unsigned char delimiter);
+
 /* libcsv's field callback over an `mfa_fields` (`state`): copies the requested fields. */
 void mfa_fields_add(void *data, size_t length, void *state);
 #endif

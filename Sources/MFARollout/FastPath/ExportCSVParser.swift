@@ -92,6 +92,12 @@ final class ExportCSVParser {
     /// The line after the last line end reported: where the next record starts.
     @exclusivity(unchecked) private var line = 1
     @exclusivity(unchecked) private var atStreamStart = true
+    /// The last byte fed, or -1 before the first.
+    @exclusivity(unchecked) private var lastByte: Int32 = -1
+    /// Whether libcsv keeps every space (`mfa_never_space`), or has its default (see `feed`).
+    @exclusivity(unchecked) private var keepingSpaces = true
+    private let delimiter: UInt8
+    private let alwaysKeepingSpaces: Bool
     /// The last line end reported was a `\r`: a `\n` right after it belongs to it.
     @exclusivity(unchecked) private var afterCR = false
     @exclusivity(unchecked) private var pendingError: (any Error)?
@@ -101,9 +107,11 @@ final class ExportCSVParser {
     private let reject: RejectRow
     private let onHeader: ((_ file: String, _ header: [String]) throws -> Void)?
 
+    /// - Parameter alwaysKeepingSpaces: parse every chunk with `mfa_never_space`, never with
+    ///   libcsv's default: the reference `feed`'s choice is tested against.
     init(
         file: String, dialect: CSVDialect, columns: [String], required: Set<String>,
-        userIDColumn: String, prefetchInto table: UserIDHashSet? = nil,
+        userIDColumn: String, prefetchInto table: UserIDHashSet? = nil, alwaysKeepingSpaces: Bool = false,
         onHeader: ((_ file: String, _ header: [String]) throws -> Void)? = nil,
         accept: @escaping AcceptRow, reject: @escaping RejectRow
     ) {
@@ -122,7 +130,10 @@ final class ExportCSVParser {
         _ = csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL))
         csv_set_delim(parser, dialect.delimiter)
         csv_set_blk_size(parser, 4096)
-        // RFC 4180: spaces belong to the field, quoted or not.
+        self.delimiter = dialect.delimiter
+        self.alwaysKeepingSpaces = alwaysKeepingSpaces
+        // RFC 4180: spaces belong to the field, quoted or not (see `feed` for when libcsv's
+        // default, which trims some, may parse a chunk).
         csv_set_space_func(parser, mfa_never_space)
 
         let slotCount = max(columns.count, 1)
@@ -178,7 +189,19 @@ final class ExportCSVParser {
                 remaining -= 3
             }
         }
+        guard remaining > 0 else { return }
         row.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
+        // libcsv calls the space function on the first byte of every field and on every byte of
+        // an unquoted one. Where no space or tab could be trimmed, its default (no call) reads
+        // the chunk the same way (`mfa_spaces_matter`).
+        let keepSpaces =
+            alwaysKeepingSpaces
+            || mfa_spaces_matter(cursor.assumingMemoryBound(to: UInt8.self), remaining, lastByte, delimiter) != 0
+        if keepSpaces != keepingSpaces {
+            keepingSpaces = keepSpaces
+            csv_set_space_func(parser, keepSpaces ? mfa_never_space : nil)
+        }
+        lastByte = Int32(cursor.load(fromByteOffset: remaining - 1, as: UInt8.self))
         let parsed = csv_parse(parser, cursor, remaining, mfa_fields_add, exportRecordCallback, fields)
         try checkAfterParse()
         if parsed != remaining { throw parseFailure() }
