@@ -168,6 +168,9 @@ int mfa_spaces_matter(const unsigned char *bytes, size_t length, int before, uns
 void mfa_fields_add(void *data, size_t length, void *state_) {
     mfa_fields *state = (mfa_fields *)state_;
     ptrdiff_t index = state->field_index++;
+    /* After an error, libcsv still parses the rest of the chunk: nothing of it may count (a
+     * later record's limit would be reported as the first). */
+    if (__builtin_expect(state->aborted, 0)) return;
     if (__builtin_expect((ptrdiff_t)length > state->max_field, 0)) {
         if (state->oversized_field == 0) state->oversized_field = index + 1;
         state->aborted = 1;
@@ -180,7 +183,7 @@ void mfa_fields_add(void *data, size_t length, void *state_) {
         return;
     }
     if (__builtin_expect(!state->header_done, 0)) {
-        if (!state->aborted) state->header_field(state->context, data, length);
+        state->header_field(state->context, data, length);
         return;
     }
     const unsigned char *from = (const unsigned char *)data;

@@ -71,6 +71,19 @@ struct ExportLimitsTests {
         #expect(try ExportFixture.read([.file(path)], columns: ["user_id", "email"], dialect: exact).rows.count == 2)
     }
 
+    /// The first limit crossed is the one reported, though libcsv parses the rest of the chunk:
+    /// a record over the record limit, then one with a field over the field limit.
+    @Test("the first limit crossed is reported, whatever follows it in the same chunk", arguments: [7, 65536])
+    func firstLimitWins(chunkSize: Int) throws {
+        let path = try ExportFixture.temporaryFile(
+            "user_id,email\nauth0|1,0123456789abcdef\nauth0|2,0123456789abcdefghijklmnopqrstuvwxyz\n",
+            name: "first-limit.csv")
+        let dialect = CSVDialect(maxFieldBytes: 20, maxRecordBytes: 20)
+        #expect(
+            ExportFixture.error([.file(path)], dialect: dialect, chunkSize: chunkSize)
+                == ExportError(file: path, line: 2, reason: .recordTooLarge(limit: 20)))
+    }
+
     @Test("a header naming more than 10,000 columns is refused")
     func tooManyColumns() throws {
         let names = (0..<10_001).map { "c\($0)" }.joined(separator: ",")
