@@ -111,9 +111,7 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
     final class Storage: @unchecked Sendable {
         // Written by one builder on one thread, read-only once finished: the runtime's
         // exclusivity checks (`@exclusivity(unchecked)`) would run on every operation.
-        @exclusivity(unchecked) fileprivate(set) var text: UnsafeMutablePointer<UInt8>
-        @exclusivity(unchecked) fileprivate var textCount = 0
-        @exclusivity(unchecked) fileprivate var textCapacity: Int
+        @exclusivity(unchecked) fileprivate var text = GrowableBytes(capacity: 4096)
         @exclusivity(unchecked) fileprivate(set) var entries: UnsafeMutablePointer<Entry>
         @exclusivity(unchecked) fileprivate(set) var count = 0
         @exclusivity(unchecked) fileprivate var entryCapacity: Int
@@ -123,14 +121,11 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
         @exclusivity(unchecked) fileprivate var tableStrings: [String] = []
 
         init() {
-            textCapacity = 4096
-            text = Self.allocate(UInt8.self, count: textCapacity)
             entryCapacity = 256
             entries = Self.allocate(Entry.self, count: entryCapacity)
         }
 
         deinit {
-            POSIX.deallocate(text)
             POSIX.deallocate(entries)
         }
 
@@ -154,11 +149,11 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
 
         func tableBytes(_ index: Int32) -> UnsafeBufferPointer<UInt8> {
             let place = table[Int(index)]
-            return UnsafeBufferPointer(start: text + place.start, count: place.length)
+            return UnsafeBufferPointer(start: text.base + place.start, count: place.length)
         }
 
         func fields(_ entry: Entry) -> OperationFields {
-            let id = text + entry.start
+            let id = text.base + entry.start
             let userID = id + Int(entry.idLength)
             return OperationFields(
                 id: UnsafeBufferPointer(start: id, count: Int(entry.idLength)),
@@ -183,25 +178,12 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
             _ first: UnsafeBufferPointer<UInt8>, _ second: UnsafeBufferPointer<UInt8> = .init(start: nil, count: 0),
             _ third: UnsafeBufferPointer<UInt8> = .init(start: nil, count: 0)
         ) -> Int {
-            let start = textCount
-            let total = first.count + second.count + third.count
-            if textCount + total > textCapacity {
-                var capacity = textCapacity * 2
-                while textCount + total > capacity { capacity *= 2 }
-                text = Self.grow(text, to: capacity)
-                textCapacity = capacity
-            }
-            copy(first)
-            copy(second)
-            copy(third)
+            let start = text.count
+            text.reserve(first.count + second.count + third.count)
+            text.append(first)
+            text.append(second)
+            text.append(third)
             return start
-        }
-
-        @inline(__always)
-        private func copy(_ part: UnsafeBufferPointer<UInt8>) {
-            guard let source = part.baseAddress, part.count > 0 else { return }
-            (text + textCount).update(from: source, count: part.count)
-            textCount += part.count
         }
 
         fileprivate func appendEntry(_ entry: Entry) {
@@ -257,7 +239,7 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
         private func add(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
             let index = Int32(storage.table.count)
             let start = storage.appendText(bytes)
-            tableEnd = storage.textCount
+            tableEnd = storage.text.count
             storage.table.append((start, bytes.count))
             storage.tableStrings.append(string)
             if index >= Self.scanLimit { byString[string] = index }
@@ -275,7 +257,7 @@ package struct PlanOperations: RandomAccessCollection, Sendable, Hashable, Codab
         ) -> OperationFields {
             precondition(!finished, "PlanOperations.Builder used after finish()")
             if !retaining {
-                storage.textCount = tableEnd
+                storage.text.count = tableEnd
                 storage.count = 0
             }
             guard id.count <= Int32.max, userID.count <= Int32.max, (email?.count ?? 0) <= Int32.max else {

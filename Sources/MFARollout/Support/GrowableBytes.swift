@@ -1,6 +1,7 @@
 /// Bytes in raw memory, written through a pointer, that grow by doubling: for buffers filled
 /// once per row or per operation, where `[UInt8]`'s uniqueness and capacity checks on every
-/// write cost more than the writing.
+/// write cost more than the writing. The memory is from `malloc`, grown with `realloc`: large
+/// blocks are mapped, and growing them remaps pages instead of copying them.
 struct GrowableBytes: ~Copyable {
     /// The first byte; valid until the next `reserve` that grows the memory.
     private(set) var base: UnsafeMutablePointer<UInt8>
@@ -10,10 +11,13 @@ struct GrowableBytes: ~Copyable {
 
     init(capacity: Int) {
         self.capacity = max(capacity, 1)
-        base = .allocate(capacity: self.capacity)
+        guard let memory = POSIX.allocate(self.capacity) else {
+            fatalError("out of memory allocating \(self.capacity) bytes")
+        }
+        base = memory.bindMemory(to: UInt8.self, capacity: self.capacity)
     }
 
-    deinit { base.deallocate() }
+    deinit { POSIX.deallocate(base) }
 
     /// Makes room for `extra` more bytes after `count`, keeping those in use.
     @inline(__always)
@@ -33,10 +37,10 @@ struct GrowableBytes: ~Copyable {
     private mutating func grow(toFit extra: Int) {
         var grown = capacity * 2
         while count + extra > grown { grown *= 2 }
-        let memory = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-        memory.update(from: base, count: count)
-        base.deallocate()
-        base = memory
+        guard let memory = POSIX.reallocate(base, grown) else {
+            fatalError("out of memory growing a buffer to \(grown) bytes")
+        }
+        base = memory.bindMemory(to: UInt8.self, capacity: grown)
         capacity = grown
     }
 }
