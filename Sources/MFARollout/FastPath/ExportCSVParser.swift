@@ -94,8 +94,6 @@ final class ExportCSVParser {
     @exclusivity(unchecked) private var atStreamStart = true
     /// The last byte fed, or -1 before the first.
     @exclusivity(unchecked) private var lastByte: Int32 = -1
-    /// Whether libcsv keeps every space (`mfa_never_space`), or has its default (see `feed`).
-    @exclusivity(unchecked) private var keepingSpaces = true
     private let delimiter: UInt8
     private let alwaysKeepingSpaces: Bool
     /// The last line end reported was a `\r`: a `\n` right after it belongs to it.
@@ -197,10 +195,7 @@ final class ExportCSVParser {
         let keepSpaces =
             alwaysKeepingSpaces
             || mfa_spaces_matter(cursor.assumingMemoryBound(to: UInt8.self), remaining, lastByte, delimiter) != 0
-        if keepSpaces != keepingSpaces {
-            keepingSpaces = keepSpaces
-            csv_set_space_func(parser, keepSpaces ? mfa_never_space : nil)
-        }
+        csv_set_space_func(parser, keepSpaces ? mfa_never_space : nil)
         lastByte = Int32(cursor.load(fromByteOffset: remaining - 1, as: UInt8.self))
         let parsed = csv_parse(parser, cursor, remaining, mfa_fields_add, exportRecordCallback, fields)
         try checkAfterParse()
